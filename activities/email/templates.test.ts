@@ -1,0 +1,227 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MissingTemplateValuesError,
+  TemplateCatalog,
+  UnknownTemplateError,
+  defaultTemplateDir,
+  escapeHtml,
+  locales,
+  templateNames,
+  type Locale,
+  type TemplateName,
+} from './templates.js';
+import { sessionTimeLabel } from './time-label.js';
+
+let catalog: TemplateCatalog;
+beforeAll(async () => {
+  catalog = await TemplateCatalog.load();
+});
+
+const UNFILLED = /\{\{|\}\}|\[\s*(insert|inset|your name)/i;
+const HOSTILE = `<script>alert("x")</script> & O'Brien "Co"`;
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw');
+}
+
+const cases = locales.flatMap((locale) => templateNames.map((name) => ({ locale, name })));
+
+describe.each(cases)('$locale/$name', ({ locale, name }) => {
+  it('renders every value into subject, HTML and text, with nothing left unfilled', () => {
+    const values = catalog.exampleValues(name, locale);
+    const email = catalog.render(name, locale, values);
+
+    expect(email.html).toMatch(/^<!doctype html>\s*<html lang="([a-z]+)"/i);
+    expect(email.html).toContain(`<html lang="${locale}"`);
+    expect(email.html).toMatch(/<\/body>\s*<\/html>$/);
+    expect(email.subject).not.toMatch(/[\r\n]/);
+    for (const part of [email.subject, email.html, email.text]) {
+      expect(part).not.toMatch(UNFILLED);
+      expect(part).not.toContain('undefined');
+    }
+
+    // Facts the body must carry itself (the session facts may sit only in the subject, as in the SOP).
+    const bodyFacts = ['clientName', 'facilitatorName', 'organisationName', 'deskName', 'senderName'];
+    for (const [key, value] of Object.entries(values)) {
+      expect(value, key).not.toBe('');
+      expect(email.html, key).toContain(escapeHtml(value));
+      expect(`${email.subject}\n${email.text}`, key).toContain(value);
+      if (bodyFacts.includes(key)) expect(email.text, key).toContain(value);
+    }
+    expect(values).toHaveProperty('clientName');
+    expect(values).toHaveProperty('startTimeLabel');
+  });
+
+  it('has a readable plain-text part without markup or CSS', () => {
+    const { text } = catalog.render(name, locale, catalog.exampleValues(name, locale));
+    expect(text.length).toBeGreaterThan(200);
+    expect(text).not.toMatch(/[<>]|font-family|@media|mso|\{|\}/i);
+    expect(text).not.toMatch(/\n{3,}/);
+    expect(text.split('\n\n').length).toBeGreaterThanOrEqual(4); // paragraphs stay paragraphs
+  });
+
+  it('escapes every interpolated value in the HTML but shows it literally in text and subject', () => {
+    const values = { ...catalog.exampleValues(name, locale), clientName: HOSTILE, sessionTitle: HOSTILE };
+    const email = catalog.render(name, locale, values);
+    expect(email.html).not.toContain('<script>');
+    expect(email.html).not.toContain(`O'Brien`);
+    expect(email.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; O&#39;Brien &quot;Co&quot;');
+    expect(email.text).toContain(HOSTILE);
+    expect(email.subject).toContain(HOSTILE);
+  });
+});
+
+describe('English subjects match the SOP', () => {
+  const values = {
+    clientName: 'Alex Example',
+    facilitatorName: 'Sam Sample',
+    sessionTitle: 'Leading Essentials',
+    sessionFormat: 'Virtual Workout',
+    startTimeLabel: sessionTimeLabel('2026-01-13T17:00:00Z', 'America/Chicago', 'en'),
+    senderName: 'Jordan Demo',
+    deskName: 'Service Support Center',
+    organisationName: 'Example Learning Co.',
+  };
+  const base = "Today's 11 AM CT Virtual Workout: Leading Essentials";
+  const expected: Record<TemplateName, string> = {
+    'facilitator-no-show': `${base} - Session unable to go ahead`,
+    'participant-no-show': `${base} - No participants`,
+    'session-cancelled-after-call': base,
+    'no-participants-cutoff': `${base} - No participants`,
+    'tech-issue-cancelled': `${base} - Reschedule`,
+  };
+  it.each(templateNames)('%s', (name) => {
+    const email = catalog.render(name, 'en', values);
+    expect(email.subject).toBe(expected[name]);
+    expect(email.html).toContain(`<title>${expected[name]}</title>`);
+  });
+
+  it('keeps the SOP wording in the body', () => {
+    const text = (name: TemplateName) => catalog.render(name, 'en', values).text;
+    expect(text('facilitator-no-show')).toContain(
+      'Unfortunately, due to unforeseen circumstances, your coach (Sam Sample) is no longer able to deliver the Virtual Workout “Leading Essentials” at 11 AM CT today.',
+    );
+    expect(text('participant-no-show')).toContain('Could you please confirm if the participants are still expected to join?');
+    expect(text('session-cancelled-after-call')).toContain('Thank you for your time on the phone just now.');
+    expect(text('no-participants-cutoff')).toContain(
+      "Confirming that we still haven't had any participants join the session.",
+    );
+    expect(text('tech-issue-cancelled')).toContain('within 15 minutes of the session start time');
+  });
+
+  it('German subject reads naturally', () => {
+    const email = catalog.render('facilitator-no-show', 'de', {
+      ...values,
+      startTimeLabel: sessionTimeLabel('2026-01-13T10:00:00Z', 'Europe/Berlin', 'de'),
+    });
+    expect(email.subject).toBe('Virtual Workout: Leading Essentials heute um 11:00 Uhr MEZ – Durchführung nicht möglich');
+    expect(email.text).toMatch(/^Example Learning Co\.\n\nGuten Tag Alex Example,\n\nich schreibe Ihnen/);
+    expect(email.text).toMatch(/Mit freundlichen Grüßen\nJordan Demo\nExample Learning Co\. Service Support Center$/);
+  });
+});
+
+describe('render input handling', () => {
+  it('names every missing or blank value', () => {
+    const values = { ...catalog.exampleValues('tech-issue-cancelled'), clientName: '  \n ', facilitatorName: undefined };
+    const error = thrown(() => catalog.render('tech-issue-cancelled', 'en', values));
+    expect(error).toBeInstanceOf(MissingTemplateValuesError);
+    const missing = error as MissingTemplateValuesError;
+    expect(missing.template).toBe('tech-issue-cancelled');
+    expect(missing.locale).toBe('en');
+    expect(missing.missing).toEqual(['clientName', 'facilitatorName']);
+    expect(missing.message).toMatch(/clientName, facilitatorName/);
+  });
+
+  it('lists all required values when given none', () => {
+    const error = thrown(() => catalog.render('session-cancelled-after-call', 'de', {}));
+    expect(error).toBeInstanceOf(MissingTemplateValuesError);
+    expect((error as MissingTemplateValuesError).missing).toEqual(
+      catalog.list().find((t) => t.name === 'session-cancelled-after-call')?.requiredValues,
+    );
+  });
+
+  it('rejects unknown templates and locales clearly', () => {
+    expect(() => catalog.render('nope' as TemplateName, 'en', {})).toThrowError(UnknownTemplateError);
+    expect(() => catalog.render('facilitator-no-show', 'fr' as Locale, {})).toThrowError(/locale "fr"/);
+    expect(() => catalog.exampleValues('nope' as TemplateName)).toThrowError(/Unknown email template "nope"/);
+  });
+
+  it('keeps the subject on one line and does not re-expand placeholders inside values', () => {
+    const values: Record<string, string> = {
+      ...catalog.exampleValues('facilitator-no-show'),
+      sessionTitle: 'Leading\r\n  Essentials\n',
+      clientName: '{{facilitatorName}}',
+    };
+    const email = catalog.render('facilitator-no-show', 'en', values);
+    expect(email.subject).toBe("Today's 11 AM CT Virtual Workout: Leading Essentials - Session unable to go ahead");
+    expect(email.text).toContain('Hi {{facilitatorName}},');
+    expect(email.text).not.toContain(`Hi ${values.facilitatorName},`);
+  });
+
+  it('ignores values the template does not use', () => {
+    const values = { ...catalog.exampleValues('facilitator-no-show'), ticketId: 'T-1' };
+    expect(catalog.render('session-cancelled-after-call', 'en', values).text).not.toContain('T-1');
+  });
+});
+
+describe('list and exampleValues', () => {
+  it('describes every template with its required values', () => {
+    const list = catalog.list();
+    expect(list.map((t) => t.name)).toEqual([...templateNames]);
+    for (const info of list) {
+      expect(info.description.length).toBeGreaterThan(20);
+      expect(info.locales).toEqual([...locales]);
+      expect(Object.keys(catalog.exampleValues(info.name)).sort()).toEqual([...info.requiredValues].sort());
+    }
+    const after = list.find((t) => t.name === 'session-cancelled-after-call');
+    expect(after?.requiredValues).not.toContain('facilitatorName');
+    expect(list.find((t) => t.name === 'facilitator-no-show')?.requiredValues).toContain('facilitatorName');
+  });
+
+  it('uses fictitious people', () => {
+    expect(catalog.exampleValues('facilitator-no-show')).toMatchObject({
+      clientName: 'Alex Example',
+      startTimeLabel: '11 AM CT',
+    });
+    expect(catalog.exampleValues('facilitator-no-show', 'de').startTimeLabel).toBe('11:00 Uhr MEZ');
+  });
+});
+
+describe('load fails loudly on broken templates', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
+
+  // A copy of the real templates with one file changed (or added).
+  async function brokenCopy(file: string, edit: (source: string) => string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'email-templates-'));
+    dirs.push(dir);
+    await cp(defaultTemplateDir, dir, { recursive: true });
+    const target = join(dir, file);
+    const current = await readFile(target, 'utf8').catch(() => readFile(join(dir, 'en/facilitator-no-show.mjml'), 'utf8'));
+    await writeFile(target, edit(current));
+    return dir;
+  }
+
+  it.each([
+    ['invalid MJML', 'en/facilitator-no-show.mjml', (s: string) => s.replace('<mj-text>Hi', '<mj-text foo="bar">Hi'), /invalid MJML.*Attribute foo is illegal/s],
+    ['unknown placeholder', 'de/tech-issue-cancelled.mjml', (s: string) => s.replace('{{clientName}}', '{{clientname}}'), /unknown placeholder \{\{clientname\}\}/],
+    ['SOP-style bracket left in', 'en/participant-no-show.mjml', (s: string) => s.replace('{{clientName}}', '[insert Client Name]'), /malformed placeholder/],
+    ['broken braces', 'en/participant-no-show.mjml', (s: string) => s.replace('{{clientName}}', '{{client Name}}'), /malformed placeholder/],
+    ['missing subject', 'en/no-participants-cutoff.mjml', (s: string) => s.replace(/<mj-title>.*<\/mj-title>/, ''), /mj-title/],
+    ['stray template file', 'en/facilitator-noshow.mjml', (s: string) => s, /unknown template files.*en\/facilitator-noshow\.mjml/],
+    ['translation drops a value', 'de/facilitator-no-show.mjml', (s: string) => s.replace('Ihr Coach ({{facilitatorName}})', 'Ihr Coach'), /different values per locale/],
+  ])('%s', async (_label, file, edit, error) => {
+    const dir = await brokenCopy(file, edit);
+    await expect(TemplateCatalog.load(dir)).rejects.toThrowError(error);
+  });
+});

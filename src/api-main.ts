@@ -1,0 +1,26 @@
+// `npm run api`: the HTTP API alone, against the cluster at TEMPORAL_ADDRESS. Scale it out freely.
+import closeWithGrace from 'close-with-grace';
+import { Client, Connection } from '@temporalio/client';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { connectionOptions } from './temporal/connection.js';
+
+async function main() {
+  const config = await loadConfig();
+  if (!config.temporal.address) throw new ConfigError('invalid configuration:\n  TEMPORAL_ADDRESS: required when the API runs on its own');
+  const log = createLogger(config.env.LOG_LEVEL);
+  const connection = await Connection.connect(await connectionOptions(config.temporal, config.temporal.address));
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const app = await buildApp({ client, taskQueue: config.temporal.taskQueue, directory: config.directory, logger: log });
+  await app.listen({ host: config.env.HOST, port: config.env.PORT });
+  closeWithGrace({ delay: 20_000 }, async () => {
+    await app.close();
+    await connection.close();
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`escalation-engine api: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

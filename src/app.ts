@@ -1,0 +1,58 @@
+// The Fastify application as a plugin-built instance: docs first, then the problem handlers,
+// then the routes. It never listens: server.ts owns the socket, tests use app.inject.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import formbody from '@fastify/formbody';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import type { Directory } from './directory.js';
+import { EscalationService } from './escalations/service.js';
+import { ProblemSchema, registerProblemHandlers } from './problem.js';
+import { escalationRoutes } from './routes/escalations.js';
+import { healthRoutes } from './routes/health.js';
+import { playbookRoutes } from './routes/playbooks.js';
+import { Escalation, EscalationState } from './routes/schemas.js';
+
+export interface AppOptions {
+  client: Client;
+  taskQueue: string;
+  directory: Directory;
+  logger?: FastifyServerOptions['logger'];
+  /** Extra routes (e.g. the dev outbox on the embedded default). */
+  extraRoutes?: (app: FastifyInstance) => PromiseLike<unknown>;
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'escalation-engine',
+        version: '0.1.0',
+        description: 'Start escalations, deliver events from people, read what each escalation waits for.',
+      },
+      tags: [{ name: 'escalations' }, { name: 'playbooks' }, { name: 'health' }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(formbody);
+  app.addSchema(ProblemSchema);
+  app.addSchema(EscalationState);
+  app.addSchema(Escalation);
+  registerProblemHandlers(app);
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes, { client: opts.client });
+  await app.register(playbookRoutes);
+  await app.register(escalationRoutes, {
+    escalations: new EscalationService(opts.client, opts.taskQueue),
+    directory: opts.directory,
+  });
+  if (opts.extraRoutes) await opts.extraRoutes(app);
+  return app;
+}

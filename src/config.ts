@@ -1,0 +1,116 @@
+// One validated configuration shared by the API, the worker and the embedded default.
+// Everything comes from the environment (secrets included); people and channels come from the
+// directory file it names. A missing or malformed value stops start-up with a message naming it.
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import { loadDirectory, type Directory } from './directory.js';
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535 });
+const Bool = Type.Union([Type.Literal('true'), Type.Literal('false')]);
+
+/** Every environment variable the project reads. docker-compose.yml may use only these. */
+export const EnvSchema = Type.Object({
+  NODE_ENV: Type.Optional(Type.String()),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  PUBLIC_URL: Type.Optional(Type.String({ format: 'uri' })),
+  DATA_DIR: Type.String({ default: '.data', minLength: 1 }),
+  DIRECTORY_FILE: Type.String({ default: 'config/directory.example.yaml', minLength: 1 }),
+
+  // Temporal: unset TEMPORAL_ADDRESS means "run the embedded dev server" for `npm start`.
+  TEMPORAL_ADDRESS: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d+$' })),
+  TEMPORAL_NAMESPACE: Type.String({ default: 'default', minLength: 1 }),
+  TEMPORAL_TASK_QUEUE: Type.String({ default: 'escalations', minLength: 1 }),
+  TEMPORAL_TLS: Bool,
+  TEMPORAL_TLS_CERT_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_KEY_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_CA_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_SERVER_NAME: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_DEV_PORT: Port,
+  TEMPORAL_UI_PORT: Port,
+  TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TEST_SERVER_PATH: Type.Optional(Type.String({ minLength: 1 })),
+
+  // Slack and SendGrid: unset credentials mean "use the local stand-ins" on the embedded default.
+  SLACK_BOT_TOKEN: Type.Optional(Type.String({ pattern: '^xox[a-z]-' })),
+  SLACK_API_URL: Type.Optional(Type.String({ format: 'uri' })),
+  SLACK_SIGNING_SECRET: Type.Optional(Type.String({ minLength: 8 })),
+  SENDGRID_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  SENDGRID_API_URL: Type.Optional(Type.String({ format: 'uri' })),
+});
+export type Env = Static<typeof EnvSchema>;
+
+const defaults: Record<string, string> = {
+  TEMPORAL_TLS: 'false',
+  TEMPORAL_DEV_PORT: '7233',
+  TEMPORAL_UI_PORT: '8233',
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates the environment; unknown variables are ignored, known ones must be well-formed. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const known = Object.keys(EnvSchema.properties);
+  const raw: Record<string, unknown> = {};
+  for (const key of known) {
+    const value = source[key] ?? defaults[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const withDefaults = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw));
+  const errors = Value.Errors(EnvSchema, withDefaults);
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const name = e.instancePath.replace(/^\//, '') || String((e.params as { requiredProperties?: string[] }).requiredProperties ?? '');
+      return `  ${name}: ${e.message} (got ${JSON.stringify(raw[name] ?? null)})`;
+    });
+    throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+  }
+  return withDefaults as Env;
+}
+
+export interface Config {
+  env: Env;
+  directory: Directory;
+  temporal: {
+    /** undefined: start the embedded dev server (npm start only). */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    tls: boolean;
+    tlsCertPath?: string;
+    tlsKeyPath?: string;
+    tlsCaPath?: string;
+    tlsServerName?: string;
+    apiKey?: string;
+  };
+}
+
+export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  const env = parseEnv(source);
+  if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
+    throw new ConfigError('invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
+  }
+  const directory = await loadDirectory(env.DIRECTORY_FILE);
+  return {
+    env,
+    directory,
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      tls: env.TEMPORAL_TLS === 'true' || Boolean(env.TEMPORAL_API_KEY) || Boolean(env.TEMPORAL_TLS_CERT_PATH),
+      ...(env.TEMPORAL_TLS_CERT_PATH && { tlsCertPath: env.TEMPORAL_TLS_CERT_PATH }),
+      ...(env.TEMPORAL_TLS_KEY_PATH && { tlsKeyPath: env.TEMPORAL_TLS_KEY_PATH }),
+      ...(env.TEMPORAL_TLS_CA_PATH && { tlsCaPath: env.TEMPORAL_TLS_CA_PATH }),
+      ...(env.TEMPORAL_TLS_SERVER_NAME && { tlsServerName: env.TEMPORAL_TLS_SERVER_NAME }),
+      ...(env.TEMPORAL_API_KEY && { apiKey: env.TEMPORAL_API_KEY }),
+    },
+  };
+}

@@ -1,0 +1,158 @@
+// Escalations as the API sees them, on top of the Temporal client: idempotent start, state read,
+// list through visibility, and event delivery through the workflow's validated update.
+import { createHash } from 'node:crypto';
+import {
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
+import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
+import type { EscalationEvent, EscalationState } from '../../workflows/kit/state.js';
+import type { PlaybookDefinition } from '../playbooks/types.js';
+import { problems } from '../problem.js';
+
+export interface EscalationView {
+  id: string;
+  playbook: string;
+  /** Temporal's view: RUNNING, COMPLETED, FAILED, TERMINATED, ... */
+  execution: { status: string; runId: string; startedAt: string; closedAt: string | null };
+  /** The workflow's own state (status, outcome, deadlines, timeline); null while it cannot be read. */
+  state: EscalationState | null;
+}
+
+interface Memo {
+  inputHash?: string;
+  playbook?: string;
+}
+
+/** Same input (after defaults) gives the same hash, whatever the key order. */
+export function inputHash(playbook: string, input: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        : v;
+  return createHash('sha256').update(JSON.stringify([playbook, canonical(input)])).digest('hex');
+}
+
+export class EscalationService {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  async start(def: PlaybookDefinition, id: string, input: unknown): Promise<{ created: boolean; escalation: EscalationView }> {
+    const hash = inputHash(def.name, input);
+    const businessTime = def.businessTime(input as never);
+    try {
+      await this.client.workflow.start(def.workflowType, {
+        workflowId: id,
+        taskQueue: this.taskQueue,
+        args: [input],
+        // An id is never reused, even after the escalation closed: a repeat is always a repeat.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        memo: { inputHash: hash, playbook: def.name } satisfies Memo,
+        typedSearchAttributes: [
+          { key: playbookKey, value: def.name },
+          { key: statusKey, value: 'opened' },
+          ...(businessTime ? [{ key: businessTimeKey, value: businessTime }] : []),
+        ],
+        staticSummary: def.summary(input as never),
+      });
+      return { created: true, escalation: await this.get(id) };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const existing = await this.describe(id);
+      if ((existing.memo as Memo | undefined)?.inputHash !== hash) {
+        throw problems.conflict('id-in-use', `escalation '${id}' already exists with a different playbook or input`);
+      }
+      return { created: false, escalation: await this.view(existing) };
+    }
+  }
+
+  async get(id: string): Promise<EscalationView> {
+    return this.view(await this.describe(id));
+  }
+
+  async list(filter: { playbook?: string; status?: string; limit: number }): Promise<EscalationView[]> {
+    const clauses = [`${playbookKey.name} IS NOT NULL`];
+    if (filter.playbook) clauses.push(`${playbookKey.name} = ${JSON.stringify(filter.playbook)}`);
+    if (filter.status) clauses.push(`${statusKey.name} = ${JSON.stringify(filter.status)}`);
+    const out: EscalationView[] = [];
+    for await (const wf of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: filter.limit })) {
+      out.push({
+        id: wf.workflowId,
+        playbook: String(wf.typedSearchAttributes.get(playbookKey) ?? ''),
+        execution: {
+          status: wf.status.name,
+          runId: wf.runId,
+          startedAt: wf.startTime.toISOString(),
+          closedAt: wf.closeTime?.toISOString() ?? null,
+        },
+        state: null,
+      });
+      if (out.length >= filter.limit) break;
+    }
+    return out;
+  }
+
+  /** Delivers an event through the workflow's update; its validator decides if it makes sense now. */
+  async deliver(id: string, event: EscalationEvent): Promise<EscalationState> {
+    const existing = await this.describe(id);
+    if (existing.status.name !== 'RUNNING') {
+      throw problems.conflict('escalation-closed', `escalation '${id}' is closed (${existing.status.name.toLowerCase()}); no more events`);
+    }
+    try {
+      return await this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event] });
+    } catch (err) {
+      const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+      if (cause instanceof ApplicationFailure && cause.type === EVENT_NOT_APPLICABLE) {
+        throw problems.validation(cause.message, [{ in: 'body', field: '/type', message: cause.message }]);
+      }
+      if (cause instanceof ApplicationFailure && cause.type === EVENT_OUT_OF_ORDER) {
+        throw problems.conflict('event-out-of-order', cause.message);
+      }
+      if (err instanceof WorkflowNotFoundError) {
+        throw problems.conflict('escalation-closed', `escalation '${id}' closed before the event arrived`);
+      }
+      throw err;
+    }
+  }
+
+  private async describe(id: string): Promise<WorkflowExecutionDescription> {
+    try {
+      const d = await this.client.workflow.getHandle(id).describe();
+      if (!(d.memo as Memo | undefined)?.playbook) throw problems.notFound(`no escalation '${id}'`);
+      return d;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw problems.notFound(`no escalation '${id}'`);
+      throw err;
+    }
+  }
+
+  private async view(d: WorkflowExecutionDescription): Promise<EscalationView> {
+    let state: EscalationState | null = null;
+    try {
+      state = await this.client.withDeadline(Date.now() + 10_000, () =>
+        this.client.workflow.getHandle(d.workflowId, d.runId).query(stateQuery),
+      );
+    } catch {
+      // No worker available right now: the execution facts still answer the request.
+    }
+    return {
+      id: d.workflowId,
+      playbook: String((d.memo as Memo | undefined)?.playbook ?? ''),
+      execution: {
+        status: d.status.name,
+        runId: d.runId,
+        startedAt: d.startTime.toISOString(),
+        closedAt: d.closeTime?.toISOString() ?? null,
+      },
+      state,
+    };
+  }
+}

@@ -1,0 +1,9 @@
+import { liveDelivery } from './live-delivery.js';
+import type { PlaybookDefinition } from './types.js';
+
+export const playbooks: Record<string, PlaybookDefinition> = {
+  [liveDelivery.name]: liveDelivery,
+};
+
+export const playbookNames = Object.keys(playbooks);
+export type { PlaybookDefinition, FieldError } from './types.js';

@@ -1,0 +1,23 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import { Type } from 'typebox';
+import { problems } from '../problem.js';
+
+export const healthRoutes: FastifyPluginAsyncTypebox<{ client: Client }> = async (app, { client }) => {
+  const Ok = Type.Object({ status: Type.Literal('ok') });
+  app.get('/healthz', { schema: { summary: 'The process is alive', tags: ['health'], response: { 200: Ok } } }, async () => ({
+    status: 'ok' as const,
+  }));
+  app.get(
+    '/readyz',
+    { schema: { summary: 'Temporal is reachable', tags: ['health'], response: { 200: Ok, 503: { $ref: 'Problem#' } } } },
+    async () => {
+      try {
+        await client.withDeadline(Date.now() + 3_000, () => client.workflowService.getSystemInfo({}));
+      } catch (err) {
+        throw problems.unavailable(`Temporal is not reachable: ${(err as Error).message}`);
+      }
+      return { status: 'ok' as const };
+    },
+  );
+};

@@ -1,0 +1,37 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { playbooks } from '../playbooks/index.js';
+
+export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/playbooks',
+    {
+      schema: {
+        summary: 'Each playbook with its input schema and event types',
+        tags: ['playbooks'],
+        response: {
+          200: Type.Object({
+            playbooks: Type.Array(
+              Type.Object({
+                name: Type.String(),
+                title: Type.String(),
+                description: Type.String(),
+                inputSchema: Type.Unknown(),
+                events: Type.Record(Type.String(), Type.Unknown()),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async () => ({
+      playbooks: Object.values(playbooks).map((p) => ({
+        name: p.name,
+        title: p.title,
+        description: p.description,
+        inputSchema: JSON.parse(JSON.stringify(p.inputSchema)) as unknown,
+        events: JSON.parse(JSON.stringify(p.events)) as Record<string, unknown>,
+      })),
+    }),
+  );
+};

@@ -1,0 +1,49 @@
+// Response and request schemas shared by the routes; they also make the OpenAPI document.
+import { Type } from 'typebox';
+
+export const EscalationId = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,199}$',
+  description: 'Escalation id (the Temporal workflow id); defaults to `<playbook>:<business key>`',
+});
+
+const TimelineEntry = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  kind: Type.String(),
+  actor: Type.String(),
+  detail: Type.String(),
+  data: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+
+export const EscalationState = Type.Object(
+  {
+    escalationId: Type.String(),
+    playbook: Type.String(),
+    status: Type.String({ description: "The playbook's own status, e.g. awaiting-facilitator, delivered, cancelled" }),
+    open: Type.Boolean(),
+    outcome: Type.Union([Type.String(), Type.Null()]),
+    waitingFor: Type.Array(Type.String(), { description: 'Event types the escalation waits for now' }),
+    deadlines: Type.Array(Type.Object({ name: Type.String(), at: Type.String({ format: 'date-time' }), description: Type.String() })),
+    tasks: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    messages: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    timeline: Type.Array(TimelineEntry),
+    details: Type.Unknown(),
+  },
+  { $id: 'EscalationState' },
+);
+
+export const Escalation = Type.Object(
+  {
+    id: Type.String(),
+    playbook: Type.String(),
+    execution: Type.Object({
+      status: Type.String({ description: 'Temporal execution status: RUNNING, COMPLETED, ...' }),
+      runId: Type.String(),
+      startedAt: Type.String({ format: 'date-time' }),
+      closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    }),
+    state: Type.Union([Type.Ref('EscalationState'), Type.Null()]),
+  },
+  { $id: 'Escalation' },
+);
+
+export const problemResponse = { $ref: 'Problem#' } as const;

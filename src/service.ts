@@ -1,0 +1,144 @@
+// Assembles the whole service in one process: Temporal (the embedded dev server unless
+// TEMPORAL_ADDRESS is set), the local Slack/SendGrid stand-ins unless real credentials are set,
+// the worker and the API. `npm start` and the end-to-end tests both run exactly this.
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { devOutboxRoutes } from './routes/dev-outbox.js';
+import { Outbox } from './stand-ins/outbox.js';
+import { startSendGridStandIn } from './stand-ins/sendgrid.js';
+import { startSlackStandIn } from './stand-ins/slack.js';
+import { findTemporalBinary, missingBinaryHelp } from './temporal/binaries.js';
+import { connectionOptions } from './temporal/connection.js';
+import { startDevServer, type DevServer } from './temporal/dev-server.js';
+import { ensureSearchAttributes } from './temporal/search-attributes.js';
+import { createWorker, type ProviderSettings } from './worker.js';
+
+export interface ServiceOptions {
+  config: Config;
+  log: Logger;
+  /** Embedded dev server: persist to this SQLite file (default DATA_DIR/temporal.sqlite); null = in memory. */
+  dbFilename?: string | null;
+  /** Web UI port for the embedded dev server; null = headless. */
+  uiPort?: number | null;
+  /** gRPC port for the embedded dev server. */
+  temporalPort?: number;
+}
+
+export interface RunningService {
+  apiUrl: string;
+  temporalAddress: string;
+  uiUrl: string | undefined;
+  outbox: Outbox | undefined;
+  app: FastifyInstance;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function startService(opts: ServiceOptions): Promise<RunningService> {
+  const { config, log } = opts;
+  const { env } = config;
+  const cleanups: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const fn of cleanups.reverse()) {
+      await fn().catch((err: unknown) => log.warn({ err }, 'error during shutdown'));
+    }
+  };
+
+  try {
+    // Temporal
+    let devServer: DevServer | undefined;
+    let address = config.temporal.address;
+    if (!address) {
+      const executable = findTemporalBinary('cli');
+      if (!executable) throw new Error(missingBinaryHelp('cli'));
+      devServer = await startDevServer({
+        executable,
+        namespace: config.temporal.namespace,
+        port: opts.temporalPort ?? env.TEMPORAL_DEV_PORT,
+        ...(opts.uiPort !== null && { uiPort: opts.uiPort ?? env.TEMPORAL_UI_PORT }),
+        ...(opts.dbFilename !== null && { dbFilename: opts.dbFilename ?? join(env.DATA_DIR, 'temporal.sqlite') }),
+        log,
+      });
+      cleanups.push(() => devServer!.stop());
+      address = devServer.address;
+    }
+    const connOpts = await connectionOptions(config.temporal, address);
+    const connection = await Connection.connect(connOpts);
+    cleanups.push(() => connection.close());
+    if (!devServer) await ensureSearchAttributes(connection, config.temporal.namespace, log);
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+
+    // Slack and SendGrid: the real APIs when credentials are set, the local stand-ins otherwise.
+    let outbox: Outbox | undefined;
+    const providers: ProviderSettings = {
+      slack: { token: env.SLACK_BOT_TOKEN ?? '', apiUrl: env.SLACK_API_URL },
+      sendgrid: { apiKey: env.SENDGRID_API_KEY ?? '', apiUrl: env.SENDGRID_API_URL },
+    };
+    if (!env.SLACK_BOT_TOKEN || !env.SENDGRID_API_KEY) outbox = new Outbox();
+    if (!env.SLACK_BOT_TOKEN) {
+      const token = 'xoxb-local-stand-in';
+      const d = config.directory.data;
+      const slack = await startSlackStandIn({
+        token,
+        outbox: outbox!,
+        channels: Object.values(d.channels).map((c, i) => ({ id: c.id ?? `C0LOCAL${i}`, name: c.name })),
+        users: Object.values(d.people).flatMap((p) => (p.slackUserId ? [{ id: p.slackUserId, name: p.name }] : [])),
+        userGroups: Object.values(d.groups).flatMap((g) => (g.slackUserGroupId ? [{ id: g.slackUserGroupId, handle: g.name }] : [])),
+      });
+      cleanups.push(() => slack.close());
+      providers.slack = { token, apiUrl: slack.url };
+    }
+    if (!env.SENDGRID_API_KEY) {
+      const apiKey = 'SG.local-stand-in';
+      const sendgrid = await startSendGridStandIn({ apiKey, outbox: outbox! });
+      cleanups.push(() => sendgrid.close());
+      providers.sendgrid = { apiKey, apiUrl: sendgrid.url };
+    }
+
+    // Worker
+    const nativeConnection = await NativeConnection.connect(connOpts);
+    cleanups.push(() => nativeConnection.close());
+    const worker = await createWorker({
+      connection: nativeConnection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      directory: config.directory,
+      providers,
+    });
+    const running = worker.run();
+    cleanups.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+
+    // API
+    const app = await buildApp({
+      client,
+      taskQueue: config.temporal.taskQueue,
+      directory: config.directory,
+      logger: log.child({ component: 'api' }),
+      ...(outbox && { extraRoutes: (a: FastifyInstance) => a.register(devOutboxRoutes, { outbox: outbox! }) }),
+    });
+    cleanups.push(() => app.close());
+    await app.listen({ host: env.HOST, port: env.PORT });
+    const { port } = app.server.address() as { port: number };
+
+    return {
+      apiUrl: `http://${env.HOST}:${port}`,
+      temporalAddress: address,
+      uiUrl: devServer?.uiUrl,
+      outbox,
+      app,
+      client,
+      close: closeAll,
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,66 @@
+// The Temporal worker: the playbook workflows plus the activities with their real clients.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Client as SendGridClient } from '@sendgrid/client';
+import { MailService } from '@sendgrid/mail';
+import { WebClient } from '@slack/web-api';
+import { createActivities } from '../activities/index.js';
+import { TemplateCatalog } from '../activities/email/templates.js';
+import type { Directory } from './directory.js';
+
+/** workflows/index.ts when run from source (tsx, tests), the compiled .js in a build. */
+export function workflowsPath(): string {
+  const ts = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+  return existsSync(ts) ? ts : fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+}
+
+export interface ProviderSettings {
+  slack: { token: string; apiUrl?: string | undefined };
+  sendgrid: { apiKey: string; apiUrl?: string | undefined };
+}
+
+/** The real clients, with their own retries off: Temporal owns retries. */
+export function createClients(settings: ProviderSettings) {
+  const slack = new WebClient(settings.slack.token, {
+    ...(settings.slack.apiUrl && { slackApiUrl: settings.slack.apiUrl }),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 20_000,
+  });
+  const sendgrid = new SendGridClient();
+  sendgrid.setApiKey(settings.sendgrid.apiKey);
+  // setApiKey resets the base URL, so point it elsewhere afterwards.
+  if (settings.sendgrid.apiUrl) sendgrid.setDefaultRequest('baseUrl', settings.sendgrid.apiUrl);
+  const mail = new MailService();
+  mail.setClient(sendgrid);
+  mail.setTimeout(20_000);
+  return { slack, mail };
+}
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  directory: Directory;
+  providers: ProviderSettings;
+  /** Prebuilt bundle (tests bundle once per file). */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  templates?: TemplateCatalog;
+}
+
+export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  const templates = opts.templates ?? (await TemplateCatalog.load());
+  const activities = createActivities({ ...createClients(opts.providers), directory: opts.directory, templates });
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
+    // Lets SIGINT/SIGTERM finish running activities instead of abandoning them.
+    shutdownGraceTime: '20 seconds',
+  });
+}
+
+export { NativeConnection };

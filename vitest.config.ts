@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// The Temporal SDK's native core does not survive worker threads, and the time-skipping server
+// skips time globally: run test files one after another in forked processes.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    fileParallelism: false,
+    include: ['test/**/*.test.ts', 'activities/**/*.test.ts', 'src/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});

@@ -1,0 +1,2 @@
+// Every playbook workflow the worker registers.
+export { liveDelivery } from './live-delivery.js';

@@ -1,0 +1,123 @@
+// The bookkeeping every playbook shares: state, timeline, deadlines, tasks, search attributes and
+// the event handlers. A playbook supplies how events are checked and applied; the kit keeps the
+// rules that hold for all of them (no events after the outcome, every event on the timeline).
+import {
+  ApplicationFailure,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { Deadlines } from './deadlines.js';
+import { eventSignal, eventUpdate, outOfOrder, stateQuery } from './messages.js';
+import { statusKey } from './search-attributes.js';
+import type { EscalationEvent, EscalationState, SentMessage, Task } from './state.js';
+import { Timeline } from './timeline.js';
+
+export interface EventRules<E extends EscalationEvent> {
+  /** Throws notApplicable/outOfOrder for an event that makes no sense now. Synchronous, no side effects. */
+  validate(event: E): void;
+  /** Applies a validated event to the playbook's state. */
+  apply(event: E): void;
+}
+
+export class Escalation<Status extends string, Details> {
+  readonly timeline = new Timeline();
+  readonly deadlines = new Deadlines();
+  readonly tasks: Task[] = [];
+  readonly messages: SentMessage[] = [];
+  readonly escalationId = workflowInfo().workflowId;
+  outcome: string | null = null;
+  waitingFor: string[] = [];
+  private currentStatus: Status;
+
+  constructor(
+    readonly playbook: string,
+    status: Status,
+    readonly details: Details,
+  ) {
+    this.currentStatus = status;
+  }
+
+  get status(): Status {
+    return this.currentStatus;
+  }
+
+  /** Registers the event update/signal and the state query; call first thing in the workflow. */
+  handleEvents<E extends EscalationEvent>(rules: EventRules<E>): void {
+    const validate = (event: E) => {
+      if (this.outcome !== null) outOfOrder(`the escalation already has its outcome (${this.outcome}); '${event.type}' changes nothing`);
+      rules.validate(event);
+    };
+    const accept = (event: E) => {
+      const { type, actor, ...fields } = event;
+      this.timeline.add(`event:${type}`, `${type} reported`, actor ?? 'unknown', Object.keys(fields).length ? fields : undefined);
+      rules.apply(event);
+    };
+    setHandler(stateQuery, () => this.state());
+    setHandler(
+      eventUpdate,
+      (event) => {
+        accept(event as E);
+        return this.state();
+      },
+      { validator: (event) => validate(event as E) },
+    );
+    setHandler(eventSignal, (event) => {
+      try {
+        validate(event as E);
+      } catch (err) {
+        const reason = err instanceof ApplicationFailure ? err.message : String(err);
+        this.timeline.add('event-rejected', `${event.type} rejected: ${reason}`, event.actor ?? 'unknown');
+        return;
+      }
+      accept(event as E);
+    });
+  }
+
+  setStatus(status: Status, summary?: string): void {
+    this.currentStatus = status;
+    upsertSearchAttributes([{ key: statusKey, value: status }]);
+    if (summary) setCurrentDetails(summary);
+  }
+
+  openTask(id: string, assignee: string, description: string): Task {
+    const task: Task = { id, assignee, description, status: 'open', openedAt: new Date(Date.now()).toISOString() };
+    this.tasks.push(task);
+    this.timeline.add('task-opened', description, 'engine', { task: id, assignee });
+    return task;
+  }
+
+  closeTask(id: string, status: 'done' | 'cancelled' = 'done'): void {
+    const task = this.tasks.find((t) => t.id === id && t.status === 'open');
+    if (!task) return;
+    task.status = status;
+    task.closedAt = new Date(Date.now()).toISOString();
+  }
+
+  /** Decides the outcome: from here on every event is rejected. */
+  decide(outcome: string, status: Status, detail: string): void {
+    this.outcome = outcome;
+    this.waitingFor = [];
+    for (const d of this.deadlines.list()) this.deadlines.clear(d.name);
+    for (const t of this.tasks) if (t.status === 'open') this.closeTask(t.id, 'cancelled');
+    this.timeline.add('outcome', detail, 'engine', { outcome });
+    this.setStatus(status, detail);
+  }
+
+  state(): EscalationState<Status, Details> {
+    return {
+      escalationId: this.escalationId,
+      playbook: this.playbook,
+      status: this.currentStatus,
+      open: this.outcome === null,
+      outcome: this.outcome,
+      waitingFor: this.waitingFor,
+      deadlines: this.deadlines.list(),
+      tasks: this.tasks,
+      messages: this.messages,
+      timeline: this.timeline.entries,
+      details: this.details,
+    };
+  }
+}

@@ -1,0 +1,10 @@
+// Search attributes make escalations findable in the Temporal Web UI and the list API
+// (e.g. `EscalationPlaybook = "live-delivery" AND EscalationStatus = "awaiting-facilitator"`).
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const playbookKey = defineSearchAttributeKey('EscalationPlaybook', SearchAttributeType.KEYWORD);
+export const statusKey = defineSearchAttributeKey('EscalationStatus', SearchAttributeType.KEYWORD);
+/** The business time the escalation is about (a session's start, a report's time). */
+export const businessTimeKey = defineSearchAttributeKey('EscalationBusinessTime', SearchAttributeType.DATETIME);
+
+export const searchAttributeKeys = [playbookKey, statusKey, businessTimeKey] as const;

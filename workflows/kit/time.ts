@@ -1,0 +1,19 @@
+const MINUTE = 60_000;
+export const minutes = (n: number) => n * MINUTE;
+export const hours = (n: number) => n * 60 * MINUTE;
+export const days = (n: number) => n * 24 * 60 * MINUTE;
+
+/** "Mon 23 Nov, 11:00 CST" in the given zone, for people reading Slack. */
+export function localTime(iso: string | number, timeZone: string, locale = 'en-GB'): string {
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(new Date(iso));
+}
+
+export const nowIso = () => new Date(Date.now()).toISOString();

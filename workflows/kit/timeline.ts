@@ -1,0 +1,12 @@
+import type { TimelineEntry } from './state.js';
+
+/** Append-only record of every step; `Date.now()` is the workflow's deterministic clock. */
+export class Timeline {
+  readonly entries: TimelineEntry[] = [];
+
+  add(kind: string, detail: string, actor = 'engine', data?: Record<string, unknown>): TimelineEntry {
+    const entry: TimelineEntry = { at: new Date(Date.now()).toISOString(), kind, actor, detail, ...(data && { data }) };
+    this.entries.push(entry);
+    return entry;
+  }
+}
