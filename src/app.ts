@@ -1,6 +1,6 @@
 // The Fastify application as a plugin-built instance: docs first, then the problem handlers,
 // then the routes. It never listens: server.ts owns the socket, tests use app.inject.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import formbody from '@fastify/formbody';
@@ -18,14 +18,15 @@ export interface AppOptions {
   client: Client;
   taskQueue: string;
   directory: Directory;
-  logger?: FastifyServerOptions['logger'];
+  /** A pino logger; none means silent (tests). */
+  logger?: FastifyBaseLogger;
   /** Extra routes (e.g. the dev outbox on the embedded default). */
   extraRoutes?: (app: FastifyInstance) => PromiseLike<unknown>;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

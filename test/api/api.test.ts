@@ -1,0 +1,168 @@
+// The HTTP API against the real dev server: bad input gets a precise problem+json 4xx and never
+// starts a workflow; the documentation and health endpoints answer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningService } from '../../src/service.js';
+import { facilitatorNoShow } from '../helpers/fixtures.js';
+import { http, startTestService } from '../helpers/service.js';
+
+const MIN = 60_000;
+let svc: RunningService;
+
+beforeAll(async () => {
+  svc = await startTestService();
+});
+
+afterAll(async () => {
+  await svc?.close();
+});
+
+async function workflowCount(): Promise<number> {
+  let n = 0;
+  for await (const _ of svc.client.workflow.list()) n += 1;
+  return n;
+}
+
+const problem = (r: { status: number; contentType: string; body: Record<string, unknown> }) => {
+  expect(r.contentType).toContain('application/problem+json');
+  expect(r.body.status).toBe(r.status);
+  expect(typeof r.body.type).toBe('string');
+  expect(typeof r.body.title).toBe('string');
+  return r.body as { errors?: { field: string; message: string }[]; detail?: string };
+};
+const fields = (r: { errors?: { field: string }[] }) => (r.errors ?? []).map((e) => e.field);
+
+describe('bad input never starts a workflow', () => {
+  const good = () => ({ playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 60 * MIN) });
+
+  it('malformed JSON -> 400', async () => {
+    const r = await http(svc.apiUrl, 'POST', '/escalations', undefined, '{"playbook": "live-delivery", "input": {');
+    expect(r.status).toBe(400);
+    problem(r);
+  });
+
+  it('unknown playbook -> 400 naming /playbook', async () => {
+    const r = await http(svc.apiUrl, 'POST', '/escalations', { ...good(), playbook: 'no-such-playbook' });
+    expect(r.status).toBe(400);
+    expect(fields(problem(r))).toContain('/playbook');
+  });
+
+  it('missing field -> 400 naming it', async () => {
+    const body = good();
+    delete (body.input as Partial<typeof body.input>).siteContact;
+    const r = await http(svc.apiUrl, 'POST', '/escalations', body);
+    expect(r.status).toBe(400);
+    expect(fields(problem(r))).toContain('/input/siteContact');
+  });
+
+  it('start time that is not an instant -> 400 naming /input/booking/startTime', async () => {
+    const body = good();
+    body.input.booking.startTime = 'tomorrow at 11';
+    const r = await http(svc.apiUrl, 'POST', '/escalations', body);
+    expect(r.status).toBe(400);
+    expect(fields(problem(r))).toContain('/input/booking/startTime');
+  });
+
+  it('unknown time zone -> 400 naming /input/booking/timeZone', async () => {
+    const body = good();
+    body.input.booking.timeZone = 'America/Atlantis';
+    const r = await http(svc.apiUrl, 'POST', '/escalations', body);
+    expect(r.status).toBe(400);
+    expect(fields(problem(r))).toContain('/input/booking/timeZone');
+  });
+
+  it('a person the directory does not know -> 400 naming /input/bookingOwner', async () => {
+    const body = good();
+    body.input.bookingOwner = 'nobody-we-know';
+    const r = await http(svc.apiUrl, 'POST', '/escalations', body);
+    expect(r.status).toBe(400);
+    expect(fields(problem(r))).toContain('/input/bookingOwner');
+  });
+
+  it('bad id -> 400 naming /id', async () => {
+    const r = await http(svc.apiUrl, 'POST', '/escalations', { ...good(), id: 'has spaces/and slashes' });
+    expect(r.status).toBe(400);
+    expect(fields(problem(r))).toContain('/id');
+  });
+
+  it('unknown escalation -> 404, for reads and for events', async () => {
+    const r = await http(svc.apiUrl, 'GET', '/escalations/live-delivery:does-not-exist');
+    expect(r.status).toBe(404);
+    problem(r);
+    const e = await http(svc.apiUrl, 'POST', '/escalations/live-delivery:does-not-exist/events', { type: 'facilitator-arrived' });
+    expect(e.status).toBe(404);
+    problem(e);
+  });
+
+  it('none of the above started a workflow', async () => {
+    expect(await workflowCount()).toBe(0);
+  });
+});
+
+describe('events and idempotency', () => {
+  it('unknown event type -> 400 naming /type; a bad event field -> 400; the escalation is unchanged', async () => {
+    const input = facilitatorNoShow(Date.now() + 60 * MIN);
+    const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    expect(created.status).toBe(201);
+    const path = `/escalations/${encodeURIComponent(created.body.id)}`;
+
+    const unknown = await http(svc.apiUrl, 'POST', `${path}/events`, { type: 'client-called-back' });
+    expect(unknown.status).toBe(400);
+    expect(fields(problem(unknown))).toEqual(['/type']);
+
+    const badField = await http(svc.apiUrl, 'POST', `${path}/events`, { type: 'facilitator-arrived', colour: 'blue' });
+    expect(badField.status).toBe(400);
+    problem(badField);
+
+    const state = await http<{ state: { outcome: string | null; timeline: { kind: string }[] } }>(svc.apiUrl, 'GET', path);
+    expect(state.body.state.outcome).toBeNull();
+    expect(state.body.state.timeline.filter((e) => e.kind.startsWith('event:'))).toHaveLength(0);
+  });
+
+  it('same id with different input -> 409, and the first escalation keeps its input', async () => {
+    const input = facilitatorNoShow(Date.now() + 60 * MIN);
+    const id = `live-delivery:idem-${input.booking.id}`;
+    const first = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', id, input });
+    expect(first.status).toBe(201);
+    const changed = { ...input, facilitator: { name: 'Someone Else' } };
+    const second = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', id, input: changed });
+    expect(second.status).toBe(409);
+    problem(second);
+    const same = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', id, input });
+    expect(same.status).toBe(200);
+  });
+
+  it('an event on a closed escalation -> 409', async () => {
+    const input = facilitatorNoShow(Date.now() - 20 * MIN);
+    const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    const path = `/escalations/${encodeURIComponent(created.body.id)}`;
+    for (let i = 0; i < 100; i++) {
+      const r = await http<{ execution: { status: string } }>(svc.apiUrl, 'GET', path);
+      if (r.body.execution.status !== 'RUNNING') break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const late = await http(svc.apiUrl, 'POST', `${path}/events`, { type: 'facilitator-arrived' });
+    expect(late.status).toBe(409);
+    expect(problem(late).detail).toMatch(/closed/);
+  });
+});
+
+describe('documentation and health', () => {
+  it('serves the OpenAPI document with the routes, the docs UI, health and readiness, and the playbooks', async () => {
+    const doc = await http<{ openapi: string; paths: Record<string, unknown> }>(svc.apiUrl, 'GET', '/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/escalations', '/escalations/{id}', '/escalations/{id}/events', '/playbooks', '/healthz', '/readyz']),
+    );
+    const docs = await fetch(`${svc.apiUrl}/docs`);
+    expect(docs.status).toBe(200);
+    expect((await http(svc.apiUrl, 'GET', '/healthz')).status).toBe(200);
+    expect((await http(svc.apiUrl, 'GET', '/readyz')).status).toBe(200);
+    const pb = await http<{ playbooks: { name: string; events: Record<string, unknown> }[] }>(svc.apiUrl, 'GET', '/playbooks');
+    expect(pb.body.playbooks.map((p) => p.name)).toContain('live-delivery');
+    expect(Object.keys(pb.body.playbooks[0]!.events)).toContain('facilitator-arrived');
+    const nowhere = await http(svc.apiUrl, 'GET', '/no/such/route');
+    expect(nowhere.status).toBe(404);
+    problem(nowhere);
+  });
+});

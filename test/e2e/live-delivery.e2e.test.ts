@@ -1,0 +1,98 @@
+// End to end: the real dev server, the real worker and the API over HTTP; messages checked at the
+// stand-ins. Deadlines here are not skipped (the dev server runs in real time), so the session's
+// start is placed so that the cutoff has passed or lies far ahead.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningService } from '../../src/service.js';
+import { facilitatorNoShow } from '../helpers/fixtures.js';
+import { http, startTestService } from '../helpers/service.js';
+
+const MIN = 60_000;
+let svc: RunningService;
+
+beforeAll(async () => {
+  svc = await startTestService();
+});
+
+afterAll(async () => {
+  await svc?.close();
+});
+
+interface Escalation {
+  id: string;
+  playbook: string;
+  execution: { status: string };
+  state: { status: string; outcome: string | null; deadlines: { name: string; at: string }[]; timeline: { kind: string }[] } | null;
+}
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('live-delivery over HTTP', () => {
+  it('starts an escalation, takes facilitator-arrived, reads the state, and the owner was tagged in Slack', async () => {
+    const input = facilitatorNoShow(Date.now() + 10 * MIN);
+    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect(id).toBe(`live-delivery:${input.booking.id}-facilitator-no-show`);
+    expect(created.body.state?.deadlines[0]).toMatchObject({
+      name: 'facilitator-cutoff',
+      at: new Date(Date.parse(input.booking.startTime) + 15 * MIN).toISOString(),
+    });
+
+    const alert = await svc.outbox!.waitFor((r) => r.kind === 'slack' && r.escalationId === id, 10_000);
+    expect(alert.kind === 'slack' && alert.mentions.users).toContain('U0MORGAN01');
+
+    const again = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(id);
+
+    const event = await http<Escalation['state']>(svc.apiUrl, 'POST', `/escalations/${encodeURIComponent(id)}/events`, {
+      type: 'facilitator-arrived',
+      actor: 'desk-agent',
+    });
+    expect(event.status).toBe(200);
+    expect(event.body?.outcome).toBe('delivered');
+
+    const done = await until(
+      () => http<Escalation>(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`),
+      (r) => r.body.execution.status === 'COMPLETED',
+    );
+    expect(done.body.execution.status).toBe('COMPLETED');
+    expect(done.body.state?.outcome).toBe('delivered');
+    expect(svc.outbox!.list({ escalationId: id, kind: 'email' })).toHaveLength(0);
+
+    const late = await http(svc.apiUrl, 'POST', `/escalations/${encodeURIComponent(id)}/events`, { type: 'facilitator-arrived' });
+    expect(late.status).toBe(409);
+    expect(late.contentType).toContain('application/problem+json');
+  });
+
+  it('a session that started 16 minutes ago cuts off at once and emails template 1', async () => {
+    const input = facilitatorNoShow(Date.now() - 16 * MIN);
+    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const email = await svc.outbox!.waitFor((r) => r.kind === 'email' && r.escalationId === id, 15_000);
+    if (email.kind !== 'email') throw new Error('expected an email');
+    expect(email.to[0]?.email).toBe(input.siteContact.email);
+    expect(email.cc.map((c) => c.email).sort()).toEqual(['morgan.owner@example.com', 'riley.lead@example.com']);
+    expect(email.subject).toContain('Session unable to go ahead');
+
+    const done = await until(
+      () => http<Escalation>(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`),
+      (r) => r.body.execution.status === 'COMPLETED',
+    );
+    expect(done.body.state?.outcome).toBe('cancelled-provider');
+
+    const listed = await until(
+      () => http<{ escalations: Escalation[] }>(svc.apiUrl, 'GET', '/escalations?playbook=live-delivery&status=cancelled'),
+      (r) => r.body.escalations.some((e) => e.id === id),
+    );
+    expect(listed.body.escalations.map((e) => e.id)).toContain(id);
+  });
+});

@@ -1,0 +1,41 @@
+// The whole service as `npm start` runs it (real dev server, worker, API over HTTP, stand-ins),
+// but in memory, headless and on free ports so test files don't collide.
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { startService, type RunningService } from '../../src/service.js';
+import { freePort } from '../../src/temporal/free-port.js';
+import { directoryFile } from './fixtures.js';
+
+export async function startTestService(): Promise<RunningService> {
+  const config = await loadConfig({ PORT: '0', DIRECTORY_FILE: directoryFile, LOG_LEVEL: 'silent' });
+  return startService({
+    config,
+    log: createLogger('warn'),
+    dbFilename: null,
+    uiPort: null,
+    temporalPort: await freePort(),
+  });
+}
+
+export interface HttpResult<T = Record<string, unknown>> {
+  status: number;
+  contentType: string;
+  body: T;
+}
+
+export async function http<T = Record<string, unknown>>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  rawBody?: string,
+): Promise<HttpResult<T>> {
+  const res = await fetch(base + path, {
+    method,
+    headers: body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {},
+    ...(rawBody !== undefined ? { body: rawBody } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const contentType = res.headers.get('content-type') ?? '';
+  const text = await res.text();
+  return { status: res.status, contentType, body: (text && contentType.includes('json') ? JSON.parse(text) : text) as T };
+}
