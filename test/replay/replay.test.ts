@@ -1,0 +1,39 @@
+// Recorded histories replayed against today's workflow code: a change that would break an
+// escalation already in flight fails here with a nondeterminism error.
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflows } from '../helpers/temporal.js';
+import { historyFromJson } from './history-json.js';
+
+const dir = fileURLToPath(new URL('./histories/', import.meta.url));
+const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+const load = async (file: string) => historyFromJson(await readFile(dir + file, 'utf8'));
+
+let bundle: WorkflowBundleWithSourceMap;
+beforeAll(async () => {
+  bundle = await bundleWorkflows();
+});
+
+describe('replay of recorded histories', () => {
+  it('has histories to replay', () => {
+    expect(files.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(files)('%s replays on the current workflow code', async (file) => {
+    await Worker.runReplayHistory({ workflowBundle: bundle }, await load(file), file.replace(/\.json$/, ''));
+  });
+
+  it('an incompatible change (a new step before the alert) fails with a nondeterminism error', async () => {
+    const incompatible = await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('./incompatible-workflows.ts', import.meta.url)),
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+    });
+    const history = await load('live-delivery-facilitator-cutoff.json');
+    await expect(Worker.runReplayHistory({ workflowBundle: incompatible }, history, 'incompatible')).rejects.toBeInstanceOf(
+      DeterminismViolationError,
+    );
+  });
+});
