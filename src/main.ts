@@ -3,11 +3,13 @@ import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig } from './config.js';
 import { DirectoryError } from './directory.js';
 import { createLogger } from './logger.js';
+import { installTemporalRuntime } from './temporal/runtime.js';
 import { startService } from './service.js';
 
 async function main() {
   const config = await loadConfig();
   const log = createLogger(config.env.LOG_LEVEL);
+  installTemporalRuntime(log);
   const service = await startService({ config, log });
   const lines = [
     `escalation-engine is running`,

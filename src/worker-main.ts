@@ -4,6 +4,7 @@ import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { installTemporalRuntime } from './temporal/runtime.js';
 import { connectionOptions } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { createWorker } from './worker.js';
@@ -20,6 +21,7 @@ async function main() {
     throw new ConfigError(`invalid configuration:\n${missing.map((m) => `  ${m}: required when the worker runs on its own`).join('\n')}`);
   }
   const log = createLogger(env.LOG_LEVEL);
+  installTemporalRuntime(log);
   const opts = await connectionOptions(config.temporal, config.temporal.address!);
   const admin = await Connection.connect(opts);
   await ensureSearchAttributes(admin, config.temporal.namespace, log);
