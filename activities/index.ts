@@ -6,21 +6,37 @@ import type { Directory } from '../src/directory.js';
 import type { TemplateCatalog } from './email/templates.js';
 import { emailActivities } from './send-email.js';
 import { slackActivities } from './slack.js';
+import { ticketActivities, type TicketTarget } from './tickets.js';
+import { caseTargetActivities, type CaseTargetSettings } from './case-target.js';
+import { scheduleActivities } from './schedules.js';
+import type { WeeklyTime } from '../workflows/kit/calendar.js';
 
 export interface ActivityDeps {
   slack: WebClient;
   mail: MailService;
   directory: Directory;
   templates: TemplateCatalog;
+  /** Service-recovery ticket intake; optional so tests of other activities need not set it. */
+  tickets?: TicketTarget | undefined;
+  /** The CRM's escalation-case webhook (account-escalation); unset: creating a case fails permanently. */
+  caseTarget?: CaseTargetSettings | undefined;
+  /** The weekly finance meeting (FINANCE_MEETING); unset: DEFAULT_FINANCE_MEETING. */
+  financeMeeting?: WeeklyTime | undefined;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...slackActivities(deps),
     ...emailActivities(deps),
+    ...ticketActivities({ tickets: deps.tickets }),
+    ...caseTargetActivities({ caseTarget: deps.caseTarget }),
+    ...scheduleActivities({ financeMeeting: deps.financeMeeting }),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-export type { PostSlackMessageInput, PostedSlackMessage, SlackTarget } from './slack.js';
-export type { SendTemplateEmailInput, SentEmail } from './send-email.js';
+export type { PostSlackMessageInput, PostedSlackMessage, SlackTarget, UpdateSlackMessageInput } from './slack.js';
+export type { CreateEscalationChannelInput, EscalationChannel } from './slack-channels.js';
+export type { ButtonExtra, ButtonValue, SlackBlock, SlackButton } from './slack-blocks.js';
+export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-email.js';
+export type { AddCaseNoteInput, AddedCaseNote, CaseTargetSettings, CreateEscalationCaseInput, EscalationCase } from './case-target.js';

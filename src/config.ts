@@ -4,6 +4,7 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { loadDirectory, type Directory } from './directory.js';
+import { parseWeeklyTime, type WeeklyTime } from '../workflows/kit/calendar.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 const Bool = Type.Union([Type.Literal('true'), Type.Literal('false')]);
@@ -42,6 +43,15 @@ export const EnvSchema = Type.Object({
   SLACK_SIGNING_SECRET: Type.Optional(Type.String({ minLength: 8 })),
   SENDGRID_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
   SENDGRID_API_URL: Type.Optional(Type.String({ format: 'uri' })),
+  // Service-recovery tickets: unset URL means "use the local stand-in" on the embedded default.
+  TICKET_TARGET_URL: Type.Optional(Type.String({ format: 'uri' })),
+  TICKET_TARGET_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  // Escalation cases (account-escalation): the CRM's case webhook; unset URL means "use the local
+  // stand-in" on the embedded default.
+  CASE_TARGET_URL: Type.Optional(Type.String({ format: 'uri' })),
+  CASE_TARGET_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  // The weekly finance meeting where rejected offers are renegotiated: "<MON..SUN> <HH:MM> <IANA zone>".
+  FINANCE_MEETING: Type.String({ default: 'TUE 15:00 Europe/Berlin', minLength: 1 }),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -78,6 +88,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
 export interface Config {
   env: Env;
   directory: Directory;
+  /** FINANCE_MEETING, parsed. */
+  financeMeeting: WeeklyTime;
   temporal: {
     /** undefined: start the embedded dev server (npm start only). */
     address: string | undefined;
@@ -97,10 +109,17 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
   if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
     throw new ConfigError('invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
   }
+  let financeMeeting: WeeklyTime;
+  try {
+    financeMeeting = parseWeeklyTime(env.FINANCE_MEETING);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  FINANCE_MEETING: ${(err as Error).message}`);
+  }
   const directory = await loadDirectory(env.DIRECTORY_FILE);
   return {
     env,
     directory,
+    financeMeeting,
     temporal: {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,

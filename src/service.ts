@@ -12,6 +12,8 @@ import { devOutboxRoutes } from './routes/dev-outbox.js';
 import { Outbox } from './stand-ins/outbox.js';
 import { startSendGridStandIn } from './stand-ins/sendgrid.js';
 import { startSlackStandIn } from './stand-ins/slack.js';
+import { startTicketTargetStandIn } from './stand-ins/ticket-target.js';
+import { startCaseTargetStandIn, type CaseTargetStandIn } from './stand-ins/case-target.js';
 import { findTemporalBinary, missingBinaryHelp } from './temporal/binaries.js';
 import { connectionOptions } from './temporal/connection.js';
 import { startDevServer, type DevServer } from './temporal/dev-server.js';
@@ -34,6 +36,8 @@ export interface RunningService {
   temporalAddress: string;
   uiUrl: string | undefined;
   outbox: Outbox | undefined;
+  /** The local case target when CASE_TARGET_URL is unset (its cases and notes can be looked at). */
+  caseTarget: CaseTargetStandIn | undefined;
   app: FastifyInstance;
   client: Client;
   close(): Promise<void>;
@@ -93,6 +97,25 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       cleanups.push(() => slack.close());
       providers.slack = { token, apiUrl: slack.url };
     }
+    if (env.TICKET_TARGET_URL) {
+      providers.tickets = { url: env.TICKET_TARGET_URL, token: env.TICKET_TARGET_TOKEN };
+    } else {
+      const token = 'local-ticket-token';
+      const tickets = await startTicketTargetStandIn({ token });
+      cleanups.push(() => tickets.close());
+      providers.tickets = { url: tickets.url, token };
+    }
+    // Escalation cases: the CRM's webhook when CASE_TARGET_URL is set, the local stand-in otherwise.
+    let caseTarget: CaseTargetStandIn | undefined;
+    if (env.CASE_TARGET_URL) {
+      providers.caseTarget = { url: env.CASE_TARGET_URL, token: env.CASE_TARGET_TOKEN };
+    } else {
+      const token = 'local-case-token';
+      const cases = await startCaseTargetStandIn({ token });
+      cleanups.push(() => cases.close());
+      caseTarget = cases;
+      providers.caseTarget = { url: cases.url, token };
+    }
     if (!env.SENDGRID_API_KEY) {
       const apiKey = 'SG.local-stand-in';
       const sendgrid = await startSendGridStandIn({ apiKey, outbox: outbox! });
@@ -109,6 +132,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       taskQueue: config.temporal.taskQueue,
       directory: config.directory,
       providers,
+      financeMeeting: config.financeMeeting,
     });
     const running = worker.run();
     cleanups.push(async () => {
@@ -133,6 +157,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       temporalAddress: address,
       uiUrl: devServer?.uiUrl,
       outbox,
+      caseTarget,
       app,
       client,
       close: closeAll,

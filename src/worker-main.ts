@@ -35,7 +35,10 @@ async function main() {
     providers: {
       slack: { token: env.SLACK_BOT_TOKEN!, apiUrl: env.SLACK_API_URL },
       sendgrid: { apiKey: env.SENDGRID_API_KEY!, apiUrl: env.SENDGRID_API_URL },
+      ...(env.TICKET_TARGET_URL && { tickets: { url: env.TICKET_TARGET_URL, token: env.TICKET_TARGET_TOKEN } }),
+      ...(env.CASE_TARGET_URL && { caseTarget: { url: env.CASE_TARGET_URL, token: env.CASE_TARGET_TOKEN } }),
     },
+    financeMeeting: config.financeMeeting,
   });
   // The SDK shuts the worker down on SIGINT/SIGTERM and lets running activities finish.
   await worker.run();

@@ -7,6 +7,9 @@ import { MailService } from '@sendgrid/mail';
 import { WebClient } from '@slack/web-api';
 import { createActivities } from '../activities/index.js';
 import { TemplateCatalog } from '../activities/email/templates.js';
+import type { TicketTarget } from '../activities/tickets.js';
+import type { CaseTargetSettings } from '../activities/case-target.js';
+import type { WeeklyTime } from '../workflows/kit/calendar.js';
 import type { Directory } from './directory.js';
 
 /** workflows/index.ts when run from source (tsx, tests), the compiled .js in a build. */
@@ -18,6 +21,10 @@ export function workflowsPath(): string {
 export interface ProviderSettings {
   slack: { token: string; apiUrl?: string | undefined };
   sendgrid: { apiKey: string; apiUrl?: string | undefined };
+  /** Where service-recovery tickets go; unset: raising one is a permanent failure on the timeline. */
+  tickets?: TicketTarget | undefined;
+  /** The CRM's escalation-case webhook (CASE_TARGET_URL); unset: creating a case is a permanent failure on the timeline. */
+  caseTarget?: CaseTargetSettings | undefined;
 }
 
 /** The real clients, with their own retries off: Temporal owns retries. */
@@ -47,11 +54,20 @@ export interface CreateWorkerOptions {
   /** Prebuilt bundle (tests bundle once per file). */
   workflowBundle?: WorkerOptions['workflowBundle'];
   templates?: TemplateCatalog;
+  /** The weekly finance meeting (FINANCE_MEETING); default Tuesdays 15:00 Europe/Berlin. */
+  financeMeeting?: WeeklyTime | undefined;
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   const templates = opts.templates ?? (await TemplateCatalog.load());
-  const activities = createActivities({ ...createClients(opts.providers), directory: opts.directory, templates });
+  const activities = createActivities({
+    ...createClients(opts.providers),
+    tickets: opts.providers.tickets,
+    caseTarget: opts.providers.caseTarget,
+    financeMeeting: opts.financeMeeting,
+    directory: opts.directory,
+    templates,
+  });
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,

@@ -1,2 +1,3 @@
 // Every playbook workflow the worker registers.
-export { liveDelivery } from './live-delivery.js';
+export { liveDelivery } from './live-delivery/index.js';
+export { accountEscalation } from './account-escalation.js';

@@ -7,8 +7,12 @@ export const directoryFile = fileURLToPath(new URL('../../config/directory.examp
 export const loadExampleDirectory = (): Promise<Directory> => loadDirectory(directoryFile);
 
 let seq = 0;
-/** A unique, valid facilitator no-show booking starting at `startMs`. */
-export function facilitatorNoShow(startMs: number, overrides: Partial<LiveDeliveryInput> = {}): LiveDeliveryInput {
+/** A unique, valid live-delivery escalation for a session starting at `startMs`. */
+export function liveDeliveryInput(
+  issueType: LiveDeliveryInput['issueType'],
+  startMs: number,
+  overrides: Partial<LiveDeliveryInput> = {},
+): LiveDeliveryInput {
   seq += 1;
   return {
     booking: {
@@ -23,9 +27,13 @@ export function facilitatorNoShow(startMs: number, overrides: Partial<LiveDelive
     portfolioTeamLead: 'portfolio-team-lead',
     siteContact: { name: 'Dana Client', email: 'dana.client@example.org', phone: '+1 555 0199' },
     facilitator: { name: 'Alex Facilitator', phone: '+1 555 0142', email: 'alex.facilitator@example.com' },
-    issueType: 'facilitator-no-show',
+    issueType,
     reportedBy: 'desk-agent',
+    callRetryMinutes: 5,
     locale: 'en',
     ...overrides,
   };
 }
+
+export const facilitatorNoShow = (startMs: number, overrides: Partial<LiveDeliveryInput> = {}) =>
+  liveDeliveryInput('facilitator-no-show', startMs, overrides);

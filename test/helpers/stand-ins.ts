@@ -1,14 +1,21 @@
 // The local Slack and SendGrid stand-ins, seeded from a directory, with the real clients' settings.
+import { createActivities } from '../../activities/index.js';
+import type { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
+import { createClients } from '../../src/worker.js';
 import { Outbox } from '../../src/stand-ins/outbox.js';
 import { startSendGridStandIn, type SendGridStandIn } from '../../src/stand-ins/sendgrid.js';
 import { startSlackStandIn, type SlackStandIn } from '../../src/stand-ins/slack.js';
+import { startTicketTargetStandIn, type TicketTargetStandIn } from '../../src/stand-ins/ticket-target.js';
+import { startCaseTargetStandIn, type CaseTargetStandIn } from '../../src/stand-ins/case-target.js';
 import type { ProviderSettings } from '../../src/worker.js';
 
 export interface StandIns {
   outbox: Outbox;
   slack: SlackStandIn;
   sendgrid: SendGridStandIn;
+  tickets: TicketTargetStandIn;
+  cases: CaseTargetStandIn;
   providers: ProviderSettings;
   close(): Promise<void>;
 }
@@ -26,14 +33,38 @@ export async function startStandIns(directory: Directory): Promise<StandIns> {
     userGroups: Object.values(d.groups).flatMap((g) => (g.slackUserGroupId ? [{ id: g.slackUserGroupId, handle: g.name }] : [])),
   });
   const sendgrid = await startSendGridStandIn({ apiKey, outbox });
+  const ticketToken = 'ticket-test-token';
+  const tickets = await startTicketTargetStandIn({ token: ticketToken });
+  const caseToken = 'case-test-token';
+  const cases = await startCaseTargetStandIn({ token: caseToken });
   return {
     outbox,
     slack,
     sendgrid,
-    providers: { slack: { token, apiUrl: slack.url }, sendgrid: { apiKey, apiUrl: sendgrid.url } },
+    tickets,
+    cases,
+    providers: {
+      slack: { token, apiUrl: slack.url },
+      sendgrid: { apiKey, apiUrl: sendgrid.url },
+      tickets: { url: tickets.url, token: ticketToken },
+      caseTarget: { url: cases.url, token: caseToken },
+    },
     async close() {
       await slack.close();
       await sendgrid.close();
+      await tickets.close();
+      await cases.close();
     },
   };
+}
+
+/** The real activities, with the real clients pointed at the stand-ins. */
+export function standInActivities(standIns: StandIns, directory: Directory, templates: TemplateCatalog) {
+  return createActivities({
+    ...createClients(standIns.providers),
+    tickets: standIns.providers.tickets,
+    caseTarget: standIns.providers.caseTarget,
+    directory,
+    templates,
+  });
 }

@@ -75,7 +75,12 @@ export class Escalation<Status extends string, Details> {
     });
   }
 
+  /** A working status; once the outcome is decided the status is final and this does nothing. */
   setStatus(status: Status, summary?: string): void {
+    if (this.outcome === null) this.writeStatus(status, summary);
+  }
+
+  private writeStatus(status: Status, summary?: string): void {
     this.currentStatus = status;
     upsertSearchAttributes([{ key: statusKey, value: status }]);
     if (summary) setCurrentDetails(summary);
@@ -102,7 +107,7 @@ export class Escalation<Status extends string, Details> {
     for (const d of this.deadlines.list()) this.deadlines.clear(d.name);
     for (const t of this.tasks) if (t.status === 'open') this.closeTask(t.id, 'cancelled');
     this.timeline.add('outcome', detail, 'engine', { outcome });
-    this.setStatus(status, detail);
+    this.writeStatus(status, detail);
   }
 
   state(): EscalationState<Status, Details> {

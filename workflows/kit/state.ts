@@ -26,6 +26,10 @@ export interface Task {
   status: 'open' | 'done' | 'cancelled';
   openedAt: string;
   closedAt?: string;
+  /** Call tasks: how often the assignee has been asked so far. */
+  attempts?: number;
+  /** Call tasks: when the assignee is asked again if nobody reports an outcome. */
+  nextAttemptAt?: string;
 }
 
 export interface SentMessage {

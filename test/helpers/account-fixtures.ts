@@ -1,0 +1,63 @@
+// Example account-escalation inputs and time helpers for its tests (roles from the example directory).
+import type { AccountEscalationInput } from '../../src/playbooks/account-escalation.js';
+import { zonedTimeToUtc } from '../../workflows/kit/calendar.js';
+
+let seq = 0;
+
+/** A unique, valid account escalation escalated at `escalatedAtMs`. */
+export function accountEscalationInput(escalatedAtMs: number, overrides: Partial<AccountEscalationInput> = {}): AccountEscalationInput {
+  seq += 1;
+  const id = `ACC-${process.pid.toString(36)}-${Date.now().toString(36)}-${seq}`;
+  return {
+    account: {
+      id,
+      name: `Example Health Clinics ${seq}`,
+      mrr: { amount: 4200, currency: 'USD' },
+      crmUrl: `https://crm.example.com/accounts/${id}`,
+      products: ['LMS', 'CRED SOFT'],
+      fmc: false,
+      timeZone: 'America/Chicago',
+    },
+    trigger: 'reluctance-to-pay',
+    explicit: false,
+    escalatedAt: new Date(escalatedAtMs).toISOString(),
+    summary: 'The customer disputes the annual increase on the last invoice.',
+    churn: { primary: 'price', secondary: ['annual-increase', 'too-expensive'] },
+    csm: 'csm',
+    teamLead: 'cs-team-lead',
+    teamLeadManager: 'cs-manager',
+    customerContact: { name: 'Dana Client', email: 'dana.client@example.org', phone: '+1 555 0199' },
+    followUpEmails: false,
+    locale: 'en',
+    reportedBy: 'csm',
+    ...overrides,
+  };
+}
+
+/** The first instant after `afterMs` at which `timeZone` shows weekday `weekday` (0 = Sunday) at hh:mm. */
+export function nextLocal(afterMs: number, timeZone: string, weekday: number, hour: number, minute = 0): number {
+  for (let days = -1; days < 15; days++) {
+    const d = new Date(afterMs + days * 86_400_000);
+    const date = { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+    if (new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay() !== weekday) continue;
+    const at = zonedTimeToUtc(date, { hour, minute }, timeZone);
+    if (at > afterMs) return at;
+  }
+  throw new Error('no such local time within two weeks');
+}
+
+/** The wall time of `ms` in `timeZone`, e.g. "Tue 2027-03-30 15:00". */
+export function wall(ms: number, timeZone: string): string {
+  const f = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'short',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.weekday} ${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}

@@ -1,0 +1,375 @@
+// live-delivery (seed 000): every branch under the time-skipping server at the SOP's real
+// durations (15 and 30 minutes skipped, not shortened), with the real activities against the
+// Slack, SendGrid and ticketing stand-ins.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { TemplateCatalog } from '../../activities/email/templates.js';
+import type { Directory } from '../../src/directory.js';
+import type { LiveDeliveryEvent, LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
+import { liveDelivery } from '../../workflows/live-delivery/index.js';
+import { eventUpdate, stateQuery, EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
+import type { EmailOutboxRecord } from '../../src/stand-ins/outbox.js';
+import { liveDeliveryInput, loadExampleDirectory } from '../helpers/fixtures.js';
+import { standInActivities, startStandIns, type StandIns } from '../helpers/stand-ins.js';
+import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.js';
+
+const MIN = 60_000;
+const CHANNEL = 'C0BOOKEMERG';
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let directory: Directory;
+let standIns: StandIns;
+let templates: TemplateCatalog;
+
+beforeAll(async () => {
+  [bundle, directory, templates] = await Promise.all([bundleWorkflows(), loadExampleDirectory(), TemplateCatalog.load()]);
+  standIns = await startStandIns(directory);
+});
+
+afterAll(async () => {
+  await standIns?.close();
+});
+
+// One time-skipping server per test: the test server's time-skipping lock can leak from one
+// finished scenario into the next (it did here with updates racing completed workflows), and a
+// fresh server (about a second) keeps every scenario's clock its own.
+beforeEach(async () => {
+  standIns.slack.reset();
+  standIns.tickets.reset();
+  standIns.outbox.clear();
+  env = await createTimeSkippingEnv();
+});
+
+afterEach(async () => {
+  await env?.teardown();
+});
+
+type Handle = WorkflowHandle<typeof liveDelivery>;
+
+/** Starts the escalation with a session starting `startOffsetMin` from now (server time) and runs `fn` with a worker. */
+async function scenario(
+  issueType: LiveDeliveryInput['issueType'],
+  startOffsetMin: number,
+  fn: (h: Handle, ctx: { start: number; input: LiveDeliveryInput }) => Promise<void>,
+  overrides: (start: number) => Partial<LiveDeliveryInput> = () => ({}),
+) {
+  const taskQueue = uniqueTaskQueue('live-delivery');
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: standInActivities(standIns, directory, templates),
+  });
+  await worker.runUntil(async () => {
+    const start = (await env.currentTimeMs()) + startOffsetMin * MIN;
+    const input = liveDeliveryInput(issueType, start, overrides(start));
+    const handle = await env.client.workflow.start(liveDelivery, { taskQueue, workflowId: `ld-${input.booking.id}`, args: [input] });
+    try {
+      await fn(handle, { start, input });
+    } finally {
+      // A failed assertion must not leave activities scheduled: they would stop time skipping for the next test.
+      await handle.terminate('test finished').catch(() => undefined);
+    }
+  });
+}
+
+const send = (h: Handle, event: LiveDeliveryEvent) => h.executeUpdate(eventUpdate, { args: [event] });
+const rejection = async (h: Handle, event: LiveDeliveryEvent) => {
+  const err = await send(h, event).then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (err as WorkflowUpdateFailedError).cause;
+  return cause instanceof ApplicationFailure ? cause.type : undefined;
+};
+const emails = () => standIns.outbox.list({ kind: 'email' }) as EmailOutboxRecord[];
+const templatesSent = () => emails().map((e) => e.custom_args.template);
+const thread = () => standIns.slack.messages(CHANNEL);
+const ownerDm = () => standIns.outbox.list({ kind: 'slack' }).find((r) => r.kind === 'slack' && r.channel.name.startsWith('@'));
+
+function expectClientEmail(template: string, input: LiveDeliveryInput) {
+  const email = emails().find((e) => e.custom_args.template === template);
+  expect(email, `email ${template}`).toBeDefined();
+  expect(email!.to).toEqual([{ email: input.siteContact.email, name: input.siteContact.name }]);
+  expect(email!.cc.map((c) => c.email).sort()).toEqual(['morgan.owner@example.com', 'riley.lead@example.com']);
+  expect(email!.text).toContain(input.siteContact.name);
+  return email!;
+}
+
+describe('always', () => {
+  it('tags the booking owner in the emergencies channel, then threads the outcome, marks the post and DMs the owner the timeline', async () => {
+    await scenario('facilitator-no-show', 0, async (h) => {
+      await env.sleep(2 * MIN);
+      await send(h, { type: 'facilitator-arrived' });
+      const final = await h.result();
+      const [alert, ...replies] = thread();
+      const posted = standIns.outbox.list({ kind: 'slack' }).findLast((r) => r.kind === 'slack' && r.method === 'chat.postMessage');
+      expect(posted?.kind === 'slack' && posted.mentions.users).toEqual(['U0MORGAN01']);
+      expect(posted?.kind === 'slack' && posted.text).toContain('please respond');
+      expect(alert!.edited).toBeDefined();
+      expect(alert!.text).toMatch(/^\[resolved: delivered\]/);
+      expect(replies.every((r) => r.thread_ts === alert!.ts)).toBe(true);
+      expect(replies.at(-1)!.text).toContain('Resolved');
+      const dm = ownerDm();
+      expect(dm?.kind === 'slack' && dm.text).toContain('What happened');
+      expect(dm?.kind === 'slack' && dm.text).toContain('facilitator-arrived reported');
+      expect(final.messages.map((m) => m.step)).toEqual(expect.arrayContaining(['alert', 'outcome', 'owner-follow-up']));
+    });
+  });
+});
+
+describe('facilitator no-show', () => {
+  it('arrival at 14:59 after the start: delivered, no client email, no ticket; the call task was repeated every 5 minutes', async () => {
+    await scenario('facilitator-no-show', 0, async (h, { start }) => {
+      const opened = await h.query(stateQuery);
+      expect(opened.deadlines).toEqual([expect.objectContaining({ name: 'facilitator-cutoff', at: new Date(start + 15 * MIN).toISOString() })]);
+      expect(opened.tasks.map((t) => t.id)).toEqual(['dial-in']);
+      await env.sleep(MIN);
+      const calling = (await h.query(stateQuery)).tasks.find((t) => t.id === 'call-facilitator');
+      expect(calling).toMatchObject({ status: 'open', attempts: 1, description: 'Phone Alex Facilitator on +1 555 0142' });
+      expect(Date.parse(calling!.nextAttemptAt!) - Date.parse(calling!.openedAt)).toBe(5 * MIN);
+
+      await env.sleep(13 * MIN + 59_000);
+      const state = await send(h, { type: 'facilitator-arrived', actor: 'desk-agent' });
+      expect(state.outcome).toBe('delivered');
+      const final = await h.result();
+      expect(final.status).toBe('delivered');
+      expect(final.deadlines).toEqual([]);
+      expect(final.tasks.find((t) => t.id === 'call-facilitator')?.attempts).toBe(3);
+      expect(thread().filter((m) => m.text.includes('Phone Alex Facilitator on +1 555 0142'))).toHaveLength(3);
+      expect(emails()).toHaveLength(0);
+      expect(standIns.tickets.tickets()).toHaveLength(0);
+    });
+  });
+
+  it('no arrival: at exactly start + 15:00 participants-notice task, template 1 to the site contact (cc owner, team lead), ticket', async () => {
+    await scenario('facilitator-no-show', 0, async (h, { start, input }) => {
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-provider');
+      expect(final.status).toBe('cancelled');
+      const passed = final.timeline.find((e) => e.kind === 'deadline-passed')!;
+      expect(Date.parse(passed.at)).toBeGreaterThanOrEqual(start + 15 * MIN);
+      expect(Date.parse(passed.at)).toBeLessThan(start + 15 * MIN + 5_000);
+      expect(final.tasks.find((t) => t.id === 'notify-participants')?.status).toBe('open');
+      const email = expectClientEmail('facilitator-no-show', input);
+      expect(email.subject).toMatch(/^Today's \d{1,2}(:\d\d)? [AP]M CT Virtual Workout: Leading Essentials - Session unable to go ahead$/);
+      expect(email.text).toContain('Alex Facilitator');
+      expect(email.custom_args.escalation_id).toBe(h.workflowId);
+      expect(templatesSent()).toEqual(['facilitator-no-show']);
+      const [ticket] = standIns.tickets.tickets();
+      expect(ticket?.body).toMatchObject({ kind: 'service-recovery', escalationId: h.workflowId });
+      expect(final.details).toMatchObject({ ticketId: ticket!.id });
+    });
+  });
+
+  it('arrival at exactly 15:00 is too late: the cutoff has fired and the event changes nothing', async () => {
+    await scenario('facilitator-no-show', 0, async (h) => {
+      await env.sleep(15 * MIN);
+      await send(h, { type: 'facilitator-arrived' }).catch(() => undefined);
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-provider');
+      expect(final.details).toMatchObject({ facilitatorArrivedAt: null });
+    });
+  });
+
+  it('a session that started 16 minutes before the escalation cuts off at once', async () => {
+    await scenario('facilitator-no-show', -16, async (h, { start }) => {
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-provider');
+      const passed = final.timeline.find((e) => e.kind === 'deadline-passed')!;
+      expect(Date.parse(passed.at) - (start + 16 * MIN)).toBeLessThan(MIN);
+      expect(templatesSent()).toEqual(['facilitator-no-show']);
+    });
+  });
+
+  it('facilitator reached by phone ends the call task; the cutoff still decides', async () => {
+    await scenario('facilitator-no-show', 0, async (h) => {
+      await env.sleep(3 * MIN);
+      await send(h, { type: 'facilitator-no-answer' });
+      await send(h, { type: 'facilitator-reached', eta: '5 minutes' });
+      expect(await rejection(h, { type: 'facilitator-reached' })).toBe(EVENT_OUT_OF_ORDER);
+      const state = await h.query(stateQuery);
+      expect(state.tasks.find((t) => t.id === 'call-facilitator')).toMatchObject({ status: 'done', attempts: 1 });
+      expect(state.outcome).toBeNull();
+      await env.sleep(5 * MIN);
+      await send(h, { type: 'facilitator-arrived' });
+      expect((await h.result()).outcome).toBe('delivered');
+    });
+  });
+
+  it('the owner takes over before the cutoff: no desk email to the client, an owner task instead; deadlines and ticket still run', async () => {
+    await scenario('facilitator-no-show', 0, async (h) => {
+      await env.sleep(4 * MIN);
+      const state = await send(h, { type: 'owner-acknowledged', actor: 'booking-owner' });
+      expect(state.details).toMatchObject({ handledBy: 'owner' });
+      expect(await rejection(h, { type: 'owner-acknowledged' })).toBe(EVENT_OUT_OF_ORDER);
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-provider');
+      expect(emails()).toHaveLength(0);
+      expect(final.tasks.find((t) => t.id === 'owner-facilitator-no-show')).toMatchObject({ assignee: 'booking-owner', status: 'open' });
+      expect(standIns.tickets.tickets()).toHaveLength(1);
+    });
+  });
+
+  it('a Slack post that fails for good is on the timeline and the client is still emailed', async () => {
+    standIns.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1);
+    await scenario('facilitator-no-show', 0, async (h) => {
+      const final = await h.result();
+      expect(final.timeline.find((e) => e.kind === 'step-failed')?.detail).toContain('channel_not_found');
+      expect(templatesSent()).toEqual(['facilitator-no-show']);
+    });
+  });
+});
+
+describe('participant no-show', () => {
+  it('participants at 29:59: adapted session, no email, no ticket', async () => {
+    await scenario('participant-no-show', 0, async (h, { start }) => {
+      const opened = await h.query(stateQuery);
+      expect(opened.status).toBe('awaiting-participants');
+      expect(opened.deadlines[0]).toMatchObject({ name: 'participant-cutoff', at: new Date(start + 30 * MIN).toISOString() });
+      expect(opened.tasks.map((t) => t.id)).toEqual(['facilitator-stay-on']);
+      await env.sleep(29 * MIN + 59_000);
+      await send(h, { type: 'participants-arrived', count: 4 });
+      const final = await h.result();
+      expect(final.outcome).toBe('delivered-adapted');
+      expect(emails()).toHaveLength(0);
+      expect(standIns.tickets.tickets()).toHaveLength(0);
+    });
+  });
+
+  it('nobody by start + 30:00: template 4, the facilitator tells late arrivals, no ticket', async () => {
+    await scenario('participant-no-show', 0, async (h, { start, input }) => {
+      await env.sleep(2 * MIN);
+      await send(h, { type: 'client-reached', participants: 'still-expected' });
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-no-show');
+      const passed = final.timeline.find((e) => e.kind === 'deadline-passed')!;
+      expect(Date.parse(passed.at)).toBeGreaterThanOrEqual(start + 30 * MIN);
+      expect(final.tasks.find((t) => t.id === 'tell-late-arrivals')?.status).toBe('open');
+      expect(final.tasks.find((t) => t.id === 'check-details')).toBeDefined();
+      expectClientEmail('no-participants-cutoff', input);
+      expect(templatesSent()).toEqual(['no-participants-cutoff']);
+      expect(standIns.tickets.tickets()).toHaveLength(0);
+    });
+  });
+
+  it('client unreachable then reached: template 2 once, then participants arrive', async () => {
+    await scenario('participant-no-show', 0, async (h, { input }) => {
+      await env.sleep(3 * MIN);
+      await send(h, { type: 'client-unreachable' });
+      await env.sleep(8 * MIN);
+      const state = await send(h, { type: 'client-reached', participants: 'still-expected' });
+      expect(state.details).toMatchObject({ clientReached: 'still-expected' });
+      expect(await rejection(h, { type: 'client-unreachable' })).toBe(EVENT_OUT_OF_ORDER);
+      await send(h, { type: 'participants-arrived' });
+      const final = await h.result();
+      expect(final.outcome).toBe('delivered-adapted');
+      expectClientEmail('participant-no-show', input);
+      expect(templatesSent()).toEqual(['participant-no-show']);
+      expect(final.tasks.find((t) => t.id === 'call-client')?.attempts).toBe(3);
+    });
+  });
+
+  it('the client calls it off on the phone: template 3, cancelled by the client, no ticket', async () => {
+    await scenario('participant-no-show', 0, async (h, { input }) => {
+      await env.sleep(5 * MIN);
+      const state = await send(h, { type: 'client-reached', participants: 'not-coming' });
+      expect(state.outcome).toBe('cancelled-client');
+      const final = await h.result();
+      expectClientEmail('session-cancelled-after-call', input);
+      expect(templatesSent()).toEqual(['session-cancelled-after-call']);
+      expect(final.status).toBe('cancelled');
+      expect(standIns.tickets.tickets()).toHaveLength(0);
+    });
+  });
+
+  it('a details mismatch is recorded with both values', async () => {
+    await scenario('participant-no-show', 0, async (h, { input }) => {
+      const state = await send(h, {
+        type: 'details-mismatch',
+        clientStartTime: '2030-01-01T18:00:00.000Z',
+        clientSessionLink: 'https://meet.example.com/other-room',
+      });
+      expect(state.details).toMatchObject({
+        mismatches: [
+          { field: 'startTime', ours: input.booking.startTime, theirs: '2030-01-01T18:00:00.000Z' },
+          { field: 'sessionLink', ours: input.booking.sessionLink, theirs: 'https://meet.example.com/other-room' },
+        ],
+      });
+      const entry = state.timeline.find((e) => e.kind === 'details-mismatch')!;
+      expect(entry.detail).toContain(input.booking.sessionLink!);
+      expect(entry.detail).toContain('https://meet.example.com/other-room');
+      await send(h, { type: 'participants-arrived' });
+      await h.result();
+    });
+  });
+});
+
+describe('tech issue', () => {
+  it('resolved within 15 minutes: delivered, no email, no ticket', async () => {
+    await scenario('tech-issue', 0, async (h) => {
+      expect((await h.query(stateQuery)).tasks.map((t) => t.id)).toEqual(['tell-participants-working']);
+      await env.sleep(12 * MIN);
+      await send(h, { type: 'tech-resolved' });
+      const final = await h.result();
+      expect(final.outcome).toBe('delivered');
+      expect(emails()).toHaveLength(0);
+      expect(standIns.tickets.tickets()).toHaveLength(0);
+    });
+  });
+
+  it('unresolved at start + 15:00: participants told, template 5, ticket', async () => {
+    await scenario('tech-issue', 0, async (h, { start, input }) => {
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-provider');
+      expect(Date.parse(final.timeline.find((e) => e.kind === 'deadline-passed')!.at)).toBeGreaterThanOrEqual(start + 15 * MIN);
+      expect(final.tasks.find((t) => t.id === 'tell-participants-ending')?.status).toBe('open');
+      expectClientEmail('tech-issue-cancelled', input);
+      expect(standIns.tickets.tickets()).toHaveLength(1);
+    });
+  });
+
+  it('a mid-session drop reported 40 minutes in gets 15 minutes from the report, not from the start', async () => {
+    await scenario(
+      'tech-issue',
+      -40,
+      async (h, { start }) => {
+        const opened = await h.query(stateQuery);
+        expect(opened.deadlines[0]).toMatchObject({ name: 'tech-cutoff', at: new Date(start + 55 * MIN).toISOString() });
+        await env.sleep(14 * MIN);
+        expect((await h.query(stateQuery)).outcome).toBeNull();
+        const final = await h.result();
+        expect(final.outcome).toBe('cancelled-provider');
+        expect(Date.parse(final.timeline.find((e) => e.kind === 'deadline-passed')!.at)).toBeGreaterThanOrEqual(start + 55 * MIN);
+      },
+      (start) => ({ techIssueReportedAt: new Date(start + 40 * MIN).toISOString() }),
+    );
+  });
+
+  it('the session ended early: template 5 and a ticket at once', async () => {
+    await scenario('tech-issue', -20, async (h, { input }) => {
+      const state = await send(h, { type: 'session-ended-early', reason: "the coach's internet dropped" });
+      expect(state.outcome).toBe('cancelled-provider');
+      await h.result();
+      expectClientEmail('tech-issue-cancelled', input);
+      expect(standIns.tickets.tickets()).toHaveLength(1);
+    }, (start) => ({ techIssueReportedAt: new Date(start + 20 * MIN).toISOString() }));
+  });
+});
+
+describe('events that make no sense are rejected and change nothing', () => {
+  it('participants-arrived on a tech issue (400), facilitator events on a participant no-show (400), anything after the outcome (409)', async () => {
+    await scenario('tech-issue', 0, async (h) => {
+      expect(await rejection(h, { type: 'participants-arrived' })).toBe(EVENT_NOT_APPLICABLE);
+      expect(await rejection(h, { type: 'facilitator-arrived' })).toBe(EVENT_NOT_APPLICABLE);
+      const before = await h.query(stateQuery);
+      expect(before.timeline.filter((e) => e.kind.startsWith('event:'))).toHaveLength(0);
+      await send(h, { type: 'tech-resolved' });
+      expect(await rejection(h, { type: 'session-ended-early' })).toBe(EVENT_OUT_OF_ORDER);
+      const final = await h.result();
+      expect(final.outcome).toBe('delivered');
+      expect(final.timeline.filter((e) => e.kind.startsWith('event:')).map((e) => e.kind)).toEqual(['event:tech-resolved']);
+    });
+  });
+});

@@ -1,0 +1,121 @@
+// live-delivery (seed 000): the support desk's process when a live session goes wrong.
+// Deadlines count from the session's start (or a mid-session report), never from when the
+// escalation was opened; every decision point is an event a person or a Slack button sends.
+import { workflowInfo } from '@temporalio/workflow';
+import { eventsByIssueType, type LiveDeliveryEvent, type LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
+import { notApplicable, outOfOrder } from '../kit/messages.js';
+import { postSlack } from '../kit/notify.js';
+import type { EscalationState, PendingDeadline } from '../kit/state.js';
+import { nowIso } from '../kit/time.js';
+import { aftercare } from './aftercare.js';
+import { facilitatorNoShow, facilitatorNoShowAlert, prepareFacilitatorNoShow } from './facilitator-no-show.js';
+import { participantNoShow, participantNoShowAlert, prepareParticipantNoShow } from './participant-no-show.js';
+import { LiveSession } from './session.js';
+import { prepareTechIssue, techIssue, techIssueAlert } from './tech-issue.js';
+
+export type { LiveDeliveryDetails, LiveDeliveryOutcome, LiveDeliveryStatus } from './session.js';
+export { FACILITATOR_CUTOFF } from './facilitator-no-show.js';
+export { PARTICIPANT_CUTOFF } from './participant-no-show.js';
+export { TECH_CUTOFF } from './tech-issue.js';
+
+interface Procedure {
+  /** Deadlines, status and first tasks: in place before anything else, so the first read sees them. */
+  prepare(s: LiveSession): PendingDeadline;
+  alert(s: LiveSession): string;
+  /** Runs to the outcome; `cutoff` is the deadline prepare set (events may have cleared it since). */
+  run(s: LiveSession, cutoff: PendingDeadline): Promise<void>;
+}
+
+const procedures: Record<LiveDeliveryInput['issueType'], Procedure> = {
+  'facilitator-no-show': { prepare: prepareFacilitatorNoShow, alert: facilitatorNoShowAlert, run: facilitatorNoShow },
+  'participant-no-show': { prepare: prepareParticipantNoShow, alert: participantNoShowAlert, run: participantNoShow },
+  'tech-issue': { prepare: prepareTechIssue, alert: techIssueAlert, run: techIssue },
+};
+
+export async function liveDelivery(input: LiveDeliveryInput): Promise<EscalationState> {
+  const s = new LiveSession(input);
+  const { esc } = s;
+  esc.handleEvents<LiveDeliveryEvent>({
+    validate: (event) => validate(s, event),
+    apply: (event) => apply(s, event),
+  });
+  esc.timeline.add('opened', `Escalation opened: ${input.issueType} for "${input.booking.sessionTitle}"`, input.reportedBy ?? 'desk', {
+    workflowStartedAt: workflowInfo().startTime.toISOString(),
+  });
+
+  const procedure = procedures[input.issueType];
+  const cutoff = procedure.prepare(s);
+  const posted = await postSlack(esc, {
+    step: 'alert',
+    target: { channel: 'bookings-emergencies' },
+    text:
+      `:rotating_light: @{${input.bookingOwner}} please respond: "${input.booking.sessionTitle}" (booking ${input.booking.id}, ` +
+      `${input.booking.sessionFormat}, start ${s.local(input.booking.startTime)}) has a problem: ${procedure.alert(s)}`,
+  });
+  if (posted) s.details.thread = posted;
+
+  await procedure.run(s, cutoff);
+  await aftercare(s);
+  return esc.state();
+}
+
+function validate(s: LiveSession, event: LiveDeliveryEvent): void {
+  if (!eventsByIssueType[s.input.issueType].includes(event.type)) {
+    notApplicable(`'${event.type}' does not apply to a ${s.input.issueType} escalation; expected one of: ${eventsByIssueType[s.input.issueType].join(', ')}`);
+  }
+  const d = s.details;
+  if (event.type === 'owner-acknowledged' && d.handledBy === 'owner') outOfOrder('the booking owner has already taken over');
+  if (event.type === 'facilitator-reached' && d.facilitatorReachedAt) outOfOrder('the facilitator has already been reached');
+  if (event.type === 'client-unreachable' && d.clientReached) outOfOrder('the client has already been reached');
+}
+
+function apply(s: LiveSession, event: LiveDeliveryEvent): void {
+  const d = s.details;
+  const at = nowIso();
+  switch (event.type) {
+    case 'owner-acknowledged':
+      if (event.takeOver !== false) {
+        d.handledBy = 'owner';
+        s.esc.timeline.add('handover', 'The booking owner took over: the owner handles the client from here', event.actor ?? s.input.bookingOwner);
+      }
+      break;
+    case 'facilitator-reached':
+      d.facilitatorReachedAt = at;
+      break;
+    case 'facilitator-no-answer':
+      break;
+    case 'facilitator-arrived':
+      d.facilitatorArrivedAt = at;
+      s.decide('delivered', 'The facilitator is online before the cutoff: the session goes ahead');
+      break;
+    case 'client-reached':
+      d.clientReached = event.participants;
+      if (event.participants !== 'still-expected') {
+        s.decide('cancelled-client', `The client confirmed on the phone that the session is off (${event.participants})`);
+      }
+      break;
+    case 'client-unreachable':
+      d.clientUnreachableAt = at;
+      break;
+    case 'details-mismatch':
+      if (event.clientStartTime) d.mismatches.push({ field: 'startTime', ours: s.input.booking.startTime, theirs: event.clientStartTime });
+      if (event.clientSessionLink) d.mismatches.push({ field: 'sessionLink', ours: s.input.booking.sessionLink ?? null, theirs: event.clientSessionLink });
+      s.esc.timeline.add(
+        'details-mismatch',
+        d.mismatches.map((m) => `${m.field}: ours ${m.ours ?? '(none)'}, client's ${m.theirs}`).join('; '),
+        event.actor ?? 'desk',
+      );
+      break;
+    case 'participants-arrived':
+      d.participantsArrivedAt = at;
+      s.decide('delivered-adapted', 'Participants joined within 30 minutes: the facilitator runs an adapted session');
+      break;
+    case 'tech-resolved':
+      d.techResolvedAt = at;
+      s.decide('delivered', 'The technical issue was resolved within 15 minutes: the session goes on');
+      break;
+    case 'session-ended-early':
+      s.decide('cancelled-provider', `The session could not be delivered in full because of technical issues${event.reason ? `: ${event.reason}` : ''}`);
+      break;
+  }
+}

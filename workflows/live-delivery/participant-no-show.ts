@@ -1,0 +1,52 @@
+// Participant no-show: the facilitator stays on while the desk phones the client. Unreachable:
+// template 2. The client calls it off: template 3. Participants by start + 30 minutes: an adapted
+// session. Nobody by then: template 4 and the facilitator tells late arrivals.
+import { beforeDeadline } from '../kit/deadlines.js';
+import { minutes } from '../kit/time.js';
+import type { PendingDeadline } from '../kit/state.js';
+import type { LiveSession } from './session.js';
+
+export const PARTICIPANT_CUTOFF = minutes(30);
+
+export function participantNoShowAlert(s: LiveSession): string {
+  return `no participants have joined. ${s.input.facilitator.name} stays on; the desk is phoning the client contact ${s.input.siteContact.name}.`;
+}
+
+export function prepareParticipantNoShow(s: LiveSession): PendingDeadline {
+  const { esc, input } = s;
+  const cutoff = esc.deadlines.add('participant-cutoff', input.booking.startTime, PARTICIPANT_CUTOFF, 'Participants by session start + 30 minutes');
+  esc.waitingFor = ['participants-arrived', 'client-reached', 'client-unreachable'];
+  esc.setStatus('awaiting-participants', `Waiting for participants until ${cutoff.at}`);
+  esc.openTask('facilitator-stay-on', 'desk', `Ask ${input.facilitator.name} to stay on the session while the client is contacted`);
+  return cutoff;
+}
+
+export async function participantNoShow(s: LiveSession, cutoff: PendingDeadline): Promise<void> {
+  const { esc, input } = s;
+  const calling = s.call('call-client', input.siteContact.name, input.siteContact.phone, () => s.details.clientReached !== null);
+
+  let unreachableEmailed = false;
+  let checkDetailsAsked = false;
+  const pending = () => (s.details.clientUnreachableAt !== null && !unreachableEmailed) || (s.details.clientReached === 'still-expected' && !checkDetailsAsked);
+  while (await beforeDeadline(() => s.decided || pending(), cutoff)) {
+    if (s.decided) break;
+    if (s.details.clientReached === 'still-expected' && !checkDetailsAsked) {
+      checkDetailsAsked = true;
+      esc.openTask('check-details', 'desk', "Check our session time and link against the client's");
+    }
+    if (s.details.clientUnreachableAt !== null && !unreachableEmailed) {
+      unreachableEmailed = true;
+      await s.clientEmail('participant-no-show', 'no participants have joined; are they still expected?');
+    }
+  }
+
+  if (!s.decided) {
+    esc.timeline.add('deadline-passed', `No participants by ${s.local(cutoff.at)}`, 'engine', { deadline: cutoff.name });
+    s.decide('cancelled-no-show', 'Nobody joined by start + 30 minutes: not enough time left to run the session');
+    esc.openTask('tell-late-arrivals', 'desk', `Ask ${input.facilitator.name} to stay on and tell anyone who joins late that the session will be rescheduled`);
+    await s.clientEmail('no-participants-cutoff', 'nobody joined within 30 minutes; the session will be rescheduled');
+  } else if (esc.outcome === 'cancelled-client') {
+    await s.clientEmail('session-cancelled-after-call', 'confirming the call: the session is not going ahead');
+  }
+  await calling;
+}
