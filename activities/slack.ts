@@ -1,21 +1,44 @@
-// Slack activities: posts, thread replies, updates and DMs through the real @slack/web-api client.
+// Slack activities: posts (plain text or Block Kit with a text fallback, optionally with buttons),
+// thread replies, updates and DMs through the real @slack/web-api client, plus escalation channels
+// (slack-channels.ts).
+//
+// Delivery: at least once, with duplicates avoided. Every post carries message metadata
+// `escalation_step` with the key `<escalation id>/<step>`; on a retry (attempt > 1) the activity
+// first looks for a message with that key in the channel (or thread) since the activity was
+// scheduled and returns it instead of posting again. So a timeout after Slack accepted the post,
+// or a worker crash before the result reached Temporal, does not double-post.
 import { Context } from '@temporalio/activity';
 import type { WebClient } from '@slack/web-api';
 import type { Directory } from '../src/directory.js';
 import { permanent, slackFailure } from './failures.js';
+import { mapBlockTexts, messageBlocks, type SlackBlock, type SlackButton } from './slack-blocks.js';
+import { slackChannelActivities } from './slack-channels.js';
 
-/** Where a message goes: a directory channel, or a DM to a directory person. */
+/**
+ * Where a message goes: a channel (a directory key, or a Slack channel id such as the one
+ * createEscalationChannel returns), or a DM to a directory person.
+ */
 export type SlackTarget = { channel: string } | { dm: string };
+
+/** Slack conversation ids (C…, G…) are upper-case; directory keys are lower-case. */
+const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
 
 export interface PostSlackMessageInput {
   escalationId: string;
-  /** Names the step; with the escalation id it is the idempotency key of this post. */
+  /** Names the step; with the escalation id it is the idempotency key of this post, so make it unique per message. */
   step: string;
   target: SlackTarget;
-  /** May contain `@{person-key}`, `@{group:group-key}` and `@{here}`, resolved from the directory. */
+  /**
+   * May contain `@{person-key}`, `@{group:group-key}` and `@{here}`, resolved from the directory.
+   * With blocks or buttons it is the notification / fallback text.
+   */
   text: string;
   /** Reply in this thread (ts of the parent message). */
   threadTs?: string;
+  /** Block Kit blocks; mentions are resolved in their text objects too. */
+  blocks?: SlackBlock[];
+  /** Buttons that send escalation events; added as an actions block after the blocks (or after the text). */
+  buttons?: SlackButton[];
 }
 
 export interface PostedSlackMessage {
@@ -30,29 +53,51 @@ export interface PostedSlackMessage {
 export interface UpdateSlackMessageInput {
   channel: string;
   ts: string;
+  /** The new text (mentions resolved as for posts). */
   text: string;
+  /**
+   * The new blocks. An update replaces the whole message: without blocks or buttons the old blocks
+   * (and buttons) are removed, since Slack would otherwise keep showing them over the new text.
+   */
+  blocks?: SlackBlock[];
+  /** The buttons that remain, e.g. only "resolve" after an acknowledgement; needs `escalationId`. */
+  buttons?: SlackButton[];
+  escalationId?: string;
 }
 
-const EVENT_TYPE = 'escalation_step';
+export const SLACK_METADATA_EVENT_TYPE = 'escalation_step';
+
+/** How far before the activity's first scheduling the look-up for an earlier post starts (clock skew). */
+const LOOKBACK_MARGIN_MS = 5 * 60_000;
+const LOOKUP_PAGES = 10;
+
+export type Mentions = ReturnType<typeof mentionResolver>;
+
+/** `@{person}`, `@{group:key}`, `@{here}` to Slack mentions (mrkdwn) or names (plain text). */
+export function mentionResolver(directory: Directory) {
+  function token(ref: string, kind: 'mrkdwn' | 'plain_text'): string {
+    if (ref === 'here') return kind === 'mrkdwn' ? '<!here>' : '@here';
+    if (ref.startsWith('group:')) {
+      const group = directory.group(ref.slice('group:'.length));
+      return kind === 'mrkdwn' && group.slackUserGroupId ? `<!subteam^${group.slackUserGroupId}>` : `@${group.name}`;
+    }
+    const person = directory.person(ref);
+    return kind === 'mrkdwn' && person.slackUserId ? `<@${person.slackUserId}>` : person.name;
+  }
+  return {
+    resolve(text: string, kind: 'mrkdwn' | 'plain_text' = 'mrkdwn', mentions: string[] = []): { text: string; mentions: string[] } {
+      const resolved = text.replace(/@\{([a-z0-9:-]+)\}/g, (_, ref: string) => {
+        const t = token(ref, kind);
+        if (kind === 'mrkdwn' && !mentions.includes(t)) mentions.push(t);
+        return t;
+      });
+      return { text: resolved, mentions };
+    },
+  };
+}
 
 export function slackActivities({ slack, directory }: { slack: WebClient; directory: Directory }) {
-  function resolveMentions(text: string): { text: string; mentions: string[] } {
-    const mentions: string[] = [];
-    const resolved = text.replace(/@\{([a-z0-9:-]+)\}/g, (_, ref: string) => {
-      let token: string;
-      if (ref === 'here') token = '<!here>';
-      else if (ref.startsWith('group:')) {
-        const group = directory.group(ref.slice('group:'.length));
-        token = group.slackUserGroupId ? `<!subteam^${group.slackUserGroupId}>` : `@${group.name}`;
-      } else {
-        const person = directory.person(ref);
-        token = person.slackUserId ? `<@${person.slackUserId}>` : person.name;
-      }
-      mentions.push(token);
-      return token;
-    });
-    return { text: resolved, mentions };
-  }
+  const mentions = mentionResolver(directory);
 
   const idsByName = new Map<string, string>();
   /** History look-ups need the channel id; directories may name a channel only by its name. */
@@ -72,53 +117,96 @@ export function slackActivities({ slack, directory }: { slack: WebClient; direct
 
   async function channelId(target: SlackTarget): Promise<string> {
     if ('channel' in target) {
+      if (SLACK_CHANNEL_ID.test(target.channel)) return target.channel;
       const channel = directory.channel(target.channel);
       return channel.id ?? (await idOfChannelNamed(channel.name));
     }
     const person = directory.person(target.dm);
     if (!person.slackUserId) throw permanent(`cannot DM ${target.dm}: no slackUserId in the directory`);
     const opened = await slack.conversations.open({ users: person.slackUserId });
-    return opened.channel!.id!;
+    const id = opened.channel?.id;
+    if (!id) throw permanent(`cannot DM ${target.dm}: Slack opened no conversation`);
+    return id;
   }
 
-  /** After an ambiguous failure (e.g. a timeout after Slack accepted), find the earlier post. */
+  /** Text and blocks with mentions resolved; mentions collected from both. */
+  function content(input: { escalationId?: string | undefined; text: string; blocks?: SlackBlock[] | undefined; buttons?: SlackButton[] | undefined }) {
+    const { text, mentions: found } = mentions.resolve(input.text);
+    let blocks = messageBlocks({
+      escalationId: input.escalationId ?? '',
+      text: input.text,
+      blocks: input.blocks,
+      buttons: input.buttons,
+    });
+    if (blocks) blocks = mapBlockTexts(blocks, (t, kind) => mentions.resolve(t, kind, found).text);
+    return { text, blocks, mentions: found };
+  }
+
+  /**
+   * After an ambiguous failure (e.g. a timeout after Slack accepted), find the earlier post among the
+   * channel's (or thread's) messages since the activity was first scheduled (at most 10 pages).
+   */
   async function findEarlierPost(channel: string, key: string, threadTs?: string) {
-    const page = threadTs
-      ? await slack.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 })
-      : await slack.conversations.history({ channel, include_all_metadata: true, limit: 100 });
-    return page.messages?.find(
-      (m) => m.metadata?.event_type === EVENT_TYPE && (m.metadata.event_payload as { key?: string })?.key === key,
-    );
+    const scheduled = Context.current().info.scheduledTimestampMs;
+    const oldest = (Math.max(0, scheduled - LOOKBACK_MARGIN_MS) / 1000).toFixed(6);
+    const pages = threadTs
+      ? slack.paginate('conversations.replies', { channel, ts: threadTs, oldest, include_all_metadata: true, limit: 200 })
+      : slack.paginate('conversations.history', { channel, oldest, include_all_metadata: true, limit: 200 });
+    let seen = 0;
+    for await (const page of pages) {
+      const messages = (page as { messages?: { ts?: string; metadata?: { event_type?: string; event_payload?: unknown } }[] }).messages ?? [];
+      const found = messages.find(
+        (m) => m.metadata?.event_type === SLACK_METADATA_EVENT_TYPE && (m.metadata.event_payload as { key?: unknown } | undefined)?.key === key,
+      );
+      if (found?.ts) return found;
+      if (++seen >= LOOKUP_PAGES) break;
+    }
+    return undefined;
   }
 
   return {
     async postSlackMessage(input: PostSlackMessageInput): Promise<PostedSlackMessage> {
       const key = `${input.escalationId}/${input.step}`;
       try {
+        const message = content(input);
         const channel = await channelId(input.target);
-        const { text, mentions } = resolveMentions(input.text);
         if (Context.current().info.attempt > 1) {
           const earlier = await findEarlierPost(channel, key, input.threadTs);
-          if (earlier?.ts) return { channel, ts: earlier.ts, mentions, deduplicated: true };
+          if (earlier?.ts) return { channel, ts: earlier.ts, mentions: message.mentions, deduplicated: true };
         }
         const posted = await slack.chat.postMessage({
           channel,
-          text,
+          text: message.text,
+          ...(message.blocks && { blocks: message.blocks }),
           ...(input.threadTs && { thread_ts: input.threadTs }),
-          metadata: { event_type: EVENT_TYPE, event_payload: { key, escalation_id: input.escalationId, step: input.step } },
+          metadata: {
+            event_type: SLACK_METADATA_EVENT_TYPE,
+            event_payload: { key, escalation_id: input.escalationId, step: input.step },
+          },
         });
-        return { channel: posted.channel ?? channel, ts: posted.ts!, mentions, deduplicated: false };
+        if (!posted.ts) throw permanent(`Slack post '${input.step}': Slack returned no message ts`);
+        return { channel: posted.channel ?? channel, ts: posted.ts, mentions: message.mentions, deduplicated: false };
       } catch (err) {
         throw slackFailure(err, `Slack post '${input.step}'`);
       }
     },
 
+    /** Idempotent by nature: the same update twice leaves the same message. */
     async updateSlackMessage(input: UpdateSlackMessageInput): Promise<void> {
       try {
-        await slack.chat.update({ channel: input.channel, ts: input.ts, text: input.text });
+        if (input.buttons?.length && !input.escalationId) throw permanent('Slack update: buttons need the escalationId');
+        const message = content(input);
+        await slack.chat.update({
+          channel: input.channel,
+          ts: input.ts,
+          text: message.text,
+          blocks: message.blocks ?? [],
+        });
       } catch (err) {
         throw slackFailure(err, 'Slack update');
       }
     },
+
+    ...slackChannelActivities({ slack, directory }),
   };
 }

@@ -1,6 +1,7 @@
 // `npm run api`: the HTTP API alone, against the cluster at TEMPORAL_ADDRESS. Scale it out freely.
 import closeWithGrace from 'close-with-grace';
 import { Client, Connection } from '@temporalio/client';
+import { TemplateCatalog } from '../activities/email/templates.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -12,7 +13,8 @@ async function main() {
   const log = createLogger(config.env.LOG_LEVEL);
   const connection = await Connection.connect(await connectionOptions(config.temporal, config.temporal.address));
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const app = await buildApp({ client, taskQueue: config.temporal.taskQueue, directory: config.directory, logger: log });
+  const templates = await TemplateCatalog.load();
+  const app = await buildApp({ client, taskQueue: config.temporal.taskQueue, directory: config.directory, templates, logger: log });
   await app.listen({ host: config.env.HOST, port: config.env.PORT });
   closeWithGrace({ delay: 20_000 }, async () => {
     await app.close();

@@ -12,6 +12,8 @@ import { ProblemSchema, registerProblemHandlers } from './problem.js';
 import { escalationRoutes } from './routes/escalations.js';
 import { healthRoutes } from './routes/health.js';
 import { playbookRoutes } from './routes/playbooks.js';
+import { templateRoutes } from './routes/templates.js';
+import type { TemplateCatalog } from '../activities/email/templates.js';
 import { Escalation, EscalationState } from './routes/schemas.js';
 
 export interface AppOptions {
@@ -20,6 +22,8 @@ export interface AppOptions {
   directory: Directory;
   /** A pino logger; none means silent (tests). */
   logger?: FastifyBaseLogger;
+  /** Email templates for the preview routes. */
+  templates: TemplateCatalog;
   /** Extra routes (e.g. the dev outbox on the embedded default). */
   extraRoutes?: (app: FastifyInstance) => PromiseLike<unknown>;
 }
@@ -37,7 +41,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         version: '0.1.0',
         description: 'Start escalations, deliver events from people, read what each escalation waits for.',
       },
-      tags: [{ name: 'escalations' }, { name: 'playbooks' }, { name: 'health' }],
+      tags: [{ name: 'escalations' }, { name: 'playbooks' }, { name: 'templates' }, { name: 'health' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -50,6 +54,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, { client: opts.client });
   await app.register(playbookRoutes);
+  await app.register(templateRoutes, { templates: opts.templates });
   await app.register(escalationRoutes, {
     escalations: new EscalationService(opts.client, opts.taskQueue),
     directory: opts.directory,

@@ -89,6 +89,18 @@ export function createSlackMethods(ws: Workspace, outbox: Outbox): Record<string
     };
   };
 
+  /** conversations.setPurpose / setTopic: members only, not on DMs or archived channels, 250 characters. */
+  const setPurposeOrTopic = (params: Params, field: 'purpose' | 'topic'): SlackResult => {
+    const channel = ws.resolveChannel(requireArg(params, 'channel'));
+    if (channel.isIm) throw new SlackApiError('method_not_supported_for_channel_type');
+    requireOpen(channel);
+    requireMember(channel);
+    const value = params.str(field) ?? '';
+    if (value.length > 250) throw new SlackApiError('too_long');
+    channel[field] = value;
+    return { ok: true, channel: ws.channelObject(channel) };
+  };
+
   return {
     'api.test': () => ({ ok: true, args: {} }),
 
@@ -270,6 +282,10 @@ export function createSlackMethods(ws: Workspace, outbox: Outbox): Record<string
       for (const id of fresh) channel.members.add(id);
       return { ok: true, channel: ws.channelObject(channel) };
     },
+
+    'conversations.setPurpose': (params) => setPurposeOrTopic(params, 'purpose'),
+
+    'conversations.setTopic': (params) => setPurposeOrTopic(params, 'topic'),
 
     'conversations.join': (params) => {
       const channel = ws.resolveChannel(params.str('channel'));

@@ -1,0 +1,91 @@
+// /templates: the client email templates and a preview of each, rendered with example values, so a
+// team lead can see what a client will receive.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { isTemplateName, locales, templateValueNames, type TemplateCatalog } from '../../activities/email/templates.js';
+import { problems } from '../problem.js';
+import { problemResponse } from './schemas.js';
+
+export interface TemplateRoutesOptions {
+  templates: TemplateCatalog;
+}
+
+const LocaleSchema = Type.Enum([...locales], { description: 'Template language' });
+
+export const TemplateInfoSchema = Type.Object({
+  name: Type.String({ description: 'Template name, as playbooks send it' }),
+  description: Type.String({ description: 'When the template is sent' }),
+  locales: Type.Array(LocaleSchema),
+  requiredValues: Type.Array(Type.Enum([...templateValueNames]), {
+    description: 'Values the template needs; rendering fails (nothing is sent) when one is missing',
+  }),
+});
+
+export const TemplateListResponse = Type.Object({ templates: Type.Array(TemplateInfoSchema) });
+
+export const PreviewParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 100, description: 'Template name' }) });
+
+export const PreviewQuery = Type.Object(
+  {
+    locale: Type.Optional(Type.Enum([...locales], { default: 'en', description: 'Template language' })),
+    format: Type.Optional(
+      Type.Enum(['html', 'text'], { default: 'html', description: 'html: the email as the client sees it; text: subject and plain-text part' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The preview is a whole email document: its own inline styles and remote fonts/images, nothing else. */
+export const PREVIEW_CSP =
+  "default-src 'none'; style-src 'unsafe-inline' https:; font-src https: data:; img-src http: https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
+export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = async (app, { templates }) => {
+  app.get(
+    '/templates',
+    {
+      schema: {
+        summary: 'The client email templates',
+        tags: ['templates'],
+        response: { 200: TemplateListResponse },
+      },
+    },
+    async () => ({ templates: templates.list() }),
+  );
+
+  app.get(
+    '/templates/:name/preview',
+    {
+      schema: {
+        summary: 'A template rendered with example values',
+        description: 'The email a client would receive, filled with fictitious example values (HTML, or subject and plain text).',
+        tags: ['templates'],
+        params: PreviewParams,
+        querystring: PreviewQuery,
+        produces: ['text/html', 'text/plain'],
+        response: {
+          200: {
+            description: 'The rendered email',
+            content: {
+              'text/html': { schema: Type.String() },
+              'text/plain': { schema: Type.String() },
+            },
+          },
+          400: problemResponse,
+          404: problemResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { name } = request.params;
+      const locale = request.query.locale ?? 'en';
+      const format = request.query.format ?? 'html';
+      if (!isTemplateName(name)) throw problems.notFound(`No email template '${name}'; GET /templates lists them`);
+      const email = templates.render(name, locale, templates.exampleValues(name, locale));
+      void reply.header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
+      if (format === 'text') {
+        return reply.type('text/plain; charset=utf-8').send(`Subject: ${email.subject}\n\n${email.text}\n`);
+      }
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', PREVIEW_CSP).send(email.html);
+    },
+  );
+};

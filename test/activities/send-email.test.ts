@@ -1,0 +1,191 @@
+// sendTemplateEmail with the real @sendgrid/mail client (createClients) against the SendGrid
+// stand-in: what the client receives, and how each failure is handed to Temporal.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createActivities, type Activities, type SendTemplateEmailInput } from '../../activities/index.js';
+import { TemplateCatalog } from '../../activities/email/templates.js';
+import { RATE_LIMITED, TRANSIENT_DELIVERY_FAILURE } from '../../activities/failures.js';
+import { parseDirectory, type Directory } from '../../src/directory.js';
+import { createClients } from '../../src/worker.js';
+import { loadExampleDirectory } from '../helpers/fixtures.js';
+import { startStandIns, type StandIns } from '../helpers/stand-ins.js';
+import { deadUrl, expectPermanent, expectRetryable, failureOf, runAttempt } from './helpers.js';
+
+let standIns: StandIns;
+let directory: Directory;
+let templates: TemplateCatalog;
+let acts: Activities;
+
+let seq = 0;
+const escalationId = () => `live-delivery:B-${Date.now().toString(36)}-${++seq}`;
+
+function activities(opts: { directory?: Directory; apiKey?: string; apiUrl?: string } = {}): Activities {
+  const clients = createClients({
+    ...standIns.providers,
+    sendgrid: { apiKey: opts.apiKey ?? standIns.providers.sendgrid.apiKey, apiUrl: opts.apiUrl ?? standIns.providers.sendgrid.apiUrl },
+  });
+  return createActivities({ ...clients, directory: opts.directory ?? directory, templates });
+}
+
+/** The example directory with some changes (they still pass the directory's own schema). */
+function directoryWith(change: (data: Directory['data']) => void): Directory {
+  const data = structuredClone(directory.data);
+  change(data);
+  return parseDirectory(data);
+}
+
+beforeAll(async () => {
+  directory = await loadExampleDirectory();
+  templates = await TemplateCatalog.load();
+  standIns = await startStandIns(directory);
+  acts = activities();
+});
+
+afterAll(async () => {
+  await standIns?.close();
+});
+
+beforeEach(() => {
+  standIns.sendgrid.reset();
+});
+
+const email = (overrides: Partial<SendTemplateEmailInput> = {}): SendTemplateEmailInput => ({
+  escalationId: escalationId(),
+  step: 'client-email-facilitator-no-show',
+  template: 'facilitator-no-show',
+  locale: 'en',
+  to: { name: 'Dana Client', email: 'dana.client@example.org' },
+  ccPeople: ['booking-owner', 'portfolio-team-lead'],
+  values: { clientName: 'Dana Client', facilitatorName: 'Alex Facilitator', sessionTitle: 'Leading Essentials', sessionFormat: 'Virtual Workout' },
+  times: { startTimeLabel: { iso: '2026-01-13T17:00:00Z', timeZone: 'America/Chicago' } },
+  ...overrides,
+});
+
+describe('sendTemplateEmail', () => {
+  it('sends the rendered template to the client, cc owner and team lead, with custom_args', async () => {
+    const input = email();
+    const sent = await runAttempt(acts.sendTemplateEmail, input);
+    const [mail, ...rest] = standIns.sendgrid.messages();
+    expect(rest).toHaveLength(0);
+    expect(sent).toEqual({
+      messageId: mail?.messageId,
+      to: 'dana.client@example.org',
+      cc: ['morgan.owner@example.com', 'riley.lead@example.com'],
+      subject: mail?.subject,
+    });
+    expect(mail?.from).toEqual({ email: 'support-desk@example.com', name: 'Example Learning Co Service Support Center' });
+    expect(mail?.to).toEqual([{ email: 'dana.client@example.org', name: 'Dana Client' }]);
+    expect(mail?.cc.map((a) => a.email)).toEqual(['morgan.owner@example.com', 'riley.lead@example.com']);
+    expect(mail?.custom_args).toEqual({ escalation_id: input.escalationId, template: 'facilitator-no-show', step: input.step });
+    expect(mail?.escalationId).toBe(input.escalationId);
+    expect(mail?.categories).toEqual(['escalation', 'facilitator-no-show']);
+    expect(mail?.text).toContain('Dana Client');
+    expect(mail?.text).toContain('11 AM CT');
+    expect(mail?.html).toContain('Leading Essentials');
+  });
+
+  it('a cc who is also the recipient is copied once (SendGrid rejects duplicates)', async () => {
+    await runAttempt(acts.sendTemplateEmail, email({ to: { name: 'Morgan', email: 'Morgan.Owner@example.com' } }));
+    expect(standIns.sendgrid.messages()[0]?.cc.map((a) => a.email)).toEqual(['riley.lead@example.com']);
+  });
+});
+
+describe('retries belong to Temporal', () => {
+  it('429 then success: attempt 1 waits for the rate-limit window, attempt 2 sends; one email', async () => {
+    const input = email();
+    standIns.sendgrid.failNext({ status: 429, retryAfter: 5 });
+    const failure = await failureOf(runAttempt(acts.sendTemplateEmail, input, 1));
+    expectRetryable(failure, RATE_LIMITED.sendgrid, failure.nextRetryDelay as string);
+    expect(failure.nextRetryDelay).toMatch(/^[4-6]s$/); // X-RateLimit-Reset is 5 s ahead, to the second
+    await runAttempt(acts.sendTemplateEmail, input, 2);
+    expect(standIns.sendgrid.messages()).toHaveLength(1);
+    expect(standIns.sendgrid.calls().map((c) => c.status)).toEqual([429, 202]);
+  });
+
+  it('500 then success: retryable with backoff, then one email', async () => {
+    const input = email();
+    standIns.sendgrid.failNext({ status: 500 });
+    const failure = await failureOf(runAttempt(acts.sendTemplateEmail, input, 1));
+    expectRetryable(failure, TRANSIENT_DELIVERY_FAILURE);
+    expect(failure.message).toContain('SendGrid answered 500');
+    await runAttempt(acts.sendTemplateEmail, input, 2);
+    expect(standIns.sendgrid.messages()).toHaveLength(1);
+  });
+
+  it('503 is retryable', async () => {
+    standIns.sendgrid.failNext({ status: 503 });
+    expectRetryable(await failureOf(runAttempt(acts.sendTemplateEmail, email())), TRANSIENT_DELIVERY_FAILURE);
+  });
+
+  it('no answer (connection refused) is retryable', async () => {
+    const failure = await failureOf(runAttempt(activities({ apiUrl: await deadUrl() }).sendTemplateEmail, email()));
+    expectRetryable(failure, TRANSIENT_DELIVERY_FAILURE);
+    expect(failure.message).toContain('no answer from SendGrid');
+  });
+
+  it('ambiguous failure (accepted, answer lost): the retry sends again (no idempotency key at SendGrid)', async () => {
+    const clients = createClients(standIns.providers);
+    clients.mail.setTimeout(750);
+    const a = createActivities({ ...clients, directory, templates });
+    const input = email();
+    standIns.sendgrid.failNext({ acceptThenHang: 5000 });
+    const failure = await failureOf(runAttempt(a.sendTemplateEmail, input, 1));
+    expectRetryable(failure, TRANSIENT_DELIVERY_FAILURE);
+    expect(failure.message).toContain('no answer from SendGrid');
+    await runAttempt(a.sendTemplateEmail, input, 2);
+    // At least once, as documented: the client gets the same email twice, same custom_args.
+    const mails = standIns.sendgrid.messages();
+    expect(mails).toHaveLength(2);
+    expect(new Set(mails.map((m) => JSON.stringify(m.custom_args))).size).toBe(1);
+  });
+});
+
+describe('permanent failures: no retry, a clear reason for the timeline', () => {
+  it("400 from SendGrid carries SendGrid's error text (a sender address SendGrid refuses)", async () => {
+    const a = activities({ directory: directoryWith((d) => (d.organisation.emailFrom.email = 'support-desk@localhost')) });
+    const failure = await failureOf(runAttempt(a.sendTemplateEmail, email()));
+    expectPermanent(failure, "email 'facilitator-no-show': SendGrid answered 400: from.email: The from email does not contain a valid address.");
+    expect(failure.details?.[0]).toEqual({ provider: 'sendgrid', status: 400 });
+    expect(standIns.sendgrid.messages()).toHaveLength(0);
+  });
+
+  it("401 (wrong API key) carries SendGrid's error text", async () => {
+    const failure = await failureOf(runAttempt(activities({ apiKey: 'SG.wrong' }).sendTemplateEmail, email()));
+    expectPermanent(failure, 'SendGrid answered 401: The provided authorization grant is invalid, expired, or revoked');
+  });
+
+  it.each([
+    ['not an address', 'dana.client', "recipient 'Dana Client' has invalid email address 'dana.client'"],
+    ['a space', 'dana client@example.org', "recipient 'Dana Client' has invalid email address 'dana client@example.org'"],
+    ['no top-level domain', 'dana@localhost', "recipient 'Dana Client' has invalid email address 'dana@localhost'"],
+    ['a bad domain label', 'dana@-example.org', "recipient 'Dana Client' has invalid email address 'dana@-example.org'"],
+    ['empty', '', "recipient 'Dana Client' has no email address"],
+  ])('invalid recipient address (%s): nothing is sent', async (_, address, message) => {
+    const failure = await failureOf(runAttempt(acts.sendTemplateEmail, email({ to: { name: 'Dana Client', email: address } })));
+    expectPermanent(failure, `email 'facilitator-no-show': ${message}`);
+    expect(standIns.sendgrid.calls()).toHaveLength(0);
+  });
+
+  it('missing recipient address', async () => {
+    const to = { name: 'Dana Client' } as SendTemplateEmailInput['to'];
+    const failure = await failureOf(runAttempt(acts.sendTemplateEmail, email({ to })));
+    expectPermanent(failure, "recipient 'Dana Client' has no email address");
+  });
+
+  it('a cc whose directory address SendGrid would refuse names the person', async () => {
+    const a = activities({ directory: directoryWith((d) => (d.people['portfolio-team-lead']!.email = 'riley@localhost')) });
+    const failure = await failureOf(runAttempt(a.sendTemplateEmail, email()));
+    expectPermanent(failure, "cc 'portfolio-team-lead' has invalid email address 'riley@localhost' in the directory");
+    expect(standIns.sendgrid.calls()).toHaveLength(0);
+  });
+
+  it('a cc not in the directory', async () => {
+    const failure = await failureOf(runAttempt(acts.sendTemplateEmail, email({ ccPeople: ['nobody'] })));
+    expectPermanent(failure, "unknown person 'nobody'");
+  });
+
+  it('a missing template value', async () => {
+    const failure = await failureOf(runAttempt(acts.sendTemplateEmail, email({ values: { clientName: 'Dana Client' } })));
+    expectPermanent(failure, 'is missing values: facilitatorName, sessionTitle');
+    expect(standIns.sendgrid.calls()).toHaveLength(0);
+  });
+});
