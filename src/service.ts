@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
+import { TemplateCatalog } from '../activities/email/templates.js';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -126,7 +127,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     // Worker
     const nativeConnection = await NativeConnection.connect(connOpts);
     cleanups.push(() => nativeConnection.close());
+    const templates = await TemplateCatalog.load();
     const worker = await createWorker({
+      templates,
       connection: nativeConnection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
@@ -145,6 +148,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       client,
       taskQueue: config.temporal.taskQueue,
       directory: config.directory,
+      templates,
       logger: log.child({ component: 'api' }),
       ...(outbox && { extraRoutes: (a: FastifyInstance) => a.register(devOutboxRoutes, { outbox: outbox! }) }),
     });
