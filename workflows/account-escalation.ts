@@ -271,7 +271,7 @@ class AccountEscalation {
       restore(this.esc, this.carried);
       this.d.runs = this.carried.runs;
       this.d.runsDropped = this.carried.runsDropped;
-      this.esc.setStatus(this.esc.status, this.statusSummary());
+      this.setStatus(this.esc.status);
       this.esc.timeline.add('run-continued', `Continued as new (run ${this.d.runs.length + this.d.runsDropped + 1}) to keep the history bounded`);
     } else {
       await this.open();
@@ -351,7 +351,7 @@ class AccountEscalation {
       input.reportedBy ?? d.csm,
       { workflowStartedAt: workflowInfo().startTime.toISOString(), escalatedAt: input.escalatedAt, mrr: d.account.mrr },
     );
-    esc.setStatus('open', this.statusSummary());
+    this.setStatus('open');
 
     // Explicit complaint: meeting with the customer and the TL within 24 hours of the complaint.
     if (d.meeting.required) {
@@ -519,7 +519,7 @@ class AccountEscalation {
     esc.timeline.add('contact-series-started', `Contact attempts on ${CONTACT_DAYS} consecutive days start (${why}); days count in ${tz}`, 'engine', {
       firstAttemptAt: new Date(first).toISOString(),
     });
-    esc.setStatus('waiting-for-customer', this.statusSummary());
+    this.setStatus('waiting-for-customer');
     this.caseNote('contact', `Customer unresponsive: contact attempts on ${CONTACT_DAYS} consecutive days started (${why}).`, 'engine');
   }
 
@@ -611,7 +611,7 @@ class AccountEscalation {
     esc.timeline.add('customer-unresponsive', `No response after contact attempts on ${CONTACT_DAYS} consecutive days: recorded as unresponsive; the resolution is decided next`, 'engine', {
       days: series.attemptedDays.slice(-CONTACT_DAYS),
     });
-    esc.setStatus('open', this.statusSummary());
+    this.setStatus('open');
     esc.openTask(`decide-resolution-${series.number}`, d.teamLead, `Decide the resolution for ${d.account.name}: propose an offer (resolution-proposed) or record the churn`);
     this.caseNote('contact', `No response after ${CONTACT_DAYS} consecutive days of contact attempts: customer recorded as unresponsive.`, 'engine');
     await this.dm(
@@ -631,7 +631,7 @@ class AccountEscalation {
     if (series.currentDay) esc.closeTask(`contact-${series.currentDay}`);
     for (const t of esc.tasks) if (t.status === 'open' && t.id.startsWith('contact-')) esc.closeTask(t.id, 'cancelled');
     esc.timeline.add('contact-series-ended', `The customer responded after ${series.daysDone} completed contact day(s): contact attempts end`, by);
-    esc.setStatus('open', this.statusSummary());
+    this.setStatus('open');
     this.caseNote('contact', `Customer responded${summary ? `: ${summary}` : ''}. Contact attempts ended.`, by);
   }
 
@@ -776,7 +776,7 @@ class AccountEscalation {
     r.meetingHeldAt = nowIso();
     esc.timeline.add('finance-meeting', `Weekly finance meeting: the TL renegotiates ${d.account.name}'s offer (round ${r.round}); a new proposal round follows`);
     esc.openTask(`propose-round-${r.round + 1}`, d.teamLead, `Record the renegotiated offer for ${d.account.name} (resolution-proposed), or the churn`);
-    esc.setStatus('renegotiation', this.statusSummary());
+    this.setStatus('renegotiation');
     await this.dm(
       `finance-meeting-${r.round}`,
       [d.teamLead],
@@ -916,12 +916,12 @@ class AccountEscalation {
           if (t.status === 'open' && /^(revise-offer|renegotiate|propose-round|decide-resolution)-/.test(t.id)) esc.closeTask(t.id);
         }
         if (needsFinance) {
-          esc.setStatus('pending-finance', this.statusSummary());
+          this.setStatus('pending-finance');
           this.armFinanceFollowUp();
           this.caseNote('resolution', `Resolution offer round ${round} sent to accounting for approval: ${event.offer}`, by);
           this.later(() => this.requestFinance(p));
         } else {
-          esc.setStatus('approved', this.statusSummary());
+          this.setStatus('approved');
           esc.openTask(`present-offer-${round}`, d.csm, `Present the offer (round ${round}) to the customer and record their answer`);
           this.caseNote('resolution', `Resolution offer round ${round} (no finance approval needed): ${event.offer}`, by);
           this.later(() => this.dm(`offer-ready-${round}`, [d.csm], `${d.account.name}: present the offer (round ${round}) to the customer: "${event.offer}". Record customer-accepted or customer-rejected.`));
@@ -937,11 +937,11 @@ class AccountEscalation {
           : { decision: 'denied', at, by, reason: event.reason };
         esc.deadlines.clear('finance-follow-up');
         if (approved) {
-          esc.setStatus('approved', this.statusSummary());
+          this.setStatus('approved');
           esc.openTask(`present-offer-${p.round}`, d.csm, `Present the approved offer (round ${p.round}) to the customer and record their answer`);
           this.caseNote('finance', `Accounting approved offer round ${p.round}${p.finance.conditions ? ` (conditions: ${p.finance.conditions})` : ''}.`, by);
         } else {
-          esc.setStatus('denied', this.statusSummary());
+          this.setStatus('denied');
           esc.openTask(`revise-offer-${p.round}`, d.csm, `Accounting denied offer round ${p.round}: revise it with the TL and propose again`);
           this.caseNote('finance', `Accounting denied offer round ${p.round}: ${p.finance.reason}`, by);
         }
@@ -972,7 +972,7 @@ class AccountEscalation {
         p.customer = { decision: 'rejected', at, by, ...(event.reason && { reason: event.reason }) };
         esc.closeTask(`present-offer-${p.round}`);
         d.renegotiation = { round: p.round, requestedAt: at, schedule: null, meetingAt: null, meetingHeldAt: null };
-        esc.setStatus('renegotiation', this.statusSummary());
+        this.setStatus('renegotiation');
         esc.openTask(`renegotiate-${p.round}`, d.teamLead, `Renegotiate ${d.account.name}'s offer at the next weekly finance meeting`);
         this.later(() => this.scheduleRenegotiation(p.round));
         break;
@@ -1049,11 +1049,16 @@ class AccountEscalation {
     return localTime(at, timeZone);
   }
 
-  private statusSummary(): string {
-    const { d, esc } = this;
+  /** Sets the status (search attribute) with a summary of what it means now (the Web UI's current details). */
+  private setStatus(status: AccountEscalationStatus): void {
+    this.esc.setStatus(status, this.statusSummary(status));
+  }
+
+  private statusSummary(status: AccountEscalationStatus): string {
+    const { d } = this;
     const p = this.currentProposal();
     const head = `${d.account.name} (MRR ${money(d.account.mrr.amount, d.account.mrr.currency)}), case ${d.case.number ?? 'pending'}`;
-    switch (esc.status) {
+    switch (status) {
       case 'open':
         return `${head}: open${d.unresponsive ? ', customer unresponsive after 10 days' : ''}; resolution to be decided`;
       case 'waiting-for-customer':
@@ -1067,7 +1072,7 @@ class AccountEscalation {
       case 'renegotiation':
         return `${head}: renegotiation at the weekly finance meeting${d.renegotiation?.meetingAt ? ` on ${d.renegotiation.meetingAt}` : ''}`;
       default:
-        return `${head}: ${esc.status}`;
+        return `${head}: ${status}`;
     }
   }
 

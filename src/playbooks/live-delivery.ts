@@ -109,12 +109,6 @@ export type LiveDeliveryEvent = {
   [K in keyof typeof liveDeliveryEvents]: Static<(typeof liveDeliveryEvents)[K]>;
 }[keyof typeof liveDeliveryEvents];
 
-/** Which events make sense for which issue type (owner-acknowledged: all). */
-export const eventsByIssueType: Record<IssueType, LiveDeliveryEvent['type'][]> = {
-  'facilitator-no-show': ['owner-acknowledged', 'facilitator-reached', 'facilitator-no-answer', 'facilitator-arrived'],
-  'participant-no-show': ['owner-acknowledged', 'client-reached', 'client-unreachable', 'details-mismatch', 'participants-arrived'],
-  'tech-issue': ['owner-acknowledged', 'tech-resolved', 'session-ended-early'],
-};
 
 export const liveDelivery: PlaybookDefinition = {
   name: 'live-delivery',

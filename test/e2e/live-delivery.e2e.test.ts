@@ -3,7 +3,7 @@
 // start is placed so that the cutoff has passed or lies far ahead.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/service.js';
-import { facilitatorNoShow } from '../helpers/fixtures.js';
+import { facilitatorNoShow, liveDeliveryInput } from '../helpers/fixtures.js';
 import { http, startTestService } from '../helpers/service.js';
 
 const MIN = 60_000;
@@ -21,7 +21,13 @@ interface Escalation {
   id: string;
   playbook: string;
   execution: { status: string };
-  state: { status: string; outcome: string | null; deadlines: { name: string; at: string }[]; timeline: { kind: string }[] } | null;
+  state: {
+    status: string;
+    outcome: string | null;
+    deadlines: { name: string; at: string }[];
+    timeline: { kind: string }[];
+    details: Record<string, unknown>;
+  } | null;
 }
 
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
@@ -94,5 +100,56 @@ describe('live-delivery over HTTP', () => {
       (r) => r.body.escalations.some((e) => e.id === id),
     );
     expect(listed.body.escalations.map((e) => e.id)).toContain(id);
+  });
+
+  it('participant no-show: client unreachable (template 2), then reached and the session is off (template 3)', async () => {
+    const input = liveDeliveryInput('participant-no-show', Date.now() - 5 * MIN);
+    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    expect(created.status).toBe(201);
+    expect(created.body.state?.status).toBe('awaiting-participants');
+    const path = `/escalations/${encodeURIComponent(created.body.id)}`;
+    const events = (body: unknown) => http<Escalation['state']>(svc.apiUrl, 'POST', `${path}/events`, body);
+    const id = created.body.id;
+
+    expect((await events({ type: 'client-unreachable', actor: 'desk-agent' })).status).toBe(200);
+    const t2 = await svc.outbox!.waitFor((r) => r.kind === 'email' && r.escalationId === id, 15_000);
+    expect(t2.kind === 'email' && t2.custom_args.template).toBe('participant-no-show');
+
+    const off = await events({ type: 'client-reached', participants: 'cancel' });
+    expect(off.body?.outcome).toBe('cancelled-client');
+    const t3 = await svc.outbox!.waitFor(
+      (r) => r.kind === 'email' && r.escalationId === id && r.custom_args.template === 'session-cancelled-after-call',
+      15_000,
+    );
+    expect(t3.kind === 'email' && t3.to[0]?.email).toBe(input.siteContact.email);
+    const done = await until(
+      () => http<Escalation>(svc.apiUrl, 'GET', path),
+      (r) => r.body.execution.status === 'COMPLETED',
+    );
+    expect(done.body.state?.details.ticketId).toBeNull();
+  });
+
+  it('tech issue: an event for another issue type is a 400, tech-resolved delivers; an unresolved one emails template 5 and raises a ticket', async () => {
+    const resolved = liveDeliveryInput('tech-issue', Date.now());
+    const a = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: resolved });
+    const pathA = `/escalations/${encodeURIComponent(a.body.id)}`;
+    const wrong = await http(svc.apiUrl, 'POST', `${pathA}/events`, { type: 'participants-arrived' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.contentType).toContain('application/problem+json');
+    const ok = await http<Escalation['state']>(svc.apiUrl, 'POST', `${pathA}/events`, { type: 'tech-resolved' });
+    expect(ok.body?.outcome).toBe('delivered');
+
+    const unresolved = liveDeliveryInput('tech-issue', Date.now() - 20 * MIN);
+    const b = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: unresolved });
+    const t5 = await svc.outbox!.waitFor((r) => r.kind === 'email' && r.escalationId === b.body.id, 15_000);
+    expect(t5.kind === 'email' && t5.subject).toContain('Reschedule');
+    const done = await until(
+      () => http<Escalation>(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(b.body.id)}`),
+      (r) => r.body.execution.status === 'COMPLETED',
+    );
+    expect(done.body.state?.outcome).toBe('cancelled-provider');
+    expect(done.body.state?.details.ticketId).toMatch(/^SR-\d+$/);
+    const dm = svc.outbox!.list({ escalationId: b.body.id, kind: 'slack' }).find((r) => r.kind === 'slack' && r.channel.name.startsWith('@'));
+    expect(dm?.kind === 'slack' && dm.text).toContain('What happened');
   });
 });

@@ -22,7 +22,16 @@ export function prepareFacilitatorNoShow(s: LiveSession): PendingDeadline {
 
 export async function facilitatorNoShow(s: LiveSession, cutoff: PendingDeadline): Promise<void> {
   const { esc, input } = s;
-  const calling = s.call('call-facilitator', input.facilitator.name, input.facilitator.phone, () => s.details.facilitatorReachedAt !== null);
+  const calling = s.call(
+    'call-facilitator',
+    input.facilitator.name,
+    input.facilitator.phone,
+    [
+      { event: 'facilitator-reached', label: 'Reached' },
+      { event: 'facilitator-no-answer', label: 'No answer' },
+      { event: 'facilitator-arrived', label: 'Facilitator is online', style: 'primary' },
+    ],
+    () => s.details.facilitatorReachedAt !== null);
 
   if (!(await beforeDeadline(() => s.decided, cutoff))) {
     esc.timeline.add('deadline-passed', `No facilitator by ${s.local(cutoff.at)}`, 'engine', { deadline: cutoff.name });

@@ -2,12 +2,13 @@
 // Deadlines count from the session's start (or a mid-session report), never from when the
 // escalation was opened; every decision point is an event a person or a Slack button sends.
 import { workflowInfo } from '@temporalio/workflow';
-import { eventsByIssueType, type LiveDeliveryEvent, type LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
+import type { LiveDeliveryEvent, LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
 import { notApplicable, outOfOrder } from '../kit/messages.js';
 import { postSlack } from '../kit/notify.js';
 import type { EscalationState, PendingDeadline } from '../kit/state.js';
 import { nowIso } from '../kit/time.js';
 import { aftercare } from './aftercare.js';
+import { eventsByIssueType } from './events.js';
 import { facilitatorNoShow, facilitatorNoShowAlert, prepareFacilitatorNoShow } from './facilitator-no-show.js';
 import { participantNoShow, participantNoShowAlert, prepareParticipantNoShow } from './participant-no-show.js';
 import { LiveSession } from './session.js';
@@ -51,6 +52,7 @@ export async function liveDelivery(input: LiveDeliveryInput): Promise<Escalation
     text:
       `:rotating_light: @{${input.bookingOwner}} please respond: "${input.booking.sessionTitle}" (booking ${input.booking.id}, ` +
       `${input.booking.sessionFormat}, start ${s.local(input.booking.startTime)}) has a problem: ${procedure.alert(s)}`,
+    buttons: [{ event: 'owner-acknowledged', label: "I'm on it: I'll handle the client", style: 'primary' }],
   });
   if (posted) s.details.thread = posted;
 

@@ -23,7 +23,16 @@ export function prepareParticipantNoShow(s: LiveSession): PendingDeadline {
 
 export async function participantNoShow(s: LiveSession, cutoff: PendingDeadline): Promise<void> {
   const { esc, input } = s;
-  const calling = s.call('call-client', input.siteContact.name, input.siteContact.phone, () => s.details.clientReached !== null);
+  const calling = s.call(
+    'call-client',
+    input.siteContact.name,
+    input.siteContact.phone,
+    [
+      { event: 'client-reached', label: 'Reached: still expected', extra: { participants: 'still-expected' } },
+      { event: 'client-reached', label: 'Reached: session off', extra: { participants: 'cancel' }, style: 'danger' },
+      { event: 'client-unreachable', label: 'No answer: email the client' },
+    ],
+    () => s.details.clientReached !== null);
 
   let unreachableEmailed = false;
   let checkDetailsAsked = false;

@@ -2,6 +2,7 @@
 // client emails (left to the booking owner once they take over) and call requests.
 import type { LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
 import type { TemplateName } from '../../activities/email/templates.js';
+import type { SlackButton } from '../../activities/slack-blocks.js';
 import { callTask } from '../kit/call-task.js';
 import { Escalation } from '../kit/escalation.js';
 import { postSlack, sendEmail } from '../kit/notify.js';
@@ -84,18 +85,22 @@ export class LiveSession {
   }
 
   /** A reply in the emergencies-channel thread (or a new post if the alert never got through). */
-  async announce(step: string, text: string): Promise<void> {
+  async announce(step: string, text: string, buttons?: SlackButton[]): Promise<void> {
     const thread = this.details.thread;
     await postSlack(this.esc, {
       step,
       target: { channel: 'bookings-emergencies' },
       text,
       ...(thread && { threadTs: thread.ts }),
+      ...(buttons && { buttons }),
     });
   }
 
-  /** Repeats the request in the thread until the callee is reached or the escalation is decided. */
-  call(id: string, callee: string, phone: string | undefined, reached: () => boolean): Promise<void> {
+  /**
+   * Repeats the request in the thread until the callee is reached or the escalation is decided;
+   * each request carries buttons for the call's outcome events.
+   */
+  call(id: string, callee: string, phone: string | undefined, outcomes: SlackButton[], reached: () => boolean): Promise<void> {
     return callTask(this.esc, {
       id,
       assignee: 'desk',
@@ -104,7 +109,11 @@ export class LiveSession {
       intervalMs: minutes(this.input.callRetryMinutes),
       finished: () => reached() || this.decided,
       ask: (attempt, request) =>
-        this.announce(`${id}-${attempt}`, attempt === 1 ? `:telephone_receiver: ${request}.` : `:telephone_receiver: ${request} (attempt ${attempt}, no outcome reported yet).`),
+        this.announce(
+          `${id}-${attempt}`,
+          attempt === 1 ? `:telephone_receiver: ${request}.` : `:telephone_receiver: ${request} (attempt ${attempt}, no outcome reported yet).`,
+          outcomes,
+        ),
     });
   }
 
