@@ -17,6 +17,7 @@ export const templateNames = [
   'session-cancelled-after-call',
   'no-participants-cutoff',
   'tech-issue-cancelled',
+  'account-follow-up',
 ] as const;
 export type TemplateName = (typeof templateNames)[number];
 
@@ -33,6 +34,7 @@ export const templateValueNames = [
   'senderName',
   'deskName',
   'organisationName',
+  'accountName',
 ] as const;
 export type TemplateValueName = (typeof templateValueNames)[number];
 
@@ -60,6 +62,8 @@ const descriptions: Record<TemplateName, string> = {
     'Still no participants 30 minutes after the start: the session will not run and will be rescheduled.',
   'tech-issue-cancelled':
     'Technical issues could not be resolved within 15 minutes: participants were sent away and the session will be rescheduled.',
+  'account-follow-up':
+    'Account escalation, unresponsive customer: the daily follow-up asking the customer contact to get in touch (cc the CSM).',
 };
 
 export const defaultTemplateDir = fileURLToPath(new URL('./templates/', import.meta.url));
@@ -214,6 +218,7 @@ const examples: Record<Locale, Record<TemplateValueName, string>> = {
     senderName: 'Jordan Demo',
     deskName: 'Service Support Center',
     organisationName: 'Example Learning Co.',
+    accountName: 'Example Health Clinics',
   },
   de: {
     clientName: 'Alex Beispiel',
@@ -224,6 +229,7 @@ const examples: Record<Locale, Record<TemplateValueName, string>> = {
     senderName: 'Jordan Demo',
     deskName: 'Service Support Center',
     organisationName: 'Example Learning Co.',
+    accountName: 'Beispiel Kliniken',
   },
 };
 

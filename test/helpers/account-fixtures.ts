@@ -1,6 +1,6 @@
 // Example account-escalation inputs and time helpers for its tests (roles from the example directory).
 import type { AccountEscalationInput } from '../../src/playbooks/account-escalation.js';
-import { zonedTimeToUtc } from '../../workflows/kit/calendar.js';
+import { zonedTimeToUtc, zoneOffsetMs } from '../../workflows/kit/calendar.js';
 
 let seq = 0;
 
@@ -60,4 +60,14 @@ export function wall(ms: number, timeZone: string): string {
   });
   const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
   return `${p.weekday} ${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** Noon (local) of the first day after `afterMs` whose clocks went forward in `timeZone` (DST starts). */
+export function nextSpringForward(timeZone: string, afterMs: number): number {
+  for (let days = 1; days < 400; days++) {
+    const d = new Date(afterMs + days * 86_400_000);
+    const noon = zonedTimeToUtc({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }, { hour: 12, minute: 0 }, timeZone);
+    if (zoneOffsetMs(noon, timeZone) > zoneOffsetMs(noon - 86_400_000, timeZone)) return noon;
+  }
+  throw new Error(`no daylight-saving start in ${timeZone} within a year`);
 }

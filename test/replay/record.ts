@@ -8,10 +8,14 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../activities/index.js';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import { createClients } from '../../src/worker.js';
-import { liveDelivery } from '../../workflows/live-delivery.js';
+import { liveDelivery } from '../../workflows/live-delivery/index.js';
+import { accountEscalation } from '../../workflows/account-escalation.js';
+import { accountEscalation as accountEscalationPlaybook, type AccountEscalationInput } from '../../src/playbooks/account-escalation.js';
 import { eventUpdate } from '../../workflows/kit/messages.js';
+import type { EscalationEvent } from '../../workflows/kit/state.js';
 import { historyToJson } from './history-json.js';
 import { facilitatorNoShow, loadExampleDirectory } from '../helpers/fixtures.js';
+import { accountEscalationInput, nextLocal } from '../helpers/account-fixtures.js';
 import { startStandIns } from '../helpers/stand-ins.js';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal.js';
 
@@ -25,10 +29,15 @@ const worker = await Worker.create({
   connection: env.nativeConnection,
   taskQueue: 'record',
   workflowBundle: await bundleWorkflows(),
-  activities: createActivities({ ...createClients(standIns.providers), directory, templates: await TemplateCatalog.load() }),
+  activities: createActivities({
+    ...createClients(standIns.providers),
+    caseTarget: standIns.providers.caseTarget,
+    directory,
+    templates: await TemplateCatalog.load(),
+  }),
 });
 
-type Scenario = (id: string) => Promise<WorkflowHandle<typeof liveDelivery>>;
+type Scenario = (id: string) => Promise<WorkflowHandle>;
 const start = async (id: string, startMs: number) =>
   env.client.workflow.start(liveDelivery, { taskQueue: 'record', workflowId: id, args: [facilitatorNoShow(startMs)] });
 
@@ -47,13 +56,114 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
+// account-escalation: events at hh:30 local, clear of the playbook's own timers (on the hour), so no
+// update lands in the very instant a timer fires (the time-skipping server rejects that completion).
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const chicago = 'America/Chicago';
+const send = (h: WorkflowHandle, event: EscalationEvent) => h.executeUpdate(eventUpdate, { args: [event] });
+async function sleepUntil(ms: number) {
+  const now = await env.currentTimeMs();
+  if (ms > now) await env.sleep(ms - now);
+}
+async function startAccount(id: string, overrides: Partial<AccountEscalationInput> = {}) {
+  const input = accountEscalationInput(await env.currentTimeMs(), overrides);
+  return env.client.workflow.start(accountEscalation, {
+    taskQueue: 'record',
+    workflowId: id,
+    args: [input],
+    memo: { playbook: accountEscalationPlaybook.name },
+  });
+}
+/** Monday 10:30 Chicago, then `day` days and `hours` hours on. */
+const mondayMorning = async () => nextLocal(await env.currentTimeMs(), chicago, 1, 10, 30);
+
+Object.assign(scenarios, {
+  'account-escalation-finance-approved': async (id: string) => {
+    const monday = await mondayMorning();
+    await sleepUntil(monday);
+    const h = await startAccount(id, { account: { ...accountEscalationInput(0).account, fmc: true, name: 'Replay Clinics FMC' } });
+    await sleepUntil(monday + HOUR);
+    await send(h, { type: 'note', actor: 'csm', text: 'Discussed the invoice with the customer.' });
+    await send(h, { type: 'resolution-proposed', actor: 'csm', offer: '25% off for 3 months' });
+    await sleepUntil(monday + DAY + HOUR); // past the next morning's follow-up to accounting
+    await send(h, { type: 'finance-denied', actor: 'accounting-analyst', reason: 'Over the limit' });
+    await send(h, { type: 'resolution-proposed', actor: 'cs-team-lead', offer: '15% off for 3 months' });
+    await send(h, { type: 'finance-approved', actor: 'accounting-analyst' });
+    await sleepUntil(monday + 2 * DAY + HOUR);
+    await send(h, { type: 'customer-accepted', actor: 'csm' });
+    return h;
+  },
+  'account-escalation-meeting-missed': async (id: string) => {
+    const h = await startAccount(id, { explicit: true, trigger: 'upset' });
+    await env.sleep(25 * HOUR + 30 * MIN);
+    await send(h, { type: 'meeting-held', actor: 'cs-team-lead' });
+    await send(h, { type: 'churned', actor: 'csm', churn: { primary: 'service', secondary: ['unresolved-issues'] } });
+    return h;
+  },
+  'account-escalation-unresponsive': async (id: string) => {
+    const monday = await mondayMorning();
+    await sleepUntil(monday);
+    const h = await startAccount(id, { trigger: 'unresponsive-after-issue', followUpEmails: true });
+    await sleepUntil(monday + 10 * DAY); // day 11: recorded as unresponsive at midnight
+    await send(h, { type: 'churned', actor: 'cs-team-lead', churn: { primary: 'customer', secondary: ['ghosted'] } });
+    return h;
+  },
+  'account-escalation-renegotiation': async (id: string) => {
+    const monday = await mondayMorning();
+    await sleepUntil(monday);
+    const h = await startAccount(id, { trigger: 'wants-to-downgrade', churn: { primary: 'product', secondary: ['unfulfilled-value'] } });
+    await send(h, { type: 'resolution-proposed', actor: 'csm', offer: 'Keep LMS at 10% off' });
+    await send(h, { type: 'finance-approved', actor: 'accounting-analyst' });
+    await sleepUntil(monday + 2 * DAY);
+    await send(h, { type: 'customer-rejected', actor: 'csm', reason: 'Wants CRED SOFT removed instead' });
+    await sleepUntil(monday + 8 * DAY + HOUR); // the next Tuesday's finance meeting (08:00 Chicago) has passed
+    await send(h, { type: 'resolution-proposed', actor: 'cs-team-lead', offer: 'Remove CRED SOFT, LMS unchanged' });
+    await send(h, { type: 'finance-approved', actor: 'accounting-analyst' });
+    await send(h, { type: 'customer-accepted', actor: 'csm', downgrade: { removed: ['CRED SOFT'], mrrAfter: 2900 } });
+    return h;
+  },
+  // Long enough to continue as new: every run is recorded (-run1, -run2, ...).
+  'account-escalation-continued': async (id: string) => {
+    const monday = await mondayMorning();
+    await sleepUntil(monday);
+    const h = await startAccount(id, { explicit: true, trigger: 'unresponsive-after-issue', followUpEmails: true });
+    for (let day = 0; day < 70; day++) {
+      await sleepUntil(monday + day * DAY + HOUR);
+      if (day === 0) await send(h, { type: 'meeting-held', actor: 'csm' });
+      if (day === 4) await send(h, { type: 'customer-responded', actor: 'csm' });
+      if (day % 7 < 5 && day % 5 !== 3) await send(h, { type: 'note', actor: 'csm', text: `Day ${day} follow-up.` });
+      if (day === 7) await send(h, { type: 'resolution-proposed', actor: 'csm', offer: 'Round 1' });
+      if (day === 8) await send(h, { type: 'finance-approved', actor: 'accounting-analyst' });
+      if (day === 9) await send(h, { type: 'customer-rejected', actor: 'csm' });
+      if (day === 16) await send(h, { type: 'resolution-proposed', actor: 'cs-team-lead', offer: 'Round 2' });
+    }
+    await send(h, { type: 'churned', actor: 'csm' });
+    return h;
+  },
+});
+
+/** Every run of the escalation, oldest first (more than one after continue-as-new). */
+async function allRuns(handle: WorkflowHandle) {
+  const histories: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>[] = [];
+  let runId: string | null | undefined = (await handle.describe()).runId;
+  while (runId) {
+    const history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> = await env.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    histories.unshift(history);
+    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+  }
+  return histories;
+}
+
 await mkdir(outDir, { recursive: true });
 await worker.runUntil(async () => {
   for (const [name, run] of Object.entries(scenarios)) {
     const handle = await run(name);
     await handle.result();
-    await writeFile(`${outDir}${name}.json`, historyToJson(await handle.fetchHistory()));
-    process.stdout.write(`recorded ${name}\n`);
+    const histories = await allRuns(handle);
+    if (histories.length === 1) await writeFile(`${outDir}${name}.json`, historyToJson(histories[0]!));
+    else for (const [i, h] of histories.entries()) await writeFile(`${outDir}${name}-run${i + 1}.json`, historyToJson(h));
+    process.stdout.write(`recorded ${name} (${histories.map((h) => h.events?.length ?? 0).join(' + ')} events)\n`);
   }
 });
 await standIns.close();

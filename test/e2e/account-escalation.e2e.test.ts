@@ -1,0 +1,178 @@
+// account-escalation end to end: the real dev server, worker and API over HTTP, with the embedded
+// default's stand-ins (Slack, SendGrid, case target). The finance-approval path from start to
+// closed-retained; bad churn coding never starts a workflow and is refused as an event, naming the field.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountEscalationDetails } from '../../workflows/account-escalation.js';
+import type { EscalationState } from '../../workflows/kit/state.js';
+import type { RunningService } from '../../src/service.js';
+import { accountEscalationInput } from '../helpers/account-fixtures.js';
+import { http, startTestService } from '../helpers/service.js';
+
+let svc: RunningService;
+
+beforeAll(async () => {
+  svc = await startTestService();
+});
+
+afterAll(async () => {
+  await svc?.close();
+});
+
+type State = EscalationState<string, AccountEscalationDetails>;
+interface Escalation {
+  id: string;
+  playbook: string;
+  execution: { status: string };
+  state: State | null;
+}
+interface Problem {
+  status: number;
+  detail?: string;
+  errors?: { field: string; message: string }[];
+}
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const path = (id: string) => `/escalations/${encodeURIComponent(id)}`;
+const event = (id: string, body: Record<string, unknown>) => http<State & Problem>(svc.apiUrl, 'POST', `${path(id)}/events`, body);
+
+describe('account-escalation over HTTP', () => {
+  it('is listed with its input schema and events', async () => {
+    const r = await http<{ playbooks: { name: string; events: { type: string }[] | Record<string, unknown> }[] }>(svc.apiUrl, 'GET', '/playbooks');
+    expect(r.status).toBe(200);
+    const text = JSON.stringify(r.body);
+    expect(text).toContain('account-escalation');
+    for (const type of ['resolution-proposed', 'finance-approved', 'finance-denied', 'customer-rejected', 'churned']) expect(text).toContain(type);
+  });
+
+  it('finance approval path: case + FMC channel, offer denied, re-proposed, approved, accepted -> closed-retained', async () => {
+    const input = accountEscalationInput(Date.now(), {
+      account: { ...accountEscalationInput(0).account, fmc: true, name: 'Example Wellness Group' },
+    });
+    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect(id).toMatch(new RegExp(`^account-escalation:${input.account.id}-\\d{8}T\\d{4,6}Z$`));
+
+    // Same input again: the same escalation.
+    const again = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(id);
+
+    // The case in the CRM stand-in and the FMC channel post with its number.
+    const withCase = await until(
+      () => http<Escalation>(svc.apiUrl, 'GET', path(id)),
+      (r) => Boolean(r.body.state?.details.case.number && r.body.state.details.slackChannel),
+    );
+    const caseNumber = withCase.body.state!.details.case.number!;
+    expect(caseNumber).toMatch(/^CASE-\d{6}$/);
+    expect(svc.caseTarget!.case(caseNumber)?.escalationId).toBe(id);
+    const post = await svc.outbox!.waitFor(
+      (r) => r.kind === 'slack' && r.escalationId === id && r.metadata?.event_payload.step === 'fmc-channel-details',
+      10_000,
+    );
+    expect(post.kind === 'slack' && post.text).toContain(caseNumber);
+    expect(post.kind === 'slack' && post.channel.name).toBe('esc-example-wellness-group');
+
+    // A note for today.
+    expect((await event(id, { type: 'note', actor: 'csm', text: 'Customer wants a discount on the renewal.' })).status).toBe(200);
+
+    // Round 1: denied.
+    let r = await event(id, { type: 'resolution-proposed', actor: 'csm', offer: '25% off for 3 months', mrrAfter: { amount: 3150 } });
+    expect(r.status).toBe(200);
+    expect(r.body.status).toBe('pending-finance');
+    const listed = await until(
+      () => http<{ escalations: Escalation[] }>(svc.apiUrl, 'GET', '/escalations?playbook=account-escalation&status=pending-finance'),
+      (x) => x.body.escalations.some((e) => e.id === id),
+    );
+    expect(listed.body.escalations.map((e) => e.id)).toContain(id);
+    const request = await svc.outbox!.waitFor(
+      (x) => x.kind === 'slack' && x.escalationId === id && x.metadata?.event_payload.step === 'finance-request-1',
+      10_000,
+    );
+    expect(request.kind === 'slack' && request.mentions.userGroups).toContain('S0ACCOUNT1');
+
+    // Accounting's decision that makes no sense yet, or a denial without its reason.
+    expect((await event(id, { type: 'customer-accepted' })).status).toBe(409);
+    const noReason = await event(id, { type: 'finance-denied', actor: 'accounting-analyst' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors?.map((e) => e.field)).toContain('/reason');
+
+    r = await event(id, { type: 'finance-denied', actor: 'accounting-analyst', reason: 'Over the 15% limit' });
+    expect(r.body.status).toBe('denied');
+
+    // Round 2: approved, then the customer accepts.
+    expect((await event(id, { type: 'resolution-proposed', actor: 'cs-team-lead', offer: '15% off for 3 months' })).body.status).toBe('pending-finance');
+    r = await event(id, { type: 'finance-approved', actor: 'accounting-analyst' });
+    expect(r.status).toBe(200);
+    expect(r.body.status).toBe('approved');
+    await svc.outbox!.waitFor(
+      (x) => x.kind === 'slack' && x.escalationId === id && x.metadata?.event_payload.step === 'finance-approved-2-csm',
+      10_000,
+    );
+    r = await event(id, { type: 'customer-accepted', actor: 'csm' });
+    expect(r.body.status).toBe('closed-retained');
+
+    const done = await until(
+      () => http<Escalation>(svc.apiUrl, 'GET', path(id)),
+      (x) => x.body.execution.status === 'COMPLETED',
+    );
+    expect(done.body.state?.outcome).toBe('retained');
+    expect(done.body.state?.details.proposals.map((p) => p.finance?.decision)).toEqual(['denied', 'approved']);
+    const closedList = await until(
+      () => http<{ escalations: Escalation[] }>(svc.apiUrl, 'GET', '/escalations?playbook=account-escalation&status=closed-retained'),
+      (x) => x.body.escalations.some((e) => e.id === id),
+    );
+    expect(closedList.body.escalations.map((e) => e.id)).toContain(id);
+    const kase = await until(
+      async () => svc.caseTarget!.case(caseNumber)!,
+      (c) => c.status === 'closed-retained',
+    );
+    expect(kase.notes.map((n) => n.kind)).toEqual(expect.arrayContaining(['escalation-note', 'resolution', 'finance', 'closure']));
+
+    // Closed: no more events.
+    const late = await event(id, { type: 'note', text: 'after the end' });
+    expect(late.status).toBe(409);
+    expect(late.contentType).toContain('application/problem+json');
+  });
+
+  it('churn coding whose secondary reason belongs to another primary: 400 naming the field, no workflow', async () => {
+    const input = accountEscalationInput(Date.now(), { churn: { primary: 'service', secondary: ['slow-response', 'hidden-fees'] } });
+    const r = await http<Problem>(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input });
+    expect(r.status).toBe(400);
+    expect(r.contentType).toContain('application/problem+json');
+    expect(r.body.errors).toEqual([
+      { in: 'body', field: '/input/churn/secondary/1', message: expect.stringContaining("'hidden-fees' is not a secondary reason of 'service'") },
+    ]);
+    const unknown = await http<Problem>(svc.apiUrl, 'POST', '/escalations', {
+      playbook: 'account-escalation',
+      input: { ...input, churn: { primary: 'weather', secondary: ['rain'] } },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors?.map((e) => e.field)).toEqual(expect.arrayContaining(['/input/churn/primary', '/input/churn/secondary/0']));
+    const missing = await http(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(`account-escalation:${input.account.id}`)}`);
+    expect(missing.status).toBe(404);
+  });
+
+  it('churned event with a mismatched coding: 400 naming /churn/secondary; with a valid one: closed-churned', async () => {
+    const input = accountEscalationInput(Date.now(), { trigger: 'past-due', churn: { primary: 'price', secondary: ['past-due'] } });
+    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const bad = await event(id, { type: 'churned', actor: 'csm', churn: { primary: 'customer', secondary: ['bankruptcy', 'too-expensive'] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toContain('/churn/secondary/1');
+    expect(bad.body.detail).toContain("'too-expensive' is not a secondary reason of 'customer'");
+    const ok = await event(id, { type: 'churned', actor: 'csm', churn: { primary: 'customer', secondary: ['bankruptcy'] } });
+    expect(ok.status).toBe(200);
+    expect(ok.body.status).toBe('closed-churned');
+    expect(ok.body.details.closure?.churn).toEqual({ primary: 'customer', secondary: ['bankruptcy'] });
+  });
+});
