@@ -14,9 +14,10 @@ import { accountEscalation as accountEscalationPlaybook, type AccountEscalationI
 import { eventUpdate } from '../../workflows/kit/messages.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import { historyToJson } from './history-json.js';
-import { facilitatorNoShow, loadExampleDirectory } from '../helpers/fixtures.js';
+import { liveDeliveryInput, loadExampleDirectory } from '../helpers/fixtures.js';
+import type { LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
 import { accountEscalationInput, nextLocal } from '../helpers/account-fixtures.js';
-import { startStandIns } from '../helpers/stand-ins.js';
+import { standInActivities, startStandIns } from '../helpers/stand-ins.js';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal.js';
 
 const MIN = 60_000;
@@ -29,17 +30,14 @@ const worker = await Worker.create({
   connection: env.nativeConnection,
   taskQueue: 'record',
   workflowBundle: await bundleWorkflows(),
-  activities: createActivities({
-    ...createClients(standIns.providers),
-    caseTarget: standIns.providers.caseTarget,
-    directory,
-    templates: await TemplateCatalog.load(),
-  }),
+  activities: standInActivities(standIns, directory, await TemplateCatalog.load()),
 });
 
 type Scenario = (id: string) => Promise<WorkflowHandle>;
-const start = async (id: string, startMs: number) =>
-  env.client.workflow.start(liveDelivery, { taskQueue: 'record', workflowId: id, args: [facilitatorNoShow(startMs)] });
+const start = async (id: string, startMs: number, issueType: LiveDeliveryInput['issueType'] = 'facilitator-no-show', overrides: Partial<LiveDeliveryInput> = {}) =>
+  env.client.workflow.start(liveDelivery, { taskQueue: 'record', workflowId: id, args: [liveDeliveryInput(issueType, startMs, overrides)] });
+// Live-delivery events at mm:30, clear of the call-task and cutoff timers.
+const at = (min: number) => (min * 60 + 30) * 1000;
 
 const scenarios: Record<string, Scenario> = {
   'live-delivery-facilitator-arrived': async (id) => {
@@ -53,6 +51,46 @@ const scenarios: Record<string, Scenario> = {
   'live-delivery-slack-down': async (id) => {
     standIns.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1);
     return start(id, await env.currentTimeMs());
+  },
+  'live-delivery-owner-takeover': async (id) => {
+    const h = await start(id, await env.currentTimeMs());
+    await env.sleep(at(3));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'owner-acknowledged', actor: 'booking-owner' }] });
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'facilitator-reached' }] });
+    return h;
+  },
+  'live-delivery-participants-adapted': async (id) => {
+    const h = await start(id, await env.currentTimeMs(), 'participant-no-show');
+    await env.sleep(at(6));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-unreachable' }] });
+    await env.sleep(at(4));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-reached', participants: 'still-expected' }] });
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'details-mismatch', clientSessionLink: 'https://meet.example.com/other' }] });
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'participants-arrived', count: 3 }] });
+    return h;
+  },
+  'live-delivery-participants-cutoff': async (id) => start(id, await env.currentTimeMs(), 'participant-no-show'),
+  'live-delivery-client-cancels': async (id) => {
+    const h = await start(id, await env.currentTimeMs(), 'participant-no-show');
+    await env.sleep(at(2));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-reached', participants: 'cancel' }] });
+    return h;
+  },
+  'live-delivery-tech-resolved': async (id) => {
+    const h = await start(id, await env.currentTimeMs(), 'tech-issue');
+    await env.sleep(at(7));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'tech-resolved' }] });
+    return h;
+  },
+  'live-delivery-tech-cutoff-mid-session': async (id) => {
+    const now = await env.currentTimeMs();
+    return start(id, now - 40 * MIN, 'tech-issue', { techIssueReportedAt: new Date(now).toISOString() });
+  },
+  'live-delivery-tech-ended-early': async (id) => {
+    const h = await start(id, await env.currentTimeMs(), 'tech-issue');
+    await env.sleep(at(1));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'session-ended-early', reason: 'connection dropped' }] });
+    return h;
   },
 };
 
