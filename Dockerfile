@@ -16,11 +16,11 @@ ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-# `npm ci` runs no lifecycle script of this package (it has no preinstall/install/postinstall/
-# prepare), so scripts/setup.mjs is never called. Dependencies' own install scripts (@swc/core,
-# esbuild) only check their platform packages, which the lockfile lists for linux x64 and arm64.
+# `npm install` with the lock file (not `npm ci`, which rejects a lock that lacks other platforms'
+# optional @swc/core builds) runs no lifecycle script of this package, so scripts/setup.mjs is never
+# called. Dependencies' own install scripts (@swc/core, esbuild) only check their platform packages.
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --omit=dev --no-audit --no-fund
+    npm install --omit=dev --no-audit --no-fund
 
 # --- runtime ----------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime

@@ -31,9 +31,10 @@ function ensureNodeModules() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  log('installing npm dependencies (npm ci)');
-  const r = run('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
-  if (r.status !== 0) fail('`npm ci` failed; see the output above.');
+  // Not `npm ci`: it rejects a lock file without other platforms' optional builds (see .ci/run).
+  log('installing npm dependencies (npm install)');
+  const r = run('npm', ['install', '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  if (r.status !== 0) fail('`npm install` failed; see the output above.');
 }
 
 function readManifest() {

@@ -506,7 +506,7 @@ describe('Dockerfile', () => {
   });
 
   it('installs production dependencies only, and tsx is one of them', () => {
-    const install = instructions.find((i) => i.cmd === 'RUN' && /\bnpm ci\b/.test(i.args));
+    const install = instructions.find((i) => i.cmd === 'RUN' && /\bnpm (ci|install)\b/.test(i.args));
     expect(install?.args).toMatch(/--omit=dev/);
     expect(install!.stage).toBeLessThan(lastStage);
     const pkg = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };

@@ -6,7 +6,7 @@ import type { AccountEscalationDetails } from '../../workflows/account-escalatio
 import type { EscalationState } from '../../workflows/kit/state.js';
 import type { RunningService } from '../../src/service.js';
 import { accountEscalationInput } from '../helpers/account-fixtures.js';
-import { http, startTestService } from '../helpers/service.js';
+import { http, startTestService, until } from '../helpers/service.js';
 
 let svc: RunningService;
 
@@ -29,15 +29,6 @@ interface Problem {
   status: number;
   detail?: string;
   errors?: { field: string; message: string }[];
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const path = (id: string) => `/escalations/${encodeURIComponent(id)}`;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/service.js';
 import { facilitatorNoShow, liveDeliveryInput } from '../helpers/fixtures.js';
-import { http, startTestService } from '../helpers/service.js';
+import { http, startTestService, until } from '../helpers/service.js';
 
 const MIN = 60_000;
 let svc: RunningService;
@@ -28,15 +28,6 @@ interface Escalation {
     timeline: { kind: string }[];
     details: Record<string, unknown>;
   } | null;
-}
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('live-delivery over HTTP', () => {

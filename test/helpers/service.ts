@@ -39,3 +39,13 @@ export async function http<T = Record<string, unknown>>(
   const text = await res.text();
   return { status: res.status, contentType, body: (text && contentType.includes('json') ? JSON.parse(text) : text) as T };
 }
+
+/** Polls `fn` until `ok` holds or the time is up (the real dev server runs in real time). */
+export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
