@@ -100,11 +100,17 @@ export class EscalationService {
     return out;
   }
 
+  /** The playbook an escalation runs and whether it still takes events: one describe, no query. */
+  async lookup(id: string): Promise<{ playbook: string; running: boolean; status: string }> {
+    const d = await this.describe(id);
+    return { playbook: String((d.memo as Memo).playbook), running: d.status.name === 'RUNNING', status: d.status.name };
+  }
+
   /** Delivers an event through the workflow's update; its validator decides if it makes sense now. */
-  async deliver(id: string, event: EscalationEvent): Promise<EscalationState> {
-    const existing = await this.describe(id);
-    if (existing.status.name !== 'RUNNING') {
-      throw problems.conflict('escalation-closed', `escalation '${id}' is closed (${existing.status.name.toLowerCase()}); no more events`);
+  async deliver(id: string, event: EscalationEvent, found?: { running: boolean; status: string }): Promise<EscalationState> {
+    const { running, status } = found ?? (await this.lookup(id));
+    if (!running) {
+      throw problems.conflict('escalation-closed', `escalation '${id}' is closed (${status.toLowerCase()}); no more events`);
     }
     try {
       return await this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event] });

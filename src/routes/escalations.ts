@@ -113,8 +113,8 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       },
     },
     async (request) => {
-      const current = await escalations.get(request.params.id);
-      const def = playbooks[current.playbook];
+      const found = await escalations.lookup(request.params.id);
+      const def = playbooks[found.playbook];
       if (!def) throw problems.notFound(`no escalation '${request.params.id}'`);
       const schema = def.events[request.body.type];
       if (!schema) {
@@ -122,7 +122,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       }
       const errors = schemaErrors(schema, request.body, '');
       if (errors.length > 0) fail(errors);
-      return escalations.deliver(request.params.id, request.body);
+      return escalations.deliver(request.params.id, request.body, found);
     },
   );
 };

@@ -4,7 +4,7 @@
 // are counted by kind in one summary entry; closed tasks and sent messages keep only the latest.
 import { makeContinueAsNewFunc, workflowInfo, type Workflow } from '@temporalio/workflow';
 import type { Escalation } from './escalation.js';
-import type { PendingDeadline, SentMessage, Task, TimelineEntry } from './state.js';
+import type { EscalationState, TimelineEntry } from './state.js';
 
 export interface CarryLimits {
   /** Timeline entries kept (besides the first one and the summary). */
@@ -24,14 +24,9 @@ export interface RunRecord {
   historyLength: number;
 }
 
-export interface CarriedEscalation<Status extends string, Details> {
-  status: Status;
-  waitingFor: string[];
-  deadlines: PendingDeadline[];
-  tasks: Task[];
-  messages: SentMessage[];
-  timeline: TimelineEntry[];
-  details: Details;
+/** The part of the escalation's state that moves into the next run, plus the run records. */
+export interface CarriedEscalation<Status extends string, Details>
+  extends Pick<EscalationState<Status, Details>, 'status' | 'waitingFor' | 'deadlines' | 'tasks' | 'messages' | 'timeline' | 'details'> {
   /** Earlier runs, newest last (at most `RUNS_KEPT`). */
   runs: RunRecord[];
   /** Runs before `runs` that were dropped from the list. */
