@@ -9,6 +9,7 @@ import { startService } from './service.js';
 async function main() {
   const config = await loadConfig();
   const log = createLogger(config.env.LOG_LEVEL);
+  for (const deprecation of config.deprecations) log.warn(deprecation);
   installTemporalRuntime(log);
   const service = await startService({ config, log });
   const lines = [
