@@ -60,6 +60,8 @@ export class AppInstance {
   readonly kind: 'api' | 'worker';
   /** The API's base URL (api instances). */
   readonly url: string | undefined;
+  /** Workers: the identity Temporal knows the current run by (`<pid>@<host>`), e.g. in pending activities. */
+  identity: string | undefined;
   readonly #ready: () => Promise<void>;
 
   constructor(kind: 'api' | 'worker', process: ManagedProcess, url: string | undefined, ready: (self: AppInstance) => Promise<void>) {
@@ -75,6 +77,7 @@ export class AppInstance {
 
   /** Starts the process and waits until it serves (API: /readyz; worker: polling its task queue). */
   async start(): Promise<void> {
+    this.identity = undefined;
     this.process.start();
     await this.#ready();
   }
@@ -262,11 +265,11 @@ async function waitPolling(client: Client, taskQueue: string, worker: AppInstanc
   };
   const before = await pollers();
   const known = new Set([...before[0], ...before[1]]);
-  await waitFor(
+  worker.identity = await waitFor(
     `waiting for ${worker.name} to poll task queue ${taskQueue}`,
     async () => {
       const [wf, act] = await pollers();
-      return [...wf].some((id) => !known.has(id) && act.has(id));
+      return [...wf].find((id) => !known.has(id) && act.has(id));
     },
     { timeoutMs: 180_000, proc: worker.process, intervalMs: 500 },
   );

@@ -50,9 +50,24 @@ export class ApiClients {
   #next = 0;
   /** Requests that had to be retried on another instance. */
   failovers = 0;
+  readonly #inFlight: number[];
+  readonly #sentAt: Set<number>[];
 
   constructor(urls: string[]) {
     this.urls = urls;
+    this.#inFlight = urls.map(() => 0);
+    this.#sentAt = urls.map(() => new Set());
+  }
+
+  /** How long the oldest request still waiting on instance `index` has been waiting (ms), 0 if none. */
+  oldestInFlight(index: number): number {
+    const oldest = Math.min(...this.#sentAt[index]!);
+    return Number.isFinite(oldest) ? Date.now() - oldest : 0;
+  }
+
+  /** Requests sent to instance `index` that have no answer yet. */
+  inFlight(index: number): number {
+    return this.#inFlight[index]!;
   }
 
   async request<T = Record<string, unknown>>(
@@ -65,8 +80,12 @@ export class ApiClients {
     let index = opts.via ?? this.#next++ % this.urls.length;
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.urls.length * 4; attempt++) {
+      const sentTo = index;
+      const sentAt = Date.now() + Math.random() / 1000;
+      this.#inFlight[sentTo]!++;
+      this.#sentAt[sentTo]!.add(sentAt);
       try {
-        const res = await fetch(this.urls[index]! + path, {
+        const res = await fetch(this.urls[sentTo]! + path, {
           method,
           headers: {
             ...(body !== undefined && { 'content-type': 'application/json' }),
@@ -77,14 +96,17 @@ export class ApiClients {
         });
         const text = await res.text();
         const type = res.headers.get('content-type') ?? '';
-        return { status: res.status, body: (text && type.includes('json') ? JSON.parse(text) : text) as T, via: index, attempts: attempt };
+        return { status: res.status, body: (text && type.includes('json') ? JSON.parse(text) : text) as T, via: sentTo, attempts: attempt };
       } catch (err) {
         if (!isConnectionFailure(err)) throw err;
         lastError = err;
         if (attempt === 1) this.failovers++;
         index = (index + 1) % this.urls.length;
-        await new Promise((r) => setTimeout(r, 100 * attempt));
+      } finally {
+        this.#inFlight[sentTo]!--;
+        this.#sentAt[sentTo]!.delete(sentAt);
       }
+      await new Promise((r) => setTimeout(r, 100 * attempt));
     }
     throw new Error(`${method} ${path}: no API instance answered (${String(lastError)})`);
   }
