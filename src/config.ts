@@ -52,6 +52,19 @@ export const EnvSchema = Type.Object({
   CASE_TARGET_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   // The weekly finance meeting where rejected offers are renegotiated: "<MON..SUN> <HH:MM> <IANA zone>".
   FINANCE_MEETING: Type.String({ default: 'TUE 15:00 Europe/Berlin', minLength: 1 }),
+
+  // `npm run stand-ins`: where the local stand-ins listen (outbox page on the port, then Slack,
+  // SendGrid, tickets, cases on the next four; 0 = free ports).
+  STAND_INS_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  STAND_INS_PORT: Type.Integer({ minimum: 0, maximum: 65530, default: 3100 }),
+
+  // Observability: the worker's Prometheus endpoint (the Temporal SDK's runtime telemetry), `none` for none.
+  WORKER_METRICS_ADDRESS: Type.String({ default: '127.0.0.1:9464', pattern: '^(none|[^\\s:]+:\\d+)$' }),
+
+  // Data protection: payload encryption keys (`<key id>=<base64 of 32 bytes>`, comma-separated; the
+  // first encrypts, all decrypt) and the Web UI origins allowed to call the codec endpoint.
+  PAYLOAD_CODEC_KEYS: Type.Optional(Type.String({ minLength: 1 })),
+  CODEC_CORS_ORIGINS: Type.String({ default: 'http://127.0.0.1:8233,http://localhost:8233', minLength: 1 }),
 });
 export type Env = Static<typeof EnvSchema>;
 
