@@ -5,6 +5,7 @@ import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { loadDirectory, type Directory } from './directory.js';
 import { parseWeeklyTime, type WeeklyTime } from '../workflows/kit/calendar.js';
+import { CodecKeyError, payloadCodecFrom, type AesGcmPayloadCodec } from './temporal/codec.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 const Bool = Type.Union([Type.Literal('true'), Type.Literal('false')]);
@@ -103,6 +104,10 @@ export interface Config {
   directory: Directory;
   /** FINANCE_MEETING, parsed. */
   financeMeeting: WeeklyTime;
+  /** The payload codec for PAYLOAD_CODEC_KEYS (client, worker, codec endpoint); undefined: payloads in the clear. */
+  codec: AesGcmPayloadCodec | undefined;
+  /** CODEC_CORS_ORIGINS, split. */
+  codecCorsOrigins: string[];
   temporal: {
     /** undefined: start the embedded dev server (npm start only). */
     address: string | undefined;
@@ -128,11 +133,20 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
   } catch (err) {
     throw new ConfigError(`invalid configuration:\n  FINANCE_MEETING: ${(err as Error).message}`);
   }
+  let codec: AesGcmPayloadCodec | undefined;
+  try {
+    codec = payloadCodecFrom(env.PAYLOAD_CODEC_KEYS);
+  } catch (err) {
+    if (!(err instanceof CodecKeyError)) throw err;
+    throw new ConfigError(`invalid configuration:\n  PAYLOAD_CODEC_KEYS: ${err.message}`);
+  }
   const directory = await loadDirectory(env.DIRECTORY_FILE);
   return {
     env,
     directory,
     financeMeeting,
+    codec,
+    codecCorsOrigins: env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter((o) => o !== ''),
     temporal: {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,

@@ -9,14 +9,17 @@ import { startService, type RunningService } from './service.js';
 async function main() {
   const config = await loadConfig();
   const log = createLogger(config.env.LOG_LEVEL);
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, { metricsAddress: config.env.WORKER_METRICS_ADDRESS });
   const service = await startService({ config, log });
+  const workerMetrics = config.env.WORKER_METRICS_ADDRESS === 'none' ? undefined : config.env.WORKER_METRICS_ADDRESS;
   const lines = [
     `escalation-engine is running`,
     `  API          ${service.apiUrl}`,
     `  API docs     ${service.apiUrl}/docs`,
     `  Temporal     ${service.temporalAddress} (namespace ${config.temporal.namespace})`,
     ...(service.uiUrl ? [`  Web UI       ${service.uiUrl}/namespaces/${config.temporal.namespace}/workflows`] : []),
+    `  Metrics      ${service.apiUrl}/metrics (API)${workerMetrics ? `, http://${workerMetrics}/metrics (worker)` : ''}`,
+    ...(config.codec ? [`  Payloads     encrypted (key ${config.codec.keyId}); codec endpoint ${service.apiUrl}/codec`] : []),
     ...(service.outbox ? [`  Outbox       ${service.apiUrl}/dev/outbox/view`] : []),
     ...standInLines(service),
     `Ctrl-C stops it.`,

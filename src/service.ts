@@ -17,6 +17,7 @@ import { findTemporalBinary, missingBinaryHelp } from './temporal/binaries.js';
 import { connectionOptions } from './temporal/connection.js';
 import { startDevServer, type DevServer } from './temporal/dev-server.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
+import { dataConverterWith } from './temporal/codec.js';
 import { createWorker, type ProviderSettings } from './worker.js';
 
 export interface ServiceOptions {
@@ -72,6 +73,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         port: opts.temporalPort ?? env.TEMPORAL_DEV_PORT,
         ...(opts.uiPort !== null && { uiPort: opts.uiPort ?? env.TEMPORAL_UI_PORT }),
         ...(opts.dbFilename !== null && { dbFilename: opts.dbFilename ?? join(env.DATA_DIR, 'temporal.sqlite') }),
+        // With encrypted payloads the Web UI decodes them through the API's codec endpoint.
+        ...(config.codec && env.PORT !== 0 && { uiCodecEndpoint: `${env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`}/codec` }),
         log,
       });
       cleanups.push(() => devServer!.stop());
@@ -81,7 +84,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const connection = await Connection.connect(connOpts);
     cleanups.push(() => connection.close());
     if (!devServer) await ensureSearchAttributes(connection, config.temporal.namespace, log);
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const dataConverter = dataConverterWith(config.codec);
+    const client = new Client({ connection, namespace: config.temporal.namespace, ...(dataConverter && { dataConverter }) });
 
     // Slack, SendGrid, tickets and CRM cases: the real ones when configured, the local stand-ins otherwise.
     const local: StandInName[] = [];
@@ -116,6 +120,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       directory: config.directory,
       providers,
       financeMeeting: config.financeMeeting,
+      codec: config.codec,
+      publicUrl: env.PUBLIC_URL,
     });
     const running = worker.run();
     cleanups.push(async () => {
@@ -130,6 +136,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       directory: config.directory,
       templates,
       logger: log.child({ component: 'api' }),
+      codec: config.codec,
+      codecCorsOrigins: config.codecCorsOrigins,
       ...(outbox && { extraRoutes: (a: FastifyInstance) => a.register(devOutboxRoutes, { outbox: outbox! }) }),
     });
     cleanups.push(() => app.close());
