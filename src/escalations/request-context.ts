@@ -22,5 +22,8 @@ export function tagEscalation(request: FastifyRequest, context: EscalationContex
   const fresh = Object.fromEntries(Object.entries(context).filter(([k, v]) => v !== undefined && request.escalation?.[k as keyof EscalationContext] !== v));
   if (Object.keys(fresh).length === 0) return;
   request.escalation = { ...request.escalation, ...fresh };
-  request.log = request.log.child(fresh);
+  // In place (pino's setBindings), so reply.log, the same logger, writes "request completed" with them too.
+  const log = request.log as typeof request.log & { setBindings?: (bindings: Record<string, unknown>) => void };
+  if (typeof log.setBindings === 'function') log.setBindings(fresh);
+  else request.log = request.log.child(fresh);
 }

@@ -1,8 +1,8 @@
 // What the worker adds to the SDK's own logs and metrics, as activity interceptors:
 // - every activity log line carries the escalation id (the workflow id), its playbook and the
 //   workflow run id; every activity metric is tagged with the playbook;
-// - each failed attempt of a side effect is counted by kind (`temporal_escalation_notification_failures`:
-//   permanent / transient / rate_limited, per provider and activity) and logged with that context;
+// - each failed attempt of a side effect is counted by kind (`escalation_notification_failures`:
+//   permanent / transient / rate_limited, per provider; the SDK adds activityType) and logged with that context;
 // - a Slack post that fell back to the channel (its thread or message was gone) is counted too.
 import type { Context as ActivityContext } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -72,7 +72,7 @@ export const escalationActivityInterceptors: ActivityInterceptorsFactory = (ctx:
           const provider = providerOf(info.activityType, err);
           ctx.metricMeter
             .createCounter('escalation_notification_failures', undefined, 'Failed attempts of side effects (Slack, email, tickets, CRM) by kind')
-            .add(1, { kind, provider, activity: info.activityType });
+            .add(1, { kind, provider });
           ctx.log.warn(`${info.activityType} attempt ${info.attempt} failed (${kind})`, {
             kind,
             provider,

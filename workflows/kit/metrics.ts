@@ -1,8 +1,8 @@
 // Escalation figures counted where they happen, from the timeline: deadlines that fired, steps that
 // failed for good, outcomes. Through the SDK's workflow metric meter, which emits nothing while a
 // workflow replays, so each is counted once however often its history is replayed; the worker's
-// Prometheus endpoint exports them (names prefixed `temporal_`, tagged with the workflow type,
-// namespace and task queue). Emitting a metric issues no command: workflow code stays deterministic.
+// Prometheus endpoint exports them (as named here, tagged by the SDK with namespace, taskQueue and
+// workflowType). Emitting a metric issues no command: workflow code stays deterministic.
 import { metricMeter } from '@temporalio/workflow';
 import type { TimelineEntry } from './state.js';
 
