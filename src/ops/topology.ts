@@ -2,7 +2,7 @@
 // server on it (deploy/temporal/, the version in deploy/versions.json), the stand-ins, and separate
 // `npm run worker` and `npm run api` processes (two of each by default). `npm run topology`
 // (src/topology-main.ts) runs it for people; the topology tests and the fault suite run it too.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -13,7 +13,8 @@ import { PostgresServer } from './postgres.js';
 import { assertFree, lowFreePort } from './ports.js';
 import { ManagedProcess, waitFor } from './process.js';
 import { repoRoot } from './settings.js';
-import { startTopologyStandIns, type TopologyStandIns } from './stand-ins.js';
+import { newCodecKey } from '../temporal/codec.js';
+import { startTopologyStandIns, type StandInsMode, type TopologyStandIns } from './stand-ins.js';
 import { standardTemporalPorts, TemporalServer, type TemporalPorts } from './temporal-server.js';
 import { findTopologyTools } from './tools.js';
 
@@ -33,6 +34,16 @@ export interface TopologyOptions {
   directoryFile?: string;
   /** LOG_LEVEL of the api and worker processes. */
   logLevel?: string;
+  /**
+   * 'process' (default): `npm run stand-ins`, its state kept in the data folder. 'in-process': the
+   * same stand-ins in this process, in memory, for tests that inject failures (see stand-ins.ts).
+   */
+  standIns?: StandInsMode;
+  /**
+   * Encrypt Temporal payloads (PAYLOAD_CODEC_KEYS for the api and worker processes). Default: a key
+   * generated on first use and kept in `<dataDir>/payload-codec-keys` (mode 0600); false: none.
+   */
+  codecKeys?: string | false;
   /**
    * More environment for the api and worker processes, e.g. credentials. Hook for API
    * authentication: put the API's key settings here and give the clients the key.
@@ -107,6 +118,10 @@ export interface Topology {
   client: Client;
   /** The Temporal client profile the app processes read (TEMPORAL_CONFIG_FILE). */
   profileFile: string;
+  /** Worker Prometheus endpoints (`host:port`), one per worker. */
+  workerMetrics: string[];
+  /** Whether payloads are encrypted (PAYLOAD_CODEC_KEYS), and where the keys are kept. */
+  codecKeysFile: string | undefined;
   close(): Promise<void>;
 }
 
@@ -143,6 +158,8 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
       : Array.from({ length: workerCount }, (_, i) => standardPorts.workerMetricsBase + i);
     if (!free) {
       await assertFree(pgPort, 'PostgreSQL');
+      for (const port of metricsPorts) await assertFree(port, 'worker metrics');
+      for (let i = 0; i < 5; i++) await assertFree(standardPorts.standInsBase + i, 'stand-ins');
       for (const [name, port] of Object.entries(temporalPorts)) await assertFree(port, `Temporal ${name}`);
       for (const port of apiPorts) await assertFree(port, 'API');
     }
@@ -169,22 +186,38 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
     cleanups.push(() => connection.close());
     const client = new Client({ connection, namespace });
 
-    progress('stand-ins');
-    const standIns = await startTopologyStandIns(directory, { base: free ? 0 : standardPorts.standInsBase });
+    const standInsMode = opts.standIns ?? 'process';
+    progress(`stand-ins (${standInsMode === 'process' ? 'npm run stand-ins' : 'in this process'})`);
+    const standIns = await startTopologyStandIns({
+      mode: standInsMode,
+      directory,
+      directoryFile,
+      basePort: free ? 0 : standardPorts.standInsBase,
+      dataDir,
+      logDir,
+      apiUrl: `http://127.0.0.1:${apiPorts[0]}`,
+      env: appEnv({ LOG_LEVEL: opts.logLevel ?? 'info' }),
+    });
     cleanups.push(() => standIns.close());
+
+    const codecKeysFile = opts.codecKeys === undefined ? join(dataDir, 'payload-codec-keys') : undefined;
+    if (codecKeysFile && !existsSync(codecKeysFile)) writeFileSync(codecKeysFile, `${newCodecKey('topology-1')}\n`, { mode: 0o600 });
+    const codecKeys = codecKeysFile ? readFileSync(codecKeysFile, 'utf8').trim() : opts.codecKeys || undefined;
 
     const baseEnv = appEnv({
       TEMPORAL_CONFIG_FILE: profileFile,
       TEMPORAL_TASK_QUEUE: taskQueue,
       DIRECTORY_FILE: directoryFile,
       LOG_LEVEL: opts.logLevel ?? 'info',
+      ...(codecKeys && { PAYLOAD_CODEC_KEYS: codecKeys }),
       ...standIns.env,
       ...opts.extraEnv,
     });
 
+    const workerMetrics = metricsPorts.map((port) => `127.0.0.1:${port}`);
     const workers = Array.from({ length: workerCount }, (_, i) => {
       const name = `worker-${i + 1}`;
-      const env = { ...baseEnv, ...('WORKER_METRICS_ADDRESS' in EnvSchema.properties && { WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPorts[i]}` }) };
+      const env = { ...baseEnv, WORKER_METRICS_ADDRESS: workerMetrics[i]! };
       const proc = new ManagedProcess({ name, command: 'npm', args: ['run', '--silent', 'worker'], cwd: repoRoot, env, logFile: join(logDir, `${name}.log`) });
       return new AppInstance('worker', proc, undefined, (self) => waitPolling(client, taskQueue, self));
     });
@@ -219,6 +252,8 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
       workers,
       client,
       profileFile,
+      workerMetrics,
+      codecKeysFile,
       close: closeAll,
     };
   } catch (err) {

@@ -8,7 +8,7 @@ import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppInstance, Topology } from '../../src/ops/topology.js';
 import { facilitatorNoShow } from '../helpers/fixtures.js';
-import { ApiClients, startTestTopology, type Escalation } from '../topology/harness.js';
+import { ApiClients, local, startTestTopology, type Escalation } from '../topology/harness.js';
 import { alreadyLate, checkCase, cutoffSoon, meetingSoon, openAccount, settle, type Item } from './workload.js';
 
 const { PendingActivityState } = proto.temporal.api.enums.v1;
@@ -44,7 +44,7 @@ describe('faults on the production topology', () => {
   it('(a) kill -9 of a worker in the middle of escalations, then restarted', async () => {
     const worker = topology.workers[0]!;
     // Slack accepts these posts but answers 4 s late, so activities are caught running on the worker.
-    topology.standIns.slack.failNext('chat.postMessage', { acceptThenHang: 4_000 }, 8);
+    local(topology).slack.failNext('chat.postMessage', { acceptThenHang: 4_000 }, 8);
     const items: Item[] = [];
     for (let i = 0; i < 4; i++) items.push(await cutoffSoon(api, 60_000 + i * 5_000));
     for (let i = 0; i < 2; i++) items.push(await meetingSoon(api, 70_000));
@@ -92,7 +92,7 @@ describe('faults on the production topology', () => {
     const done = await settle(api, items, 3 * MIN);
     // How long after their due time the cutoffs took effect (the client email leaving).
     const lateS = items.flatMap((item) => {
-      const email = topology.standIns.outbox.list({ escalationId: item.id, kind: 'email' }).at(-1);
+      const email = local(topology).outbox.list({ escalationId: item.id, kind: 'email' }).at(-1);
       return item.dueAt && email ? [(Date.parse(email.at) - item.dueAt) / 1000] : [];
     });
     await checkCase('(b) Temporal server killed and restarted with timers pending', topology, api, items, done, {
@@ -105,7 +105,7 @@ describe('faults on the production topology', () => {
   }, 8 * MIN);
 
   it('(c) Slack and SendGrid answer 503 and 429 for a stretch, then recover', async () => {
-    const { slack, sendgrid } = topology.standIns;
+    const { slack, sendgrid } = local(topology);
     const slackBefore = slack.calls().length;
     const sendgridBefore = sendgrid.calls().length;
     slack.failNext('*', { status: 503 }, 12);

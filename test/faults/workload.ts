@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import type { Topology } from '../../src/ops/topology.js';
 import { accountEscalationInput } from '../helpers/account-fixtures.js';
 import { facilitatorNoShow } from '../helpers/fixtures.js';
-import { deliveryReport, printReport, type ApiClients, type DeliveryReport, type Escalation } from '../topology/harness.js';
+import { deliveryReport, local, printReport, type ApiClients, type DeliveryReport, type Escalation } from '../topology/harness.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -33,7 +33,7 @@ export async function cutoffSoon(api: ApiClients, inMs: number): Promise<Item> {
     label: 'facilitator no-show, cutoff pending',
     dueAt,
     checkDeadline(_e, topology) {
-      const email = topology.standIns.outbox.list({ escalationId: r.body.id, kind: 'email' }).find((m) => m.custom_args.template === 'facilitator-no-show');
+      const email = local(topology).outbox.list({ escalationId: r.body.id, kind: 'email' }).find((m) => m.custom_args.template === 'facilitator-no-show');
       expect(email, `${r.body.id}: template 1`).toBeDefined();
       expect(Date.parse(email!.at)).toBeGreaterThanOrEqual(dueAt);
     },

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OutboxRecord } from '../../src/stand-ins/outbox.js';
+import type { LocalStandIns } from '../../src/stand-ins/local.js';
+import type { EmailOutboxRecord, SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { startTopology, type Topology } from '../../src/ops/topology.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
 
@@ -15,10 +16,19 @@ export async function startTestTopology(name: string): Promise<Topology> {
     dataDir: mkdtempSync(join(tmpdir(), `${name}-`)),
     ports: 'free',
     logLevel: 'warn',
+    // In this process, so tests read what they received and inject failures.
+    standIns: 'in-process',
     progress: (line) => process.stderr.write(`[${name} +${((Date.now() - started) / 1000).toFixed(1)} s] ${line}\n`),
   });
   process.stderr.write(`[${name}] topology up in ${((Date.now() - started) / 1000).toFixed(1)} s; logs in ${topology.logDir}\n`);
   return topology;
+}
+
+/** The topology's stand-ins, hosted in the test process (startTestTopology). */
+export function local(topology: Topology): Required<Pick<LocalStandIns, 'outbox' | 'slack' | 'sendgrid' | 'tickets' | 'cases'>> {
+  const l = topology.standIns.local;
+  if (!l?.slack || !l.sendgrid || !l.tickets || !l.cases) throw new Error('the stand-ins run in another process');
+  return { outbox: l.outbox, slack: l.slack, sendgrid: l.sendgrid, tickets: l.tickets, cases: l.cases };
 }
 
 export interface Escalation<S = EscalationState> {
@@ -163,7 +173,7 @@ export interface DeliveryReport {
   duplicates: { channel: 'slack' | 'email'; key: string; at: string[] }[];
 }
 
-const stepOf = (r: OutboxRecord): string | undefined =>
+const stepOf = (r: SlackOutboxRecord | EmailOutboxRecord): string | undefined =>
   r.kind === 'slack' ? (r.metadata?.event_payload.step as string | undefined) : r.custom_args.step;
 
 /** Checks each escalation's recorded messages against the stand-ins' outbox, by step key. */
@@ -181,7 +191,9 @@ export async function deliveryReport(topology: Topology, api: ApiClients, ids: s
     const { body } = await api.escalation(id);
     const state = body.state;
     if (body.execution.status === 'COMPLETED' && state?.outcome) report.outcomes++;
-    const records = topology.standIns.outbox.list({ escalationId: id });
+    const records = local(topology)
+      .outbox.list({ escalationId: id })
+      .filter((r): r is SlackOutboxRecord | EmailOutboxRecord => r.kind === 'slack' || r.kind === 'email');
     // Slack posts (not updates) and emails (one send = one X-Message-Id, however many personalizations).
     const received = new Map<string, { channel: 'slack' | 'email'; at: string[] }>();
     const seenMail = new Set<string>();

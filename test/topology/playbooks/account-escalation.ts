@@ -3,6 +3,7 @@
 // then a note, an offer, finance approval and the customer's acceptance: closed-retained.
 import { expect } from 'vitest';
 import { accountEscalationInput } from '../../helpers/account-fixtures.js';
+import { local } from '../harness.js';
 import type { PlaybookScenario } from './types.js';
 
 const HOUR = 3_600_000;
@@ -20,7 +21,7 @@ export const accountEscalation: PlaybookScenario = {
     // The case is opened in the CRM stand-in.
     const withCase = await api.until(id, (e) => Boolean((e.state?.details as { case?: { number?: string } })?.case?.number), 60_000, 'with a case number');
     const caseNumber = (withCase.state!.details as { case: { number: string } }).case.number;
-    expect(topology.standIns.cases.case(caseNumber)?.escalationId).toBe(id);
+    expect(local(topology).cases.case(caseNumber)?.escalationId).toBe(id);
 
     // The meeting deadline passes at escalatedAt + 24 h, for real.
     const dueAt = escalatedAt + 24 * HOUR;
@@ -29,7 +30,7 @@ export const accountEscalation: PlaybookScenario = {
     const passed = missed.state!.timeline.find(isMissed)!;
     expect(Date.parse(passed.at)).toBeGreaterThanOrEqual(dueAt);
     await expect
-      .poll(() => topology.standIns.outbox.list({ escalationId: id, kind: 'slack' }).filter((r) => String(r.metadata?.event_payload.step).startsWith('meeting-missed')).length, { timeout: 30_000 })
+      .poll(() => local(topology).outbox.list({ escalationId: id, kind: 'slack' }).filter((r) => String(r.metadata?.event_payload.step).startsWith('meeting-missed')).length, { timeout: 30_000 })
       .toBeGreaterThan(0);
 
     const step = async (event: Record<string, unknown>, status: string, via: number) => {
@@ -44,7 +45,7 @@ export const accountEscalation: PlaybookScenario = {
 
     const done = await api.completed(id, 60_000);
     expect(done.state?.outcome).toBe('retained');
-    await expect.poll(() => topology.standIns.cases.case(caseNumber)?.status, { timeout: 30_000 }).toBe('closed-retained');
+    await expect.poll(() => local(topology).cases.case(caseNumber)?.status, { timeout: 30_000 }).toBe('closed-retained');
     return [id];
   },
 };

@@ -3,6 +3,7 @@
 // cutoff fires about 30 seconds into the test.
 import { expect } from 'vitest';
 import { facilitatorNoShow } from '../../helpers/fixtures.js';
+import { local } from '../harness.js';
 import type { PlaybookScenario } from './types.js';
 
 const MIN = 60_000;
@@ -26,13 +27,13 @@ export const liveDelivery: PlaybookScenario = {
 
     const done = await api.completed(id, 120_000);
     expect(done.state?.outcome).toBe('cancelled-provider');
-    const email = topology.standIns.outbox.list({ escalationId: id, kind: 'email' }).find((r) => r.custom_args.template === 'facilitator-no-show');
+    const email = local(topology).outbox.list({ escalationId: id, kind: 'email' }).find((r) => r.custom_args.template === 'facilitator-no-show');
     expect(email?.to.map((t) => t.email)).toEqual([input.siteContact.email]);
     // A real timer: the client email left after the cutoff, not before.
     expect(Date.parse(email!.at)).toBeGreaterThanOrEqual(cutoffAt);
-    const ticket = topology.standIns.tickets.tickets().find((t) => t.idempotencyKey === `${id}/service-recovery`);
+    const ticket = local(topology).tickets.tickets().find((t) => t.idempotencyKey === `${id}/service-recovery`);
     expect(ticket?.id).toMatch(/^SR-\d{6}$/);
-    const dm = topology.standIns.outbox.list({ escalationId: id, kind: 'slack' }).find((r) => r.channel.name.startsWith('@'));
+    const dm = local(topology).outbox.list({ escalationId: id, kind: 'slack' }).find((r) => r.channel.name.startsWith('@'));
     expect(dm?.text).toContain('What happened');
     return [id];
   },
