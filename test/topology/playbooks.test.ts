@@ -10,6 +10,8 @@ import { scenarios } from './playbooks/index.js';
 let topology: Topology;
 let api: ApiClients;
 let suiteStarted: number;
+/** Escalations the scenarios started. */
+const started_: string[] = [];
 
 beforeAll(async () => {
   suiteStarted = Date.now();
@@ -39,10 +41,12 @@ describe('the production topology', () => {
     expect(scenarios.map((s) => s.playbook).sort()).toEqual(r.body.playbooks.map((p) => p.name).sort());
   });
 
-  describe.each(scenarios)('$playbook', (scenario) => {
-    it(scenario.title, async () => {
+  // Side by side, as escalations of different playbooks run in production.
+  describe.concurrent.each(scenarios)('$playbook', (scenario) => {
+    it(scenario.title, async ({ expect }) => {
       const started = Date.now();
-      const ids = await scenario.run({ topology, api });
+      const ids = await scenario.run({ topology, api, expect });
+      started_.push(...ids);
       const report = await deliveryReport(topology, api, ids);
       printReport(`${scenario.playbook} main path (${((Date.now() - started) / 1000).toFixed(1)} s)`, report);
       expect(report.outcomes).toBe(ids.length);
@@ -50,5 +54,15 @@ describe('the production topology', () => {
       expect(report.failedSteps).toEqual([]);
       expect(report.duplicates).toEqual([]);
     }, 300_000);
+  });
+
+  it('keeps the escalations encrypted in Temporal (a payload codec key is configured), readable through the API', async () => {
+    expect(started_.length).toBe(scenarios.length);
+    for (const id of started_) {
+      const history = await topology.client.workflow.getHandle(id).fetchHistory();
+      const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+      expect(Buffer.from(input?.metadata?.encoding ?? []).toString(), id).toBe('binary/encrypted');
+      expect((await api.escalation(id)).body.state?.escalationId).toBe(id);
+    }
   });
 });

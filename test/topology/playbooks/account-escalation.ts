@@ -1,7 +1,6 @@
 // account-escalation's main path (seed 002): an explicit complaint escalated 23 h 59 min 20 s ago,
 // so the real 24-hour meeting deadline passes about 40 seconds into the test (TL and manager told);
 // then a note, an offer, finance approval and the customer's acceptance: closed-retained.
-import { expect } from 'vitest';
 import { accountEscalationInput } from '../../helpers/account-fixtures.js';
 import { local } from '../harness.js';
 import type { PlaybookScenario } from './types.js';
@@ -11,7 +10,7 @@ const HOUR = 3_600_000;
 export const accountEscalation: PlaybookScenario = {
   playbook: 'account-escalation',
   title: 'account-escalation: explicit complaint, 24-hour meeting deadline passes, finance approves, customer accepts: closed-retained',
-  async run({ api, topology }) {
+  async run({ api, topology, expect }) {
     const escalatedAt = Date.now() - 24 * HOUR + 40_000;
     const input = accountEscalationInput(escalatedAt, { explicit: true });
     const created = await api.start('account-escalation', input, 1);

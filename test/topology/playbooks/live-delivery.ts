@@ -1,7 +1,6 @@
 // live-delivery's main path (seed 000, facilitator no-show): the facilitator does not answer and is
 // not online by start + 15 minutes. The session started 14½ minutes ago, so the real 15-minute
 // cutoff fires about 30 seconds into the test.
-import { expect } from 'vitest';
 import { facilitatorNoShow } from '../../helpers/fixtures.js';
 import { local } from '../harness.js';
 import type { PlaybookScenario } from './types.js';
@@ -11,7 +10,7 @@ const MIN = 60_000;
 export const liveDelivery: PlaybookScenario = {
   playbook: 'live-delivery',
   title: 'live-delivery: facilitator no-show, no answer, cut off at start + 15 min: template 1, ticket, owner DM',
-  async run({ api, topology }) {
+  async run({ api, topology, expect }) {
     const input = facilitatorNoShow(Date.now() - 14.5 * MIN);
     const cutoffAt = Date.parse(input.booking.startTime) + 15 * MIN;
 

@@ -1,5 +1,6 @@
 // A playbook's main path through the production topology, run by test/topology/playbooks.test.ts.
 // Adding a playbook: one file here exporting a PlaybookScenario, one line in ./index.ts.
+import type { ExpectStatic } from 'vitest';
 import type { Topology } from '../../../src/ops/topology.js';
 import type { ApiClients } from '../harness.js';
 
@@ -7,6 +8,8 @@ export interface ScenarioContext {
   topology: Topology;
   /** Round robin over the API instances, failing over like a load balancer. */
   api: ApiClients;
+  /** The running test's expect (scenarios run concurrently). */
+  expect: ExpectStatic;
 }
 
 export interface PlaybookScenario {
