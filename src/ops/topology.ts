@@ -13,7 +13,7 @@ import { PostgresServer } from './postgres.js';
 import { assertFree, lowFreePort } from './ports.js';
 import { ManagedProcess, waitFor } from './process.js';
 import { repoRoot } from './settings.js';
-import { newCodecKey } from '../temporal/codec.js';
+import { dataConverterWith, newCodecKey, payloadCodecFrom } from '../temporal/codec.js';
 import { startTopologyStandIns, type StandInsMode, type TopologyStandIns } from './stand-ins.js';
 import { standardTemporalPorts, TemporalServer, type TemporalPorts } from './temporal-server.js';
 import { findTopologyTools } from './tools.js';
@@ -182,9 +182,15 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
     const profileFile = join(dataDir, 'temporal.toml');
     writeFileSync(profileFile, `[profile.default]\naddress = "${temporal.address}"\nnamespace = "${namespace}"\n`);
 
+    const codecKeysFile = opts.codecKeys === undefined ? join(dataDir, 'payload-codec-keys') : undefined;
+    if (codecKeysFile && !existsSync(codecKeysFile)) writeFileSync(codecKeysFile, `${newCodecKey('topology-1')}\n`, { mode: 0o600 });
+    const codecKeys = codecKeysFile ? readFileSync(codecKeysFile, 'utf8').trim() : opts.codecKeys || undefined;
+
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace });
+    // The same payload codec as the app processes, so this client reads what they wrote.
+    const dataConverter = dataConverterWith(payloadCodecFrom(codecKeys));
+    const client = new Client({ connection, namespace, ...(dataConverter && { dataConverter }) });
 
     const standInsMode = opts.standIns ?? 'process';
     progress(`stand-ins (${standInsMode === 'process' ? 'npm run stand-ins' : 'in this process'})`);
@@ -199,10 +205,6 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
       env: appEnv({ LOG_LEVEL: opts.logLevel ?? 'info' }),
     });
     cleanups.push(() => standIns.close());
-
-    const codecKeysFile = opts.codecKeys === undefined ? join(dataDir, 'payload-codec-keys') : undefined;
-    if (codecKeysFile && !existsSync(codecKeysFile)) writeFileSync(codecKeysFile, `${newCodecKey('topology-1')}\n`, { mode: 0o600 });
-    const codecKeys = codecKeysFile ? readFileSync(codecKeysFile, 'utf8').trim() : opts.codecKeys || undefined;
 
     const baseEnv = appEnv({
       TEMPORAL_CONFIG_FILE: profileFile,
