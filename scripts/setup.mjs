@@ -12,11 +12,11 @@
 // Only Node built-ins here: this runs before node_modules exists.
 import { spawnSync } from 'node:child_process';
 import {
-  accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync,
-  statSync, writeFileSync,
+  accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync,
+  renameSync, rmSync, statSync, writeFileSync,
 } from 'node:fs';
 import { arch, platform } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -256,7 +256,17 @@ function fail(msg) {
   process.exit(1);
 }
 
+/** .tools may be a symlink to a folder shared between worktrees; recreate that folder if it went away. */
+function ensureToolsDir() {
+  try {
+    if (lstatSync(tools).isSymbolicLink() && !existsSync(tools)) mkdirSync(resolve(dirname(tools), readlinkSync(tools)), { recursive: true });
+  } catch {
+    // no .tools yet: created where needed
+  }
+}
+
 ensureNodeModules();
+ensureToolsDir();
 ensureTemporalBinaries();
 if (process.argv.includes('--topology')) {
   ensureTemporalServer();
