@@ -10,7 +10,7 @@
 //
 // Days are local: the 10 consecutive contact days count in the account's time zone, the daily notes
 // on the team's business days (Monday to Friday), the finance meeting in its configured zone.
-import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { AccountEscalationEvent, AccountEscalationInput } from '../src/playbooks/account-escalation.js';
 import { churnCodingErrors, describeChurnCoding, TRIGGERS, type ChurnCoding, type Trigger } from './account-escalation-codes.js';
@@ -25,7 +25,7 @@ import {
   type TimeOfDay,
 } from './kit/calendar.js';
 import { carryOver, continueWith, historyIsLong, restore, type CarriedEscalation, type RunRecord } from './kit/carry-over.js';
-import { Escalation } from './kit/escalation.js';
+import { Escalation, OPENING_BEFORE_EVENTS } from './kit/escalation.js';
 import { notApplicable, outOfOrder } from './kit/messages.js';
 import { postSlack, sendEmail } from './kit/notify.js';
 import type { EscalationState } from './kit/state.js';
@@ -221,6 +221,10 @@ class AccountEscalation {
     const details = carried?.details ?? this.initialDetails();
     this.esc = new Escalation<AccountEscalationStatus, AccountEscalationDetails>('account-escalation', carried?.status ?? 'open', details);
     this.d = details;
+  }
+
+  /** Registers the event handlers (see OPENING_BEFORE_EVENTS for when). */
+  private listen(): void {
     this.esc.handleEvents<AccountEscalationEvent>({
       validate: (event) => this.validate(event),
       apply: (event) => {
@@ -267,14 +271,19 @@ class AccountEscalation {
   // ---------------------------------------------------------------- the loop
 
   async run(): Promise<EscalationState> {
+    const openingFirst = patched(OPENING_BEFORE_EVENTS);
+    if (!openingFirst) this.listen();
     if (this.carried) {
       restore(this.esc, this.carried);
       this.d.runs = this.carried.runs;
       this.d.runsDropped = this.carried.runsDropped;
       this.setStatus(this.esc.status);
       this.esc.timeline.add('run-continued', `Continued as new (run ${this.d.runs.length + this.d.runsDropped + 1}) to keep the history bounded`);
+      if (openingFirst) this.listen();
     } else {
-      await this.open();
+      this.openState();
+      if (openingFirst) this.listen();
+      await this.openEffects();
     }
 
     for (;;) {
@@ -343,10 +352,10 @@ class AccountEscalation {
 
   // ---------------------------------------------------------------- opening
 
-  private async open(): Promise<void> {
+  /** The opening's state (timeline, status, deadlines, tasks): synchronous, before any event. */
+  private openState(): void {
     const { esc, d, input } = this;
-    esc.timeline.add(
-      'opened',
+    esc.recordOpening(
       `Escalation opened for ${d.account.name}: ${d.reason}${d.explicit ? ' (explicit complaint)' : ''}; churn coding ${describeChurnCoding(d.churn)}`,
       input.reportedBy ?? d.csm,
       { workflowStartedAt: workflowInfo().startTime.toISOString(), escalatedAt: input.escalatedAt, mrr: d.account.mrr },
@@ -369,7 +378,11 @@ class AccountEscalation {
 
     this.armNotesReminder();
     this.refreshWaitingFor();
+  }
 
+  /** The opening's side effects: the case, the FMC channel, the opening messages. */
+  private async openEffects(): Promise<void> {
+    const { esc, d } = this;
     // The escalation case: the given one, or a new one through the case target.
     if (d.case.number) {
       esc.timeline.add('case-linked', `Working existing escalation case ${d.case.number}`);

@@ -13,6 +13,7 @@ import {
   type ChurnCoding as ChurnCodingData,
 } from '../../workflows/account-escalation-codes.js';
 import { checkPeople, Contact, DirectoryRef, EventBase, isValidTimeZone, Locale } from './shared.js';
+import { CalendarDate, Instant, Link } from '../schemas/index.js';
 import type { FieldError, PlaybookDefinition } from './types.js';
 
 /** Directory keys the playbook relies on (see config/directory.example.yaml). */
@@ -64,7 +65,7 @@ export const AccountEscalationInput = Type.Object(
           },
           { additionalProperties: false, description: 'Monthly recurring revenue' },
         ),
-        crmUrl: Type.String({ format: 'uri', description: 'Link to the account in the CRM' }),
+        crmUrl: Link({ description: 'Link to the account in the CRM' }),
         products: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
           maxItems: 50,
           default: [],
@@ -83,9 +84,9 @@ export const AccountEscalationInput = Type.Object(
       default: false,
       description: 'The customer complained explicitly: a meeting with the customer and the TL must happen within 24 hours',
     }),
-    escalatedAt: Type.String({
-      format: 'date-time',
+    escalatedAt: Instant({
       description: 'When the customer escalated (complaint received); the 24-hour meeting deadline counts from here',
+      window: 'happened',
     }),
     summary: Type.Optional(Type.String({ maxLength: 2000, description: 'What happened, for the case and the FMC channel' })),
     churn: ChurnCoding,
@@ -122,7 +123,7 @@ const Text = (maxLength: number, description?: string) => Type.String({ minLengt
 
 export const accountEscalationEvents = {
   'meeting-held': event('meeting-held', 'The meeting with the customer and the TL took place (explicit escalation: within 24 hours)', {
-    heldAt: Type.Optional(Type.String({ format: 'date-time', description: 'When it took place (default: now)' })),
+    heldAt: Type.Optional(Instant({ description: 'When it took place (default: now)', window: 'happened' })),
     summary: Type.Optional(Text(2000)),
   }),
   'customer-unresponsive': event('customer-unresponsive', 'The customer stopped answering: start the 10 consecutive days of contact attempts'),
@@ -168,7 +169,7 @@ export const accountEscalationEvents = {
   }),
   churned: event('churned', 'The customer cancels: the case closes as churned with its churn coding', {
     churn: Type.Optional(ChurnCoding),
-    effectiveDate: Type.Optional(Type.String({ format: 'date' })),
+    effectiveDate: Type.Optional(CalendarDate({ description: 'When the cancellation takes effect', window: 'business' })),
   }),
 };
 

@@ -2,6 +2,7 @@
 import { Type, type Static, type TProperties } from 'typebox';
 import type { Directory } from '../directory.js';
 import { checkPeople, Contact, DirectoryRef, EventBase, isValidTimeZone, Locale } from './shared.js';
+import { Instant, Link } from '../schemas/index.js';
 import type { FieldError, PlaybookDefinition } from './types.js';
 
 export const IssueType = Type.Union(
@@ -17,9 +18,9 @@ export const LiveDeliveryInput = Type.Object(
         id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$', description: 'Booking id in the booking system' }),
         sessionTitle: Type.String({ minLength: 1, maxLength: 200 }),
         sessionFormat: Type.String({ minLength: 1, maxLength: 100, default: 'Virtual Workout' }),
-        startTime: Type.String({ format: 'date-time', description: 'Session start, ISO 8601 with offset' }),
+        startTime: Instant({ description: 'Session start', window: 'business' }),
         timeZone: Type.String({ minLength: 1, description: "IANA time zone of the client's session, e.g. America/Chicago" }),
-        sessionLink: Type.Optional(Type.String({ format: 'uri' })),
+        sessionLink: Type.Optional(Link({ description: 'Link participants join the session with' })),
       },
       { additionalProperties: false },
     ),
@@ -37,9 +38,9 @@ export const LiveDeliveryInput = Type.Object(
     issueType: IssueType,
     reportedBy: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Desk agent (name or directory key)' })),
     techIssueReportedAt: Type.Optional(
-      Type.String({
-        format: 'date-time',
+      Instant({
         description: 'Tech issue mid-session: when it was reported; the 15 minutes count from here instead of the start',
+        window: 'happened',
       }),
     ),
     callRetryMinutes: Type.Integer({
@@ -86,8 +87,8 @@ export const liveDeliveryEvents = {
     {
       type: Type.Literal('details-mismatch'),
       ...EventBase,
-      clientStartTime: Type.Optional(Type.String({ format: 'date-time' })),
-      clientSessionLink: Type.Optional(Type.String({ format: 'uri' })),
+      clientStartTime: Type.Optional(Instant({ description: 'The session start the client has', window: 'business' })),
+      clientSessionLink: Type.Optional(Link({ description: 'The session link the client has' })),
     },
     {
       additionalProperties: false,

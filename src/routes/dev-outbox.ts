@@ -33,6 +33,7 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = asyn
       schema: {
         tags: ['dev'],
         summary: 'Messages received by the local Slack and SendGrid stand-ins',
+        operationId: 'listOutbox',
         description: 'Newest first. Only in the embedded default, where the stand-ins replace Slack and SendGrid.',
         querystring: OutboxQuery,
         response: { 200: OutboxListResponse },
@@ -47,6 +48,7 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = asyn
       schema: {
         tags: ['dev'],
         summary: 'The outbox as an HTML page',
+        operationId: 'viewOutbox',
         querystring: OutboxViewQuery,
         produces: ['text/html'],
       },

@@ -14,6 +14,14 @@ import { statusKey } from './search-attributes.js';
 import type { EscalationEvent, EscalationState, SentMessage, Task } from './state.js';
 import { Timeline } from './timeline.js';
 
+/**
+ * Patch: a playbook records its opening (timeline, deadlines, status) before it registers the
+ * event handlers, so an event that reached the escalation before its first workflow task (no
+ * worker was running) comes after `opened` and is judged against the opened escalation
+ * (issue 17 item 3). Histories from before the patch register the handlers first.
+ */
+export const OPENING_BEFORE_EVENTS = 'opening-before-events';
+
 export interface EventRules<E extends EscalationEvent> {
   /** Throws notApplicable/outOfOrder for an event that makes no sense now. Synchronous, no side effects. */
   validate(event: E): void;
@@ -43,7 +51,15 @@ export class Escalation<Status extends string, Details> {
     return this.currentStatus;
   }
 
-  /** Registers the event update/signal and the state query; call first thing in the workflow. */
+  /** The `opened` entry, at the instant the escalation was started (not when a worker got to it). */
+  recordOpening(detail: string, actor: string, data?: Record<string, unknown>): void {
+    this.timeline.add('opened', detail, actor, data, workflowInfo().startTime);
+  }
+
+  /**
+   * Registers the event update/signal and the state query: after the opening is recorded (see
+   * OPENING_BEFORE_EVENTS) and before the workflow's first await, so no event is refused.
+   */
   handleEvents<E extends EscalationEvent>(rules: EventRules<E>): void {
     const validate = (event: E) => {
       if (this.outcome !== null) outOfOrder(`the escalation already has its outcome (${this.outcome}); '${event.type}' changes nothing`);

@@ -4,8 +4,9 @@ import type { TimelineEntry } from './state.js';
 export class Timeline {
   readonly entries: TimelineEntry[] = [];
 
-  add(kind: string, detail: string, actor = 'engine', data?: Record<string, unknown>): TimelineEntry {
-    const entry: TimelineEntry = { at: new Date(Date.now()).toISOString(), kind, actor, detail, ...(data && { data }) };
+  /** `at` defaults to now; give it for a step that happened before the workflow saw it (the opening). */
+  add(kind: string, detail: string, actor = 'engine', data?: Record<string, unknown>, at: Date = new Date(Date.now())): TimelineEntry {
+    const entry: TimelineEntry = { at: at.toISOString(), kind, actor, detail, ...(data && { data }) };
     this.entries.push(entry);
     return entry;
   }

@@ -1,8 +1,9 @@
 // live-delivery (seed 000): the support desk's process when a live session goes wrong.
 // Deadlines count from the session's start (or a mid-session report), never from when the
 // escalation was opened; every decision point is an event a person or a Slack button sends.
-import { workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import type { LiveDeliveryEvent, LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
+import { OPENING_BEFORE_EVENTS } from '../kit/escalation.js';
 import { notApplicable, outOfOrder } from '../kit/messages.js';
 import { postSlack } from '../kit/notify.js';
 import type { EscalationState, PendingDeadline } from '../kit/state.js';
@@ -36,16 +37,20 @@ const procedures: Record<LiveDeliveryInput['issueType'], Procedure> = {
 export async function liveDelivery(input: LiveDeliveryInput): Promise<EscalationState> {
   const s = new LiveSession(input);
   const { esc } = s;
-  esc.handleEvents<LiveDeliveryEvent>({
-    validate: (event) => validate(s, event),
-    apply: (event) => apply(s, event),
-  });
-  esc.timeline.add('opened', `Escalation opened: ${input.issueType} for "${input.booking.sessionTitle}"`, input.reportedBy ?? 'desk', {
+  const listen = () =>
+    esc.handleEvents<LiveDeliveryEvent>({
+      validate: (event) => validate(s, event),
+      apply: (event) => apply(s, event),
+    });
+  const openingFirst = patched(OPENING_BEFORE_EVENTS);
+  if (!openingFirst) listen();
+  esc.recordOpening(`Escalation opened: ${input.issueType} for "${input.booking.sessionTitle}"`, input.reportedBy ?? 'desk', {
     workflowStartedAt: workflowInfo().startTime.toISOString(),
   });
 
   const procedure = procedures[input.issueType];
   const cutoff = procedure.prepare(s);
+  if (openingFirst) listen();
   const posted = await postSlack(esc, {
     step: 'alert',
     target: { channel: 'bookings-emergencies' },
