@@ -72,7 +72,7 @@ export class HttpProblem extends Error {
 }
 
 /** Seconds a client should wait before retrying a 503. */
-export const RETRY_AFTER_SECONDS = { temporal: 5, worker: 5, stalled: 60 } as const;
+export const RETRY_AFTER_SECONDS = { temporal: 5, worker: 5, stalled: 30 } as const;
 
 export const problems = {
   validation: (detail: string, errors: FieldProblem[]) => new HttpProblem(400, 'validation-error', 'Invalid request', detail, errors),
@@ -122,7 +122,12 @@ function body(status: number, slug: string, title: string, instance: string, ext
 function fromError(error: FastifyError | HttpProblem, request: FastifyRequest): { status: number; body: Record<string, unknown>; headers: Record<string, string> } {
   const instance = request.url.split('?')[0] ?? request.url;
   if (error instanceof HttpProblem) {
-    if (error.status >= 500) request.log.error({ err: error.cause ?? error, problem: error.slug }, error.detail ?? error.title);
+    if (error.status >= 500) {
+      // A stalled escalation needs an operator; Temporal or a worker being away is reported once per request.
+      const cause = error.cause instanceof Error ? error.cause.message : undefined;
+      const level = error.slug === 'escalation-stalled' ? 'error' : 'warn';
+      request.log[level]({ problem: error.slug, status: error.status, cause }, error.detail ?? error.title);
+    }
     return {
       status: error.status,
       headers: error.headers,

@@ -58,6 +58,17 @@ export function eventUpdateId(event: EscalationEvent, idempotencyKey: string): s
   return `${event.type}:${event.actor ?? 'unknown'}:${idempotencyKey}`;
 }
 
+export interface Lookup {
+  playbook: string;
+  running: boolean;
+  /** Temporal's execution status: RUNNING, COMPLETED, ... */
+  status: string;
+  /** The pending workflow task's attempt (0: none pending); above 1 it has been failing. */
+  workflowTaskAttempt: number;
+}
+
+const taskAttempt = (d: WorkflowExecutionDescription) => d.raw.pendingWorkflowTask?.attempt ?? 0;
+
 /** How long a call that needs only the Temporal server (describe, list, start) may take. */
 const SERVER_DEADLINE_MS = 10_000;
 
@@ -136,9 +147,14 @@ export class EscalationService {
   }
 
   /** The playbook an escalation runs and whether it still takes events: one describe, no query. */
-  async lookup(id: string): Promise<{ playbook: string; running: boolean; status: string }> {
+  async lookup(id: string): Promise<Lookup> {
     const d = await this.describe(id);
-    return { playbook: String((d.memo as Memo).playbook), running: d.status.name === 'RUNNING', status: d.status.name };
+    return {
+      playbook: String((d.memo as Memo).playbook),
+      running: d.status.name === 'RUNNING',
+      status: d.status.name,
+      workflowTaskAttempt: taskAttempt(d),
+    };
   }
 
   /**
@@ -149,13 +165,13 @@ export class EscalationService {
   async deliver(
     id: string,
     event: EscalationEvent,
-    found?: { running: boolean; status: string },
+    found?: Omit<Lookup, 'playbook'>,
     opts: DeliverOptions = {},
   ): Promise<EscalationState> {
-    const { running, status } = found ?? (await this.lookup(id));
+    const { running, status, workflowTaskAttempt } = found ?? (await this.lookup(id));
     const idempotencyKey = opts.idempotencyKey ?? randomUUID();
     const updateId = eventUpdateId(event, idempotencyKey);
-    const ctx = { id, call: 'worker' as const, waitedMs: this.workerWaitMs, idempotencyKey };
+    const ctx = { id, call: 'worker' as const, waitedMs: this.workerWaitMs, idempotencyKey, workflowTaskAttempt };
     const workflows = this.clientFor(event.actor);
     if (!running) {
       // A retry of an event that closed the escalation (or arrived just before it closed) answers
@@ -224,7 +240,7 @@ export class EscalationService {
         this.client.workflow.getHandle(d.workflowId, d.runId).query(stateQuery),
       );
     } catch (err) {
-      const problem = temporalProblem(err, { id: d.workflowId, call: 'worker', waitedMs: this.workerWaitMs });
+      const problem = temporalProblem(err, { id: d.workflowId, call: 'worker', waitedMs: this.workerWaitMs, workflowTaskAttempt: taskAttempt(d) });
       if (opts.stateRequired) throw problem ?? err;
     }
     return {

@@ -2,8 +2,9 @@
 //   404 not-found            the workflow (or namespace entry) does not exist
 //   409 escalation-closed    (mapped by the caller where it knows the context)
 //   503 no-worker            an update or query found no worker within the wait (Retry-After)
-//   503 escalation-stalled   the escalation's workflow task is failing (FAILED_PRECONDITION): it
-//                            takes no events until operators fix the cause (logged as an error)
+//   503 escalation-stalled   the escalation's workflow task is failing (FAILED_PRECONDITION, or
+//                            no answer while its task attempt is above 1): it takes no events
+//                            until operators fix the cause (logged as an error)
 //   503 temporal-unavailable Temporal refused or could not be reached (Retry-After)
 //   504 temporal-timeout     Temporal did not answer a read or a start in time
 //   400 rejected-by-temporal Temporal refused the request's values (INVALID_ARGUMENT)
@@ -45,6 +46,8 @@ export interface MapContext {
   waitedMs?: number;
   /** An event's idempotency key, returned with no-worker so the client can retry safely. */
   idempotencyKey?: string;
+  /** The pending workflow task's attempt when the call began: above 1, the task has been failing. */
+  workflowTaskAttempt?: number;
 }
 
 function grpcCode(err: unknown): number | undefined {
@@ -56,7 +59,20 @@ function grpcCode(err: unknown): number | undefined {
 
 const retry = (seconds: number) => ({ 'retry-after': String(seconds) });
 
+function stalled(ctx: MapContext, cause: unknown): HttpProblem {
+  const what = ctx.id ? `escalation '${ctx.id}'` : 'the escalation';
+  const attempt = ctx.workflowTaskAttempt && ctx.workflowTaskAttempt > 1 ? ` (workflow task attempt ${ctx.workflowTaskAttempt})` : '';
+  return new HttpProblem(
+    503,
+    'escalation-stalled',
+    'Escalation stalled',
+    `${what} takes no events and answers no reads right now: its workflow task is failing${attempt}; the cause is in the worker's log`,
+    { headers: retry(RETRY_AFTER_SECONDS.stalled), ...(ctx.idempotencyKey && { idempotencyKey: ctx.idempotencyKey }), cause },
+  );
+}
+
 export function noWorker(ctx: MapContext, cause?: unknown): HttpProblem {
+  if ((ctx.workflowTaskAttempt ?? 0) > 1) return stalled(ctx, cause);
   const what = ctx.id ? `escalation '${ctx.id}'` : 'the escalation';
   const waited = ctx.waitedMs !== undefined ? ` within ${ctx.waitedMs / 1000} s` : '';
   const retryHint = ctx.idempotencyKey
@@ -76,12 +92,7 @@ export function temporalProblem(err: unknown, ctx: MapContext): HttpProblem | un
   if (err instanceof WorkflowNotFoundError) return problems.notFound(`no escalation '${ctx.id ?? err.workflowId}'`);
   if (err instanceof NamespaceNotFoundError) return problems.unavailable(`Temporal has no namespace '${err.namespace}' (configuration)`, err);
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return noWorker(ctx, err);
-  if (err instanceof QueryNotRegisteredError) {
-    return new HttpProblem(503, 'escalation-stalled', 'Escalation not readable', `${what} cannot answer yet: its workflow has not registered its handlers`, {
-      headers: retry(RETRY_AFTER_SECONDS.stalled),
-      cause: err,
-    });
-  }
+  if (err instanceof QueryNotRegisteredError) return stalled(ctx, err);
   const code = grpcCode(err);
   if (code === undefined) {
     // The SDK's connection errors (no server at the address, TLS) are plain Errors from grpc/core.
@@ -94,13 +105,7 @@ export function temporalProblem(err: unknown, ctx: MapContext): HttpProblem | un
     case GrpcStatus.ALREADY_EXISTS:
       return problems.conflict('id-in-use', `${what} already exists`);
     case GrpcStatus.FAILED_PRECONDITION:
-      return new HttpProblem(
-        503,
-        'escalation-stalled',
-        'Escalation stalled',
-        `${what} takes no events right now: its workflow task is failing; operators have been alerted in the log`,
-        { headers: retry(RETRY_AFTER_SECONDS.stalled), cause: err },
-      );
+      return stalled(ctx, err);
     case GrpcStatus.DEADLINE_EXCEEDED:
     case GrpcStatus.CANCELLED:
       if (ctx.call === 'worker') return noWorker(ctx, err);

@@ -8,6 +8,7 @@ import { playbookNames, playbooks, type PlaybookDefinition } from '../playbooks/
 import { problemResponses } from '../http/openapi.js';
 import { problems, type FieldProblem } from '../problem.js';
 import { EscalationId } from './schemas.js';
+import { schemaErrors as contractErrors } from '../schemas/errors.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
@@ -51,11 +52,7 @@ const ListQuery = Type.Object(
 );
 
 function schemaErrors(schema: TSchema, value: unknown, prefix: string): FieldProblem[] {
-  return Value.Errors(schema, value).map((e) => {
-    const missing = (e.params as { requiredProperties?: string[] }).requiredProperties;
-    const field = `${prefix}${e.instancePath}${missing?.length ? `/${missing.join(',')}` : ''}`;
-    return { in: 'body', field, message: e.message };
-  });
+  return contractErrors(schema, value, prefix).map((e) => ({ in: 'body', ...e }));
 }
 
 function fail(errors: FieldProblem[]): never {
