@@ -8,6 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { Directory } from './directory.js';
 import { EscalationService } from './escalations/service.js';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './http/json-body.js';
+import { validatorPerPart } from './http/validation.js';
 import { trackRouteMethods } from './http/methods.js';
 import { completeRouteSchemas, swaggerOptions } from './http/openapi.js';
 import { playbooks } from './playbooks/index.js';
@@ -57,6 +58,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: handleError,
     clientErrorHandler,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    schemaController: { compilersFactory: { buildValidator: validatorPerPart() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerJsonBodyParser(app);

@@ -206,7 +206,14 @@ export function registerProblemHandlers(
 ): void {
   app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => handleError(error, request, reply));
 
-  app.setNotFoundHandler((request, reply) => {
+  // An unknown route or method answers before its body is read (a QUERY or POST to a wrong path is
+  // a 404/405, not a complaint about its content type).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return answerNotFound(request, reply);
+  });
+  app.setNotFoundHandler((request, reply) => answerNotFound(request, reply));
+
+  function answerNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const instance = request.url.split('?')[0] ?? request.url;
     const { allow } = notFound(request);
     if (allow && allow.length > 0) {
@@ -218,5 +225,5 @@ export function registerProblemHandlers(
       );
     }
     return sendProblem(reply, 404, body(404, 'not-found', 'Not found', instance, { detail: `No route ${request.method} ${instance}` }));
-  });
+  }
 }

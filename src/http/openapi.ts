@@ -114,6 +114,7 @@ export function publishPlaybooks(doc: Document, playbooks: readonly PlaybookDefi
   for (const def of playbooks) {
     const name = `Start${pascal(def.name)}`;
     schemas[`${pascal(def.name)}Input`] = { ...plain(def.inputSchema), title: `${def.title}: input` };
+    const example = def.example?.(Date.now());
     schemas[name] = {
       type: 'object',
       title: `Start ${def.title}`,
@@ -125,6 +126,7 @@ export function publishPlaybooks(doc: Document, playbooks: readonly PlaybookDefi
         id: plain(escalationId),
         input: { $ref: `#/components/schemas/${pascal(def.name)}Input` },
       },
+      ...(example !== undefined && { examples: [{ playbook: def.name, input: example }] }),
     };
     startMapping[def.name] = `#/components/schemas/${name}`;
   }
@@ -132,6 +134,17 @@ export function publishPlaybooks(doc: Document, playbooks: readonly PlaybookDefi
     oneOf: Object.values(startMapping).map(($ref) => ({ $ref })),
     discriminator: { propertyName: 'playbook', mapping: startMapping },
   });
+  // The escalation a start answers is the one GET and events take (also the Location header).
+  const start = doc.paths?.['/escalations']?.post as { responses?: Record<string, { links?: unknown }> } | undefined;
+  for (const status of ['200', '201']) {
+    const response = start?.responses?.[status];
+    if (response) {
+      response.links = {
+        getEscalation: { operationId: 'getEscalation', parameters: { id: '$response.body#/id' } },
+        deliverEvent: { operationId: 'deliverEvent', parameters: { id: '$response.body#/id' } },
+      };
+    }
+  }
 
   // Events: one component per event type; a type two playbooks share must have one schema.
   const eventMapping: Record<string, string> = {};

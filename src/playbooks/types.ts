@@ -26,4 +26,9 @@ export interface PlaybookDefinition {
   summary(input: never): string;
   /** Checks beyond the schema: directory references, time zones. Paths relative to `/input`. */
   check(input: never, directory: Directory): FieldError[];
+  /**
+   * A valid input as of `now`, with the example directory's roles: the OpenAPI example (Swagger
+   * UI's "Try it out", the contract test's first requests).
+   */
+  example?(now: number): unknown;
 }

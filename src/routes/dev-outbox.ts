@@ -51,6 +51,7 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = asyn
         operationId: 'viewOutbox',
         querystring: OutboxViewQuery,
         produces: ['text/html'],
+        response: { 200: { description: 'The outbox page', content: { 'text/html': { schema: Type.String() } } } },
       },
     },
     async (request, reply) => {

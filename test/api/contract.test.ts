@@ -136,6 +136,13 @@ describe('bad input: a clear 4xx naming the field, and nothing started', () => {
     expect(fields(c)).toEqual(['/input/booking/constructor']);
   });
 
+  it('a body is never coerced: "id": false or a numeric playbook -> 400 naming the field', async () => {
+    const p = problem(await http(svc.apiUrl, 'POST', '/escalations', { ...live(), id: false }), 400);
+    expect(fields(p)).toEqual(['/id']);
+    const n = problem(await http(svc.apiUrl, 'POST', '/escalations', { ...live(), id: 12345 }), 400);
+    expect(fields(n)).toEqual(['/id']);
+  });
+
   it('an id longer than the schema allows -> 400 naming /id (not the router 414)', async () => {
     const p = problem(await http(svc.apiUrl, 'POST', '/escalations', { ...live(), id: `x${'a'.repeat(200)}` }), 400);
     expect(fields(p)).toEqual(['/id']);
