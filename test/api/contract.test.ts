@@ -1,6 +1,7 @@
 // Issue 13: the API keeps its contract under any input. Each hand-made input that broke it is a test
 // here, against the real dev server, worker and API over HTTP: the right status, problem+json, the
 // field named, and nothing started.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/service.js';
 import { playbooks } from '../../src/playbooks/index.js';
@@ -158,6 +159,24 @@ describe('bad input: a clear 4xx naming the field, and nothing started', () => {
     problem(await raw('GET', '/no/such/route'), 404);
     problem(await raw('POST', '/escalations', '{"playbook":', 'application/json'), 400);
     problem(await raw('POST', '/escalations', '', 'application/json'), 400);
+  });
+
+  it('requests Node refuses before Fastify (unknown method, headers too large) are problem details too', async () => {
+    const send = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const { port } = new URL(svc.apiUrl);
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
+        let answer = '';
+        socket.on('data', (d: Buffer) => (answer += d.toString()));
+        socket.on('end', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    const bad = await send('FOO /escalations HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(bad).toMatch(/^HTTP\/1\.1 400 /);
+    expect(bad).toMatch(/content-type: application\/problem\+json/i);
+    const big = await send(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(big).toMatch(/^HTTP\/1\.1 431 /);
+    expect(big).toMatch(/headers-too-large/);
   });
 
   it('DELETE, PUT, PATCH on existing routes -> 405 with Allow', async () => {
