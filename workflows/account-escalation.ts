@@ -378,18 +378,18 @@ class AccountEscalation {
 
     this.armNotesReminder();
     this.refreshWaitingFor();
+
+    // The escalation case: the given one now; a new one through the case target in openEffects.
+    if (d.case.number) {
+      esc.timeline.add('case-linked', `Working existing escalation case ${d.case.number}`);
+      this.caseNote('opened', `Escalation workflow attached: ${d.reason}. Churn coding: ${describeChurnCoding(d.churn)}.`, 'engine');
+    }
   }
 
   /** The opening's side effects: the case, the FMC channel, the opening messages. */
   private async openEffects(): Promise<void> {
-    const { esc, d } = this;
-    // The escalation case: the given one, or a new one through the case target.
-    if (d.case.number) {
-      esc.timeline.add('case-linked', `Working existing escalation case ${d.case.number}`);
-      this.caseNote('opened', `Escalation workflow attached: ${d.reason}. Churn coding: ${describeChurnCoding(d.churn)}.`, 'engine');
-    } else {
-      await this.createCase();
-    }
+    const { d } = this;
+    if (!d.case.number) await this.createCase();
     this.refreshWaitingFor();
 
     // FMC accounts: a dedicated channel keeps the FMC team informed.

@@ -58,9 +58,10 @@ afterAll(async () => {
   await svc?.close();
 });
 
-function run(cmd: string, args: string[]): Promise<{ code: number | null; output: string }> {
+function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, NO_COLOR: '1', PYTHONUNBUFFERED: '1' } });
+    // In its own directory: schemathesis keeps a cache (.schemathesis/) where it runs.
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', PYTHONUNBUFFERED: '1' } });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -86,7 +87,7 @@ describe('contract test (schemathesis against the real service)', () => {
       '--report', 'har,json',
       '--report-dir', reports,
     ];
-    const { code, output } = await run(binary, args);
+    const { code, output } = await run(binary, args, reports);
     const seconds = (Date.now() - started) / 1000;
     const file = (prefix: string) => join(reports, readdirSync(reports).find((f) => f.startsWith(prefix))!);
     const summary = JSON.parse(readFileSync(file('json-'), 'utf8')) as {

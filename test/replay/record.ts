@@ -1,6 +1,8 @@
-// Records workflow histories for the replay tests: `npm run record-histories`.
+// Records workflow histories for the replay tests: `npm run record-histories` records the scenarios
+// that have no history yet (RECORD_ONLY=name,... narrows it).
 // Run it when a playbook gains a branch; never to make a failing replay test pass (that failure
 // means the change would break escalations already in flight: use patched() instead).
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
@@ -26,12 +28,13 @@ const outDir = fileURLToPath(new URL('./histories/', import.meta.url));
 const env = await createTimeSkippingEnv();
 const directory = await loadExampleDirectory();
 const standIns = await startStandIns(directory);
-const worker = await Worker.create({
-  connection: env.nativeConnection,
-  taskQueue: 'record',
-  workflowBundle: await bundleWorkflows(),
-  activities: standInActivities(standIns, directory, await TemplateCatalog.load()),
-});
+const workflowBundle = await bundleWorkflows();
+const activities = standInActivities(standIns, directory, await TemplateCatalog.load());
+const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle, activities });
+/** RECORD_ONLY=name[,name]: record just these scenarios. A scenario whose history exists is skipped:
+ * recorded histories are what escalations in flight look like, never re-recorded over. */
+const only = process.env.RECORD_ONLY?.split(',').filter(Boolean);
+const recorded = (name: string) => existsSync(`${outDir}${name}.json`) || existsSync(`${outDir}${name}-run1.json`);
 
 type Scenario = (id: string) => Promise<WorkflowHandle>;
 const start = async (id: string, startMs: number, issueType: LiveDeliveryInput['issueType'] = 'facilitator-no-show', overrides: Partial<LiveDeliveryInput> = {}) =>
@@ -85,6 +88,25 @@ const scenarios: Record<string, Scenario> = {
   'live-delivery-tech-cutoff-mid-session': async (id) => {
     const now = await env.currentTimeMs();
     return start(id, now - 40 * MIN, 'tech-issue', { techIssueReportedAt: new Date(now).toISOString() });
+  },
+  // Started while no worker polls its task queue; the event reaches it before its first workflow
+  // task, so the first task carries both (issue 17 item 3: the opening comes first).
+  'live-delivery-event-before-first-task': async (id) => {
+    const queue = 'record-no-worker-yet';
+    const input = liveDeliveryInput('facilitator-no-show', (await env.currentTimeMs()) + 60 * MIN);
+    const h = await env.client.workflow.start(liveDelivery, { taskQueue: queue, workflowId: id, args: [input] });
+    const reached = h.executeUpdate(eventUpdate, {
+      args: [{ type: 'facilitator-reached', actor: 'desk-agent', eta: '5 minutes' }],
+      updateId: 'facilitator-reached:desk-agent:replay-1',
+    });
+    await new Promise((r) => setTimeout(r, 2_000)); // admitted while nobody polls
+    const late = await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle, activities });
+    await late.runUntil(async () => {
+      await reached;
+      await h.executeUpdate(eventUpdate, { args: [{ type: 'facilitator-arrived', actor: 'desk-agent' }] });
+      await h.result();
+    });
+    return h;
   },
   'live-delivery-tech-ended-early': async (id) => {
     const h = await start(id, await env.currentTimeMs(), 'tech-issue');
@@ -196,6 +218,7 @@ async function allRuns(handle: WorkflowHandle) {
 await mkdir(outDir, { recursive: true });
 await worker.runUntil(async () => {
   for (const [name, run] of Object.entries(scenarios)) {
+    if ((only && !only.includes(name)) || recorded(name)) continue;
     const handle = await run(name);
     await handle.result();
     const histories = await allRuns(handle);
