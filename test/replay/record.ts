@@ -154,6 +154,22 @@ Object.assign(scenarios, {
     await send(h, { type: 'customer-accepted', actor: 'csm' });
     return h;
   },
+  // Started while no worker polls its queue; a note reaches it before its first workflow task.
+  'account-escalation-event-before-first-task': async (id: string) => {
+    const queue = 'record-account-no-worker-yet';
+    const input = accountEscalationInput(await env.currentTimeMs(), { explicit: true, trigger: 'upset' });
+    const h = await env.client.workflow.start(accountEscalation, { taskQueue: queue, workflowId: id, args: [input], memo: { playbook: accountEscalationPlaybook.name } });
+    const noted = send(h, { type: 'note', actor: 'csm', text: 'Called the customer back right away.' });
+    await new Promise((r) => setTimeout(r, 2_000)); // admitted while nobody polls
+    const late = await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle, activities });
+    await late.runUntil(async () => {
+      await noted;
+      await send(h, { type: 'meeting-held', actor: 'cs-team-lead' });
+      await send(h, { type: 'churned', actor: 'csm', churn: { primary: 'service', secondary: ['unresolved-issues'] } });
+      await h.result();
+    });
+    return h;
+  },
   'account-escalation-meeting-missed': async (id: string) => {
     const h = await startAccount(id, { explicit: true, trigger: 'upset' });
     await env.sleep(25 * HOUR + 30 * MIN);
