@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Directory } from './directory.js';
 import { EscalationService } from './escalations/service.js';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './http/json-body.js';
@@ -13,7 +14,9 @@ import { trackRouteMethods } from './http/methods.js';
 import { completeRouteSchemas, swaggerOptions } from './http/openapi.js';
 import { playbooks } from './playbooks/index.js';
 import { clientErrorHandler, handleError, ProblemSchema, registerProblemHandlers } from './problem.js';
+import { codecRoutes } from './routes/codec.js';
 import { escalationRoutes } from './routes/escalations.js';
+import { apiMetrics } from './routes/metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { playbookRoutes } from './routes/playbooks.js';
 import { templateRoutes } from './routes/templates.js';
@@ -45,6 +48,10 @@ export interface AppOptions {
   workerWaitMs?: number;
   /** Extra routes (e.g. the dev outbox on the embedded default). */
   extraRoutes?: (app: FastifyInstance) => PromiseLike<unknown>;
+  /** The payload codec (PAYLOAD_CODEC_KEYS): serves POST /codec/decode and /codec/encode for the Web UI. */
+  codec?: PayloadCodec | undefined;
+  /** Browser origins allowed to call the codec endpoint (CODEC_CORS_ORIGINS). */
+  codecCorsOrigins?: string[] | undefined;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -67,6 +74,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(swagger, swaggerOptions({ playbooks: () => Object.values(playbooks), escalationId: EscalationId }));
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // GET /metrics; its hooks time every route registered after it.
+  await app.register(apiMetrics);
   app.addSchema(ProblemSchema);
   app.addSchema(EscalationState);
   app.addSchema(Escalation);
@@ -80,6 +89,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     escalations: new EscalationService(opts.client, opts.taskQueue, { workerWaitMs: opts.workerWaitMs ?? DEFAULT_WORKER_WAIT_MS }),
     directory: opts.directory,
   });
+  if (opts.codec) await app.register(codecRoutes, { prefix: '/codec', codec: opts.codec, corsOrigins: opts.codecCorsOrigins ?? [] });
   if (opts.extraRoutes) await opts.extraRoutes(app);
   return app;
 }

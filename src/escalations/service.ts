@@ -63,6 +63,7 @@ export interface Lookup {
   running: boolean;
   /** Temporal's execution status: RUNNING, COMPLETED, ... */
   status: string;
+  runId: string;
   /** The pending workflow task's attempt (0: none pending); above 1 it has been failing. */
   workflowTaskAttempt: number;
 }
@@ -153,6 +154,7 @@ export class EscalationService {
       playbook: String((d.memo as Memo).playbook),
       running: d.status.name === 'RUNNING',
       status: d.status.name,
+      runId: d.runId,
       workflowTaskAttempt: taskAttempt(d),
     };
   }

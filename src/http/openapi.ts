@@ -181,7 +181,7 @@ export function swaggerOptions(opts: {
           'Start escalations, deliver events from people, read what each escalation waits for. Every error is ' +
           'application/problem+json (RFC 9457); the README lists the problem types and the limits.',
       },
-      tags: [{ name: 'escalations' }, { name: 'playbooks' }, { name: 'templates' }, { name: 'health' }],
+      tags: [{ name: 'escalations' }, { name: 'playbooks' }, { name: 'templates' }, { name: 'health' }, { name: 'codec' }, { name: 'dev' }],
     },
     convertConstToEnum: false,
     // Shared schemas keep their $id as component name (Problem, Escalation, EscalationState).
