@@ -154,8 +154,9 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       const def = playbooks[found.playbook];
       if (!def) throw problems.notFound(`no escalation '${request.params.id}'`);
       tagEscalation(request, { escalationId: request.params.id, playbook: def.name, workflowRunId: found.runId });
-      const schema = def.events[request.body.type];
-      if (Object.hasOwn(def.events, request.body.type)) tagEscalation(request, { eventType: request.body.type });
+      // Own keys only: an event type such as `constructor` or `toString` is unknown, not Object's.
+      const schema = Object.hasOwn(def.events, request.body.type) ? def.events[request.body.type] : undefined;
+      if (schema) tagEscalation(request, { eventType: request.body.type });
       if (!schema) {
         fail([{ in: 'body', field: '/type', message: `unknown event type for ${def.name}; expected one of: ${Object.keys(def.events).join(', ')}` }]);
       }

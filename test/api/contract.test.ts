@@ -212,6 +212,10 @@ describe('bad input: a clear 4xx naming the field, and nothing started', () => {
     expect(fields(t)).toEqual(['/clientStartTime']);
     const l = problem(await http(svc.apiUrl, 'POST', path, { type: 'details-mismatch', clientSessionLink: 'javascript:alert(1)' }), 400);
     expect(fields(l)).toEqual(['/clientSessionLink']);
+    // Names of Object's own members are unknown event types, not a crash.
+    for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(fields(problem(await http(svc.apiUrl, 'POST', path, { type }), 400))).toEqual(['/type']);
+    }
     await svc.client.workflow.getHandle(created.body.id).terminate('test done');
   });
 
