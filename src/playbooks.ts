@@ -1,11 +1,9 @@
-import { accountEscalation } from './account-escalation.js';
-import { liveDelivery } from './live-delivery.js';
-import type { PlaybookDefinition } from './types.js';
+// The playbooks as the API and the worker process see them: every registry entry's definition
+// (contract, business key, summary, checks), by name, with its workflow type.
+import { loadPlaybooks, type Playbook } from '../workflows/kit/playbook.js';
+import { registry } from '../workflows/registry.js';
 
-export const playbooks: Record<string, PlaybookDefinition> = {
-  [liveDelivery.name]: liveDelivery,
-  [accountEscalation.name]: accountEscalation,
-};
-
+export const playbooks: Readonly<Record<string, Playbook>> = await loadPlaybooks(registry);
 export const playbookNames = Object.keys(playbooks);
-export type { PlaybookDefinition, FieldError } from './types.js';
+export type { Playbook };
+export type { FieldError } from '../workflows/kit/contract.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { playbooks } from '../playbooks/index.js';
+import { playbooks } from '../playbooks.js';
 
 export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(

@@ -4,7 +4,7 @@
 // MAX_RUN_EVENTS: every run's history stays within the bound, and so does the state it carries.
 import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { MAX_RUN_EVENTS, type AccountEscalationDetails } from '../../workflows/account-escalation.js';
+import { MAX_RUN_EVENTS, type AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import { isBusinessDay } from '../../workflows/kit/calendar.js';
 import { DEFAULT_CARRY_LIMITS } from '../../workflows/kit/carry-over.js';
 import type { EscalationEvent, EscalationState } from '../../workflows/kit/state.js';

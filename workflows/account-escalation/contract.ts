@@ -1,29 +1,27 @@
 // account-escalation (seed 002): a churn-risk customer escalation worked by the customer success
 // manager (CSM) and their team lead (TL) to avoid a cancellation; accounting approves or denies the
 // resolution offer. Runs for days or weeks.
-import { Type, type Static, type TProperties } from 'typebox';
-import type { Directory } from '../directory.js';
+//
+// The contract: input and event schemas (TypeBox), their static types, statuses, outcomes, the
+// state's details, directory keys, email templates and the typed messages. Pure: the API imports it
+// as values, the workflow as types only.
+import { Type, type Static } from 'typebox';
+import type { CarriedEscalation, RunRecord } from '../kit/carry-over.js';
+import { Contact, defineEvent, DirectoryRef, Locale, type EventsOf } from '../kit/contract.js';
+import { escalationMessages } from '../kit/messages.js';
+import type { EscalationState } from '../kit/state.js';
 import {
+  ACCOUNT_ESCALATION_DIRECTORY,
   CHURN_PRIMARY_KEYS,
   CHURN_REASONS,
   CHURN_SECONDARY_KEYS,
-  churnCodingErrors,
   TRIGGER_KEYS,
   TRIGGERS,
   type ChurnCoding as ChurnCodingData,
-} from '../../workflows/account-escalation-codes.js';
-import { checkPeople, Contact, DirectoryRef, EventBase, isValidTimeZone, Locale } from './shared.js';
-import type { FieldError, PlaybookDefinition } from './types.js';
+  type Trigger as TriggerKey,
+} from './codes.js';
 
-/** Directory keys the playbook relies on (see config/directory.example.yaml). */
-export const ACCOUNT_ESCALATION_DIRECTORY = {
-  /** Group invited to the escalation channel of an account with the fully managed credentialing service. */
-  fmcTeam: 'fmc-team',
-  /** Group tagged on resolution offers that need finance approval. */
-  accounting: 'accounting',
-  /** Channel where accounting approves or denies resolution offers. */
-  financeChannel: 'finance-approvals',
-} as const;
+export { ACCOUNT_ESCALATION_DIRECTORY };
 
 export const Trigger = Type.Enum(TRIGGER_KEYS, {
   description: `What made the account an escalation: ${TRIGGER_KEYS.map((k) => `${k} (${TRIGGERS[k]})`).join('; ')}`,
@@ -115,44 +113,41 @@ export const AccountEscalationInput = Type.Object(
 );
 export type AccountEscalationInput = Static<typeof AccountEscalationInput>;
 
-const event = <T extends string, P extends TProperties = {}>(type: T, description: string, props?: P) =>
-  Type.Object({ type: Type.Literal(type), ...EventBase, ...(props as P) }, { additionalProperties: false, description });
-
 const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, ...(description && { description }) });
 
 export const accountEscalationEvents = {
-  'meeting-held': event('meeting-held', 'The meeting with the customer and the TL took place (explicit escalation: within 24 hours)', {
+  'meeting-held': defineEvent('meeting-held', 'The meeting with the customer and the TL took place (explicit escalation: within 24 hours)', {
     heldAt: Type.Optional(Type.String({ format: 'date-time', description: 'When it took place (default: now)' })),
     summary: Type.Optional(Text(2000)),
   }),
-  'customer-unresponsive': event('customer-unresponsive', 'The customer stopped answering: start the 10 consecutive days of contact attempts'),
-  'contact-attempted': event('contact-attempted', 'The CSM tried to reach the customer today', {
+  'customer-unresponsive': defineEvent('customer-unresponsive', 'The customer stopped answering: start the 10 consecutive days of contact attempts'),
+  'contact-attempted': defineEvent('contact-attempted', 'The CSM tried to reach the customer today', {
     channel: Type.Optional(
       Type.Union([Type.Literal('phone'), Type.Literal('email'), Type.Literal('voicemail'), Type.Literal('sms'), Type.Literal('other')]),
     ),
   }),
-  'customer-responded': event('customer-responded', 'The customer answered: ends the contact attempts', {
+  'customer-responded': defineEvent('customer-responded', 'The customer answered: ends the contact attempts', {
     summary: Type.Optional(Text(2000)),
   }),
-  note: event('note', "Today's escalation note (CRM 'Escalation Notes')", { text: Text(5000, 'The escalation note') }),
-  'case-created': event('case-created', 'The escalation case was created by hand (when the CRM could not be reached)', {
+  note: defineEvent('note', "Today's escalation note (CRM 'Escalation Notes')", { text: Text(5000, 'The escalation note') }),
+  'case-created': defineEvent('case-created', 'The escalation case was created by hand (when the CRM could not be reached)', {
     caseNumber: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
   }),
-  'churn-coded': event('churn-coded', 'The churn coding was corrected', { churn: ChurnCoding }),
-  'resolution-proposed': event('resolution-proposed', 'The CSM/TL propose a resolution offer; it goes to accounting for approval', {
+  'churn-coded': defineEvent('churn-coded', 'The churn coding was corrected', { churn: ChurnCoding }),
+  'resolution-proposed': defineEvent('resolution-proposed', 'The CSM/TL propose a resolution offer; it goes to accounting for approval', {
     offer: Text(2000, 'The offer, e.g. "20% off for 3 months, then renewal at the current price"'),
     mrrAfter: Type.Optional(Type.Object({ amount: Money }, { additionalProperties: false, description: 'MRR if accepted' })),
     financeApproval: Type.Optional(
       Type.Boolean({ description: 'Needs accounting approval (default true); false: presented to the customer straight away' }),
     ),
   }),
-  'finance-approved': event('finance-approved', "Accounting approved the resolution offer (the card's finance approval signal)", {
+  'finance-approved': defineEvent('finance-approved', "Accounting approved the resolution offer (the card's finance approval signal)", {
     conditions: Type.Optional(Text(2000)),
   }),
-  'finance-denied': event('finance-denied', 'Accounting denied the resolution offer: back to a new proposal', {
+  'finance-denied': defineEvent('finance-denied', 'Accounting denied the resolution offer: back to a new proposal', {
     reason: Text(2000, 'Why accounting denied it'),
   }),
-  'customer-accepted': event('customer-accepted', 'The customer accepted the approved offer: the case closes as retained, or downgraded', {
+  'customer-accepted': defineEvent('customer-accepted', 'The customer accepted the approved offer: the case closes as retained, or downgraded', {
     downgrade: Type.Optional(
       Type.Object(
         {
@@ -163,65 +158,135 @@ export const accountEscalationEvents = {
       ),
     ),
   }),
-  'customer-rejected': event('customer-rejected', 'The customer rejected the offer: the TL renegotiates at the next weekly finance meeting', {
+  'customer-rejected': defineEvent('customer-rejected', 'The customer rejected the offer: the TL renegotiates at the next weekly finance meeting', {
     reason: Type.Optional(Text(2000)),
   }),
-  churned: event('churned', 'The customer cancels: the case closes as churned with its churn coding', {
+  churned: defineEvent('churned', 'The customer cancels: the case closes as churned with its churn coding', {
     churn: Type.Optional(ChurnCoding),
     effectiveDate: Type.Optional(Type.String({ format: 'date' })),
   }),
 };
 
-export type AccountEscalationEvent = {
-  [K in keyof typeof accountEscalationEvents]: Static<(typeof accountEscalationEvents)[K]>;
-}[keyof typeof accountEscalationEvents];
+export type AccountEscalationEvent = EventsOf<typeof accountEscalationEvents>;
 
-function checkChurn(coding: ChurnCodingData, at: string): FieldError[] {
-  return churnCodingErrors(coding).map((e) => ({ field: `${at}${e.field}`, message: e.message }));
+export const ACCOUNT_ESCALATION_STATUSES = [
+  'open',
+  'waiting-for-customer',
+  'pending-finance',
+  'approved',
+  'denied',
+  'renegotiation',
+  'closed-retained',
+  'closed-downgraded',
+  'closed-churned',
+] as const;
+export type AccountEscalationStatus = (typeof ACCOUNT_ESCALATION_STATUSES)[number];
+
+export const ACCOUNT_ESCALATION_OUTCOMES = ['retained', 'downgraded', 'churned'] as const;
+export type AccountEscalationOutcome = (typeof ACCOUNT_ESCALATION_OUTCOMES)[number];
+
+export interface ContactSeries {
+  number: number;
+  startedAt: string;
+  state: 'running' | 'responded' | 'unresponsive' | 'stopped';
+  /** Consecutive attempted days so far in the current streak. */
+  daysDone: number;
+  /** The local day being worked (YYYY-MM-DD in the account's zone), once its contact time came. */
+  currentDay: string | null;
+  /** Local days with at least one attempt (recent ones). */
+  attemptedDays: string[];
+  /** Days without an attempt, which restarted the count. */
+  missedDays: string[];
+  endedAt: string | null;
 }
 
-function hasGroup(directory: Directory, key: string): boolean {
-  return Object.hasOwn(directory.data.groups, key);
+export interface Proposal {
+  round: number;
+  offer: string;
+  mrrAfter: number | null;
+  proposedAt: string;
+  proposedBy: string;
+  finance: { decision: 'approved' | 'denied' | 'not-needed'; at: string; by: string; reason?: string; conditions?: string } | null;
+  customer: { decision: 'accepted' | 'rejected'; at: string; by: string; reason?: string } | null;
+  /** The finance request post, whose thread carries the decision. */
+  financePost: { channel: string; ts: string } | null;
 }
 
-/** `acct-1-20260113T1700Z`: one escalation per account and complaint time. */
-function compactInstant(iso: string): string {
-  return new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace(/00Z$/, 'Z');
+export interface EscalationNote {
+  at: string;
+  day: string;
+  by: string;
+  text: string;
 }
 
-export const accountEscalation: PlaybookDefinition = {
-  name: 'account-escalation',
-  title: 'Account escalation (churn risk)',
-  description:
-    'A customer at risk of cancelling: escalation case in the CRM, FMC channel for managed-service accounts, meeting with ' +
-    'the customer and the TL within 24 hours for explicit complaints, 10 consecutive days of contact attempts for unresponsive ' +
-    'customers, daily escalation notes, resolution offer approved or denied by accounting, renegotiation at the weekly finance ' +
-    'meeting, closed as retained, downgraded or churned with its churn coding.',
-  workflowType: 'accountEscalation',
-  inputSchema: AccountEscalationInput,
-  events: accountEscalationEvents,
-  businessKey: (input: AccountEscalationInput) => `${input.account.id}-${compactInstant(input.escalatedAt)}`,
-  businessTime: (input: AccountEscalationInput) => new Date(input.escalatedAt),
-  summary: (input: AccountEscalationInput) =>
-    `${input.account.name} (${input.account.id}, MRR ${input.account.mrr.amount} ${input.account.mrr.currency}): ${input.trigger}` +
-    `${input.explicit ? ', explicit complaint' : ''}`,
-  check(input: AccountEscalationInput, directory: Directory): FieldError[] {
-    const people: Record<string, string> = { '/csm': input.csm, '/teamLead': input.teamLead };
-    if (input.teamLeadManager) people['/teamLeadManager'] = input.teamLeadManager;
-    const errors = checkPeople(directory, people);
-    errors.push(...checkChurn(input.churn as ChurnCodingData, '/churn'));
-    if (!isValidTimeZone(input.account.timeZone)) {
-      errors.push({ field: '/account/timeZone', message: `unknown IANA time zone '${input.account.timeZone}'` });
-    }
-    if (input.teamTimeZone && !isValidTimeZone(input.teamTimeZone)) {
-      errors.push({ field: '/teamTimeZone', message: `unknown IANA time zone '${input.teamTimeZone}'` });
-    }
-    if (input.explicit && !input.teamLeadManager) {
-      errors.push({ field: '/teamLeadManager', message: 'required for an explicit escalation: told when the 24-hour meeting deadline is missed' });
-    }
-    if (input.account.fmc && !hasGroup(directory, ACCOUNT_ESCALATION_DIRECTORY.fmcTeam)) {
-      errors.push({ field: '/account/fmc', message: `the directory has no group '${ACCOUNT_ESCALATION_DIRECTORY.fmcTeam}' to invite` });
-    }
-    return errors;
-  },
-};
+/** A note for the CRM case, waiting for the case number or for the CRM. */
+export interface CaseNoteDraft {
+  key: string;
+  kind: string;
+  text: string;
+  author: string;
+  at: string;
+  status: AccountEscalationStatus;
+}
+
+/** The playbook's part of the state (`details`). */
+export interface AccountEscalationDetails {
+  account: AccountEscalationInput['account'];
+  trigger: TriggerKey;
+  reason: string;
+  explicit: boolean;
+  churn: ChurnCodingData;
+  csm: string;
+  teamLead: string;
+  teamLeadManager: string | null;
+  customerContact: { name: string; email: string };
+  teamTimeZone: string;
+  case: { number: string | null; url: string | null; source: 'given' | 'created' | 'manual' | null; problem: string | null };
+  slackChannel: { id: string; name: string } | null;
+  meeting: { required: boolean; dueAt: string | null; heldAt: string | null; missed: boolean };
+  contact: ContactSeries | null;
+  /** Recorded as unresponsive after 10 consecutive days without a response. */
+  unresponsive: boolean;
+  notes: EscalationNote[];
+  notesDropped: number;
+  lastNoteDay: string | null;
+  proposals: Proposal[];
+  proposalsDropped: number;
+  renegotiation: {
+    round: number;
+    requestedAt: string;
+    schedule: string | null;
+    meetingAt: string | null;
+    meetingHeldAt: string | null;
+  } | null;
+  closure: {
+    outcome: AccountEscalationOutcome;
+    at: string;
+    by: string;
+    churn?: ChurnCodingData;
+    removed?: string[];
+    mrrAfter?: number;
+    effectiveDate?: string;
+  } | null;
+  /** CRM notes not yet on the case (no case number yet, or still to be sent). */
+  pendingCaseNotes: CaseNoteDraft[];
+  caseNotesSent: number;
+  seq: number;
+  /** Earlier runs of this escalation (continue-as-new). */
+  runs: RunRecord[];
+  runsDropped: number;
+}
+
+export type AccountEscalationState = EscalationState<AccountEscalationStatus, AccountEscalationDetails>;
+/** What a run carries into the next one (continue-as-new): the workflow's second argument. */
+export type AccountEscalationCarried = CarriedEscalation<AccountEscalationStatus, AccountEscalationDetails>;
+
+/** The client emails, name -> when it is sent; MJML in templates/<locale>/. */
+export const ACCOUNT_ESCALATION_TEMPLATES = {
+  'account-follow-up':
+    'Account escalation, unresponsive customer: the daily follow-up asking the customer contact to get in touch (cc the CSM).',
+} as const;
+export type AccountEscalationTemplate = keyof typeof ACCOUNT_ESCALATION_TEMPLATES;
+
+/** The event update, signal and state query, typed for account-escalation. */
+export const accountEscalationMessages = escalationMessages<AccountEscalationEvent, AccountEscalationState>();

@@ -1,8 +1,14 @@
 // live-delivery (seed 000): a live training session going wrong, escalated by the support desk.
-import { Type, type Static, type TProperties } from 'typebox';
-import type { Directory } from '../directory.js';
-import { checkPeople, Contact, DirectoryRef, EventBase, isValidTimeZone, Locale } from './shared.js';
-import type { FieldError, PlaybookDefinition } from './types.js';
+// The contract: input and event schemas (TypeBox), their static types, statuses, outcomes, the
+// state's details, directory keys, email templates and the typed messages. Pure: the API imports it
+// as values, the workflow as types only.
+import { Type, type Static } from 'typebox';
+import { Contact, defineEvent, DirectoryRef, Locale, type EventsOf } from '../kit/contract.js';
+import { escalationMessages } from '../kit/messages.js';
+import type { EscalationState } from '../kit/state.js';
+import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
+
+export { LIVE_DELIVERY_DIRECTORY };
 
 export const IssueType = Type.Union(
   [Type.Literal('facilitator-no-show'), Type.Literal('participant-no-show'), Type.Literal('tech-issue')],
@@ -54,84 +60,88 @@ export const LiveDeliveryInput = Type.Object(
 );
 export type LiveDeliveryInput = Static<typeof LiveDeliveryInput>;
 
-const event = <T extends string, P extends TProperties = {}>(type: T, description: string, props?: P) =>
-  Type.Object({ type: Type.Literal(type), ...EventBase, ...(props as P) }, { additionalProperties: false, description });
-
 export const liveDeliveryEvents = {
-  'owner-acknowledged': Type.Object(
-    {
-      type: Type.Literal('owner-acknowledged'),
-      ...EventBase,
-      takeOver: Type.Optional(Type.Boolean({ default: true, description: 'The owner handles the client from here on' })),
-    },
-    { additionalProperties: false, description: 'The booking owner responded in the emergencies channel (all issue types)' },
-  ),
-  'facilitator-reached': event('facilitator-reached', 'The desk reached the facilitator by phone (facilitator no-show)', {
+  'owner-acknowledged': defineEvent('owner-acknowledged', 'The booking owner responded in the emergencies channel (all issue types)', {
+    takeOver: Type.Optional(Type.Boolean({ default: true, description: 'The owner handles the client from here on' })),
+  }),
+  'facilitator-reached': defineEvent('facilitator-reached', 'The desk reached the facilitator by phone (facilitator no-show)', {
     eta: Type.Optional(Type.String({ maxLength: 200 })),
   }),
-  'facilitator-no-answer': event('facilitator-no-answer', 'A call to the facilitator went unanswered (facilitator no-show)'),
-  'facilitator-arrived': event('facilitator-arrived', 'The facilitator is online (facilitator no-show)'),
-  'client-reached': Type.Object(
+  'facilitator-no-answer': defineEvent('facilitator-no-answer', 'A call to the facilitator went unanswered (facilitator no-show)'),
+  'facilitator-arrived': defineEvent('facilitator-arrived', 'The facilitator is online (facilitator no-show)'),
+  'client-reached': defineEvent('client-reached', 'The desk reached the client contact by phone (participant no-show)', {
+    participants: Type.Union([Type.Literal('still-expected'), Type.Literal('not-coming'), Type.Literal('cancel')], {
+      description: 'What the client said on the phone',
+    }),
+  }),
+  'client-unreachable': defineEvent('client-unreachable', 'The client contact did not answer the phone: they are emailed (participant no-show)'),
+  'details-mismatch': defineEvent(
+    'details-mismatch',
+    "The client's session time or link differs from ours (participant no-show)",
     {
-      type: Type.Literal('client-reached'),
-      ...EventBase,
-      participants: Type.Union([Type.Literal('still-expected'), Type.Literal('not-coming'), Type.Literal('cancel')], {
-        description: 'What the client said on the phone',
-      }),
-    },
-    { additionalProperties: false, description: 'The desk reached the client contact by phone (participant no-show)' },
-  ),
-  'client-unreachable': event('client-unreachable', 'The client contact did not answer the phone: they are emailed (participant no-show)'),
-  'details-mismatch': Type.Object(
-    {
-      type: Type.Literal('details-mismatch'),
-      ...EventBase,
       clientStartTime: Type.Optional(Type.String({ format: 'date-time' })),
       clientSessionLink: Type.Optional(Type.String({ format: 'uri' })),
     },
-    {
-      additionalProperties: false,
-      minProperties: 2,
-      description: "The client's session time or link differs from ours (participant no-show)",
-    },
+    { minProperties: 2 },
   ),
-  'participants-arrived': Type.Object(
-    { type: Type.Literal('participants-arrived'), ...EventBase, count: Type.Optional(Type.Integer({ minimum: 1 })) },
-    { additionalProperties: false, description: 'Participants joined (participant no-show)' },
-  ),
-  'tech-resolved': event('tech-resolved', 'The technical issue is fixed; the session goes on (tech issue)'),
-  'session-ended-early': event('session-ended-early', 'The session could not be delivered in full (tech issue)', {
+  'participants-arrived': defineEvent('participants-arrived', 'Participants joined (participant no-show)', {
+    count: Type.Optional(Type.Integer({ minimum: 1 })),
+  }),
+  'tech-resolved': defineEvent('tech-resolved', 'The technical issue is fixed; the session goes on (tech issue)'),
+  'session-ended-early': defineEvent('session-ended-early', 'The session could not be delivered in full (tech issue)', {
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
   }),
 };
 
-export type LiveDeliveryEvent = {
-  [K in keyof typeof liveDeliveryEvents]: Static<(typeof liveDeliveryEvents)[K]>;
-}[keyof typeof liveDeliveryEvents];
+export type LiveDeliveryEvent = EventsOf<typeof liveDeliveryEvents>;
 
+export const LIVE_DELIVERY_STATUSES = ['awaiting-facilitator', 'awaiting-participants', 'troubleshooting', 'delivered', 'cancelled'] as const;
+export type LiveDeliveryStatus = (typeof LIVE_DELIVERY_STATUSES)[number];
 
-export const liveDelivery: PlaybookDefinition = {
-  name: 'live-delivery',
-  title: 'Live delivery troubleshooting',
-  description:
-    'A live training session is going wrong (facilitator no-show, participant no-show, tech issue): the booking owner is tagged in ' +
-    'the bookings-emergencies channel, the desk works the issue against deadlines relative to the session start, the client is ' +
-    'phoned first and emailed when unreachable or the session cannot go ahead, and the owner gets the whole timeline afterwards.',
-  workflowType: 'liveDelivery',
-  inputSchema: LiveDeliveryInput,
-  events: liveDeliveryEvents,
-  businessKey: (input: LiveDeliveryInput) => `${input.booking.id}-${input.issueType}`,
-  businessTime: (input: LiveDeliveryInput) => new Date(input.booking.startTime),
-  summary: (input: LiveDeliveryInput) =>
-    `${input.issueType}: "${input.booking.sessionTitle}" (booking ${input.booking.id}) starting ${input.booking.startTime}`,
-  check(input: LiveDeliveryInput, directory: Directory): FieldError[] {
-    const errors = checkPeople(directory, { '/bookingOwner': input.bookingOwner, '/portfolioTeamLead': input.portfolioTeamLead });
-    if (!isValidTimeZone(input.booking.timeZone)) {
-      errors.push({ field: '/booking/timeZone', message: `unknown IANA time zone '${input.booking.timeZone}'` });
-    }
-    if (input.techIssueReportedAt && input.issueType !== 'tech-issue') {
-      errors.push({ field: '/techIssueReportedAt', message: 'only for issueType tech-issue' });
-    }
-    return errors;
-  },
-};
+/** delivered*: the session ran; cancelled-provider: not through the client's fault (ticket raised). */
+export const LIVE_DELIVERY_OUTCOMES = ['delivered', 'delivered-adapted', 'cancelled-provider', 'cancelled-client', 'cancelled-no-show'] as const;
+export type LiveDeliveryOutcome = (typeof LIVE_DELIVERY_OUTCOMES)[number];
+
+export type LiveDeliveryClientAnswer = 'still-expected' | 'not-coming' | 'cancel';
+
+/** The playbook's part of the state (`details`). */
+export interface LiveDeliveryDetails {
+  issueType: IssueType;
+  bookingId: string;
+  sessionTitle: string;
+  sessionStart: string;
+  timeZone: string;
+  /** The desk follows the SOP until the booking owner takes over. */
+  handledBy: 'desk' | 'owner';
+  facilitatorReachedAt: string | null;
+  facilitatorArrivedAt: string | null;
+  clientReached: LiveDeliveryClientAnswer | null;
+  clientUnreachableAt: string | null;
+  participantsArrivedAt: string | null;
+  techResolvedAt: string | null;
+  /** Client's view where it differs from the booking. */
+  mismatches: { field: 'startTime' | 'sessionLink'; ours: string | null; theirs: string }[];
+  /** The emergencies-channel post whose thread carries the updates. */
+  thread: { channel: string; ts: string } | null;
+  ticketId: string | null;
+}
+
+export type LiveDeliveryState = EscalationState<LiveDeliveryStatus, LiveDeliveryDetails>;
+
+/** The client emails (seed 000's five templates), name -> when it is sent; MJML in templates/<locale>/. */
+export const LIVE_DELIVERY_TEMPLATES = {
+  'facilitator-no-show':
+    'Facilitator has not arrived 15 minutes after the start and cannot be reached: the session cannot go ahead and will be rescheduled.',
+  'participant-no-show':
+    'No participants have joined and the client cannot be reached by phone: ask whether participants are still expected.',
+  'session-cancelled-after-call':
+    'Follow-up to a client phone call: confirms the session is not going ahead and loops in the Client Delivery partner.',
+  'no-participants-cutoff':
+    'Still no participants 30 minutes after the start: the session will not run and will be rescheduled.',
+  'tech-issue-cancelled':
+    'Technical issues could not be resolved within 15 minutes: participants were sent away and the session will be rescheduled.',
+} as const;
+export type LiveDeliveryTemplate = keyof typeof LIVE_DELIVERY_TEMPLATES;
+
+/** The event update, signal and state query, typed for live-delivery. */
+export const liveDeliveryMessages = escalationMessages<LiveDeliveryEvent, LiveDeliveryState>();
