@@ -15,7 +15,8 @@ import { armMeeting } from './meeting.js';
 import { armNotesReminder } from './notes.js';
 import { CONTACT_DAYS } from './sop.js';
 
-export async function open(a: AccountEscalation): Promise<void> {
+/** What is in place before the first event is applied: the opening entry, status, deadlines, what it waits for. */
+export function prepareOpening(a: AccountEscalation): void {
   const { esc, d, input } = a;
   esc.timeline.add(
     'opened',
@@ -32,7 +33,11 @@ export async function open(a: AccountEscalation): Promise<void> {
 
   armNotesReminder(a);
   a.refreshWaitingFor();
+}
 
+/** The opening's side effects: the case, the FMC channel, the DMs. */
+export async function open(a: AccountEscalation): Promise<void> {
+  const { esc, d } = a;
   // The escalation case: the given one, or a new one through the case target.
   if (d.case.number) {
     esc.timeline.add('case-linked', `Working existing escalation case ${d.case.number}`);

@@ -13,6 +13,7 @@
 //
 // One file per SOP section: opening, meeting, contact, notes, finance, renegotiation, case-notes,
 // closing; events.ts checks and applies the events; sop.ts holds the SOP's numbers.
+import { patched } from '@temporalio/workflow';
 import { Agenda } from '../kit/agenda.js';
 import { carryOver, continueWith, restore } from '../kit/carry-over.js';
 import { flushCaseNotes } from './case-notes.js';
@@ -23,11 +24,14 @@ import { apply, validate } from './events.js';
 import { financeFollowUp } from './finance.js';
 import { meetingDeadline, meetingReminder } from './meeting.js';
 import { notesReminder } from './notes.js';
-import { open } from './opening.js';
+import { open, prepareOpening } from './opening.js';
 import { financeMeeting, financeMeetingReminder } from './renegotiation.js';
 import { MAX_RUN_BYTES, MAX_RUN_EVENTS } from './sop.js';
 
 export * from './sop.js';
+
+/** patched() id: events are applied after the opening (or restored) state is in place. */
+export const EVENTS_AFTER_OPENING = 'account-escalation-events-after-opening';
 export type { AccountEscalationCarried, AccountEscalationDetails, AccountEscalationOutcome, AccountEscalationStatus, ContactSeries, EscalationNote, Proposal } from './contract.js';
 
 export async function accountEscalation(input: AccountEscalationInput, carried?: AccountEscalationCarried): Promise<AccountEscalationState> {
@@ -55,14 +59,20 @@ export async function accountEscalation(input: AccountEscalationInput, carried?:
       .on('finance-meeting', () => financeMeeting(a))
       .on('case-notes-retry', () => flushCaseNotes(a)),
   );
-  a.esc.handleEvents<AccountEscalationEvent>({
-    validate: (event) => validate(a, event),
-    apply: (event) => {
-      apply(a, event);
-      a.agenda.changed();
-      a.refreshWaitingFor();
-    },
-  });
+  const handleEvents = () =>
+    a.esc.handleEvents<AccountEscalationEvent>({
+      validate: (event) => validate(a, event),
+      apply: (event) => {
+        apply(a, event);
+        a.agenda.changed();
+        a.refreshWaitingFor();
+      },
+    });
+  // An event that arrives with the start (in the first workflow task) is applied once the opening
+  // state (or the carried one) is in place; before this patch it was applied first, and the opening
+  // then overwrote its status (or the restored state missed it).
+  const eventsAfterOpening = patched(EVENTS_AFTER_OPENING);
+  if (!eventsAfterOpening) handleEvents();
 
   if (carried) {
     restore(a.esc, carried);
@@ -70,7 +80,10 @@ export async function accountEscalation(input: AccountEscalationInput, carried?:
     a.d.runsDropped = carried.runsDropped;
     a.setStatus(a.esc.status);
     a.esc.timeline.add('run-continued', `Continued as new (run ${a.d.runs.length + a.d.runsDropped + 1}) to keep the history bounded`);
+    if (eventsAfterOpening) handleEvents();
   } else {
+    prepareOpening(a);
+    if (eventsAfterOpening) handleEvents();
     await open(a);
   }
   await a.agenda.run();
