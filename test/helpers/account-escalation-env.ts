@@ -29,8 +29,8 @@ export interface AccountEscalationTestEnv {
   env: TestWorkflowEnvironment;
   standIns: StandIns;
   directory: Directory;
-  /** Runs `fn` with a worker on a fresh task queue; the finance meeting defaults to Tuesdays 15:00 Berlin. */
-  withWorker<T>(fn: (taskQueue: string) => Promise<T>, opts?: { financeMeeting?: WeeklyTime }): Promise<T>;
+  /** Runs `fn` with a worker on a fresh task queue (or `taskQueue`); the finance meeting defaults to Tuesdays 15:00 Berlin. */
+  withWorker<T>(fn: (taskQueue: string) => Promise<T>, opts?: { financeMeeting?: WeeklyTime; taskQueue?: string }): Promise<T>;
   start(taskQueue: string, input: AccountEscalationInput): Promise<WorkflowHandle<typeof accountEscalation>>;
   /** Moves the test server's clock to `ms` (no-op if already past). */
   sleepUntil(ms: number): Promise<void>;
@@ -64,7 +64,7 @@ export function accountEscalationTestEnv(): AccountEscalationTestEnv {
   });
 
   t.withWorker = async (fn, opts = {}) => {
-    const taskQueue = uniqueTaskQueue('account-escalation');
+    const taskQueue = opts.taskQueue ?? uniqueTaskQueue('account-escalation');
     const worker = await Worker.create({
       connection: t.env.nativeConnection,
       taskQueue,
