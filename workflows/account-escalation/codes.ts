@@ -103,7 +103,7 @@ export interface ChurnCoding {
   secondary: ChurnSecondary[];
 }
 
-export const secondaryReasonsOf = (primary: ChurnPrimary): string[] => Object.keys(CHURN_REASONS[primary].secondary);
+const secondaryReasonsOf = (primary: ChurnPrimary): string[] => Object.keys(CHURN_REASONS[primary].secondary);
 
 /**
  * Secondary reasons that do not belong to the primary, as field errors relative to the coding

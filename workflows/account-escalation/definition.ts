@@ -3,7 +3,14 @@
 import { checkPeople, checkTimeZones, type FieldError } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
 import { churnCodingErrors, type ChurnCoding } from './codes.js';
-import { ACCOUNT_ESCALATION_DIRECTORY, ACCOUNT_ESCALATION_TEMPLATES, accountEscalationEvents, AccountEscalationInput } from './contract.js';
+import {
+  ACCOUNT_ESCALATION_DIRECTORY,
+  ACCOUNT_ESCALATION_OUTCOMES,
+  ACCOUNT_ESCALATION_STATUSES,
+  ACCOUNT_ESCALATION_TEMPLATES,
+  accountEscalationEvents,
+  AccountEscalationInput,
+} from './contract.js';
 
 function checkChurn(coding: ChurnCoding, at: string): FieldError[] {
   return churnCodingErrors(coding).map((e) => ({ field: `${at}${e.field}`, message: e.message }));
@@ -24,6 +31,8 @@ export default definePlaybook<AccountEscalationInput>({
     'meeting, closed as retained, downgraded or churned with its churn coding.',
   inputSchema: AccountEscalationInput,
   events: accountEscalationEvents,
+  statuses: ACCOUNT_ESCALATION_STATUSES,
+  outcomes: ACCOUNT_ESCALATION_OUTCOMES,
   templates: ACCOUNT_ESCALATION_TEMPLATES,
   businessKey: (input) => `${input.account.id}-${compactInstant(input.escalatedAt)}`,
   businessTime: (input) => new Date(input.escalatedAt),

@@ -31,8 +31,8 @@ import { MAX_RUN_BYTES, MAX_RUN_EVENTS } from './sop.js';
 export * from './sop.js';
 
 /** patched() id: events are applied after the opening (or restored) state is in place. */
-export const EVENTS_AFTER_OPENING = 'account-escalation-events-after-opening';
-export type { AccountEscalationCarried, AccountEscalationDetails, AccountEscalationOutcome, AccountEscalationStatus, ContactSeries, EscalationNote, Proposal } from './contract.js';
+const EVENTS_AFTER_OPENING = 'account-escalation-events-after-opening';
+export type { AccountEscalationDetails } from './contract.js';
 
 export async function accountEscalation(input: AccountEscalationInput, carried?: AccountEscalationCarried): Promise<AccountEscalationState> {
   const a: AccountEscalation = new AccountEscalation(input, carried, (esc) =>

@@ -5,7 +5,7 @@
 // sandbox and replays. Instants are epoch milliseconds.
 import { Temporal } from 'temporal-polyfill';
 
-export const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 /** A civil date and wall time in some zone. `weekday` 0 = Sunday. */

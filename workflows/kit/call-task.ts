@@ -41,7 +41,7 @@ interface CallRung extends Rung {
 }
 
 /** "Phone Alex on +1 555 0142": what the assignee is asked to do. */
-export const callRequest = (callee: Callee) => `Phone ${callee.name}${callee.phone ? ` on ${callee.phone}` : ' (no number on file)'}`;
+const callRequest = (callee: Callee) => `Phone ${callee.name}${callee.phone ? ` on ${callee.phone}` : ' (no number on file)'}`;
 
 export async function callTask(esc: AnyEscalation, opts: CallTaskOptions): Promise<LadderResult<CallRung>> {
   const rungs: CallRung[] = opts.callees.map((callee, i) => ({

@@ -21,7 +21,7 @@ export const Locale = Type.Union([Type.Literal('en'), Type.Literal('de')], { des
 export type Locale = Static<typeof Locale>;
 
 /** Fields every event has. */
-export const EventBase = {
+const EventBase = {
   actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Who reports the event' })),
   note: Type.Optional(Type.String({ maxLength: 2000 })),
 };

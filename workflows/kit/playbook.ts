@@ -20,6 +20,9 @@ export interface PlaybookDefinition<Input = never> {
   inputSchema: TObject;
   /** One schema per event type, each with a `type` literal (contract.ts, `defineEvent`). */
   events: Record<string, TObject>;
+  /** The playbook's statuses (`EscalationStatus`, `GET /escalations?status=`) and outcomes. */
+  statuses: readonly string[];
+  outcomes: readonly string[];
   /** The client email templates it sends, name -> when it is sent; the MJML is in `<folder>/templates/<locale>/<name>.mjml`. */
   templates: Record<string, string>;
   /** Stable id for an escalation started without one (e.g. booking id + issue type). */

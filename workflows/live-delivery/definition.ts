@@ -2,7 +2,7 @@
 // makes starting it idempotent, the summary and business time for the Web UI, the input checks.
 import { checkPeople, checkTimeZones } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
-import { LIVE_DELIVERY_TEMPLATES, liveDeliveryEvents, LiveDeliveryInput } from './contract.js';
+import { LIVE_DELIVERY_OUTCOMES, LIVE_DELIVERY_STATUSES, LIVE_DELIVERY_TEMPLATES, liveDeliveryEvents, LiveDeliveryInput } from './contract.js';
 
 export default definePlaybook<LiveDeliveryInput>({
   name: 'live-delivery',
@@ -13,6 +13,8 @@ export default definePlaybook<LiveDeliveryInput>({
     'phoned first and emailed when unreachable or the session cannot go ahead, and the owner gets the whole timeline afterwards.',
   inputSchema: LiveDeliveryInput,
   events: liveDeliveryEvents,
+  statuses: LIVE_DELIVERY_STATUSES,
+  outcomes: LIVE_DELIVERY_OUTCOMES,
   templates: LIVE_DELIVERY_TEMPLATES,
   /** One escalation per booking and issue type. */
   businessKey: (input) => `${input.booking.id}-${input.issueType}`,

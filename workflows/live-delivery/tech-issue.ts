@@ -14,7 +14,7 @@ export function techIssueAlert(s: LiveSession): string {
 }
 
 /** Mid-session drops count from the report; issues at the start from the start. */
-export function techAnchor(s: LiveSession): string {
+function techAnchor(s: LiveSession): string {
   const { startTime } = s.input.booking;
   const reported = s.input.techIssueReportedAt;
   return reported && Date.parse(reported) > Date.parse(startTime) ? reported : startTime;

@@ -15,10 +15,6 @@ import { participantNoShow, participantNoShowAlert, participantNoShowReacts, pre
 import { LiveSession } from './session.js';
 import { prepareTechIssue, techIssue, techIssueAlert } from './tech-issue.js';
 
-export { FACILITATOR_CUTOFF } from './facilitator-no-show.js';
-export { PARTICIPANT_CUTOFF } from './participant-no-show.js';
-export { TECH_CUTOFF } from './tech-issue.js';
-
 /** One issue type's section of the SOP. */
 interface Procedure {
   /** Deadlines, status and first tasks: in place before anything else, so the first read sees them. */
