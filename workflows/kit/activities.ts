@@ -44,6 +44,8 @@ export const ACTIVITY_PROFILES = {
   },
 } as const satisfies Record<string, ActivityOptions>;
 
+// Every call goes through these proxies: a per-call summary for the Web UI (the SDK's
+// `executeWithOptions({ summary }, args)`) is added here and in notify.ts, not at each call site.
 export const messaging = proxyActivities<Activities>(ACTIVITY_PROFILES.message);
 export const channels = proxyActivities<Activities>(ACTIVITY_PROFILES.channel);
 export const records = proxyActivities<Activities>(ACTIVITY_PROFILES.record);
