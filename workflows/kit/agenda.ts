@@ -59,11 +59,6 @@ export class Agenda {
     this.changes++;
   }
 
-  /** Work waits to run. */
-  get busy(): boolean {
-    return this.work.length > 0;
-  }
-
   /** Runs until the escalation has its outcome (then runs the work that queued), or continues as new. */
   async run(): Promise<void> {
     const { esc } = this;
