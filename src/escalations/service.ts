@@ -102,9 +102,9 @@ export class EscalationService {
   }
 
   /** The playbook an escalation runs and whether it still takes events: one describe, no query. */
-  async lookup(id: string): Promise<{ playbook: string; running: boolean; status: string }> {
+  async lookup(id: string): Promise<{ playbook: string; running: boolean; status: string; runId: string }> {
     const d = await this.describe(id);
-    return { playbook: String((d.memo as Memo).playbook), running: d.status.name === 'RUNNING', status: d.status.name };
+    return { playbook: String((d.memo as Memo).playbook), running: d.status.name === 'RUNNING', status: d.status.name, runId: d.runId };
   }
 
   /**

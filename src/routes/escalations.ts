@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { Directory } from '../directory.js';
+import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
 import { playbookNames, playbooks, type Playbook } from '../playbooks.js';
 import { problems, type FieldProblem } from '../problem.js';
@@ -61,9 +62,12 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     },
     async (request, reply) => {
       const def = playbooks[request.body.playbook]!;
+      tagEscalation(request, { playbook: def.name });
       const input = parseInput(def, request.body.input, directory);
       const id = request.body.id ?? `${def.name}:${def.businessKey(input as never)}`;
+      tagEscalation(request, { escalationId: id });
       const { created, escalation } = await escalations.start(def, id, input);
+      tagEscalation(request, { workflowRunId: escalation.execution.runId });
       return reply
         .status(created ? 201 : 200)
         .header('location', `/escalations/${encodeURIComponent(id)}`)
@@ -98,7 +102,11 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         response: { 200: { $ref: 'Escalation#' }, 404: problemResponse },
       },
     },
-    async (request) => escalations.get(request.params.id),
+    async (request) => {
+      const escalation = await escalations.get(request.params.id);
+      tagEscalation(request, { escalationId: escalation.id, playbook: escalation.playbook, workflowRunId: escalation.execution.runId });
+      return escalation;
+    },
   );
 
   app.post(
@@ -116,7 +124,9 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       const found = await escalations.lookup(request.params.id);
       const def = playbooks[found.playbook];
       if (!def) throw problems.notFound(`no escalation '${request.params.id}'`);
+      tagEscalation(request, { escalationId: request.params.id, playbook: def.name, workflowRunId: found.runId });
       const schema = def.events[request.body.type];
+      if (Object.hasOwn(def.events, request.body.type)) tagEscalation(request, { eventType: request.body.type });
       if (!schema) {
         fail([{ in: 'body', field: '/type', message: `unknown event type for ${def.name}; expected one of: ${Object.keys(def.events).join(', ')}` }]);
       }

@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { Deadlines } from './deadlines.js';
+import { countTimelineEntry } from './metrics.js';
 import { eventSignal, eventUpdate, outOfOrder, stateQuery } from './messages.js';
 import { statusKey } from './search-attributes.js';
 import type { EscalationEvent, EscalationState, EventResult, SentMessage, Task, TimelineEntry } from './state.js';
@@ -23,7 +24,7 @@ export interface EventRules<E extends EscalationEvent> {
 }
 
 export class Escalation<Status extends string, Details> {
-  readonly timeline = new Timeline();
+  readonly timeline = new Timeline((entry) => countTimelineEntry(this.playbook, entry));
   readonly deadlines = new Deadlines();
   readonly tasks: Task[] = [];
   readonly messages: SentMessage[] = [];
