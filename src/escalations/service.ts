@@ -9,8 +9,8 @@ import {
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
-import type { EscalationEvent, EscalationState } from '../../workflows/kit/state.js';
-import type { PlaybookDefinition } from '../playbooks/types.js';
+import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
+import type { Playbook } from '../playbooks.js';
 import { problems } from '../problem.js';
 
 export interface EscalationView {
@@ -44,7 +44,7 @@ export class EscalationService {
     private readonly taskQueue: string,
   ) {}
 
-  async start(def: PlaybookDefinition, id: string, input: unknown): Promise<{ created: boolean; escalation: EscalationView }> {
+  async start(def: Playbook, id: string, input: unknown): Promise<{ created: boolean; escalation: EscalationView }> {
     const hash = inputHash(def.name, input);
     const businessTime = def.businessTime(input as never);
     try {
@@ -60,6 +60,7 @@ export class EscalationService {
           { key: playbookKey, value: def.name },
           { key: statusKey, value: 'opened' },
           ...(businessTime ? [{ key: businessTimeKey, value: businessTime }] : []),
+          ...(def.searchAttributes?.(input as never) ?? []),
         ],
         staticSummary: def.summary(input as never),
       });
@@ -106,8 +107,24 @@ export class EscalationService {
     return { playbook: String((d.memo as Memo).playbook), running: d.status.name === 'RUNNING', status: d.status.name, runId: d.runId };
   }
 
-  /** Delivers an event through the workflow's update; its validator decides if it makes sense now. */
-  async deliver(id: string, event: EscalationEvent, found?: { running: boolean; status: string }): Promise<EscalationState> {
+  /**
+   * Delivers an event through the workflow's update; its validator decides if it makes sense now.
+   * Answers the escalation's state after the event: the update answers compactly (its result is
+   * stored in the history for every event), so the state is read by query, with the compact result
+   * as the answer's fallback when no worker answers the query.
+   */
+  async deliver(id: string, event: EscalationEvent, found?: { running: boolean; status: string; playbook?: string }): Promise<EscalationState> {
+    const result = await this.applyEvent(id, event, found);
+    try {
+      return await this.client.withDeadline(Date.now() + 10_000, () => this.client.workflow.getHandle(id).query(stateQuery));
+    } catch {
+      // The event is applied: answer what the update said (its timeline: the entries it added) rather than an error.
+      return { ...result, playbook: found?.playbook ?? '', messages: [], details: null };
+    }
+  }
+
+  /** The update alone: the event's compact result (status, outcome, waitingFor, deadlines, open tasks, the timeline entries it added). */
+  async applyEvent(id: string, event: EscalationEvent, found?: { running: boolean; status: string }): Promise<EventResult> {
     const { running, status } = found ?? (await this.lookup(id));
     if (!running) {
       throw problems.conflict('escalation-closed', `escalation '${id}' is closed (${status.toLowerCase()}); no more events`);
