@@ -12,7 +12,7 @@ import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './http/json-body.js';
 import { validatorPerPart } from './http/validation.js';
 import { trackRouteMethods } from './http/methods.js';
 import { completeRouteSchemas, swaggerOptions } from './http/openapi.js';
-import { playbooks } from './playbooks/index.js';
+import { playbooks } from './playbooks.js';
 import { clientErrorHandler, handleError, ProblemSchema, registerProblemHandlers } from './problem.js';
 import { codecRoutes } from './routes/codec.js';
 import { escalationRoutes } from './routes/escalations.js';
@@ -22,7 +22,7 @@ import { playbookRoutes } from './routes/playbooks.js';
 import { templateRoutes } from './routes/templates.js';
 import type { TemplateCatalog } from '../activities/email/templates.js';
 import { Escalation, EscalationId, EscalationState } from './routes/schemas.js';
-import { configureContract, DEFAULT_CONTRACT_SETTINGS, type ContractSettings } from './schemas/index.js';
+import { configureContract, DEFAULT_CONTRACT_SETTINGS, type ContractSettings } from '../workflows/kit/schemas/index.js';
 
 /**
  * The router's limit for one path parameter, in decoded characters: above every parameter schema's

@@ -10,8 +10,8 @@ import {
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
-import type { EscalationEvent, EscalationState } from '../../workflows/kit/state.js';
-import type { PlaybookDefinition } from '../playbooks/types.js';
+import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
+import type { Playbook } from '../playbooks.js';
 import { problems } from '../problem.js';
 import { mapTemporal, temporalProblem } from './temporal-errors.js';
 
@@ -84,7 +84,7 @@ export class EscalationService {
     this.workerWaitMs = opts.workerWaitMs;
   }
 
-  async start(def: PlaybookDefinition, id: string, input: unknown): Promise<{ created: boolean; escalation: EscalationView }> {
+  async start(def: Playbook, id: string, input: unknown): Promise<{ created: boolean; escalation: EscalationView }> {
     const hash = inputHash(def.name, input);
     const businessTime = def.businessTime(input as never);
     try {
@@ -100,6 +100,7 @@ export class EscalationService {
           { key: playbookKey, value: def.name },
           { key: statusKey, value: 'opened' },
           ...(businessTime ? [{ key: businessTimeKey, value: businessTime }] : []),
+          ...(def.searchAttributes?.(input as never) ?? []),
         ],
         staticSummary: def.summary(input as never),
       });
@@ -161,15 +162,32 @@ export class EscalationService {
 
   /**
    * Delivers an event through the workflow's update; its validator decides if it makes sense now.
-   * Waits at most `workerWaitMs` for a worker, then answers 503 no-worker with the idempotency key
-   * to retry with (the update stays admitted and may still apply; the same key applies it once).
+   * Answers the escalation's state after the event: the update answers compactly (its result is
+   * stored in the history for every event), so the state is read by query, with the compact result
+   * as the answer's fallback when no worker answers the query in time.
    */
   async deliver(
     id: string,
     event: EscalationEvent,
-    found?: Omit<Lookup, 'playbook'>,
+    found?: Omit<Lookup, 'playbook'> & { playbook?: string },
     opts: DeliverOptions = {},
   ): Promise<EscalationState> {
+    const result = await this.applyEvent(id, event, found, opts);
+    try {
+      return await this.client.withDeadline(Date.now() + this.workerWaitMs, () => this.client.workflow.getHandle(id).query(stateQuery));
+    } catch {
+      // The event is applied: answer what the update said (its timeline: the entries it added) rather than an error.
+      return { ...result, playbook: found?.playbook ?? '', messages: [], details: null };
+    }
+  }
+
+  /**
+   * The update alone: the event's compact result (status, outcome, waitingFor, deadlines, open tasks,
+   * the timeline entries it added). Waits at most `workerWaitMs` for a worker, then answers 503
+   * no-worker with the idempotency key to retry with (the update stays admitted and may still apply;
+   * the same key applies it once).
+   */
+  async applyEvent(id: string, event: EscalationEvent, found?: Omit<Lookup, 'playbook'>, opts: DeliverOptions = {}): Promise<EventResult> {
     const { running, status, workflowTaskAttempt } = found ?? (await this.lookup(id));
     const idempotencyKey = opts.idempotencyKey ?? randomUUID();
     const updateId = eventUpdateId(event, idempotencyKey);
@@ -204,10 +222,10 @@ export class EscalationService {
   }
 
   /** The outcome of an update that already completed, or undefined when there was none. */
-  private async earlierOutcome(workflows: WorkflowClient, id: string, updateId: string): Promise<EscalationState | undefined> {
+  private async earlierOutcome(workflows: WorkflowClient, id: string, updateId: string): Promise<EventResult | undefined> {
     try {
       return await this.client.withDeadline(Date.now() + SERVER_DEADLINE_MS, () =>
-        workflows.getHandle(id).getUpdateHandle<EscalationState>(updateId).result(),
+        workflows.getHandle(id).getUpdateHandle<EventResult>(updateId).result(),
       );
     } catch {
       return undefined;

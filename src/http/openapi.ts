@@ -13,7 +13,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { TSchema } from 'typebox';
 import { PROBLEM_CONTENT_TYPE } from '../problem.js';
-import type { PlaybookDefinition } from '../playbooks/index.js';
+import type { Playbook as PlaybookDefinition } from '../playbooks.js';
 
 const statusText: Record<number, string> = {
   400: 'Invalid request: malformed URL, JSON or query, or a field that fails validation (errors[] names it)',

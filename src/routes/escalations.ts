@@ -5,11 +5,11 @@ import { Value } from 'typebox/value';
 import type { Directory } from '../directory.js';
 import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
-import { playbookNames, playbooks, type PlaybookDefinition } from '../playbooks/index.js';
+import { playbookNames, playbooks, type Playbook } from '../playbooks.js';
 import { problemResponses } from '../http/openapi.js';
 import { problems, type FieldProblem } from '../problem.js';
 import { EscalationId } from './schemas.js';
-import { schemaErrors as contractErrors } from '../schemas/errors.js';
+import { schemaErrors as contractErrors } from '../http/schema-errors.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
@@ -60,7 +60,7 @@ function fail(errors: FieldProblem[]): never {
   throw problems.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 }
 
-export function parseInput(def: PlaybookDefinition, raw: unknown, directory: Directory): unknown {
+export function parseInput(def: Playbook, raw: unknown, directory: Directory): unknown {
   const input = Value.Default(def.inputSchema, Value.Clone(raw));
   const errors = schemaErrors(def.inputSchema, input, '/input');
   if (errors.length > 0) fail(errors);

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { publishedSchema } from '../http/openapi.js';
-import { playbooks } from '../playbooks/index.js';
+import { playbooks } from '../playbooks.js';
 
 export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -20,6 +20,8 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 description: Type.String(),
                 inputSchema: Type.Unknown(),
                 events: Type.Record(Type.String(), Type.Unknown()),
+                statuses: Type.Array(Type.String(), { description: 'Its statuses (EscalationStatus; GET /escalations?status=)' }),
+                outcomes: Type.Array(Type.String()),
               }),
             ),
           }),
@@ -33,6 +35,8 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: p.description,
         inputSchema: publishedSchema(p.inputSchema),
         events: Object.fromEntries(Object.entries(p.events).map(([type, schema]) => [type, publishedSchema(schema)])),
+        statuses: [...p.statuses],
+        outcomes: [...p.outcomes],
       })),
     }),
   );

@@ -4,7 +4,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/service.js';
-import { playbooks } from '../../src/playbooks/index.js';
+import { playbooks } from '../../src/playbooks.js';
 import { publishedSchema } from '../../src/http/openapi.js';
 import { MAX_JSON_DEPTH } from '../../src/http/json-body.js';
 import { accountEscalationInput } from '../helpers/account-fixtures.js';

@@ -12,16 +12,9 @@ import { Deadlines } from './deadlines.js';
 import { countTimelineEntry } from './metrics.js';
 import { eventSignal, eventUpdate, outOfOrder, stateQuery } from './messages.js';
 import { statusKey } from './search-attributes.js';
-import type { EscalationEvent, EscalationState, SentMessage, Task } from './state.js';
+import type { EscalationEvent, EscalationState, EventResult, SentMessage, Task, TimelineEntry } from './state.js';
+import { nowIso } from './time.js';
 import { Timeline } from './timeline.js';
-
-/**
- * Patch: a playbook records its opening (timeline, deadlines, status) before it registers the
- * event handlers, so an event that reached the escalation before its first workflow task (no
- * worker was running) comes after `opened` and is judged against the opened escalation
- * (issue 17 item 3). Histories from before the patch register the handlers first.
- */
-export const OPENING_BEFORE_EVENTS = 'opening-before-events';
 
 export interface EventRules<E extends EscalationEvent> {
   /** Throws notApplicable/outOfOrder for an event that makes no sense now. Synchronous, no side effects. */
@@ -58,8 +51,9 @@ export class Escalation<Status extends string, Details> {
   }
 
   /**
-   * Registers the event update/signal and the state query: after the opening is recorded (see
-   * OPENING_BEFORE_EVENTS) and before the workflow's first await, so no event is refused.
+   * Registers the event update/signal and the state query: after the opening state is in place (an
+   * event that arrived before the first workflow task is applied right here, so it must come after
+   * `opened`) and before the workflow's first await, so no event is refused.
    */
   handleEvents<E extends EscalationEvent>(rules: EventRules<E>): void {
     const validate = (event: E) => {
@@ -75,8 +69,9 @@ export class Escalation<Status extends string, Details> {
     setHandler(
       eventUpdate,
       (event) => {
+        const before = this.timeline.entries.length;
         accept(event as E);
-        return this.state();
+        return this.eventResult(this.timeline.entries.slice(before));
       },
       { validator: (event) => validate(event as E) },
     );
@@ -104,7 +99,7 @@ export class Escalation<Status extends string, Details> {
   }
 
   openTask(id: string, assignee: string, description: string): Task {
-    const task: Task = { id, assignee, description, status: 'open', openedAt: new Date(Date.now()).toISOString() };
+    const task: Task = { id, assignee, description, status: 'open', openedAt: nowIso() };
     this.tasks.push(task);
     this.timeline.add('task-opened', description, 'engine', { task: id, assignee });
     return task;
@@ -114,7 +109,7 @@ export class Escalation<Status extends string, Details> {
     const task = this.tasks.find((t) => t.id === id && t.status === 'open');
     if (!task) return;
     task.status = status;
-    task.closedAt = new Date(Date.now()).toISOString();
+    task.closedAt = nowIso();
   }
 
   /** Decides the outcome: from here on every event is rejected. */
@@ -125,6 +120,20 @@ export class Escalation<Status extends string, Details> {
     for (const t of this.tasks) if (t.status === 'open') this.closeTask(t.id, 'cancelled');
     this.timeline.add('outcome', detail, 'engine', { outcome });
     this.writeStatus(status, detail);
+  }
+
+  /** The update's compact answer: status, what it waits for, deadlines, open tasks and `added` (this event's timeline entries). */
+  eventResult(added: TimelineEntry[]): EventResult<Status> {
+    return {
+      escalationId: this.escalationId,
+      status: this.currentStatus,
+      open: this.outcome === null,
+      outcome: this.outcome,
+      waitingFor: this.waitingFor,
+      deadlines: this.deadlines.list(),
+      tasks: this.tasks.filter((t) => t.status === 'open'),
+      timeline: added,
+    };
   }
 
   state(): EscalationState<Status, Details> {
@@ -143,3 +152,6 @@ export class Escalation<Status extends string, Details> {
     };
   }
 }
+
+/** Any playbook's escalation, for kit code that does not look at the status or details. */
+export type AnyEscalation = Escalation<string, unknown>;
