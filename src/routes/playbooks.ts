@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { playbooks } from '../playbooks/index.js';
+import { publishedSchema } from '../http/openapi.js';
+import { playbooks } from '../playbooks.js';
 
 export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -8,6 +9,7 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Each playbook with its input schema and event types',
+        operationId: 'listPlaybooks',
         tags: ['playbooks'],
         response: {
           200: Type.Object({
@@ -18,6 +20,8 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 description: Type.String(),
                 inputSchema: Type.Unknown(),
                 events: Type.Record(Type.String(), Type.Unknown()),
+                statuses: Type.Array(Type.String(), { description: 'Its statuses (EscalationStatus; GET /escalations?status=)' }),
+                outcomes: Type.Array(Type.String()),
               }),
             ),
           }),
@@ -29,8 +33,10 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         name: p.name,
         title: p.title,
         description: p.description,
-        inputSchema: JSON.parse(JSON.stringify(p.inputSchema)) as unknown,
-        events: JSON.parse(JSON.stringify(p.events)) as Record<string, unknown>,
+        inputSchema: publishedSchema(p.inputSchema),
+        events: Object.fromEntries(Object.entries(p.events).map(([type, schema]) => [type, publishedSchema(schema)])),
+        statuses: [...p.statuses],
+        outcomes: [...p.outcomes],
       })),
     }),
   );

@@ -1,0 +1,49 @@
+// live-delivery: what the API knows about the playbook besides its contract: the business key that
+// makes starting it idempotent, the summary and business time for the Web UI, the input checks.
+import { checkPeople, checkTimeZones } from '../kit/contract.js';
+import { definePlaybook } from '../kit/playbook.js';
+import { LIVE_DELIVERY_OUTCOMES, LIVE_DELIVERY_STATUSES, LIVE_DELIVERY_TEMPLATES, liveDeliveryEvents, LiveDeliveryInput } from './contract.js';
+
+export default definePlaybook<LiveDeliveryInput>({
+  name: 'live-delivery',
+  title: 'Live delivery troubleshooting',
+  description:
+    'A live training session is going wrong (facilitator no-show, participant no-show, tech issue): the booking owner is tagged in ' +
+    'the bookings-emergencies channel, the desk works the issue against deadlines relative to the session start, the client is ' +
+    'phoned first and emailed when unreachable or the session cannot go ahead, and the owner gets the whole timeline afterwards.',
+  inputSchema: LiveDeliveryInput,
+  events: liveDeliveryEvents,
+  statuses: LIVE_DELIVERY_STATUSES,
+  outcomes: LIVE_DELIVERY_OUTCOMES,
+  templates: LIVE_DELIVERY_TEMPLATES,
+  /** One escalation per booking and issue type. */
+  businessKey: (input) => `${input.booking.id}-${input.issueType}`,
+  businessTime: (input) => new Date(input.booking.startTime),
+  summary: (input) => `${input.issueType}: "${input.booking.sessionTitle}" (booking ${input.booking.id}) starting ${input.booking.startTime}`,
+  check(input, directory) {
+    const errors = checkPeople(directory, { '/bookingOwner': input.bookingOwner, '/portfolioTeamLead': input.portfolioTeamLead });
+    errors.push(...checkTimeZones({ '/booking/timeZone': input.booking.timeZone }));
+    if (input.techIssueReportedAt && input.issueType !== 'tech-issue') {
+      errors.push({ field: '/techIssueReportedAt', message: 'only for issueType tech-issue' });
+    }
+    return errors;
+  },
+  /** A facilitator no-show for a session tomorrow, on the hour. */
+  example: (now) => ({
+    booking: {
+      id: 'B-1001',
+      sessionTitle: 'Leading Essentials',
+      sessionFormat: 'Virtual Workout',
+      startTime: new Date(Math.ceil(now / 3_600_000) * 3_600_000 + 86_400_000).toISOString().replace('.000Z', 'Z'),
+      timeZone: 'America/Chicago',
+      sessionLink: 'https://meet.example.com/leading-essentials',
+    },
+    bookingOwner: 'booking-owner',
+    portfolioTeamLead: 'portfolio-team-lead',
+    siteContact: { name: 'Dana Client', email: 'dana.client@example.org' },
+    facilitator: { name: 'Alex Facilitator', phone: '+1 555 0142' },
+    issueType: 'facilitator-no-show',
+    reportedBy: 'desk-agent',
+    callRetryMinutes: 5,
+  }),
+});
