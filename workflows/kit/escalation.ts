@@ -10,7 +10,15 @@ import {
 } from '@temporalio/workflow';
 import { Deadlines } from './deadlines.js';
 import { countTimelineEntry } from './metrics.js';
-import { eventSignal, eventUpdate, outOfOrder, stateQuery } from './messages.js';
+import {
+  EVENT_SIGNAL_DESCRIPTION,
+  EVENT_UPDATE_DESCRIPTION,
+  eventSignal,
+  eventUpdate,
+  outOfOrder,
+  STATE_QUERY_DESCRIPTION,
+  stateQuery,
+} from './messages.js';
 import { statusKey } from './search-attributes.js';
 import type { EscalationEvent, EscalationState, EventResult, SentMessage, Task, TimelineEntry } from './state.js';
 import { nowIso } from './time.js';
@@ -65,7 +73,7 @@ export class Escalation<Status extends string, Details> {
       this.timeline.add(`event:${type}`, `${type} reported`, actor ?? 'unknown', Object.keys(fields).length ? fields : undefined);
       rules.apply(event);
     };
-    setHandler(stateQuery, () => this.state());
+    setHandler(stateQuery, () => this.state(), { description: STATE_QUERY_DESCRIPTION });
     setHandler(
       eventUpdate,
       (event) => {
@@ -73,18 +81,22 @@ export class Escalation<Status extends string, Details> {
         accept(event as E);
         return this.eventResult(this.timeline.entries.slice(before));
       },
-      { validator: (event) => validate(event as E) },
+      { validator: (event) => validate(event as E), description: EVENT_UPDATE_DESCRIPTION },
     );
-    setHandler(eventSignal, (event) => {
-      try {
-        validate(event as E);
-      } catch (err) {
-        const reason = err instanceof ApplicationFailure ? err.message : String(err);
-        this.timeline.add('event-rejected', `${event.type} rejected: ${reason}`, event.actor ?? 'unknown');
-        return;
-      }
-      accept(event as E);
-    });
+    setHandler(
+      eventSignal,
+      (event) => {
+        try {
+          validate(event as E);
+        } catch (err) {
+          const reason = err instanceof ApplicationFailure ? err.message : String(err);
+          this.timeline.add('event-rejected', `${event.type} rejected: ${reason}`, event.actor ?? 'unknown');
+          return;
+        }
+        accept(event as E);
+      },
+      { description: EVENT_SIGNAL_DESCRIPTION },
+    );
   }
 
   /** A working status; once the outcome is decided the status is final and this does nothing. */

@@ -9,7 +9,7 @@
 // A rung without a person issues nothing before its first notification, so code that starts a ladder
 // and then waits for something else issues the notification first.
 import { condition } from '@temporalio/workflow';
-import { lookups } from './activities.js';
+import { lookups, summary } from './activities.js';
 import type { AnyEscalation } from './escalation.js';
 import { failureReason } from './failures.js';
 
@@ -110,7 +110,9 @@ async function isAway<R extends Rung>(esc: AnyEscalation, ladder: string, rung: 
   const person = rung.person!;
   let availability;
   try {
-    [availability] = await lookups.checkAvailability({ people: [person], at: new Date(Date.now()).toISOString() });
+    [availability] = await lookups.checkAvailability.executeWithOptions(summary(`Availability of ${person} (ladder '${ladder}')`), [
+      { people: [person], at: new Date(Date.now()).toISOString() },
+    ]);
   } catch (err) {
     esc.timeline.add('step-failed', `Availability of ${person} not known (${failureReason(err)}); trying them anyway`, 'engine', { ladder });
     return false;

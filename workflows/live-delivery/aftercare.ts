@@ -1,7 +1,7 @@
 // After every outcome: the emergencies thread gets the outcome and the original post is marked,
 // the booking owner gets the whole timeline, and a provider-caused cancellation raises a
 // service-recovery ticket.
-import { tickets } from '../kit/activities.js';
+import { summary as activitySummary, tickets } from '../kit/activities.js';
 import { failureReason } from '../kit/failures.js';
 import { postSlack, updateSlack } from '../kit/notify.js';
 import { lines, slack } from '../kit/slack-text.js';
@@ -28,13 +28,13 @@ export async function aftercare(s: LiveSession): Promise<void> {
 
   if (outcome === 'cancelled-provider') {
     try {
-      const ticket = await tickets.raiseTicket({
+      const ticket = await tickets.raiseTicket.executeWithOptions(activitySummary(`Service-recovery ticket for booking ${input.booking.id}`), [{
         escalationId: esc.escalationId,
         kind: 'service-recovery',
         title: `Service recovery: "${input.booking.sessionTitle}" (booking ${input.booking.id}) did not go ahead`,
         description: `${input.issueType} on ${s.local(input.booking.startTime)}. ${esc.timeline.entries.find((e) => e.kind === 'outcome')?.detail ?? ''}`,
         data: { bookingId: input.booking.id, issueType: input.issueType, outcome, bookingOwner: input.bookingOwner },
-      });
+      }]);
       s.details.ticketId = ticket.ticketId;
       esc.timeline.add('ticket-raised', `Service-recovery ticket ${ticket.ticketId} raised`, 'engine');
     } catch (err) {
