@@ -21,7 +21,7 @@ import { healthRoutes } from './routes/health.js';
 import { playbookRoutes } from './routes/playbooks.js';
 import { templateRoutes } from './routes/templates.js';
 import type { TemplateCatalog } from '../activities/email/templates.js';
-import { Escalation, EscalationId, EscalationState } from './routes/schemas.js';
+import { Escalation, EscalationId, EscalationListItem, EscalationState } from './routes/schemas.js';
 import { configureContract, DEFAULT_CONTRACT_SETTINGS, type ContractSettings } from '../workflows/kit/schemas/index.js';
 
 /**
@@ -79,6 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addSchema(ProblemSchema);
   app.addSchema(EscalationState);
   app.addSchema(Escalation);
+  app.addSchema(EscalationListItem);
   registerProblemHandlers(app, (request) => ({ allow: methods.allowed(request) }));
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

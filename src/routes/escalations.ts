@@ -108,7 +108,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         operationId: 'listEscalations',
         tags: ['escalations'],
         querystring: ListQuery,
-        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), ...problemResponses(400, 503, 504) },
+        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'EscalationListItem#' }) }), ...problemResponses(400, 503, 504) },
       },
     },
     async (request) => ({ escalations: await escalations.list({ ...request.query, limit: request.query.limit ?? 50 }) }),

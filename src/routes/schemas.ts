@@ -51,6 +51,28 @@ export const Escalation = Type.Object(
   { $id: 'Escalation' },
 );
 
+export const EscalationListItem = Type.Object(
+  {
+    id: Type.String(),
+    playbook: Type.String(),
+    status: Type.Union([Type.String(), Type.Null()], { description: "The playbook's status (EscalationStatus), e.g. awaiting-facilitator" }),
+    businessTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'What the escalation is about in time (EscalationBusinessTime): the session start, the complaint time',
+    }),
+    nextDeadline: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'The earliest pending deadline (EscalationNextDeadline); null when none is pending',
+    }),
+    summary: Type.Union([Type.String(), Type.Null()], { description: 'One line: playbook, subject, business time (the Web UI summary)' }),
+    execution: Type.Object({
+      status: Type.String({ description: 'Temporal execution status: RUNNING, COMPLETED, ...' }),
+      runId: Type.String(),
+      startedAt: Type.String({ format: 'date-time' }),
+      closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    }),
+  },
+  { $id: 'EscalationListItem', description: 'From Temporal visibility (search attributes and memo): no query per escalation' },
+);
+
 /** An error response (application/problem+json). Prefer problemResponses(...statuses) from http/openapi. */
 export const problemResponse = {
   description: 'Error (application/problem+json)',

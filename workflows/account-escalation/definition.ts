@@ -2,6 +2,7 @@
 // that makes starting it idempotent, the summary and business time for the Web UI, the input checks.
 import { checkPeople, checkTimeZones, type FieldError } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
+import { localTime } from '../kit/time.js';
 import { churnCodingErrors, type ChurnCoding } from './codes.js';
 import {
   ACCOUNT_ESCALATION_DIRECTORY,
@@ -36,9 +37,10 @@ export default definePlaybook<AccountEscalationInput>({
   templates: ACCOUNT_ESCALATION_TEMPLATES,
   businessKey: (input) => `${input.account.id}-${compactInstant(input.escalatedAt)}`,
   businessTime: (input) => new Date(input.escalatedAt),
+  /** What an operator scans for: account, MRR, trigger, when it was escalated (the team's zone). */
   summary: (input) =>
     `${input.account.name} (${input.account.id}, MRR ${input.account.mrr.amount} ${input.account.mrr.currency}): ${input.trigger}` +
-    `${input.explicit ? ', explicit complaint' : ''}`,
+    `${input.explicit ? ', explicit complaint' : ''}, escalated ${localTime(input.escalatedAt, input.teamTimeZone ?? input.account.timeZone)}`,
   check(input, directory) {
     const people: Record<string, string> = { '/csm': input.csm, '/teamLead': input.teamLead };
     if (input.teamLeadManager) people['/teamLeadManager'] = input.teamLeadManager;

@@ -132,6 +132,7 @@ export class Agenda {
   /** Until the earliest deadline, new work, a change or the outcome. */
   private async waitForNextRound(seen: number): Promise<void> {
     this.timerPerDeadline ??= patched(AGENDA_TIMER_PER_DEADLINE);
+    this.esc.refreshDetails(); // waitingFor and the playbook's facts change without a hook
     const woken = () => this.work.length > 0 || this.esc.outcome !== null || this.changes !== seen;
     if (this.timerPerDeadline) {
       const fired = this.fired;

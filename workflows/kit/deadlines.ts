@@ -6,16 +6,20 @@ import type { PendingDeadline } from './state.js';
 export class Deadlines {
   private readonly pending = new Map<string, PendingDeadline>();
 
+  /** `onChange` runs after every add and clear (the Web UI's details list the pending deadlines). */
+  constructor(private readonly onChange?: () => void) {}
+
   /** Registers `name` at `anchor + offsetMs`; visible in the state until cleared. */
   add(name: string, anchor: string | number, offsetMs: number, description: string): PendingDeadline {
     const anchorMs = typeof anchor === 'number' ? anchor : Date.parse(anchor);
     const deadline = { name, at: new Date(anchorMs + offsetMs).toISOString(), description };
     this.pending.set(name, deadline);
+    this.onChange?.();
     return deadline;
   }
 
   clear(name: string): void {
-    this.pending.delete(name);
+    if (this.pending.delete(name)) this.onChange?.();
   }
 
   list(): PendingDeadline[] {

@@ -21,7 +21,7 @@ import {
 } from './messages.js';
 import { statusKey } from './search-attributes.js';
 import type { EscalationEvent, EscalationState, EventResult, SentMessage, Task, TimelineEntry } from './state.js';
-import { nowIso } from './time.js';
+import { localTime, nowIso } from './time.js';
 import { Timeline } from './timeline.js';
 
 export interface EventRules<E extends EscalationEvent> {
@@ -31,15 +31,34 @@ export interface EventRules<E extends EscalationEvent> {
   apply(event: E): void;
 }
 
+/**
+ * How the Web UI's "current details" show an escalation (issue 16 item 4): refreshed whenever what
+ * they show changes (status, deadlines, tasks, timeline), with times in the escalation's own zone.
+ */
+export interface Presentation {
+  /** IANA zone of the people working it (the session's, the team's), as Slack and email show times. */
+  timeZone: string;
+  /** The first line: where the escalation stands (default: the summary given with the status). */
+  headline?: () => string;
+  /** Facts worth a glance, one per line (case number, Slack channel, who handles the client). */
+  facts?: () => string[];
+}
+
 export class Escalation<Status extends string, Details> {
-  readonly timeline = new Timeline((entry) => countTimelineEntry(this.playbook, entry));
-  readonly deadlines = new Deadlines();
+  readonly timeline = new Timeline((entry) => {
+    countTimelineEntry(this.playbook, entry);
+    this.refreshDetails();
+  });
+  readonly deadlines = new Deadlines(() => this.refreshDetails());
   readonly tasks: Task[] = [];
   readonly messages: SentMessage[] = [];
   readonly escalationId = workflowInfo().workflowId;
   outcome: string | null = null;
   waitingFor: string[] = [];
   private currentStatus: Status;
+  private statusSummary: string | undefined;
+  private presentation: Presentation = { timeZone: 'UTC' };
+  private shownDetails = '';
 
   constructor(
     readonly playbook: string,
@@ -72,6 +91,7 @@ export class Escalation<Status extends string, Details> {
       const { type, actor, ...fields } = event;
       this.timeline.add(`event:${type}`, `${type} reported`, actor ?? 'unknown', Object.keys(fields).length ? fields : undefined);
       rules.apply(event);
+      this.refreshDetails();
     };
     setHandler(stateQuery, () => this.state(), { description: STATE_QUERY_DESCRIPTION });
     setHandler(
@@ -107,7 +127,56 @@ export class Escalation<Status extends string, Details> {
   private writeStatus(status: Status, summary?: string): void {
     this.currentStatus = status;
     upsertSearchAttributes([{ key: statusKey, value: status }]);
-    if (summary) setCurrentDetails(summary);
+    if (summary) this.statusSummary = summary;
+    this.refreshDetails();
+  }
+
+  /** Sets how the current details read (zone, headline, facts) and shows them. */
+  present(presentation: Presentation): void {
+    this.presentation = presentation;
+    this.refreshDetails();
+  }
+
+  /**
+   * The Web UI's current details (Markdown): status or outcome, every pending deadline in local
+   * time, what the escalation waits for, open tasks, the playbook's facts and the latest step.
+   * Not a command (the SDK answers it from memory to the metadata query), so it costs no history.
+   */
+  refreshDetails(): void {
+    const text = this.renderDetails();
+    if (text === this.shownDetails) return;
+    this.shownDetails = text;
+    setCurrentDetails(text);
+  }
+
+  private renderDetails(): string {
+    const { timeZone, headline, facts } = this.presentation;
+    const when = (iso: string) => localTime(iso, timeZone);
+    const lines: string[] = [];
+    lines.push(
+      this.outcome !== null
+        ? `**${this.currentStatus}**: outcome **${this.outcome}**`
+        : `**${this.currentStatus}**${this.waitingFor.length ? `, waiting for ${this.waitingFor.join(', ')}` : ''}`,
+    );
+    const head = headline?.() ?? this.statusSummary;
+    if (head) lines.push(head);
+    const deadlines = this.deadlines.list();
+    if (deadlines.length) {
+      lines.push('', `**Next deadline${deadlines.length > 1 ? 's' : ''}**`);
+      for (const d of deadlines) lines.push(`- ${when(d.at)}: ${d.description}`);
+    } else if (this.outcome === null) {
+      lines.push('', '**No deadline pending**');
+    }
+    const open = this.tasks.filter((t) => t.status === 'open');
+    if (open.length) {
+      lines.push('', '**Open tasks**');
+      for (const t of open) lines.push(`- ${t.assignee}: ${t.description}${t.nextAttemptAt ? ` (asked again ${when(t.nextAttemptAt)})` : ''}`);
+    }
+    const more = facts?.() ?? [];
+    if (more.length) lines.push('', ...more.map((f) => `- ${f}`));
+    const last = this.timeline.entries.at(-1);
+    if (last) lines.push('', `Last: ${when(last.at)}, ${last.actor}: ${last.detail}`);
+    return lines.join('\n');
   }
 
   openTask(id: string, assignee: string, description: string): Task {
@@ -122,6 +191,7 @@ export class Escalation<Status extends string, Details> {
     if (!task) return;
     task.status = status;
     task.closedAt = nowIso();
+    this.refreshDetails();
   }
 
   /** Decides the outcome: from here on every event is rejected. */

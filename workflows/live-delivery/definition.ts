@@ -2,6 +2,7 @@
 // makes starting it idempotent, the summary and business time for the Web UI, the input checks.
 import { checkPeople, checkTimeZones } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
+import { localTime } from '../kit/time.js';
 import { LIVE_DELIVERY_OUTCOMES, LIVE_DELIVERY_STATUSES, LIVE_DELIVERY_TEMPLATES, liveDeliveryEvents, LiveDeliveryInput } from './contract.js';
 
 export default definePlaybook<LiveDeliveryInput>({
@@ -19,7 +20,9 @@ export default definePlaybook<LiveDeliveryInput>({
   /** One escalation per booking and issue type. */
   businessKey: (input) => `${input.booking.id}-${input.issueType}`,
   businessTime: (input) => new Date(input.booking.startTime),
-  summary: (input) => `${input.issueType}: "${input.booking.sessionTitle}" (booking ${input.booking.id}) starting ${input.booking.startTime}`,
+  /** What an operator scans for: issue type, session, booking, start in the session's zone. */
+  summary: (input) =>
+    `${input.issueType}: "${input.booking.sessionTitle}" (booking ${input.booking.id}), start ${localTime(input.booking.startTime, input.booking.timeZone)}`,
   check(input, directory) {
     const errors = checkPeople(directory, { '/bookingOwner': input.bookingOwner, '/portfolioTeamLead': input.portfolioTeamLead });
     errors.push(...checkTimeZones({ '/booking/timeZone': input.booking.timeZone }));
