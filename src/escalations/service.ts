@@ -208,7 +208,8 @@ export class EscalationService {
       return await this.client.withDeadline(Date.now() + this.workerWaitMs, () => this.client.workflow.getHandle(id).query(stateQuery));
     } catch {
       // The event is applied: answer what the update said (its timeline: the entries it added) rather than an error.
-      return { ...result, playbook: found?.playbook ?? '', messages: [], details: null };
+      const deciding = result.open && result.deadlines.some((d) => Date.parse(d.at) <= Date.now());
+      return { ...result, deciding, playbook: found?.playbook ?? '', messages: [], details: null };
     }
   }
 

@@ -27,6 +27,11 @@ export const EscalationState = Type.Object(
     open: Type.Boolean(),
     outcome: Type.Union([Type.String(), Type.Null()]),
     waitingFor: Type.Array(Type.String(), { description: 'Event types the escalation waits for now' }),
+    deciding: Type.Boolean({
+      description:
+        'True while a deadline has passed and the escalation is acting on it (e.g. started after its cutoff): ' +
+        'the status and outcome are about to change; read the escalation again in a moment',
+    }),
     deadlines: Type.Array(Type.Object({ name: Type.String(), at: Type.String({ format: 'date-time' }), description: Type.String() })),
     tasks: Type.Array(Type.Record(Type.String(), Type.Unknown())),
     messages: Type.Array(Type.Record(Type.String(), Type.Unknown())),

@@ -222,6 +222,17 @@ scenarios['account-escalation-event-at-start'] = async (id: string) => {
   return h;
 };
 
+// Since patched('agenda-timer-per-deadline') (issue 16 item 3): one timer per deadline and the
+// EscalationNextDeadline attribute. The same scenarios as above, recorded with the patch.
+for (const name of [
+  'live-delivery-participants-adapted',
+  'live-delivery-facilitator-cutoff',
+  'account-escalation-finance-approved',
+  'account-escalation-renegotiation',
+]) {
+  scenarios[`${name}-timer-per-deadline`] = scenarios[name]!;
+}
+
 /** Every run of the escalation, oldest first (more than one after continue-as-new). */
 async function allRuns(handle: WorkflowHandle) {
   const histories: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>[] = [];

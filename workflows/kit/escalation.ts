@@ -153,6 +153,8 @@ export class Escalation<Status extends string, Details> {
     const { timeZone, headline, facts } = this.presentation;
     const when = (iso: string) => localTime(iso, timeZone);
     const lines: string[] = [];
+    const passed = this.outcome === null ? this.deadlines.list().filter((d) => Date.parse(d.at) <= Date.now()) : [];
+    if (passed.length) lines.push(`**Deciding**: ${passed.map((d) => `${d.description} passed (${when(d.at)})`).join('; ')}`);
     lines.push(
       this.outcome !== null
         ? `**${this.currentStatus}**: outcome **${this.outcome}**`
@@ -204,6 +206,11 @@ export class Escalation<Status extends string, Details> {
     this.writeStatus(status, detail);
   }
 
+  /** A deadline has passed and the loop is acting on it: the outcome is being decided (issue 16 item 8). */
+  deciding(): boolean {
+    return this.outcome === null && this.deadlines.list().some((d) => Date.parse(d.at) <= Date.now());
+  }
+
   /** The update's compact answer: status, what it waits for, deadlines, open tasks and `added` (this event's timeline entries). */
   eventResult(added: TimelineEntry[]): EventResult<Status> {
     return {
@@ -226,6 +233,7 @@ export class Escalation<Status extends string, Details> {
       open: this.outcome === null,
       outcome: this.outcome,
       waitingFor: this.waitingFor,
+      deciding: this.deciding(),
       deadlines: this.deadlines.list(),
       tasks: this.tasks,
       messages: this.messages,
