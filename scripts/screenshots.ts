@@ -80,6 +80,8 @@ const list = `${ui}/namespaces/default/workflows`;
 // status and id, as an operator would set them once.
 const columns = ['Status', 'Workflow ID', 'EscalationPlaybook', 'EscalationStatus', 'EscalationBusinessTime', 'EscalationNextDeadline', 'Start'];
 await page.addInitScript((labels: string[]) => {
+  // Runs in the page (no DOM types in this project's compiler settings).
+  const { localStorage } = globalThis as unknown as { localStorage: { setItem(key: string, value: string): void } };
   localStorage.setItem('namespace-workflow-table-columns', JSON.stringify({ default: labels.map((label, i) => ({ label, pinned: i < 2 })) }));
 }, columns);
 await page.goto(list, { waitUntil: 'networkidle' });
@@ -88,7 +90,7 @@ const query = 'EscalationPlaybook = "live-delivery" AND ExecutionStatus = "Runni
 await page.goto(`${list}?query=${encodeURIComponent(query)}`, { waitUntil: 'networkidle' });
 await page.screenshot({ path: `${out}/web-ui-list-filtered.png` });
 const detail = `${list}/${encodeURIComponent(participants.id!)}/${participants.execution!.runId}`;
-const shows = (text: string) => page.waitForFunction((t) => document.body.innerText.includes(t), text, { timeout: 30_000 });
+const shows = (text: string) => page.waitForFunction((t) => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.includes(t), text, { timeout: 30_000 });
 // The running escalation: its summary and current details (User Metadata), then its history.
 await page.goto(`${detail}/history`, { waitUntil: 'networkidle' });
 await shows("Slack 'alert'");
