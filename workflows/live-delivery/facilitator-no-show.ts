@@ -3,6 +3,7 @@
 import type { PendingDeadline } from '../kit/state.js';
 import { minutes } from '../kit/time.js';
 import { slack, type SlackText } from '../kit/slack-text.js';
+import { eventsByIssueType } from './events.js';
 import type { LiveSession } from './session.js';
 
 export const FACILITATOR_CUTOFF = minutes(15);
@@ -13,7 +14,9 @@ export function facilitatorNoShowAlert(s: LiveSession): SlackText {
 
 export function prepareFacilitatorNoShow(s: LiveSession): PendingDeadline {
   const { esc, input } = s;
-  const cutoff = esc.deadlines.add('facilitator-cutoff', input.booking.startTime, FACILITATOR_CUTOFF, 'Facilitator online by session start + 15 minutes');
+  const cutoff = esc.deadlines.add('facilitator-cutoff', input.booking.startTime, FACILITATOR_CUTOFF, 'Facilitator online by session start + 15 minutes', {
+    closes: eventsByIssueType['facilitator-no-show'],
+  });
   esc.waitingFor = ['facilitator-arrived', 'facilitator-reached'];
   esc.setStatus('awaiting-facilitator', `Waiting for the facilitator until ${cutoff.at}`);
   esc.openTask('dial-in', 'desk', `Dial into the session${input.booking.sessionLink ? ` (${input.booking.sessionLink})` : ''} so someone is online when participants arrive`);

@@ -5,6 +5,7 @@ import type { PendingDeadline } from '../kit/state.js';
 import { minutes } from '../kit/time.js';
 import type { LiveDeliveryEvent } from './contract.js';
 import { slack, type SlackText } from '../kit/slack-text.js';
+import { eventsByIssueType } from './events.js';
 import type { LiveSession } from './session.js';
 
 export const PARTICIPANT_CUTOFF = minutes(30);
@@ -15,7 +16,9 @@ export function participantNoShowAlert(s: LiveSession): SlackText {
 
 export function prepareParticipantNoShow(s: LiveSession): PendingDeadline {
   const { esc, input } = s;
-  const cutoff = esc.deadlines.add('participant-cutoff', input.booking.startTime, PARTICIPANT_CUTOFF, 'Participants by session start + 30 minutes');
+  const cutoff = esc.deadlines.add('participant-cutoff', input.booking.startTime, PARTICIPANT_CUTOFF, 'Participants by session start + 30 minutes', {
+    closes: eventsByIssueType['participant-no-show'],
+  });
   esc.waitingFor = ['participants-arrived', 'client-reached', 'client-unreachable'];
   esc.setStatus('awaiting-participants', `Waiting for participants until ${cutoff.at}`);
   esc.openTask('facilitator-stay-on', 'desk', `Ask ${input.facilitator.name} to stay on the session while the client is contacted`);

@@ -4,6 +4,7 @@
 import type { PendingDeadline } from '../kit/state.js';
 import { minutes } from '../kit/time.js';
 import { slack, type SlackText } from '../kit/slack-text.js';
+import { eventsByIssueType } from './events.js';
 import type { LiveSession } from './session.js';
 
 export const TECH_CUTOFF = minutes(15);
@@ -23,7 +24,9 @@ function techAnchor(s: LiveSession): string {
 
 export function prepareTechIssue(s: LiveSession): PendingDeadline {
   const { esc } = s;
-  const cutoff = esc.deadlines.add('tech-cutoff', techAnchor(s), TECH_CUTOFF, 'Technical issue resolved within 15 minutes');
+  const cutoff = esc.deadlines.add('tech-cutoff', techAnchor(s), TECH_CUTOFF, 'Technical issue resolved within 15 minutes', {
+    closes: eventsByIssueType['tech-issue'],
+  });
   esc.waitingFor = ['tech-resolved', 'session-ended-early'];
   esc.setStatus('troubleshooting', `Troubleshooting until ${cutoff.at}`);
   esc.openTask('tell-participants-working', 'desk', 'Tell participants the team is working through technical issues and hopes to start soon');
