@@ -77,6 +77,11 @@ async function scenario(
 }
 
 /** Delivers the event (the update answers compactly) and reads the state after it, as the API does. */
+/**
+ * Until the server's clock shows `ms`. The time-skipping server's clock also runs in real time, so
+ * relative sleeps add up the test's own latency: near a deadline, sleep to the instant instead.
+ */
+const sleepUntil = async (ms: number) => env.sleep(Math.max(0, ms - (await env.currentTimeMs())));
 const send = async (h: Handle, event: LiveDeliveryEvent) => {
   await h.executeUpdate(eventUpdate, { args: [event] });
   return h.query(stateQuery);
@@ -153,9 +158,9 @@ describe('facilitator no-show', () => {
       expect(calling).toMatchObject({ status: 'open', attempts: 1, description: 'Phone Alex Facilitator on +1 555 0142' });
       expect(Date.parse(calling!.nextAttemptAt!) - Date.parse(calling!.openedAt)).toBe(5 * MIN);
 
-      // 30 s before the cutoff: the test server's clock also runs in real time, and an event is judged
-      // by the workflow time at which it reaches the workflow (a passed deadline wins).
-      await env.sleep(13 * MIN + 30_000);
+      // 30 s before the cutoff: an event is judged at the workflow time it reaches the workflow (a passed
+      // deadline wins), and the server's clock also runs in real time while the update travels.
+      await sleepUntil(start + 14 * MIN + 30_000);
       const state = await send(h, { type: 'facilitator-arrived', actor: 'desk-agent' });
       expect(state.outcome).toBe('delivered');
       const final = await h.result();
@@ -264,7 +269,7 @@ describe('participant no-show', () => {
       expect(opened.status).toBe('awaiting-participants');
       expect(opened.deadlines[0]).toMatchObject({ name: 'participant-cutoff', at: new Date(start + 30 * MIN).toISOString() });
       expect(opened.tasks.map((t) => t.id)).toEqual(['facilitator-stay-on']);
-      await env.sleep(29 * MIN + 30_000);
+      await sleepUntil(start + 29 * MIN + 30_000);
       await send(h, { type: 'participants-arrived', count: 4 });
       const final = await h.result();
       expect(final.outcome).toBe('delivered-adapted');
