@@ -73,7 +73,6 @@ function addressProblem(address: unknown): string | undefined {
  * as an RFC 5322 quoted string, as SendGrid's own libraries do (sendgrid-php #511).
  */
 export function mailboxName(name: string): string {
-  // eslint-disable-next-line no-control-regex
   const clean = name.replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
   if (clean.startsWith('"') && clean.endsWith('"') && clean.length > 1 && !/(^|[^\\])"/.test(clean.slice(1, -1))) return clean;
   if (!/[,;"\\]/.test(clean)) return clean;

@@ -269,7 +269,6 @@ async function compileFile(file: string): Promise<CompiledTemplate> {
 // Collapsing whitespace (and dropping other control characters) keeps the subject on one line, so no
 // value can add a header, and stops a value from adding lines to the text part.
 function normalise(value: unknown): string {
-  // eslint-disable-next-line no-control-regex
   return typeof value === 'string' ? value.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim() : '';
 }
 

@@ -35,7 +35,6 @@ const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
  */
 export function nameProblem(name: unknown): string | undefined {
   if (typeof name !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'The name must not contain control characters such as CR or LF (header injection).';
   if (/[,;]/.test(name) && !QUOTED.test(name)) {
     return `The name ${JSON.stringify(name)} contains ',' or ';' outside double quotes: SendGrid accepts this request and then drops the email. Send it as a quoted string.`;
@@ -132,7 +131,6 @@ export function validateMailSend(body: unknown): SendGridError[] {
     Array.isArray(personalizations) &&
     personalizations.length > 0 &&
     personalizations.every((p: Obj) => typeof p.subject === 'string' && p.subject !== '');
-  // eslint-disable-next-line no-control-regex
   if (typeof body.subject === 'string' && /[\r\n\u0000-\u0008\u000b-\u001f]/.test(body.subject)) {
     add('The subject must not contain CR, LF or other control characters (header injection).', 'subject', 'message.subject');
   }

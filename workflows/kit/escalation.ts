@@ -20,7 +20,7 @@ import { Deadlines } from './deadlines.js';
 import { countTimelineEntry } from './metrics.js';
 import { eventSignal, eventUpdate, outOfOrder, stateQuery } from './messages.js';
 import { statusKey } from './search-attributes.js';
-import type { EscalationEvent, EscalationState, EventResult, SentMessage, Task, TimelineEntry } from './state.js';
+import type { EscalationEvent, EscalationState, EventResult, PendingDeadline, SentMessage, Task, TimelineEntry } from './state.js';
 import { nowIso } from './time.js';
 import { Timeline } from './timeline.js';
 
@@ -101,18 +101,27 @@ export class Escalation<Status extends string, Details> {
       rules.apply(event);
     };
     setHandler(stateQuery, () => this.state());
+    // Synchronous unless the event must wait for a due deadline: an event buffered before the handler
+    // was registered is applied inside setHandler, before the workflow's next command (histories rely on it).
     setHandler(
       eventUpdate,
-      async (event) => {
-        // Validated again after the wait: the deadline's handler may have decided the outcome (the update then fails with its 409).
-        if (await this.afterDueDeadlines()) validate(event as E);
-        const before = this.timeline.entries.length;
-        accept(event as E);
-        return this.eventResult(this.timeline.entries.slice(before));
+      (event) => {
+        const apply = () => {
+          const before = this.timeline.entries.length;
+          accept(event as E);
+          return this.eventResult(this.timeline.entries.slice(before));
+        };
+        const due = this.dueDeadlinesToWaitFor();
+        if (!due) return apply();
+        return this.untilFired(due).then(() => {
+          // The deadline's handler may have decided the outcome or closed the event: the update then fails with its 409.
+          validate(event as E);
+          return apply();
+        });
       },
       { validator: (event) => validate(event as E) },
     );
-    setHandler(eventSignal, async (event) => {
+    setHandler(eventSignal, (event) => {
       const check = () => {
         try {
           validate(event as E);
@@ -124,26 +133,32 @@ export class Escalation<Status extends string, Details> {
         }
       };
       if (!check()) return;
-      if ((await this.afterDueDeadlines()) && !check()) return;
-      accept(event as E);
+      const due = this.dueDeadlinesToWaitFor();
+      if (!due) return accept(event as E);
+      return this.untilFired(due).then(() => {
+        if (check()) accept(event as E);
+      });
     });
   }
 
   /**
-   * Waits until the agenda has fired every deadline whose instant had passed when the event arrived
-   * (their handlers have made their changes); true when it waited. Nothing to wait for (the usual
-   * case), or no agenda firing deadlines: false at once.
+   * The deadlines whose instant has passed but which the agenda has not fired yet, when an event
+   * must wait for them (their handlers make their changes first); undefined when there is nothing
+   * to wait for (the usual case) or no agenda fires deadlines.
    */
-  private async afterDueDeadlines(): Promise<boolean> {
+  private dueDeadlinesToWaitFor(): PendingDeadline[] | undefined {
     const due = this.deadlines.overdue(Date.now());
-    if (due.length === 0 || !this.firer?.firesDeadlines() || !patched(EVENTS_AFTER_DUE_DEADLINES)) return false;
+    if (due.length === 0 || !this.firer?.firesDeadlines() || !patched(EVENTS_AFTER_DUE_DEADLINES)) return undefined;
+    return due;
+  }
+
+  private async untilFired(due: PendingDeadline[]): Promise<void> {
     this.waitingForDeadlines++;
     try {
       await condition(() => due.every((d) => !this.deadlines.isPending(d)) || !this.firer!.firesDeadlines());
     } finally {
       this.waitingForDeadlines--;
     }
-    return true;
   }
 
   /** The agenda that fires this escalation's deadlines (it registers itself). */
