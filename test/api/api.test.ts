@@ -32,7 +32,7 @@ const problem = (r: { status: number; contentType: string; body: Record<string, 
 const fields = (r: { errors?: { field: string }[] }) => (r.errors ?? []).map((e) => e.field);
 
 describe('bad input never starts a workflow', () => {
-  const good = () => ({ playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 60 * MIN) });
+  const good = () => ({ playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) });
 
   it('malformed JSON -> 400', async () => {
     const r = await http(svc.apiUrl, 'POST', '/escalations', undefined, '{"playbook": "live-delivery", "input": {');
@@ -100,7 +100,7 @@ describe('bad input never starts a workflow', () => {
 
 describe('events and idempotency', () => {
   it('unknown event type -> 400 naming /type; a bad event field -> 400; the escalation is unchanged', async () => {
-    const input = facilitatorNoShow(Date.now() + 60 * MIN);
+    const input = facilitatorNoShow(Date.now() + 20 * MIN);
     const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
     expect(created.status).toBe(201);
     const path = `/escalations/${encodeURIComponent(created.body.id)}`;
@@ -119,7 +119,7 @@ describe('events and idempotency', () => {
   });
 
   it('same id with different input -> 409, and the first escalation keeps its input', async () => {
-    const input = facilitatorNoShow(Date.now() + 60 * MIN);
+    const input = facilitatorNoShow(Date.now() + 20 * MIN);
     const id = `live-delivery:idem-${input.booking.id}`;
     const first = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', id, input });
     expect(first.status).toBe(201);
