@@ -2,7 +2,7 @@
 // starts a workflow; the documentation and health endpoints answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/service.js';
-import { facilitatorNoShow } from '../helpers/fixtures.js';
+import { facilitatorNoShow, liveDeliveryInput } from '../helpers/fixtures.js';
 import { http, startTestService } from '../helpers/service.js';
 
 const MIN = 60_000;
@@ -93,6 +93,14 @@ describe('bad input never starts a workflow', () => {
     problem(e);
   });
 
+  it('a no-show reported for a session that starts tomorrow -> 400 naming /input/booking/startTime (issue 17 item 19)', async () => {
+    const r = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 24 * 60 * MIN) });
+    expect(r.status).toBe(400);
+    const body = problem(r);
+    expect(fields(body)).toEqual(['/input/booking/startTime']);
+    expect(body.errors![0]!.message).toContain('a no-show cannot precede the start');
+  });
+
   it('none of the above started a workflow', async () => {
     expect(await workflowCount()).toBe(0);
   });
@@ -116,6 +124,20 @@ describe('events and idempotency', () => {
     const state = await http<{ state: { outcome: string | null; timeline: { kind: string }[] } }>(svc.apiUrl, 'GET', path);
     expect(state.body.state.outcome).toBeNull();
     expect(state.body.state.timeline.filter((e) => e.kind.startsWith('event:'))).toHaveLength(0);
+  });
+
+  it('details-mismatch with neither field -> 400, nothing recorded; with one field -> 200 (issue 17 item 20)', async () => {
+    const input = liveDeliveryInput('participant-no-show', Date.now() + 20 * MIN);
+    const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    expect(created.status).toBe(201);
+    const path = `/escalations/${encodeURIComponent(created.body.id)}`;
+    const empty = await http(svc.apiUrl, 'POST', `${path}/events`, { type: 'details-mismatch', actor: 'desk-agent' });
+    expect(empty.status).toBe(400);
+    problem(empty);
+    const one = await http(svc.apiUrl, 'POST', `${path}/events`, { type: 'details-mismatch', clientSessionLink: 'https://meet.example.com/other-room' });
+    expect(one.status).toBe(200);
+    const state = await http<{ state: { timeline: { kind: string }[] } }>(svc.apiUrl, 'GET', path);
+    expect(state.body.state.timeline.filter((e) => e.kind === 'event:details-mismatch')).toHaveLength(1);
   });
 
   it('same id with different input -> 409, and the first escalation keeps its input', async () => {

@@ -1,7 +1,7 @@
 // After every outcome: the emergencies thread gets the outcome and the original post is marked
 // (announceOutcome), a provider-caused cancellation raises a service-recovery ticket and the booking
-// owner gets the whole timeline (followUp). Since patch live-delivery-sop-v2 the client is told in
-// between (the call, then the email), so the owner's timeline includes it.
+// owner gets the whole timeline (followUp). Since patch live-delivery-sop-v2 the ticket is raised at
+// once and the client is told (the call, then the email) before the owner's DM, so it includes that.
 import { tickets } from '../kit/activities.js';
 import { failureReason } from '../kit/failures.js';
 import { postSlack, updateSlack } from '../kit/notify.js';
@@ -42,10 +42,14 @@ export async function announceOutcome(s: LiveSession): Promise<void> {
 
 /** A service-recovery ticket when the session failed through our side; the owner's DM with the whole timeline. */
 export async function followUp(s: LiveSession): Promise<void> {
+  await raiseServiceRecovery(s);
+  await ownerFollowUp(s);
+}
+
+/** The service-recovery ticket, when the session failed through our side (seed 000: "if session did not go ahead due to MG issue"). */
+export async function raiseServiceRecovery(s: LiveSession): Promise<void> {
   const { esc, input } = s;
   const outcome = esc.outcome ?? 'unknown';
-  const summary = summaryOf(s);
-
   if (outcome === 'cancelled-provider') {
     try {
       const ticket = await tickets.raiseTicket({
@@ -67,7 +71,12 @@ export async function followUp(s: LiveSession): Promise<void> {
       esc.timeline.add('step-failed', `Service-recovery ticket not raised: ${failureReason(err)}`, 'engine');
     }
   }
+}
 
+/** The booking owner's DM: the outcome, the ticket and the whole timeline (seed 000: "follow up with booking owner after the instance"). */
+export async function ownerFollowUp(s: LiveSession): Promise<void> {
+  const { esc, input } = s;
+  const summary = summaryOf(s);
   // Timeline details quote what people typed: each entry is data in the DM.
   const happened = esc.timeline.entries.map((e) => slack`• ${s.local(e.at)} ${e.detail}`);
   await postSlack(esc, {

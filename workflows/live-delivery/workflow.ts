@@ -12,7 +12,7 @@ import { postSlack } from '../kit/notify.js';
 import { mention, slack, type SlackText } from '../kit/slack-text.js';
 import type { PendingDeadline } from '../kit/state.js';
 import { nowIso } from '../kit/time.js';
-import { aftercare, announceOutcome, followUp } from './aftercare.js';
+import { aftercare, announceOutcome, ownerFollowUp, raiseServiceRecovery } from './aftercare.js';
 import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
 import type { LiveDeliveryDetails, LiveDeliveryEvent, LiveDeliveryInput, LiveDeliveryState } from './contract.js';
 import { eventsByIssueType, V2_EVENTS } from './events.js';
@@ -37,7 +37,7 @@ interface Procedure {
   run(s: LiveSession, cutoff: PendingDeadline): Promise<void>;
   /** Queues what an applied event sets going (on the agenda), if anything. */
   react?(s: LiveSession, event: LiveDeliveryEvent): void;
-  /** v2: what follows the outcome before the ticket and the owner's DM (participants, the client). */
+  /** v2: what follows the outcome and the ticket, before the owner's DM (participants, the client). */
   afterOutcome?(s: LiveSession): Promise<void>;
 }
 
@@ -86,8 +86,9 @@ export async function liveDelivery(input: LiveDeliveryInput): Promise<LiveDelive
   await procedure.run(s, cutoff);
   if (s.v2) {
     await announceOutcome(s);
+    await raiseServiceRecovery(s);
     await procedure.afterOutcome?.(s);
-    await followUp(s);
+    await ownerFollowUp(s);
   } else {
     await aftercare(s);
   }
