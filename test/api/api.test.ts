@@ -157,8 +157,16 @@ describe('events and idempotency', () => {
     const input = facilitatorNoShow(Date.now() - 20 * MIN);
     const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
     const path = `/escalations/${encodeURIComponent(created.body.id)}`;
-    for (let i = 0; i < 100; i++) {
-      const r = await http<{ execution: { status: string } }>(svc.apiUrl, 'GET', path);
+    // Called off at once; the desk phones the client (seed 000) and reports them unreachable, which closes it.
+    type View = { execution: { status: string }; state: { tasks: { id: string; status: string }[] } | null };
+    for (let i = 0; i < 150; i++) {
+      const r = await http<View>(svc.apiUrl, 'GET', path);
+      if (r.body.state?.tasks.some((t) => t.id === 'call-client' && t.status === 'open')) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect((await http(svc.apiUrl, 'POST', `${path}/events`, { type: 'client-unreachable', actor: 'desk-agent' })).status).toBe(200);
+    for (let i = 0; i < 150; i++) {
+      const r = await http<View>(svc.apiUrl, 'GET', path);
       if (r.body.execution.status !== 'RUNNING') break;
       await new Promise((res) => setTimeout(res, 100));
     }
