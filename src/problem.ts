@@ -20,6 +20,7 @@ export const ProblemSchema = Type.Object(
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ in: Type.String(), field: Type.String(), message: Type.String() }))),
+    rule: Type.Optional(Type.String({ description: 'The role rule that refused the event (403 refused-by-rule)' })),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' },
 );
@@ -31,6 +32,8 @@ export class HttpProblem extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldProblem[],
+    /** Extension members of the problem (RFC 9457 section 3.2), e.g. `{ rule: 'finance-decision-by-accounting' }`. */
+    readonly extensions?: Record<string, string>,
   ) {
     super(detail ?? title);
   }
@@ -41,11 +44,14 @@ export const problems = {
   notFound: (detail: string) => new HttpProblem(404, 'not-found', 'Not found', detail),
   conflict: (slug: string, detail: string) => new HttpProblem(409, slug, 'Conflict', detail),
   unavailable: (detail: string) => new HttpProblem(503, 'unavailable', 'Service unavailable', detail),
+  /** A role rule refused the event (src/auth/rules.ts). */
+  refused: (rule: string, detail: string) => new HttpProblem(403, 'refused-by-rule', 'Forbidden', detail, undefined, { rule }),
 };
 
 const statusTitles: Record<number, string> = {
   400: 'Bad request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not found',
   405: 'Method not allowed',
   406: 'Not acceptable',
@@ -58,7 +64,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
     let body: Record<string, unknown>;
     if (error instanceof HttpProblem) {
-      body = { type: PROBLEM_TYPE_BASE + error.slug, title: error.title, status: error.status, detail: error.detail, errors: error.errors };
+      body = { type: PROBLEM_TYPE_BASE + error.slug, title: error.title, status: error.status, detail: error.detail, errors: error.errors, ...error.extensions };
     } else if (error.validation) {
       const where = error.validationContext ?? 'body';
       const errors = error.validation.map((v) => {

@@ -7,8 +7,17 @@ import {
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import type { AccessFacts } from '../auth/rules.js';
 import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
-import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
+import {
+  EVENT_NOT_APPLICABLE,
+  EVENT_OUT_OF_ORDER,
+  eventUpdate,
+  refusedEventSignal,
+  stateQuery,
+  type RefusedAttempt,
+} from '../../workflows/kit/messages.js';
 import type { EscalationEvent, EscalationState } from '../../workflows/kit/state.js';
 import type { PlaybookDefinition } from '../playbooks/types.js';
 import { problems } from '../problem.js';
@@ -25,6 +34,18 @@ export interface EscalationView {
 interface Memo {
   inputHash?: string;
   playbook?: string;
+  /** What the playbook's role rules need (the people in each role, ...), from the input at start. */
+  access?: AccessFacts;
+}
+
+/** What event delivery needs to know about an escalation, from one describe. */
+export interface Found {
+  playbook: string;
+  running: boolean;
+  status: string;
+  runId: string;
+  /** The role rules' facts from the memo; absent for escalations started before rules existed. */
+  access?: AccessFacts | undefined;
 }
 
 /** Same input (after defaults) gives the same hash, whatever the key order. */
@@ -55,7 +76,7 @@ export class EscalationService {
         // An id is never reused, even after the escalation closed: a repeat is always a repeat.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
-        memo: { inputHash: hash, playbook: def.name } satisfies Memo,
+        memo: { inputHash: hash, playbook: def.name, ...(def.access && { access: def.access.facts(input as never) }) } satisfies Memo,
         typedSearchAttributes: [
           { key: playbookKey, value: def.name },
           { key: statusKey, value: 'opened' },
@@ -101,19 +122,42 @@ export class EscalationService {
   }
 
   /** The playbook an escalation runs and whether it still takes events: one describe, no query. */
-  async lookup(id: string): Promise<{ playbook: string; running: boolean; status: string }> {
+  async lookup(id: string): Promise<Found> {
     const d = await this.describe(id);
-    return { playbook: String((d.memo as Memo).playbook), running: d.status.name === 'RUNNING', status: d.status.name };
+    const memo = d.memo as Memo;
+    return { playbook: String(memo.playbook), running: d.status.name === 'RUNNING', status: d.status.name, runId: d.runId, access: memo.access };
   }
 
-  /** Delivers an event through the workflow's update; its validator decides if it makes sense now. */
-  async deliver(id: string, event: EscalationEvent, found?: { running: boolean; status: string }): Promise<EscalationState> {
+  /**
+   * The input the current run started with (its first history event), for escalations whose memo
+   * predates the role rules' facts. One page of one event; decoded with the client's data converter.
+   */
+  async startInput(id: string, runId: string): Promise<unknown> {
+    const { history } = await this.client.workflowService.getWorkflowExecutionHistory({
+      namespace: this.client.options.namespace,
+      execution: { workflowId: id, runId },
+      maximumPageSize: 1,
+    });
+    const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    return decodeFromPayloadsAtIndex(this.client.options.loadedDataConverter, 0, payloads);
+  }
+
+  /** Records an attempt the role rules refused on the escalation's timeline (a signal; nothing else changes). */
+  async recordRefusal(id: string, attempt: RefusedAttempt): Promise<void> {
+    await this.client.workflow.getHandle(id).signal(refusedEventSignal, attempt);
+  }
+
+  /**
+   * Delivers an event through the workflow's update; its validator decides if it makes sense now.
+   * The same `updateId` twice applies the event once (a retried request, a replayed Slack press).
+   */
+  async deliver(id: string, event: EscalationEvent, found?: { running: boolean; status: string }, opts: { updateId?: string } = {}): Promise<EscalationState> {
     const { running, status } = found ?? (await this.lookup(id));
     if (!running) {
       throw problems.conflict('escalation-closed', `escalation '${id}' is closed (${status.toLowerCase()}); no more events`);
     }
     try {
-      return await this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event] });
+      return await this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event], ...(opts.updateId && { updateId: opts.updateId }) });
     } catch (err) {
       const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
       if (cause instanceof ApplicationFailure && cause.type === EVENT_NOT_APPLICABLE) {

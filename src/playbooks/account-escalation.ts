@@ -14,6 +14,7 @@ import {
 } from '../../workflows/account-escalation-codes.js';
 import { checkPeople, Contact, DirectoryRef, EventBase, isValidTimeZone, Locale } from './shared.js';
 import type { FieldError, PlaybookDefinition } from './types.js';
+import { accountEscalationAccess } from './account-escalation-access.js';
 
 /** Directory keys the playbook relies on (see config/directory.example.yaml). */
 export const ACCOUNT_ESCALATION_DIRECTORY = {
@@ -205,6 +206,7 @@ export const accountEscalation: PlaybookDefinition = {
   summary: (input: AccountEscalationInput) =>
     `${input.account.name} (${input.account.id}, MRR ${input.account.mrr.amount} ${input.account.mrr.currency}): ${input.trigger}` +
     `${input.explicit ? ', explicit complaint' : ''}`,
+  access: accountEscalationAccess as PlaybookDefinition['access'],
   check(input: AccountEscalationInput, directory: Directory): FieldError[] {
     const people: Record<string, string> = { '/csm': input.csm, '/teamLead': input.teamLead };
     if (input.teamLeadManager) people['/teamLeadManager'] = input.teamLeadManager;

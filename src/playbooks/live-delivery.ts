@@ -3,6 +3,7 @@ import { Type, type Static, type TProperties } from 'typebox';
 import type { Directory } from '../directory.js';
 import { checkPeople, Contact, DirectoryRef, EventBase, isValidTimeZone, Locale } from './shared.js';
 import type { FieldError, PlaybookDefinition } from './types.js';
+import { liveDeliveryAccess } from './live-delivery-access.js';
 
 export const IssueType = Type.Union(
   [Type.Literal('facilitator-no-show'), Type.Literal('participant-no-show'), Type.Literal('tech-issue')],
@@ -124,6 +125,7 @@ export const liveDelivery: PlaybookDefinition = {
   businessTime: (input: LiveDeliveryInput) => new Date(input.booking.startTime),
   summary: (input: LiveDeliveryInput) =>
     `${input.issueType}: "${input.booking.sessionTitle}" (booking ${input.booking.id}) starting ${input.booking.startTime}`,
+  access: liveDeliveryAccess as PlaybookDefinition['access'],
   check(input: LiveDeliveryInput, directory: Directory): FieldError[] {
     const errors = checkPeople(directory, { '/bookingOwner': input.bookingOwner, '/portfolioTeamLead': input.portfolioTeamLead });
     if (!isValidTimeZone(input.booking.timeZone)) {

@@ -1,6 +1,7 @@
 // What the API knows about a playbook: its workflow, its input and event schemas, and the
 // business key that makes starting it idempotent.
 import type { TObject, TSchema } from 'typebox';
+import type { AnyEvent, PlaybookAccess } from '../auth/rules.js';
 import type { Directory } from '../directory.js';
 
 export interface FieldError {
@@ -26,4 +27,6 @@ export interface PlaybookDefinition {
   summary(input: never): string;
   /** Checks beyond the schema: directory references, time zones. Paths relative to `/input`. */
   check(input: never, directory: Directory): FieldError[];
+  /** Who may send which event (role checks); events no rule names are open to callers with `events:send`. */
+  access?: PlaybookAccess<never, AnyEvent>;
 }

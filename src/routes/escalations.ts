@@ -1,17 +1,26 @@
 // /escalations: start, read, list, and deliver events.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import { Value } from 'typebox/value';
+import { resolveActor } from '../auth/actor.js';
+import { scopeNote, securityOf } from '../auth/http.js';
+import type { Actor, Identities } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
+import type { EventGateway } from '../escalations/events.js';
 import type { EscalationService } from '../escalations/service.js';
 import { playbookNames, playbooks, type PlaybookDefinition } from '../playbooks/index.js';
 import { problems, type FieldProblem } from '../problem.js';
 import { EscalationId, problemResponse } from './schemas.js';
+import { schemaErrors } from './validation.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
+  events: EventGateway;
   directory: Directory;
+  identities: Identities;
 }
+
+const authProblems = { 401: problemResponse, 403: problemResponse, 429: problemResponse };
 
 const StartBody = Type.Object(
   {
@@ -23,20 +32,25 @@ const StartBody = Type.Object(
 );
 
 const EventBody = Type.Object(
-  { type: Type.String({ minLength: 1, description: 'Event type (GET /playbooks lists them per playbook)' }) },
+  {
+    type: Type.String({ minLength: 1, description: 'Event type (GET /playbooks lists them per playbook)' }),
+    actor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'The directory person a tool sends this for (needs scope on-behalf-of); default: the caller' }),
+    ),
+  },
   { additionalProperties: true },
 );
 
-function schemaErrors(schema: TSchema, value: unknown, prefix: string): FieldProblem[] {
-  return Value.Errors(schema, value).map((e) => {
-    const missing = (e.params as { requiredProperties?: string[] }).requiredProperties;
-    const field = `${prefix}${e.instancePath}${missing?.length ? `/${missing.join(',')}` : ''}`;
-    return { in: 'body', field, message: e.message };
-  });
-}
-
 function fail(errors: FieldProblem[]): never {
   throw problems.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
+}
+
+/**
+ * The input's `reportedBy` is who opened the escalation, as the credential says: a person is
+ * themselves; a tool is itself, or the person it names with scope on-behalf-of.
+ */
+export function withReporter(raw: Record<string, unknown>, actor: Actor): Record<string, unknown> {
+  return { ...raw, reportedBy: actor.label };
 }
 
 export function parseInput(def: PlaybookDefinition, raw: unknown, directory: Directory): unknown {
@@ -48,20 +62,24 @@ export function parseInput(def: PlaybookDefinition, raw: unknown, directory: Dir
   return input;
 }
 
-export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (app, { escalations, directory }) => {
+export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (app, { escalations, events, directory, identities }) => {
   app.post(
     '/escalations',
     {
+      config: { auth: { scope: 'escalations:start' } },
       schema: {
         summary: 'Start an escalation (idempotent by id)',
+        description: `${scopeNote('escalations:start')} \`input.reportedBy\` is set from the credential; a tool names the person it acts for there with scope \`on-behalf-of\`.`,
         tags: ['escalations'],
+        security: securityOf('escalations:start'),
         body: StartBody,
-        response: { 200: { $ref: 'Escalation#' }, 201: { $ref: 'Escalation#' }, 400: problemResponse, 409: problemResponse },
+        response: { 200: { $ref: 'Escalation#' }, 201: { $ref: 'Escalation#' }, 400: problemResponse, 409: problemResponse, ...authProblems },
       },
     },
     async (request, reply) => {
       const def = playbooks[request.body.playbook]!;
-      const input = parseInput(def, request.body.input, directory);
+      const actor = resolveActor(request.principal!, request.body.input.reportedBy, identities, '/input/reportedBy');
+      const input = parseInput(def, withReporter(request.body.input, actor), directory);
       const id = request.body.id ?? `${def.name}:${def.businessKey(input as never)}`;
       const { created, escalation } = await escalations.start(def, id, input);
       return reply
@@ -74,15 +92,18 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app.get(
     '/escalations',
     {
+      config: { auth: { scope: 'escalations:read' } },
       schema: {
         summary: 'List escalations (Temporal visibility)',
+        description: scopeNote('escalations:read'),
         tags: ['escalations'],
+        security: securityOf('escalations:read'),
         querystring: Type.Object({
           playbook: Type.Optional(Type.Union(playbookNames.map((n) => Type.Literal(n)))),
           status: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+$' })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
         }),
-        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), 400: problemResponse },
+        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), 400: problemResponse, ...authProblems },
       },
     },
     async (request) => ({ escalations: await escalations.list(request.query) }),
@@ -91,11 +112,14 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app.get(
     '/escalations/:id',
     {
+      config: { auth: { scope: 'escalations:read' } },
       schema: {
         summary: 'An escalation: status, outcome, pending deadlines, open tasks, timeline',
+        description: scopeNote('escalations:read'),
         tags: ['escalations'],
+        security: securityOf('escalations:read'),
         params: Type.Object({ id: EscalationId }),
-        response: { 200: { $ref: 'Escalation#' }, 404: problemResponse },
+        response: { 200: { $ref: 'Escalation#' }, 404: problemResponse, ...authProblems },
       },
     },
     async (request) => escalations.get(request.params.id),
@@ -104,25 +128,24 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app.post(
     '/escalations/:id/events',
     {
+      config: { auth: { scope: 'events:send' } },
       schema: {
         summary: 'Deliver an event (e.g. facilitator-arrived); answers with the new state',
+        description:
+          `${scopeNote('events:send')} The event is recorded as sent by the credential's identity; \`actor\` names the ` +
+          "directory person a tool acts for (scope `on-behalf-of`). The playbook's role rules may refuse it: " +
+          '403 `refused-by-rule` naming the rule, and the attempt is recorded on the timeline.',
         tags: ['escalations'],
+        security: securityOf('events:send'),
         params: Type.Object({ id: EscalationId }),
         body: EventBody,
-        response: { 200: { $ref: 'EscalationState#' }, 400: problemResponse, 404: problemResponse, 409: problemResponse },
+        response: { 200: { $ref: 'EscalationState#' }, 400: problemResponse, 404: problemResponse, 409: problemResponse, ...authProblems },
       },
     },
     async (request) => {
-      const found = await escalations.lookup(request.params.id);
-      const def = playbooks[found.playbook];
-      if (!def) throw problems.notFound(`no escalation '${request.params.id}'`);
-      const schema = def.events[request.body.type];
-      if (!schema) {
-        fail([{ in: 'body', field: '/type', message: `unknown event type for ${def.name}; expected one of: ${Object.keys(def.events).join(', ')}` }]);
-      }
-      const errors = schemaErrors(schema, request.body, '');
-      if (errors.length > 0) fail(errors);
-      return escalations.deliver(request.params.id, request.body, found);
+      const actor = resolveActor(request.principal!, request.body.actor, identities, '/actor');
+      const { state } = await events.send(request.params.id, request.body, actor);
+      return state;
     },
   );
 };

@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { Deadlines } from './deadlines.js';
-import { eventSignal, eventUpdate, outOfOrder, stateQuery } from './messages.js';
+import { eventSignal, eventUpdate, outOfOrder, refusedEventSignal, stateQuery } from './messages.js';
 import { statusKey } from './search-attributes.js';
 import type { EscalationEvent, EscalationState, SentMessage, Task } from './state.js';
 import { Timeline } from './timeline.js';
@@ -63,6 +63,9 @@ export class Escalation<Status extends string, Details> {
       },
       { validator: (event) => validate(event as E) },
     );
+    setHandler(refusedEventSignal, (attempt) => {
+      this.timeline.add('event-refused', `${attempt.type} refused: ${attempt.reason}`, attempt.actor, { rule: attempt.rule, event: attempt.type });
+    });
     setHandler(eventSignal, (event) => {
       try {
         validate(event as E);

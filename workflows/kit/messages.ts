@@ -8,6 +8,19 @@ export const eventUpdate = defineUpdate<EscalationState, [EscalationEvent]>('eve
 export const eventSignal = defineSignal<[EscalationEvent]>('event-signal');
 export const stateQuery = defineQuery<EscalationState>('state');
 
+/** An event the API refused by a role rule: who tried what, and why. */
+export interface RefusedAttempt {
+  /** The event type tried. */
+  type: string;
+  /** Who tried, as the credential says (e.g. `csm`, `tool:crm-sync on behalf of csm`). */
+  actor: string;
+  /** The rule that refused it, e.g. `finance-decision-by-accounting`. */
+  rule: string;
+  reason: string;
+}
+/** Records a refused attempt on the timeline; changes nothing else (status, deadlines, tasks stay). */
+export const refusedEventSignal = defineSignal<[RefusedAttempt]>('event-refused');
+
 /** Failure types the API maps to HTTP statuses. */
 export const EVENT_NOT_APPLICABLE = 'EventNotApplicable';
 export const EVENT_OUT_OF_ORDER = 'EventOutOfOrder';

@@ -1,0 +1,109 @@
+// Authentication and scope checks for the HTTP API, as an onRequest hook. Every route needs a valid
+// credential unless it says otherwise (fail closed): `config: { auth: { scope } }` also needs that
+// scope; `config: { auth: 'public' }` (health, docs) and `'slack'` (Slack's signed requests,
+// checked by src/slack) need none. Failures are problem+json: 401 with `WWW-Authenticate`, 403
+// naming the missing scope.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem } from '../problem.js';
+import { looksLikeApiKey, type ApiKeys } from './api-keys.js';
+import { OidcVerifier, TokenRejected } from './oidc.js';
+import type { Identities, Principal } from './principal.js';
+import { SCOPES, type Scope } from './scopes.js';
+import type { AuthSettings } from './settings.js';
+
+export type RouteAuth = 'public' | 'slack' | { scope?: Scope };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller; null on public routes (and before the hook ran). */
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+}
+
+const REALM = 'escalation-engine';
+
+/** OpenAPI security requirement of a route: an API key or an OIDC token (with the scope). */
+export function securityOf(scope?: Scope): Record<string, string[]>[] {
+  return [{ apiKey: [] }, { oidc: scope ? [scope] : [] }];
+}
+
+/** The route's scope, written into its OpenAPI description. */
+export function scopeNote(scope: Scope): string {
+  return `Needs scope \`${scope}\` (${SCOPES[scope]}).`;
+}
+
+export class Authenticator {
+  readonly oidc: OidcVerifier | undefined;
+
+  constructor(
+    private readonly apiKeys: ApiKeys,
+    settings: AuthSettings,
+    identities: Identities,
+  ) {
+    this.oidc = settings.oidc ? new OidcVerifier(settings.oidc, identities) : undefined;
+  }
+
+  /** The caller behind `Authorization: Bearer <API key | JWT>`; throws 401/403 problems. */
+  async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<Principal> {
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer +([^\s]+) *$/i.exec(header) : null;
+    if (!match) {
+      challenge(reply);
+      throw new HttpProblem(401, 'unauthorized', 'Unauthorized', header ? 'the Authorization header is not "Bearer <credential>"' : 'this needs a credential: Authorization: Bearer <API key or OIDC token>');
+    }
+    const token = match[1]!;
+    if (looksLikeApiKey(token)) {
+      const entry = this.apiKeys.verify(token);
+      if (!entry) {
+        challenge(reply, 'invalid_token');
+        throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'unknown or revoked API key');
+      }
+      return { kind: 'tool', tool: entry.tool, scopes: entry.scopes, via: 'api-key' };
+    }
+    if (!this.oidc) {
+      challenge(reply, 'invalid_token');
+      throw new HttpProblem(401, 'unauthorized', 'Unauthorized', 'not an API key, and no OIDC issuer is configured for bearer tokens');
+    }
+    try {
+      return await this.oidc.verify(token);
+    } catch (err) {
+      if (!(err instanceof TokenRejected)) {
+        request.log.error({ err }, 'OIDC verification failed');
+        throw new HttpProblem(503, 'unavailable', 'Service unavailable', 'bearer tokens cannot be verified right now (identity provider unreachable)');
+      }
+      if (err.status === 401) challenge(reply, 'invalid_token');
+      throw new HttpProblem(err.status, err.status === 401 ? 'unauthorized' : 'forbidden', err.status === 401 ? 'Unauthorized' : 'Forbidden', err.message);
+    }
+  }
+}
+
+export function requireScope(principal: Principal, scope: Scope, reply?: FastifyReply): void {
+  if (principal.scopes.has(scope)) return;
+  reply?.header('www-authenticate', `Bearer realm="${REALM}", error="insufficient_scope", scope="${scope}"`);
+  const has = [...principal.scopes].join(', ') || 'none';
+  throw new HttpProblem(403, 'insufficient-scope', 'Forbidden', `this needs scope '${scope}'; the credential has: ${has}`);
+}
+
+function challenge(reply: FastifyReply, error?: 'invalid_token'): void {
+  reply.header('www-authenticate', `Bearer realm="${REALM}"${error ? `, error="${error}"` : ''}`);
+}
+
+/** Installs the hook on the root instance; register before the routes (docs routes become public). */
+export function installAuth(app: FastifyInstance, authenticator: Authenticator): void {
+  app.decorateRequest('principal', null);
+  app.addHook('onRoute', (route) => {
+    // Swagger UI's pages and assets: the API's documentation is public, as /openapi.json is.
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) return;
+    const auth = request.routeOptions.config.auth ?? {};
+    if (auth === 'public' || auth === 'slack') return;
+    const principal = await authenticator.authenticate(request, reply);
+    request.principal = principal;
+    if (auth.scope) requireScope(principal, auth.scope, reply);
+  });
+}
