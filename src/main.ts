@@ -17,7 +17,10 @@ async function main() {
     `  API docs     ${service.apiUrl}/docs`,
     `  Temporal     ${service.temporalAddress} (namespace ${config.temporal.namespace})`,
     ...(service.uiUrl ? [`  Web UI       ${service.uiUrl}/namespaces/${config.temporal.namespace}/workflows`] : []),
-    ...(service.outbox ? [`  Outbox       ${service.apiUrl}/dev/outbox/view  (local Slack/SendGrid stand-ins)`] : []),
+    ...(service.outbox ? [`  Outbox       ${service.apiUrl}/dev/outbox/view  (local Slack/SendGrid stand-ins; buttons clickable)`] : []),
+    ...(service.localApiKey
+      ? [`  API key      ${service.localApiKey}  (local, every scope${service.localApiKeyFile ? `; kept in ${service.localApiKeyFile}` : ''})`]
+      : []),
     `Ctrl-C stops it.`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);

@@ -1,25 +1,27 @@
 // Assembles the whole service in one process: Temporal (the embedded dev server unless
 // TEMPORAL_ADDRESS is set), the local Slack/SendGrid stand-ins unless real credentials are set,
 // the worker and the API. `npm start` and the end-to-end tests both run exactly this.
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { TemplateCatalog } from '../activities/email/templates.js';
 import { buildApp } from './app.js';
+import { accessSettings, loadAuth } from './auth/settings.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
 import { Outbox } from './stand-ins/outbox.js';
 import { startSendGridStandIn } from './stand-ins/sendgrid.js';
-import { startSlackStandIn } from './stand-ins/slack.js';
+import { startSlackStandIn, type SlackStandIn } from './stand-ins/slack.js';
 import { startTicketTargetStandIn } from './stand-ins/ticket-target.js';
 import { startCaseTargetStandIn, type CaseTargetStandIn } from './stand-ins/case-target.js';
 import { findTemporalBinary, missingBinaryHelp } from './temporal/binaries.js';
 import { connectionOptions } from './temporal/connection.js';
 import { startDevServer, type DevServer } from './temporal/dev-server.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
-import { createWorker, type ProviderSettings } from './worker.js';
+import { createClients, createWorker, type ProviderSettings } from './worker.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -30,6 +32,8 @@ export interface ServiceOptions {
   uiPort?: number | null;
   /** gRPC port for the embedded dev server. */
   temporalPort?: number;
+  /** Embedded default without configured auth: where the local API key is kept; null = in memory (tests). */
+  localKeyFile?: string | null;
 }
 
 export interface RunningService {
@@ -39,6 +43,12 @@ export interface RunningService {
   outbox: Outbox | undefined;
   /** The local case target when CASE_TARGET_URL is unset (its cases and notes can be looked at). */
   caseTarget: CaseTargetStandIn | undefined;
+  /** The local Slack stand-in when SLACK_BOT_TOKEN is unset: it can press buttons and submit modals as a person. */
+  slack: SlackStandIn | undefined;
+  /** The embedded default's API key (every scope) when no auth is configured. */
+  localApiKey: string | undefined;
+  /** Where that key is kept (null: nowhere, in memory only). */
+  localApiKeyFile: string | null | undefined;
   app: FastifyInstance;
   client: Client;
   close(): Promise<void>;
@@ -53,6 +63,13 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       await fn().catch((err: unknown) => log.warn({ err }, 'error during shutdown'));
     }
   };
+
+  // Auth first: a deployment without it must not start anything.
+  const standInSecret = env.SLACK_BOT_TOKEN ? undefined : randomBytes(32).toString('hex');
+  const auth = await loadAuth(config, {
+    ...(opts.localKeyFile !== undefined && { localKeyFile: opts.localKeyFile }),
+    ...(standInSecret && { slackSigningSecret: standInSecret }),
+  });
 
   try {
     // Temporal
@@ -85,17 +102,19 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       sendgrid: { apiKey: env.SENDGRID_API_KEY ?? '', apiUrl: env.SENDGRID_API_URL },
     };
     if (!env.SLACK_BOT_TOKEN || !env.SENDGRID_API_KEY) outbox = new Outbox();
+    let slack: SlackStandIn | undefined;
     if (!env.SLACK_BOT_TOKEN) {
       const token = 'xoxb-local-stand-in';
       const d = config.directory.data;
-      const slack = await startSlackStandIn({
+      slack = await startSlackStandIn({
         token,
         outbox: outbox!,
         channels: Object.values(d.channels).map((c, i) => ({ id: c.id ?? `C0LOCAL${i}`, name: c.name })),
         users: Object.values(d.people).flatMap((p) => (p.slackUserId ? [{ id: p.slackUserId, name: p.name }] : [])),
         userGroups: Object.values(d.groups).flatMap((g) => (g.slackUserGroupId ? [{ id: g.slackUserGroupId, handle: g.name }] : [])),
       });
-      cleanups.push(() => slack.close());
+      const standIn = slack;
+      cleanups.push(() => standIn.close());
       providers.slack = { token, apiUrl: slack.url };
     }
     if (env.TICKET_TARGET_URL) {
@@ -150,14 +169,24 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       directory: config.directory,
       templates,
       logger: log.child({ component: 'api' }),
-      ...(outbox && { extraRoutes: (a: FastifyInstance) => a.register(devOutboxRoutes, { outbox: outbox! }) }),
+      auth,
+      access: accessSettings(config),
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      slack: createClients(providers).slack,
+      // /dev routes only on the embedded default: every provider is a local stand-in.
+      ...(config.embedded && outbox && { extraRoutes: (a: FastifyInstance) => a.register(devOutboxRoutes, { outbox: outbox!, slack }) }),
     });
     cleanups.push(() => app.close());
     await app.listen({ host: env.HOST, port: env.PORT });
     const { port } = app.server.address() as { port: number };
+    const apiUrl = `http://${env.HOST}:${port}`;
+    slack?.connectApp({ interactivityUrl: `${apiUrl}/slack/interactions`, commandsUrl: `${apiUrl}/slack/commands`, signingSecret: auth.slackSigningSecret! });
 
     return {
-      apiUrl: `http://${env.HOST}:${port}`,
+      apiUrl,
+      slack,
+      localApiKey: auth.localKey?.key,
+      localApiKeyFile: auth.localKey?.file,
       temporalAddress: address,
       uiUrl: devServer?.uiUrl,
       outbox,

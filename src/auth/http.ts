@@ -25,14 +25,27 @@ declare module 'fastify' {
 
 const REALM = 'escalation-engine';
 
-/** OpenAPI security requirement of a route: an API key or an OIDC token (with the scope). */
-export function securityOf(scope?: Scope): Record<string, string[]>[] {
-  return [{ apiKey: [] }, { oidc: scope ? [scope] : [] }];
-}
-
 /** The route's scope, written into its OpenAPI description. */
 export function scopeNote(scope: Scope): string {
-  return `Needs scope \`${scope}\` (${SCOPES[scope]}).`;
+  return `Needs scope \`${scope}\`: ${SCOPES[scope]}.`;
+}
+
+/** OpenAPI security schemes: API keys always, OIDC when an issuer is configured. */
+export function securitySchemes(oidc: OidcVerifier | undefined): Record<string, Record<string, string>> {
+  return {
+    apiKey: {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An API key (`ee_…`), one per calling tool, with the scopes API_KEYS_FILE gives it. `Authorization: Bearer ee_…`.',
+    },
+    ...(oidc && {
+      oidc: {
+        type: 'openIdConnect',
+        openIdConnectUrl: oidc.discoveryUrl,
+        description: "An access token from the OIDC issuer; scopes in `scope`/`scp`; a person by the token's person claim, else a tool by `azp`.",
+      },
+    }),
+  };
 }
 
 export class Authenticator {
@@ -91,12 +104,26 @@ function challenge(reply: FastifyReply, error?: 'invalid_token'): void {
   reply.header('www-authenticate', `Bearer realm="${REALM}"${error ? `, error="${error}"` : ''}`);
 }
 
-/** Installs the hook on the root instance; register before the routes (docs routes become public). */
+/**
+ * Installs the hook on the root instance, before the routes. It also writes each route's OpenAPI
+ * security requirement, its scope into the description and the 401/403/429 answers, so routes
+ * declare only `config.auth`. Swagger UI's pages are public, as /openapi.json is.
+ */
 export function installAuth(app: FastifyInstance, authenticator: Authenticator): void {
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
-    // Swagger UI's pages and assets: the API's documentation is public, as /openapi.json is.
     if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
+    const auth = route.config?.auth ?? {};
+    const schema = route.schema as Record<string, unknown> | undefined;
+    if (!schema || schema.hide) return;
+    if (auth === 'public' || auth === 'slack') {
+      schema.security = [];
+      return;
+    }
+    schema.security = [{ apiKey: [] }, ...(authenticator.oidc ? [{ oidc: auth.scope ? [auth.scope] : [] }] : [])];
+    if (auth.scope) schema.description = [scopeNote(auth.scope), schema.description].filter(Boolean).join(' ');
+    const problem = { $ref: 'Problem#' };
+    schema.response = { 401: problem, 403: problem, 429: problem, ...(schema.response as object | undefined) };
   });
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404) return;

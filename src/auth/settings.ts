@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { ConfigError, type Config } from '../config.js';
 import { ApiKeys, generateApiKey, hashApiKey, loadApiKeys, looksLikeApiKey } from './api-keys.js';
 import type { OidcSettings } from './oidc.js';
+import type { AccessSettings } from './rules.js';
 import { SCOPE_NAMES } from './scopes.js';
 
 export interface AuthSettings {
@@ -57,6 +58,11 @@ export async function loadAuth(config: Config, opts: LoadAuthOptions = {}): Prom
     settings.localKey = { key, file };
   }
   return settings;
+}
+
+/** What the role rules' limits read (src/auth/rules.ts), from the configuration. */
+export function accessSettings(config: Config): AccessSettings {
+  return { financeSkipLimitPercent: config.env.FINANCE_SKIP_LIMIT_PERCENT };
 }
 
 async function localKey(file: string | null): Promise<string> {

@@ -207,6 +207,10 @@ export const accountEscalation: PlaybookDefinition = {
     `${input.account.name} (${input.account.id}, MRR ${input.account.mrr.amount} ${input.account.mrr.currency}): ${input.trigger}` +
     `${input.explicit ? ', explicit complaint' : ''}`,
   access: accountEscalationAccess as PlaybookDefinition['access'],
+  slack: {
+    // "Escalate account" on a customer's message: the intake form with the message as the summary.
+    messageShortcut: { callbackId: 'escalate-account', prefill: (message) => ({ summary: message.text.slice(0, 2000) }) },
+  },
   check(input: AccountEscalationInput, directory: Directory): FieldError[] {
     const people: Record<string, string> = { '/csm': input.csm, '/teamLead': input.teamLead };
     if (input.teamLeadManager) people['/teamLeadManager'] = input.teamLeadManager;

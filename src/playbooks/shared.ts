@@ -3,8 +3,9 @@ import { Type } from 'typebox';
 import type { Directory } from '../directory.js';
 import type { FieldError } from './types.js';
 
+/** A person key in the directory; `x-directory: person` lets forms offer a person picker (the Slack modal's user select). */
 export const DirectoryRef = (description: string) =>
-  Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', description: `${description} (a person key in the directory)` });
+  Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', description: `${description} (a person key in the directory)`, 'x-directory': 'person' });
 
 export const Contact = Type.Object(
   {

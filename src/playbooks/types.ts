@@ -10,6 +10,15 @@ export interface FieldError {
   message: string;
 }
 
+/** The Slack message a message shortcut was used on. */
+export interface SlackMessageRef {
+  text: string;
+  channel: string;
+  ts: string;
+  /** Slack user id of the message's author, if a person wrote it. */
+  author?: string | undefined;
+}
+
 export interface PlaybookDefinition {
   name: string;
   title: string;
@@ -27,6 +36,14 @@ export interface PlaybookDefinition {
   summary(input: never): string;
   /** Checks beyond the schema: directory references, time zones. Paths relative to `/input`. */
   check(input: never, directory: Directory): FieldError[];
+  /** Slack entry points beyond `/escalate <playbook>` (which every playbook gets). */
+  slack?: {
+    /**
+     * A message shortcut (Slack app config: callback id) that opens this playbook's intake form
+     * prefilled from the message, e.g. "report as tech incident".
+     */
+    messageShortcut?: { callbackId: string; prefill(message: SlackMessageRef): Record<string, unknown> };
+  };
   /** Who may send which event (role checks); events no rule names are open to callers with `events:send`. */
   access?: PlaybookAccess<never, AnyEvent>;
 }

@@ -1,17 +1,14 @@
 // /escalations: start, read, list, and deliver events.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Value } from 'typebox/value';
 import { resolveActor } from '../auth/actor.js';
-import { scopeNote, securityOf } from '../auth/http.js';
-import type { Actor, Identities } from '../auth/principal.js';
+import type { Identities } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
 import type { EventGateway } from '../escalations/events.js';
 import type { EscalationService } from '../escalations/service.js';
-import { playbookNames, playbooks, type PlaybookDefinition } from '../playbooks/index.js';
-import { problems, type FieldProblem } from '../problem.js';
+import { playbookNames, playbooks } from '../playbooks/index.js';
 import { EscalationId, problemResponse } from './schemas.js';
-import { schemaErrors } from './validation.js';
+import { defaultId, parseInput, withReporter } from '../escalations/intake.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
@@ -19,8 +16,6 @@ export interface EscalationRoutesOptions {
   directory: Directory;
   identities: Identities;
 }
-
-const authProblems = { 401: problemResponse, 403: problemResponse, 429: problemResponse };
 
 const StartBody = Type.Object(
   {
@@ -41,27 +36,6 @@ const EventBody = Type.Object(
   { additionalProperties: true },
 );
 
-function fail(errors: FieldProblem[]): never {
-  throw problems.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-}
-
-/**
- * The input's `reportedBy` is who opened the escalation, as the credential says: a person is
- * themselves; a tool is itself, or the person it names with scope on-behalf-of.
- */
-export function withReporter(raw: Record<string, unknown>, actor: Actor): Record<string, unknown> {
-  return { ...raw, reportedBy: actor.label };
-}
-
-export function parseInput(def: PlaybookDefinition, raw: unknown, directory: Directory): unknown {
-  const input = Value.Default(def.inputSchema, Value.Clone(raw));
-  const errors = schemaErrors(def.inputSchema, input, '/input');
-  if (errors.length > 0) fail(errors);
-  const semantic = def.check(input as never, directory).map((e) => ({ in: 'body', field: `/input${e.field}`, message: e.message }));
-  if (semantic.length > 0) fail(semantic);
-  return input;
-}
-
 export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (app, { escalations, events, directory, identities }) => {
   app.post(
     '/escalations',
@@ -69,18 +43,17 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       config: { auth: { scope: 'escalations:start' } },
       schema: {
         summary: 'Start an escalation (idempotent by id)',
-        description: `${scopeNote('escalations:start')} \`input.reportedBy\` is set from the credential; a tool names the person it acts for there with scope \`on-behalf-of\`.`,
+        description: '`input.reportedBy` is set from the credential; a tool names the person it acts for there (scope `on-behalf-of`).',
         tags: ['escalations'],
-        security: securityOf('escalations:start'),
         body: StartBody,
-        response: { 200: { $ref: 'Escalation#' }, 201: { $ref: 'Escalation#' }, 400: problemResponse, 409: problemResponse, ...authProblems },
+        response: { 200: { $ref: 'Escalation#' }, 201: { $ref: 'Escalation#' }, 400: problemResponse, 409: problemResponse },
       },
     },
     async (request, reply) => {
       const def = playbooks[request.body.playbook]!;
       const actor = resolveActor(request.principal!, request.body.input.reportedBy, identities, '/input/reportedBy');
       const input = parseInput(def, withReporter(request.body.input, actor), directory);
-      const id = request.body.id ?? `${def.name}:${def.businessKey(input as never)}`;
+      const id = request.body.id ?? defaultId(def, input);
       const { created, escalation } = await escalations.start(def, id, input);
       return reply
         .status(created ? 201 : 200)
@@ -95,15 +68,13 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       config: { auth: { scope: 'escalations:read' } },
       schema: {
         summary: 'List escalations (Temporal visibility)',
-        description: scopeNote('escalations:read'),
         tags: ['escalations'],
-        security: securityOf('escalations:read'),
         querystring: Type.Object({
           playbook: Type.Optional(Type.Union(playbookNames.map((n) => Type.Literal(n)))),
           status: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+$' })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
         }),
-        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), 400: problemResponse, ...authProblems },
+        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), 400: problemResponse },
       },
     },
     async (request) => ({ escalations: await escalations.list(request.query) }),
@@ -115,11 +86,9 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       config: { auth: { scope: 'escalations:read' } },
       schema: {
         summary: 'An escalation: status, outcome, pending deadlines, open tasks, timeline',
-        description: scopeNote('escalations:read'),
         tags: ['escalations'],
-        security: securityOf('escalations:read'),
         params: Type.Object({ id: EscalationId }),
-        response: { 200: { $ref: 'Escalation#' }, 404: problemResponse, ...authProblems },
+        response: { 200: { $ref: 'Escalation#' }, 404: problemResponse },
       },
     },
     async (request) => escalations.get(request.params.id),
@@ -132,14 +101,13 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       schema: {
         summary: 'Deliver an event (e.g. facilitator-arrived); answers with the new state',
         description:
-          `${scopeNote('events:send')} The event is recorded as sent by the credential's identity; \`actor\` names the ` +
+          "The event is recorded as sent by the credential's identity; `actor` names the " +
           "directory person a tool acts for (scope `on-behalf-of`). The playbook's role rules may refuse it: " +
           '403 `refused-by-rule` naming the rule, and the attempt is recorded on the timeline.',
         tags: ['escalations'],
-        security: securityOf('events:send'),
         params: Type.Object({ id: EscalationId }),
         body: EventBody,
-        response: { 200: { $ref: 'EscalationState#' }, 400: problemResponse, 404: problemResponse, 409: problemResponse, ...authProblems },
+        response: { 200: { $ref: 'EscalationState#' }, 400: problemResponse, 404: problemResponse, 409: problemResponse },
       },
     },
     async (request) => {

@@ -5,12 +5,12 @@ import { problems } from '../problem.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ client: Client }> = async (app, { client }) => {
   const Ok = Type.Object({ status: Type.Literal('ok') });
-  app.get('/healthz', { schema: { summary: 'The process is alive', tags: ['health'], response: { 200: Ok } } }, async () => ({
+  app.get('/healthz', { config: { auth: 'public', rateLimit: false }, schema: { summary: 'The process is alive', tags: ['health'], response: { 200: Ok } } }, async () => ({
     status: 'ok' as const,
   }));
   app.get(
     '/readyz',
-    { schema: { summary: 'Temporal is reachable', tags: ['health'], response: { 200: Ok, 503: { $ref: 'Problem#' } } } },
+    { config: { auth: 'public', rateLimit: false }, schema: { summary: 'Temporal is reachable', tags: ['health'], response: { 200: Ok, 503: { $ref: 'Problem#' } } } },
     async () => {
       try {
         await client.withDeadline(Date.now() + 3_000, () => client.workflowService.getSystemInfo({}));
