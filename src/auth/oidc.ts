@@ -46,7 +46,8 @@ export class OidcVerifier {
   async verify(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, await this.keys(), {
+      // Keys are looked up only for a token that parses: garbage is a 401 even when the issuer is down.
+      ({ payload } = await jwtVerify(token, async (header, jws) => (await this.keys())(header, jws), {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         algorithms: ALGORITHMS,
