@@ -292,10 +292,12 @@ describe('role rules over HTTP: 403 naming the rule, nothing changes, the attemp
   });
 });
 
-describe('rate limits per credential', () => {
-  it('429 problem+json past the limit for one key, while another key goes on', async () => {
-    const limited = await startTestService({ RATE_LIMIT_PER_MINUTE: '5', API_KEYS_FILE: keysFile });
+describe('production settings: rate limits per credential, no /dev routes', () => {
+  it('429 problem+json past the limit for one key, while another key goes on; /dev answers 404 outside the embedded default', async () => {
+    const limited = await startTestService({ RATE_LIMIT_PER_MINUTE: '5', API_KEYS_FILE: keysFile, NODE_ENV: 'production' });
     try {
+      expect((await fetch(`${limited.apiUrl}/dev/outbox/view`)).status).toBe(404);
+      expect((await fetch(`${svc.apiUrl}/dev/outbox/view`)).status).toBe(200);
       const get = (token: string) => http(limited.apiUrl, 'GET', '/playbooks', undefined, undefined, { token });
       const statuses: number[] = [];
       for (let i = 0; i < 6; i++) statuses.push((await get(keys.reader)).status);
