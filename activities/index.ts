@@ -22,6 +22,8 @@ export interface ActivityDeps {
   caseTarget?: CaseTargetSettings | undefined;
   /** The weekly finance meeting (FINANCE_MEETING); unset: DEFAULT_FINANCE_MEETING. */
   financeMeeting?: WeeklyTime | undefined;
+  /** The API's public URL (PUBLIC_URL), for links to an escalation in Slack fallback posts. */
+  publicUrl?: string | undefined;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -35,7 +37,7 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-export type { PostSlackMessageInput, PostedSlackMessage, SlackTarget, UpdateSlackMessageInput } from './slack.js';
+export type { PostSlackMessageInput, PostedSlackMessage, SlackTarget, UpdateSlackMessageInput, UpdatedSlackMessage } from './slack.js';
 export type { CreateEscalationChannelInput, EscalationChannel } from './slack-channels.js';
 export type { ButtonExtra, ButtonValue, SlackBlock, SlackButton } from './slack-blocks.js';
 export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-email.js';

@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { accessSettings, loadAuth } from './auth/settings.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { dataConverterWith } from './temporal/codec.js';
 import { connectionOptions } from './temporal/connection.js';
 import { createClients } from './worker.js';
 
@@ -15,7 +16,8 @@ async function main() {
   const auth = await loadAuth(config);
   const log = createLogger(config.env.LOG_LEVEL);
   const connection = await Connection.connect(await connectionOptions(config.temporal, config.temporal.address));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const dataConverter = dataConverterWith(config.codec);
+  const client = new Client({ connection, namespace: config.temporal.namespace, ...(dataConverter && { dataConverter }) });
   const templates = await TemplateCatalog.load();
   const { env } = config;
   const app = await buildApp({
@@ -29,6 +31,8 @@ async function main() {
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     // Slack interactivity answers through the bot token (chat.update, ephemeral messages, modals).
     ...(env.SLACK_BOT_TOKEN && { slack: createClients({ slack: { token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL }, sendgrid: { apiKey: env.SENDGRID_API_KEY ?? 'unused' } }).slack }),
+    codec: config.codec,
+    codecCorsOrigins: config.codecCorsOrigins,
   });
   await app.listen({ host: config.env.HOST, port: config.env.PORT });
   closeWithGrace({ delay: 20_000 }, async () => {

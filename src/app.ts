@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { WebClient } from '@slack/web-api';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { Authenticator, installAuth, securitySchemes } from './auth/http.js';
 import { Identities, principalKey } from './auth/principal.js';
 import type { AccessSettings } from './auth/rules.js';
@@ -17,7 +18,9 @@ import type { Directory } from './directory.js';
 import { EventGateway } from './escalations/events.js';
 import { EscalationService } from './escalations/service.js';
 import { HttpProblem, ProblemSchema, registerProblemHandlers } from './problem.js';
+import { codecRoutes } from './routes/codec.js';
 import { escalationRoutes } from './routes/escalations.js';
+import { apiMetrics } from './routes/metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { playbookRoutes } from './routes/playbooks.js';
 import { templateRoutes } from './routes/templates.js';
@@ -45,6 +48,15 @@ export interface AppOptions {
   slack?: WebClient | undefined;
   /** Extra routes (e.g. the dev outbox on the embedded default). */
   extraRoutes?: (app: FastifyInstance) => PromiseLike<unknown>;
+  /** The payload codec (PAYLOAD_CODEC_KEYS): serves POST /codec/decode and /codec/encode for the Web UI. */
+  codec?: PayloadCodec | undefined;
+  /** Browser origins allowed to call the codec endpoint (CODEC_CORS_ORIGINS). */
+  codecCorsOrigins?: string[] | undefined;
+  /**
+   * The codec endpoint without credentials, for this machine only (the embedded default, whose
+   * Web UI has no login to pass a token); otherwise it needs `escalations:read`.
+   */
+  codecLocalOnly?: boolean | undefined;
 }
 
 declare module 'fastify' {
@@ -78,7 +90,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           'Start escalations, deliver events from people, read what each escalation waits for. Every route but health and ' +
           'docs needs a credential (`Authorization: Bearer <API key or OIDC token>`); the route says which scope.',
       },
-      tags: [{ name: 'escalations' }, { name: 'playbooks' }, { name: 'templates' }, { name: 'health' }],
+      tags: [{ name: 'escalations' }, { name: 'playbooks' }, { name: 'templates' }, { name: 'health' }, { name: 'codec' }],
       components: { securitySchemes: securitySchemes(authenticator.oidc) as never },
     },
   });
@@ -88,6 +100,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     staticCSP: true,
     transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
   });
+  // GET /metrics; its hooks time every route registered after it.
+  await app.register(apiMetrics);
   app.addSchema(ProblemSchema);
   app.addSchema(EscalationState);
   app.addSchema(Escalation);
@@ -113,6 +127,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(playbookRoutes);
   await app.register(templateRoutes, { templates: opts.templates });
   await app.register(escalationRoutes, { escalations, events, directory: opts.directory, identities });
+  if (opts.codec) {
+    await app.register(codecRoutes, { codec: opts.codec, corsOrigins: opts.codecCorsOrigins ?? [], localOnly: opts.codecLocalOnly ?? false });
+  }
 
   const slackHandler = opts.slack
     ? new SlackHandler({ web: opts.slack, events, escalations, identities, directory: opts.directory, log: app.log })

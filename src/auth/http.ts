@@ -112,7 +112,8 @@ function challenge(reply: FastifyReply, error?: 'invalid_token'): void {
 export function installAuth(app: FastifyInstance, authenticator: Authenticator): void {
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...route.config, auth: 'public' };
+    // Swagger UI's pages, and CORS preflights (a browser sends them without credentials).
+    if (route.url.startsWith('/docs') || route.method === 'OPTIONS') route.config = { ...route.config, auth: 'public' };
     const auth = route.config?.auth ?? {};
     const schema = route.schema as Record<string, unknown> | undefined;
     if (!schema || schema.hide) return;

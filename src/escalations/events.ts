@@ -14,6 +14,8 @@ import type { EscalationService, Found } from './service.js';
 export interface SendOptions {
   /** Makes a retry apply once (the Temporal update id). */
   updateId?: string | undefined;
+  /** Told which escalation it is, once known (request logs and metrics). */
+  found?: (def: PlaybookDefinition, found: Found) => void;
 }
 
 export class EventGateway {
@@ -32,6 +34,7 @@ export class EventGateway {
     const found = await this.escalations.lookup(id);
     const def = playbooks[found.playbook];
     if (!def) throw problems.notFound(`no escalation '${id}'`);
+    opts.found?.(def, found);
     const schema = def.events[body.type];
     if (!schema) {
       const message = `unknown event type for ${def.name}; expected one of: ${Object.keys(def.events).join(', ')}`;
@@ -59,7 +62,7 @@ export class EventGateway {
         throw problems.refused(decision.rule, decision.reason);
       }
     }
-    const state = await this.escalations.deliver(id, event, found, opts);
+    const state = await this.escalations.deliver(id, event, found, { updateId: opts.updateId });
     return { def, state };
   }
 

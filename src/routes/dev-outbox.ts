@@ -1,10 +1,12 @@
 // Development-only routes over the stand-ins' outbox: GET /dev/outbox (JSON) and
 // GET /dev/outbox/view (HTML), where the Slack stand-in's buttons, /escalate and modals can be
-// used as any workspace user (POST /dev/slack/*). Registered only on the embedded default, where
-// the stand-ins replace Slack and SendGrid, and answered only to requests from this machine.
+// used as any workspace user (POST /dev/slack/*). Registered by the app on the embedded default,
+// where the stand-ins replace Slack, SendGrid, the ticket intake and the CRM, and served by
+// `npm run stand-ins` itself; answered only to requests from this machine.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { requireLoopback } from '../auth/local.js';
 import { HttpProblem } from '../problem.js';
 import type { Outbox } from '../stand-ins/outbox.js';
 import { OutboxKind, OutboxRecord } from '../stand-ins/outbox-schema.js';
@@ -16,13 +18,13 @@ export interface DevOutboxOptions {
   outbox: Outbox;
   /** The Slack stand-in: the page acts as its users. */
   slack?: SlackStandIn | undefined;
+  /** The API's origin for escalation links, when the page is not served by the API. */
+  apiBase?: string | undefined;
 }
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
 
 /** Only this machine, and for POSTs only this page (no cross-site form posts). */
 function localOnly(request: FastifyRequest): void {
-  if (!LOOPBACK.test(request.ip)) throw new HttpProblem(403, 'forbidden', 'Forbidden', '/dev routes answer only requests from this machine');
+  requireLoopback(request);
   if (request.method !== 'POST') return;
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
@@ -53,7 +55,7 @@ export const OutboxViewQuery = Type.Object(
 
 export const OutboxListResponse = Type.Object({ records: Type.Array(OutboxRecord) });
 
-export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = async (app, { outbox, slack }) => {
+export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = async (app, { outbox, slack, apiBase }) => {
   app.addHook('onRequest', async (request) => localOnly(request));
   // The page's forms post form-encoded; accepted under /dev only.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => {
@@ -71,8 +73,8 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = asyn
       config: { auth: 'public', rateLimit: false },
       schema: {
         tags: ['dev'],
-        summary: 'Messages received by the local Slack and SendGrid stand-ins',
-        description: 'Newest first. Only in the embedded default, where the stand-ins replace Slack and SendGrid.',
+        summary: 'What the local stand-ins received: Slack messages, emails, tickets, CRM cases and notes',
+        description: 'Newest first. Only where the local stand-ins run (the embedded default, or `npm run stand-ins`).',
         querystring: OutboxQuery,
         response: { 200: OutboxListResponse },
       },
@@ -97,6 +99,7 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = asyn
         records: outbox.list({ ...filter, limit: filter.limit ?? 500 }),
         filter,
         refreshSeconds: refresh,
+        apiBase,
         ...(slack && {
           slack: {
             users: slack.users().filter((u) => !u.isBot).map((u) => ({ id: u.id, name: u.name })),
@@ -123,8 +126,10 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = asyn
 
   /** Back to the page as the same user, with what the app answered when it was not a plain 200. */
   const back = async (reply: FastifyReply, user: string, res: AppResponse & { errors?: Record<string, string> }) => {
-    // Let the app finish what it does after acknowledging (the event, the message update).
-    await Promise.race([app.slackHandler?.drain(), new Promise((r) => setTimeout(r, 5_000))]);
+    // Let the app finish what it does after acknowledging (the event, the message update): in this
+    // process its handler says when; from `npm run stand-ins`, give it a moment.
+    const handler = (app as { slackHandler?: { drain(): Promise<void> } }).slackHandler;
+    await Promise.race([handler ? handler.drain() : new Promise((r) => setTimeout(r, 1_000)), new Promise((r) => setTimeout(r, 5_000))]);
     const body = res.body as { text?: unknown; errors?: unknown } | string;
     const note =
       res.status !== 200

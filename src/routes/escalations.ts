@@ -5,6 +5,7 @@ import { resolveActor } from '../auth/actor.js';
 import type { Identities } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
 import type { EventGateway } from '../escalations/events.js';
+import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
 import { playbookNames, playbooks } from '../playbooks/index.js';
 import { EscalationId, problemResponse } from './schemas.js';
@@ -51,10 +52,13 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     },
     async (request, reply) => {
       const def = playbooks[request.body.playbook]!;
+      tagEscalation(request, { playbook: def.name });
       const actor = resolveActor(request.principal!, request.body.input.reportedBy, identities, '/input/reportedBy');
       const input = parseInput(def, withReporter(request.body.input, actor), directory);
       const id = request.body.id ?? defaultId(def, input);
+      tagEscalation(request, { escalationId: id });
       const { created, escalation } = await escalations.start(def, id, input);
+      tagEscalation(request, { workflowRunId: escalation.execution.runId });
       return reply
         .status(created ? 201 : 200)
         .header('location', `/escalations/${encodeURIComponent(id)}`)
@@ -91,7 +95,11 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         response: { 200: { $ref: 'Escalation#' }, 404: problemResponse },
       },
     },
-    async (request) => escalations.get(request.params.id),
+    async (request) => {
+      const escalation = await escalations.get(request.params.id);
+      tagEscalation(request, { escalationId: escalation.id, playbook: escalation.playbook, workflowRunId: escalation.execution.runId });
+      return escalation;
+    },
   );
 
   app.post(
@@ -112,7 +120,12 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     },
     async (request) => {
       const actor = resolveActor(request.principal!, request.body.actor, identities, '/actor');
-      const { state } = await events.send(request.params.id, request.body, actor);
+      const { state } = await events.send(request.params.id, request.body, actor, {
+        found: (def, found) => {
+          tagEscalation(request, { escalationId: request.params.id, playbook: def.name, workflowRunId: found.runId });
+          if (Object.hasOwn(def.events, request.body.type)) tagEscalation(request, { eventType: request.body.type });
+        },
+      });
       return state;
     },
   );

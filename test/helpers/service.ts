@@ -16,7 +16,7 @@ export function useToken(base: string, token: string): void {
   tokens.set(base, token);
 }
 
-/** `env` adds configuration (e.g. API_KEYS_FILE); without auth configured the service makes a local key. */
+/** `env`: more configuration (e.g. API_KEYS_FILE, PAYLOAD_CODEC_KEYS); without auth configured the service makes a local key. */
 export async function startTestService(env: Record<string, string> = {}): Promise<RunningService> {
   const config = await loadConfig({ PORT: '0', DIRECTORY_FILE: directoryFile, LOG_LEVEL: 'silent', ...env });
   const svc = await startService({

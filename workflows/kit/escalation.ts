@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { Deadlines } from './deadlines.js';
+import { countTimelineEntry } from './metrics.js';
 import { eventSignal, eventUpdate, outOfOrder, refusedEventSignal, stateQuery } from './messages.js';
 import { statusKey } from './search-attributes.js';
 import type { EscalationEvent, EscalationState, SentMessage, Task } from './state.js';
@@ -22,7 +23,7 @@ export interface EventRules<E extends EscalationEvent> {
 }
 
 export class Escalation<Status extends string, Details> {
-  readonly timeline = new Timeline();
+  readonly timeline = new Timeline((entry) => countTimelineEntry(this.playbook, entry));
   readonly deadlines = new Deadlines();
   readonly tasks: Task[] = [];
   readonly messages: SentMessage[] = [];

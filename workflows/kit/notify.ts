@@ -28,7 +28,8 @@ export async function postSlack(
     const posted = await postSlackMessage({ escalationId: esc.escalationId, ...input });
     const to = 'channel' in input.target ? `#${input.target.channel}` : `dm:${input.target.dm}`;
     esc.messages.push({ step: input.step, channel: 'slack', to, at: new Date(Date.now()).toISOString(), ref: posted.ts });
-    esc.timeline.add('slack-posted', `Slack message '${input.step}' posted to ${to}${input.threadTs ? ' (thread)' : ''}`, 'engine', {
+    const where = posted.fallback === 'thread-gone' ? ' (its thread is gone: posted in the channel)' : input.threadTs ? ' (thread)' : '';
+    esc.timeline.add('slack-posted', `Slack message '${input.step}' posted to ${to}${where}`, 'engine', {
       channel: posted.channel,
       ts: posted.ts,
       mentions: posted.mentions,
@@ -42,7 +43,11 @@ export async function postSlack(
 
 export async function updateSlack(esc: AnyEscalation, step: string, channel: string, ts: string, text: string): Promise<void> {
   try {
-    await updateSlackMessage({ channel, ts, text });
+    // Older histories recorded no result (undefined); the fallback field is new.
+    const updated = await updateSlackMessage({ channel, ts, text, escalationId: esc.escalationId, step });
+    if (updated?.fallback === 'message-gone') {
+      esc.timeline.add('slack-posted', `Slack message for '${step}' is gone: its update was posted in the channel`, 'engine', { channel, ts: updated.ts });
+    }
   } catch (err) {
     esc.timeline.add('step-failed', `Slack update '${step}' failed: ${reason(err)}`, 'engine');
   }
