@@ -1,6 +1,7 @@
-// Records workflow histories for the replay tests: `npm run record-histories`.
-// Run it when a playbook gains a branch; never to make a failing replay test pass (that failure
-// means the change would break escalations already in flight: use patched() instead).
+// Records workflow histories for the replay tests: `npm run record-histories [-- <scenario>...]`.
+// Run it when a playbook gains a branch, naming the new scenarios so the recorded ones stay as they
+// are; never to make a failing replay test pass (that failure means the change would break
+// escalations already in flight: use patched() instead).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
@@ -11,7 +12,7 @@ import { createClients } from '../../src/worker.js';
 import { liveDelivery } from '../../workflows/live-delivery/index.js';
 import { accountEscalation } from '../../workflows/account-escalation.js';
 import { accountEscalation as accountEscalationPlaybook, type AccountEscalationInput } from '../../src/playbooks/account-escalation.js';
-import { eventUpdate } from '../../workflows/kit/messages.js';
+import { eventUpdate, refusedEventSignal } from '../../workflows/kit/messages.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import { historyToJson } from './history-json.js';
 import { liveDeliveryInput, loadExampleDirectory } from '../helpers/fixtures.js';
@@ -85,6 +86,20 @@ const scenarios: Record<string, Scenario> = {
   'live-delivery-tech-cutoff-mid-session': async (id) => {
     const now = await env.currentTimeMs();
     return start(id, now - 40 * MIN, 'tech-issue', { techIssueReportedAt: new Date(now).toISOString() });
+  },
+  // An attempt the API's role rules refused (recorded through a signal), then the owner's own.
+  'live-delivery-refused-attempt': async (id) => {
+    const h = await start(id, await env.currentTimeMs());
+    await env.sleep(at(2));
+    await h.signal(refusedEventSignal, {
+      type: 'owner-acknowledged',
+      actor: 'desk-agent',
+      rule: 'owner-acknowledges',
+      reason: "'owner-acknowledged' may be sent only by the booking owner (booking-owner) or their portfolio team lead (portfolio-team-lead); desk-agent is not (rule owner-acknowledges)",
+    });
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'owner-acknowledged', actor: 'booking-owner' }] });
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'facilitator-arrived', actor: 'tool:local on behalf of desk-agent' }] });
+    return h;
   },
   'live-delivery-tech-ended-early': async (id) => {
     const h = await start(id, await env.currentTimeMs(), 'tech-issue');
@@ -193,9 +208,14 @@ async function allRuns(handle: WorkflowHandle) {
   return histories;
 }
 
+const only = process.argv.slice(2);
+const unknown = only.filter((n) => !Object.hasOwn(scenarios, n));
+if (unknown.length > 0) throw new Error(`no scenario ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
+
 await mkdir(outDir, { recursive: true });
 await worker.runUntil(async () => {
   for (const [name, run] of Object.entries(scenarios)) {
+    if (only.length > 0 && !only.includes(name)) continue;
     const handle = await run(name);
     await handle.result();
     const histories = await allRuns(handle);
