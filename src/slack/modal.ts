@@ -32,6 +32,8 @@ export interface ModalField {
   required: boolean;
   /** select / multi-select values. */
   options?: string[];
+  /** A checkbox of an optional field without default: unchecked leaves the field out (the playbook decides), not false. */
+  omitWhenUnchecked?: boolean;
   schema: Json;
 }
 
@@ -55,6 +57,11 @@ export function humanize(key: string): string {
     .map((w) => (/^(crm|url|mrr|id|fmc|csm|tl|eta)$/i.test(w) ? w.toUpperCase() : w.toLowerCase()));
   const text = words.join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** `Start time` -> `start time`; `MRR` and `CRM URL` stay as they are. */
+function lowerFirst(label: string): string {
+  return /^[A-Z]{2,}\b/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
 }
 
 function enumValues(schema: Json): string[] | undefined {
@@ -113,7 +120,7 @@ export function formFields(schema: TSchema, skip: readonly string[] = []): Field
       const at = `${pointer}/${key}`;
       if (skip.includes(at)) continue;
       const isRequired = required && requiredKeys.has(key) && child.default === undefined;
-      const label = prefix ? `${prefix}: ${humanize(key).toLowerCase()}` : humanize(key);
+      const label = prefix ? `${prefix}: ${lowerFirst(humanize(key))}` : humanize(key);
       if (child.type === 'object' && isObj(child.properties)) {
         walk(child, at, label, required && requiredKeys.has(key));
         continue;
@@ -131,6 +138,7 @@ export function formFields(schema: TSchema, skip: readonly string[] = []): Field
         hint: typeof child.description === 'string' ? child.description.slice(0, SLACK_LABEL_MAX) : undefined,
         // A checkbox left empty means false: never required.
         required: kind === 'boolean' ? false : isRequired,
+        ...(kind === 'boolean' && !requiredKeys.has(key) && child.default === undefined && { omitWhenUnchecked: true }),
         ...(options && { options }),
         schema: child,
       });
@@ -340,9 +348,11 @@ export function readForm(fields: readonly ModalField[], values: ViewValues, pers
       case 'date':
         if (state.selected_date) set(field.pointer, state.selected_date);
         break;
-      case 'boolean':
-        set(field.pointer, (state.selected_options ?? []).length > 0);
+      case 'boolean': {
+        const checked = (state.selected_options ?? []).length > 0;
+        if (checked || !field.omitWhenUnchecked) set(field.pointer, checked);
         break;
+      }
       case 'select':
         if (state.selected_option) set(field.pointer, state.selected_option.value);
         break;

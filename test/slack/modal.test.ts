@@ -60,6 +60,7 @@ describe('forms from schemas', () => {
     const schema = Type.Object({
       kind: Type.Union([Type.Literal('a'), Type.Literal('b')]),
       urgent: Type.Boolean({ default: false }),
+      quiet: Type.Optional(Type.Boolean({ description: 'absent: the playbook decides' })),
       at: Type.String({ format: 'date-time' }),
       owner: Type.String({ 'x-directory': 'person' }),
       helper: Type.Optional(Type.String({ 'x-directory': 'person' })),
