@@ -9,6 +9,7 @@ import { slackActivities } from './slack.js';
 import { ticketActivities, type TicketTarget } from './tickets.js';
 import { caseTargetActivities, type CaseTargetSettings } from './case-target.js';
 import { scheduleActivities } from './schedules.js';
+import { directoryActivities } from './directory.js';
 import type { WeeklyTime } from '../workflows/kit/calendar.js';
 
 export interface ActivityDeps {
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...ticketActivities({ tickets: deps.tickets }),
     ...caseTargetActivities({ caseTarget: deps.caseTarget }),
     ...scheduleActivities({ financeMeeting: deps.financeMeeting }),
+    ...directoryActivities({ directory: deps.directory }),
   };
 }
 
@@ -41,4 +43,5 @@ export type { PostSlackMessageInput, PostedSlackMessage, SlackTarget, UpdateSlac
 export type { CreateEscalationChannelInput, EscalationChannel } from './slack-channels.js';
 export type { ButtonExtra, ButtonValue, SlackBlock, SlackButton } from './slack-blocks.js';
 export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-email.js';
+export type { CheckAvailabilityInput } from './directory.js';
 export type { AddCaseNoteInput, AddedCaseNote, CaseTargetSettings, CreateEscalationCaseInput, EscalationCase } from './case-target.js';

@@ -5,7 +5,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Actor, Identities } from '../auth/principal.js';
 import { decide, type AccessFacts, type AccessSettings } from '../auth/rules.js';
-import { playbooks, type PlaybookDefinition } from '../playbooks/index.js';
+import { playbooks, type Playbook } from '../playbooks.js';
 import { problems } from '../problem.js';
 import { schemaErrors } from '../routes/validation.js';
 import type { EscalationEvent, EscalationState } from '../../workflows/kit/state.js';
@@ -15,7 +15,7 @@ export interface SendOptions {
   /** Makes a retry apply once (the Temporal update id). */
   updateId?: string | undefined;
   /** Told which escalation it is, once known (request logs and metrics). */
-  found?: (def: PlaybookDefinition, found: Found) => void;
+  found?: (def: Playbook, found: Found) => void;
 }
 
 export class EventGateway {
@@ -30,7 +30,7 @@ export class EventGateway {
    * Delivers `{ type, ...fields }` to escalation `id` as `actor`. Throws problems: 404 unknown
    * escalation, 400 unknown type or bad field, 409 closed or out of order, 403 refused by a rule.
    */
-  async send(id: string, body: { type: string; [field: string]: unknown }, actor: Actor, opts: SendOptions = {}): Promise<{ def: PlaybookDefinition; state: EscalationState }> {
+  async send(id: string, body: { type: string; [field: string]: unknown }, actor: Actor, opts: SendOptions = {}): Promise<{ def: Playbook; state: EscalationState }> {
     const found = await this.escalations.lookup(id);
     const def = playbooks[found.playbook];
     if (!def) throw problems.notFound(`no escalation '${id}'`);
@@ -66,7 +66,7 @@ export class EventGateway {
     return { def, state };
   }
 
-  private async facts(id: string, def: PlaybookDefinition, found: Found): Promise<AccessFacts> {
+  private async facts(id: string, def: Playbook, found: Found): Promise<AccessFacts> {
     if (found.access) return found.access;
     // Started before its memo carried the facts: read them from the run's start input.
     const input = await this.escalations.startInput(id, found.runId);

@@ -3,7 +3,7 @@
 import { Value } from 'typebox/value';
 import type { Actor } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
-import type { PlaybookDefinition } from '../playbooks/index.js';
+import type { Playbook } from '../playbooks.js';
 import { problems, type FieldProblem } from '../problem.js';
 import { schemaErrors } from '../routes/validation.js';
 
@@ -20,7 +20,7 @@ export function withReporter(raw: Record<string, unknown>, actor: Actor): Record
 }
 
 /** The input with defaults, or a 400 problem naming each bad field as `/input/...`. */
-export function parseInput(def: PlaybookDefinition, raw: unknown, directory: Directory): unknown {
+export function parseInput(def: Playbook, raw: unknown, directory: Directory): unknown {
   const input = Value.Default(def.inputSchema, Value.Clone(raw));
   const errors = schemaErrors(def.inputSchema, input, '/input');
   if (errors.length > 0) fail(errors);
@@ -30,6 +30,6 @@ export function parseInput(def: PlaybookDefinition, raw: unknown, directory: Dir
 }
 
 /** `<playbook>:<business key>`: the id an escalation gets when the starter names none. */
-export function defaultId(def: PlaybookDefinition, input: unknown): string {
+export function defaultId(def: Playbook, input: unknown): string {
   return `${def.name}:${def.businessKey(input as never)}`;
 }

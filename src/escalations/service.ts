@@ -18,8 +18,8 @@ import {
   stateQuery,
   type RefusedAttempt,
 } from '../../workflows/kit/messages.js';
-import type { EscalationEvent, EscalationState } from '../../workflows/kit/state.js';
-import type { PlaybookDefinition } from '../playbooks/types.js';
+import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
+import type { Playbook } from '../playbooks.js';
 import { problems } from '../problem.js';
 
 export interface EscalationView {
@@ -59,13 +59,18 @@ export function inputHash(playbook: string, input: unknown): string {
   return createHash('sha256').update(JSON.stringify([playbook, canonical(input)])).digest('hex');
 }
 
+export interface ApplyOptions {
+  /** The Temporal update id: the same id twice applies the event once (a retried request, a replayed Slack press). */
+  updateId?: string | undefined;
+}
+
 export class EscalationService {
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
   ) {}
 
-  async start(def: PlaybookDefinition, id: string, input: unknown): Promise<{ created: boolean; escalation: EscalationView }> {
+  async start(def: Playbook, id: string, input: unknown): Promise<{ created: boolean; escalation: EscalationView }> {
     const hash = inputHash(def.name, input);
     const businessTime = def.businessTime(input as never);
     try {
@@ -81,6 +86,7 @@ export class EscalationService {
           { key: playbookKey, value: def.name },
           { key: statusKey, value: 'opened' },
           ...(businessTime ? [{ key: businessTimeKey, value: businessTime }] : []),
+          ...(def.searchAttributes?.(input as never) ?? []),
         ],
         staticSummary: def.summary(input as never),
       });
@@ -149,9 +155,22 @@ export class EscalationService {
 
   /**
    * Delivers an event through the workflow's update; its validator decides if it makes sense now.
-   * The same `updateId` twice applies the event once (a retried request, a replayed Slack press).
+   * Answers the escalation's state after the event: the update answers compactly (its result is
+   * stored in the history for every event), so the state is read by query, with the compact result
+   * as the answer's fallback when no worker answers the query.
    */
-  async deliver(id: string, event: EscalationEvent, found?: { running: boolean; status: string }, opts: { updateId?: string } = {}): Promise<EscalationState> {
+  async deliver(id: string, event: EscalationEvent, found?: { running: boolean; status: string; playbook?: string }, opts: ApplyOptions = {}): Promise<EscalationState> {
+    const result = await this.applyEvent(id, event, found, opts);
+    try {
+      return await this.client.withDeadline(Date.now() + 10_000, () => this.client.workflow.getHandle(id).query(stateQuery));
+    } catch {
+      // The event is applied: answer what the update said (its timeline: the entries it added) rather than an error.
+      return { ...result, playbook: found?.playbook ?? '', messages: [], details: null };
+    }
+  }
+
+  /** The update alone: the event's compact result (status, outcome, waitingFor, deadlines, open tasks, the timeline entries it added). */
+  async applyEvent(id: string, event: EscalationEvent, found?: { running: boolean; status: string }, opts: ApplyOptions = {}): Promise<EventResult> {
     const { running, status } = found ?? (await this.lookup(id));
     if (!running) {
       throw problems.conflict('escalation-closed', `escalation '${id}' is closed (${status.toLowerCase()}); no more events`);

@@ -7,7 +7,7 @@ import type { Directory } from '../directory.js';
 import type { EventGateway } from '../escalations/events.js';
 import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
-import { playbookNames, playbooks } from '../playbooks/index.js';
+import { playbookNames, playbooks } from '../playbooks.js';
 import { EscalationId, problemResponse } from './schemas.js';
 import { defaultId, parseInput, withReporter } from '../escalations/intake.js';
 

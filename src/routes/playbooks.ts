@@ -1,6 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { playbooks } from '../playbooks/index.js';
+import { whoMay } from '../auth/rules.js';
+import { playbooks } from '../playbooks.js';
+
+const Rule = Type.Object({
+  id: Type.String({ description: 'Named in a 403 refused-by-rule' }),
+  events: Type.Array(Type.String()),
+  onlyWhen: Type.Boolean({ description: 'The rule governs only some of these events (e.g. resolution-proposed without finance approval)' }),
+  allowed: Type.String({ description: 'Who may send them' }),
+  limited: Type.Boolean({ description: 'Beyond who, a configured limit applies' }),
+  source: Type.String(),
+});
 
 export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -18,6 +28,9 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 description: Type.String(),
                 inputSchema: Type.Unknown(),
                 events: Type.Record(Type.String(), Type.Unknown()),
+                statuses: Type.Array(Type.String(), { description: 'Its statuses (EscalationStatus; GET /escalations?status=)' }),
+                outcomes: Type.Array(Type.String()),
+                rules: Type.Array(Rule, { description: 'Who may send which event (role checks); events no rule names are open' }),
               }),
             ),
           }),
@@ -31,6 +44,16 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: p.description,
         inputSchema: JSON.parse(JSON.stringify(p.inputSchema)) as unknown,
         events: JSON.parse(JSON.stringify(p.events)) as Record<string, unknown>,
+        statuses: [...p.statuses],
+        outcomes: [...p.outcomes],
+        rules: (p.access?.rules ?? []).map((r) => ({
+          id: r.id,
+          events: [...r.events],
+          onlyWhen: Boolean(r.when),
+          allowed: whoMay(r as never),
+          limited: Boolean(r.limit),
+          source: r.source,
+        })),
       })),
     }),
   );

@@ -15,7 +15,7 @@ import type { Directory } from '../directory.js';
 import type { EventGateway } from '../escalations/events.js';
 import { defaultId, parseInput, withReporter } from '../escalations/intake.js';
 import type { EscalationService } from '../escalations/service.js';
-import { playbookNames, playbooks, type PlaybookDefinition } from '../playbooks/index.js';
+import { playbookNames, playbooks, type Playbook } from '../playbooks.js';
 import { HttpProblem } from '../problem.js';
 import { blockErrors, formFields, formView, readForm, type ModalField } from './modal.js';
 
@@ -50,7 +50,7 @@ export function escapeMrkdwn(text: string): string {
 }
 
 /** A playbook's intake fields, or why it cannot be started from Slack. */
-export function intakeFields(def: PlaybookDefinition): { fields: ModalField[]; unsupported: string[] } {
+export function intakeFields(def: Playbook): { fields: ModalField[]; unsupported: string[] } {
   return formFields(def.inputSchema, INTAKE_SKIP);
 }
 
@@ -244,7 +244,7 @@ export class SlackHandler {
   }
 
   /** Playbooks whose whole input a modal can take. */
-  private startable(): PlaybookDefinition[] {
+  private startable(): Playbook[] {
     return playbookNames.map((n) => playbooks[n]!).filter((d) => intakeFields(d).unsupported.length === 0);
   }
 
@@ -273,7 +273,7 @@ export class SlackHandler {
     };
   }
 
-  private intakeView(def: PlaybookDefinition, meta: IntakeMetadata, initial?: Record<string, unknown>): ModalView {
+  private intakeView(def: Playbook, meta: IntakeMetadata, initial?: Record<string, unknown>): ModalView {
     const { fields, unsupported } = intakeFields(def);
     const intro = unsupported.length
       ? `*${escapeMrkdwn(def.title)}* needs fields a Slack form cannot take (${unsupported.join(', ')}): start it through the API.`

@@ -8,7 +8,7 @@ import type { Context as ActivityContext } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptors, ActivityInterceptorsFactory } from '@temporalio/worker';
 import { PERMANENT_DELIVERY_FAILURE, RATE_LIMITED } from '../../activities/failures.js';
-import { playbooks } from '../playbooks/index.js';
+import { playbooks } from '../playbooks.js';
 
 const playbookByWorkflowType = new Map(Object.values(playbooks).map((p) => [p.workflowType, p.name]));
 

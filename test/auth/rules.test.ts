@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Identities } from '../../src/auth/principal.js';
 import { decide, type AccessFacts } from '../../src/auth/rules.js';
 import type { Directory } from '../../src/directory.js';
-import { playbooks } from '../../src/playbooks/index.js';
+import { playbooks } from '../../src/playbooks.js';
 import { loadExampleDirectory } from '../helpers/fixtures.js';
 
 let identities: Identities;

@@ -2,7 +2,7 @@
 // default's stand-ins (Slack, SendGrid, case target). The finance-approval path from start to
 // closed-retained; bad churn coding never starts a workflow and is refused as an event, naming the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountEscalationDetails } from '../../workflows/account-escalation.js';
+import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
 import type { RunningService } from '../../src/service.js';
 import { accountEscalationInput } from '../helpers/account-fixtures.js';

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
 import { intakeFields } from '../../src/slack/handler.js';
 import { blockErrors, fieldBlock, formFields, readForm } from '../../src/slack/modal.js';
-import { playbooks } from '../../src/playbooks/index.js';
+import { playbooks } from '../../src/playbooks.js';
 import { stateValues } from '../../src/stand-ins/slack-interactions.js';
 
 describe('forms from schemas', () => {

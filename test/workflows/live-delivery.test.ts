@@ -8,8 +8,8 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
-import type { LiveDeliveryEvent, LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
-import { liveDelivery } from '../../workflows/live-delivery/index.js';
+import type { LiveDeliveryEvent, LiveDeliveryInput } from '../../workflows/live-delivery/contract.js';
+import { liveDelivery } from '../../workflows/live-delivery/workflow.js';
 import { eventUpdate, stateQuery, EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
 import type { EmailOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { liveDeliveryInput, loadExampleDirectory } from '../helpers/fixtures.js';
@@ -76,7 +76,11 @@ async function scenario(
   });
 }
 
-const send = (h: Handle, event: LiveDeliveryEvent) => h.executeUpdate(eventUpdate, { args: [event] });
+/** Delivers the event (the update answers compactly) and reads the state after it, as the API does. */
+const send = async (h: Handle, event: LiveDeliveryEvent) => {
+  await h.executeUpdate(eventUpdate, { args: [event] });
+  return h.query(stateQuery);
+};
 const rejection = async (h: Handle, event: LiveDeliveryEvent) => {
   const err = await send(h, event).then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);

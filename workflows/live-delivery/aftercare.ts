@@ -1,16 +1,10 @@
 // After every outcome: the emergencies thread gets the outcome and the original post is marked,
 // the booking owner gets the whole timeline, and a provider-caused cancellation raises a
 // service-recovery ticket.
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities/index.js';
+import { tickets } from '../kit/activities.js';
+import { failureReason } from '../kit/failures.js';
 import { postSlack, updateSlack } from '../kit/notify.js';
 import type { LiveSession } from './session.js';
-
-const { raiseTicket } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 hour',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
 
 const outcomeText: Record<string, string> = {
   delivered: 'the session is going ahead',
@@ -33,7 +27,7 @@ export async function aftercare(s: LiveSession): Promise<void> {
 
   if (outcome === 'cancelled-provider') {
     try {
-      const ticket = await raiseTicket({
+      const ticket = await tickets.raiseTicket({
         escalationId: esc.escalationId,
         kind: 'service-recovery',
         title: `Service recovery: "${input.booking.sessionTitle}" (booking ${input.booking.id}) did not go ahead`,
@@ -43,8 +37,7 @@ export async function aftercare(s: LiveSession): Promise<void> {
       s.details.ticketId = ticket.ticketId;
       esc.timeline.add('ticket-raised', `Service-recovery ticket ${ticket.ticketId} raised`, 'engine');
     } catch (err) {
-      const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
-      esc.timeline.add('step-failed', `Service-recovery ticket not raised: ${reason}`, 'engine');
+      esc.timeline.add('step-failed', `Service-recovery ticket not raised: ${failureReason(err)}`, 'engine');
     }
   }
 

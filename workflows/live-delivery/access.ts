@@ -1,7 +1,7 @@
-// live-delivery: who may send which event (role checks, src/auth/rules.ts). Pure data and
-// functions of the input and event, so it can sit beside the playbook's contract.
-import type { PlaybookAccess } from '../auth/rules.js';
-import type { LiveDeliveryEvent, LiveDeliveryInput } from './live-delivery.js';
+// live-delivery: who may send which event (role checks, evaluated by the API in
+// src/auth/rules.ts). Pure data and functions of the input and event; the definition carries it.
+import type { PlaybookAccess } from '../kit/access.js';
+import type { LiveDeliveryEvent, LiveDeliveryInput } from './contract.js';
 
 export const liveDeliveryAccess: PlaybookAccess<LiveDeliveryInput, LiveDeliveryEvent> = {
   facts: (input) => ({ bookingOwner: input.bookingOwner, portfolioTeamLead: input.portfolioTeamLead }),

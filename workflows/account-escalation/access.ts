@@ -1,7 +1,7 @@
-// account-escalation: who may send which event (role checks, src/auth/rules.ts). Pure data and
-// functions of the input and event, so it can sit beside the playbook's contract.
-import type { AccessFacts, AccessSettings, PlaybookAccess } from '../auth/rules.js';
-import type { AccountEscalationEvent, AccountEscalationInput } from './account-escalation.js';
+// account-escalation: who may send which event (role checks, evaluated by the API in
+// src/auth/rules.ts). Pure data and functions of the input and event; the definition carries it.
+import type { AccessFacts, AccessSettings, PlaybookAccess } from '../kit/access.js';
+import type { AccountEscalationEvent, AccountEscalationInput } from './contract.js';
 
 type Proposal = Extract<AccountEscalationEvent, { type: 'resolution-proposed' }>;
 
