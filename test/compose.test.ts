@@ -536,7 +536,7 @@ describe('Dockerfile', () => {
       expect(ignored, `.dockerignore excludes ${source}`).not.toContain(source);
     }
     for (const dir of ['src', 'workflows', 'activities', 'config']) expect(sources, dir).toContain(dir);
-    expect(statSync(join(root, 'activities/email/templates')).isDirectory()).toBe(true);
+    expect(statSync(join(root, 'workflows/live-delivery/templates')).isDirectory()).toBe(true);
   });
 
   it('runs the final stage as the node user in production mode', () => {
