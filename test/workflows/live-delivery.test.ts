@@ -121,6 +121,25 @@ describe('always', () => {
       expect(final.messages.map((m) => m.step)).toEqual(expect.arrayContaining(['alert', 'outcome', 'owner-follow-up']));
     });
   });
+  it('a session title with mrkdwn in it is shown as typed: no @channel, no extra mentions, no links (issue 17 item 16)', async () => {
+    const title = 'Sales & Service Leads <EMEA> <!channel> @{here} <https://evil.example|click>';
+    await scenario('facilitator-no-show', 0, async (h) => {
+      await env.sleep(2 * MIN);
+      await send(h, { type: 'facilitator-arrived', actor: 'desk <!here>' });
+      await h.result();
+      const slackPosts = standIns.outbox.list({ kind: 'slack' }).filter((r) => r.kind === 'slack');
+      expect(slackPosts.length).toBeGreaterThanOrEqual(3);
+      for (const post of slackPosts) {
+        if (post.kind !== 'slack') continue;
+        expect(post.mentions.broadcasts, post.text).toEqual([]);
+        expect(post.mentions.userGroups).toEqual([]);
+        expect(post.mentions.users.every((u) => u === 'U0MORGAN01')).toBe(true);
+        expect(post.text).not.toMatch(/<!channel>|<!here>|<https:\/\/evil/);
+      }
+      const alert = thread()[0]!;
+      expect(alert.text).toContain('Sales &amp; Service Leads &lt;EMEA&gt; &lt;!channel&gt;');
+    }, (start) => ({ booking: { ...liveDeliveryInput('facilitator-no-show', start).booking, sessionTitle: title } }));
+  });
 });
 
 describe('facilitator no-show', () => {

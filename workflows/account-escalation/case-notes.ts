@@ -8,6 +8,7 @@ import { nowIso } from '../kit/time.js';
 import type { AccountEscalationEvent } from './contract.js';
 import type { AccountEscalation } from './escalation.js';
 import { CASE_NOTES_RETRY, PENDING_CASE_NOTES_MAX } from './sop.js';
+import { slack } from '../kit/slack-text.js';
 
 /** Queues a note for the case; sent by the loop once the case number is known. */
 export function caseNote(a: AccountEscalation, kind: string, text: string, author: string): void {
@@ -48,6 +49,6 @@ export function caseCreatedByHand(a: AccountEscalation, event: Extract<AccountEs
   esc.timeline.add('case-linked', `Escalation case ${event.caseNumber} recorded by hand`, by);
   if (d.slackChannel) {
     const channel = d.slackChannel.id;
-    a.agenda.later(() => postSlack(esc, { step: `case-number-${event.caseNumber}`, target: { channel }, text: `Escalation case number: ${event.caseNumber}` }));
+    a.agenda.later(() => postSlack(esc, { step: `case-number-${event.caseNumber}`, target: { channel }, text: slack`Escalation case number: ${event.caseNumber}` }));
   }
 }

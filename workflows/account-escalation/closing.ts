@@ -6,6 +6,7 @@ import { describeChurnCoding, type ChurnCoding } from './codes.js';
 import { caseNote } from './case-notes.js';
 import type { AccountEscalationEvent, AccountEscalationOutcome, AccountEscalationStatus } from './contract.js';
 import type { AccountEscalation } from './escalation.js';
+import { slack } from '../kit/slack-text.js';
 
 /** customer-accepted: retained, or downgraded with what was removed. */
 export function customerAccepts(a: AccountEscalation, event: Extract<AccountEscalationEvent, { type: 'customer-accepted' }>, by: string, at: string): void {
@@ -51,7 +52,7 @@ function close(a: AccountEscalation, outcome: AccountEscalationOutcome, status: 
       postSlack(esc, {
         step: 'closed',
         target: { channel },
-        text: `:checkered_flag: ${d.account.name}: ${detail}. Case ${d.case.number ?? '(none)'} closed.`,
+        text: slack`:checkered_flag: ${d.account.name}: ${detail}. Case ${d.case.number ?? '(none)'} closed.`,
       }),
     );
   }

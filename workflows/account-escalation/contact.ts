@@ -8,6 +8,7 @@ import { nowIso } from '../kit/time.js';
 import { caseNote } from './case-notes.js';
 import type { AccountEscalation } from './escalation.js';
 import { ATTEMPT_DAYS_KEPT, CONTACT_DAYS, CONTACT_LAST_START, CONTACT_TIME } from './sop.js';
+import { slack } from '../kit/slack-text.js';
 
 export function startContactSeries(a: AccountEscalation, why: string): void {
   const { d, esc } = a;
@@ -42,8 +43,7 @@ export async function contactDayStarts(a: AccountEscalation): Promise<void> {
   await a.dm(
     `contact-${series.number}-${day}`,
     [d.csm],
-    `:telephone_receiver: ${d.account.name}: contact attempt ${n} of ${CONTACT_DAYS} consecutive days (${day}). Try to reach ${d.customerContact.name} (${d.customerContact.email}${input.customerContact.phone ? `, ${input.customerContact.phone}` : ''}) and record the attempt.` +
-      (input.followUpEmails ? ' A follow-up email goes to the customer today as well.' : ''),
+    slack`:telephone_receiver: ${d.account.name}: contact attempt ${n} of ${CONTACT_DAYS} consecutive days (${day}). Try to reach ${d.customerContact.name} (${d.customerContact.email}${input.customerContact.phone ? `, ${input.customerContact.phone}` : ''}) and record the attempt.${input.followUpEmails ? ' A follow-up email goes to the customer today as well.' : ''}`,
     [
       { event: 'contact-attempted', label: 'Contact attempted' },
       { event: 'customer-responded', label: 'Customer responded', style: 'primary' },
@@ -99,7 +99,7 @@ export async function contactDayEnds(a: AccountEscalation): Promise<void> {
     await a.dm(
       `contact-missed-${series.number}-${day}`,
       [d.csm, d.teamLead],
-      `:warning: ${d.account.name}: no contact attempt was recorded on ${day}. The SOP needs ${CONTACT_DAYS} consecutive days, so the count starts over tomorrow (${had} day(s) lost).`,
+      slack`:warning: ${d.account.name}: no contact attempt was recorded on ${day}. The SOP needs ${CONTACT_DAYS} consecutive days, so the count starts over tomorrow (${had} day(s) lost).`,
     );
   }
   const next = atLocalTime(Date.now(), tz, CONTACT_TIME);
@@ -123,7 +123,7 @@ async function customerUnresponsive(a: AccountEscalation): Promise<void> {
   await a.dm(
     `unresponsive-${series.number}`,
     [d.csm, d.teamLead],
-    `:no_entry: ${d.account.name}: no response after ${CONTACT_DAYS} consecutive days of contact attempts. The customer is recorded as unresponsive; decide the resolution (propose an offer, or record the churn).`,
+    slack`:no_entry: ${d.account.name}: no response after ${CONTACT_DAYS} consecutive days of contact attempts. The customer is recorded as unresponsive; decide the resolution (propose an offer, or record the churn).`,
   );
 }
 

@@ -5,6 +5,7 @@ import type { Agenda } from '../kit/agenda.js';
 import { dm } from '../kit/notify.js';
 import { Escalation } from '../kit/escalation.js';
 import type { SlackButton } from '../../activities/index.js';
+import type { SlackText } from '../kit/slack-text.js';
 import { localTime } from '../kit/time.js';
 import { TRIGGERS, type ChurnCoding } from './codes.js';
 import type {
@@ -39,7 +40,7 @@ export class AccountEscalation {
   }
 
   /** DMs each person once, in order. */
-  dm(step: string, people: string[], text: string, buttons?: SlackButton[]): Promise<void> {
+  dm(step: string, people: string[], text: SlackText, buttons?: SlackButton[]): Promise<void> {
     return dm(this.esc, step, people, text, buttons);
   }
 

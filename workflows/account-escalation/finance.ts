@@ -8,6 +8,7 @@ import { caseNote } from './case-notes.js';
 import type { AccountEscalationEvent, Proposal } from './contract.js';
 import { money, type AccountEscalation } from './escalation.js';
 import { FINANCE_FOLLOW_UP_AFTER, FINANCE_FOLLOW_UP_TIME, PROPOSALS_KEPT } from './sop.js';
+import { lines, link, mention, slack } from '../kit/slack-text.js';
 
 const { accounting: ACCOUNTING_GROUP, financeChannel: FINANCE_CHANNEL } = ACCOUNT_ESCALATION_DIRECTORY;
 
@@ -49,7 +50,7 @@ export function propose(a: AccountEscalation, event: Extract<AccountEscalationEv
     a.setStatus('approved');
     esc.openTask(`present-offer-${round}`, d.csm, `Present the offer (round ${round}) to the customer and record their answer`);
     caseNote(a, 'resolution', `Resolution offer round ${round} (no finance approval needed): ${event.offer}`, by);
-    a.agenda.later(() => a.dm(`offer-ready-${round}`, [d.csm], `${d.account.name}: present the offer (round ${round}) to the customer: "${event.offer}". Record customer-accepted or customer-rejected.`));
+    a.agenda.later(() => a.dm(`offer-ready-${round}`, [d.csm], slack`${d.account.name}: present the offer (round ${round}) to the customer: "${event.offer}". Record customer-accepted or customer-rejected.`));
   }
 }
 
@@ -58,15 +59,15 @@ async function requestFinance(a: AccountEscalation, p: Proposal): Promise<void> 
   const posted = await postSlack(a.esc, {
     step: `finance-request-${p.round}`,
     target: { channel: FINANCE_CHANNEL },
-    text: [
-      `:moneybag: @{group:${ACCOUNTING_GROUP}} resolution offer for approval (round ${p.round}): *${d.account.name}* (${d.account.id})`,
-      `• Offer: ${p.offer}`,
-      `• MRR now: ${money(d.account.mrr.amount, d.account.mrr.currency)}${p.mrrAfter !== null ? `; if accepted: ${money(p.mrrAfter, d.account.mrr.currency)}` : ''}`,
-      `• Reason for escalation: ${d.reason}; churn coding ${describeChurnCoding(d.churn)}`,
-      `• Case: ${d.case.number ?? '(none yet)'} · CRM: <${d.account.crmUrl}|account>`,
-      `• Proposed by ${p.proposedBy} (CSM @{${d.csm}}, TL @{${d.teamLead}})`,
-      'Approve, or deny with a reason (finance-denied).',
-    ].join('\n'),
+    text: lines(
+      slack`:moneybag: ${mention.group(ACCOUNTING_GROUP)} resolution offer for approval (round ${p.round}): *${d.account.name}* (${d.account.id})`,
+      slack`• Offer: ${p.offer}`,
+      slack`• MRR now: ${money(d.account.mrr.amount, d.account.mrr.currency)}${p.mrrAfter !== null ? `; if accepted: ${money(p.mrrAfter, d.account.mrr.currency)}` : ''}`,
+      slack`• Reason for escalation: ${d.reason}; churn coding ${describeChurnCoding(d.churn)}`,
+      slack`• Case: ${d.case.number ?? '(none yet)'} · CRM: ${link(d.account.crmUrl, 'account')}`,
+      slack`• Proposed by ${p.proposedBy} (CSM ${mention.person(d.csm)}, TL ${mention.person(d.teamLead)})`,
+      slack`Approve, or deny with a reason (finance-denied).`,
+    ),
     buttons: [{ event: 'finance-approved', label: 'Approve', style: 'primary' }],
   });
   if (posted) p.financePost = { channel: posted.channel, ts: posted.ts };
@@ -84,7 +85,7 @@ export async function financeFollowUp(a: AccountEscalation): Promise<void> {
     step: `finance-follow-up-${p.round}-${day}`,
     target: { channel: p.financePost?.channel ?? FINANCE_CHANNEL },
     ...(p.financePost && { threadTs: p.financePost.ts }),
-    text: `:hourglass: @{group:${ACCOUNTING_GROUP}} the resolution offer for ${d.account.name} (round ${p.round}, proposed ${a.local(p.proposedAt, d.teamTimeZone)}) still waits for approval or denial. TL: @{${d.teamLead}}`,
+    text: slack`:hourglass: ${mention.group(ACCOUNTING_GROUP)} the resolution offer for ${d.account.name} (round ${p.round}, proposed ${a.local(p.proposedAt, d.teamTimeZone)}) still waits for approval or denial. TL: ${mention.person(d.teamLead)}`,
   });
 }
 
@@ -124,14 +125,14 @@ async function financeDecided(a: AccountEscalation, p: Proposal): Promise<void> 
       step: `finance-decision-${p.round}`,
       target: { channel: p.financePost.channel },
       threadTs: p.financePost.ts,
-      text: approved ? `:white_check_mark: Approved by ${f.by}${f.conditions ? ` (conditions: ${f.conditions})` : ''}.` : `:x: Denied by ${f.by}: ${f.reason}`,
+      text: approved ? slack`:white_check_mark: Approved by ${f.by}${f.conditions ? ` (conditions: ${f.conditions})` : ''}.` : slack`:x: Denied by ${f.by}: ${f.reason}`,
     });
   }
   await a.dm(
     `finance-${f.decision}-${p.round}`,
     [d.csm, d.teamLead],
     approved
-      ? `:white_check_mark: ${d.account.name}: accounting approved the offer (round ${p.round}): "${p.offer}"${f.conditions ? ` with conditions: ${f.conditions}` : ''}. Present it to the customer and record customer-accepted or customer-rejected.`
-      : `:x: ${d.account.name}: accounting denied the offer (round ${p.round}): ${f.reason}. Revise it and propose again (resolution-proposed), or record the churn.`,
+      ? slack`:white_check_mark: ${d.account.name}: accounting approved the offer (round ${p.round}): "${p.offer}"${f.conditions ? ` with conditions: ${f.conditions}` : ''}. Present it to the customer and record customer-accepted or customer-rejected.`
+      : slack`:x: ${d.account.name}: accounting denied the offer (round ${p.round}): ${f.reason}. Revise it and propose again (resolution-proposed), or record the churn.`,
   );
 }

@@ -5,6 +5,7 @@ import { caseNote } from './case-notes.js';
 import type { AccountEscalationEvent } from './contract.js';
 import type { AccountEscalation } from './escalation.js';
 import { MEETING_DEADLINE, MEETING_REMINDER_BEFORE } from './sop.js';
+import { mention, slack } from '../kit/slack-text.js';
 
 const meetingHeldButton = [{ event: 'meeting-held', label: 'Meeting held', style: 'primary' as const }];
 
@@ -28,7 +29,7 @@ export async function meetingReminder(a: AccountEscalation): Promise<void> {
   await a.dm(
     'meeting-reminder',
     [d.csm, d.teamLead],
-    `:alarm_clock: ${d.account.name}: the meeting with the customer and @{${d.teamLead}} must happen by ${a.local(d.meeting.dueAt, d.account.timeZone)} (in 4 hours). Record meeting-held once it took place.`,
+    slack`:alarm_clock: ${d.account.name}: the meeting with the customer and ${mention.person(d.teamLead)} must happen by ${a.local(d.meeting.dueAt, d.account.timeZone)} (in 4 hours). Record meeting-held once it took place.`,
     meetingHeldButton,
   );
 }
@@ -47,7 +48,7 @@ export async function meetingDeadline(a: AccountEscalation): Promise<void> {
   await a.dm(
     'meeting-missed',
     to,
-    `:red_circle: ${d.account.name}: the 24-hour deadline for the meeting with the customer and the TL passed (${a.local(d.meeting.dueAt, d.account.timeZone)}) without a meeting. CSM: @{${d.csm}}, case ${d.case.number ?? '(none yet)'}.`,
+    slack`:red_circle: ${d.account.name}: the 24-hour deadline for the meeting with the customer and the TL passed (${a.local(d.meeting.dueAt, d.account.timeZone)}) without a meeting. CSM: ${mention.person(d.csm)}, case ${d.case.number ?? '(none yet)'}.`,
   );
 }
 

@@ -4,6 +4,7 @@ import { localDateKey, nextBusinessDayAt } from '../kit/calendar.js';
 import { caseNote } from './case-notes.js';
 import type { AccountEscalation } from './escalation.js';
 import { NOTES_KEPT, NOTES_REMINDER_TIME } from './sop.js';
+import { slack } from '../kit/slack-text.js';
 
 export function armNotesReminder(a: AccountEscalation): void {
   const at = nextBusinessDayAt(Date.now(), a.d.teamTimeZone, NOTES_REMINDER_TIME);
@@ -22,7 +23,7 @@ export async function notesReminder(a: AccountEscalation): Promise<void> {
   await a.dm(
     `notes-${day}`,
     [d.csm],
-    `:memo: ${d.account.name}: no escalation note recorded today (${day}). Please update the case${d.case.number ? ` ${d.case.number}` : ''} with today's escalation note (send a note event).`,
+    slack`:memo: ${d.account.name}: no escalation note recorded today (${day}). Please update the case${d.case.number ? ` ${d.case.number}` : ''} with today's escalation note (send a note event).`,
   );
 }
 

@@ -14,6 +14,7 @@ import { money, type AccountEscalation } from './escalation.js';
 import { armMeeting } from './meeting.js';
 import { armNotesReminder } from './notes.js';
 import { CONTACT_DAYS } from './sop.js';
+import { lines, link, mention, slack } from '../kit/slack-text.js';
 
 /** What is in place before the first event is applied: the opening entry, status, deadlines, what it waits for. */
 export function prepareOpening(a: AccountEscalation): void {
@@ -112,31 +113,31 @@ async function openFmcChannel(a: AccountEscalation): Promise<void> {
   await postSlack(esc, {
     step: 'fmc-channel-details',
     target: { channel: d.slackChannel.id },
-    text: [
-      `:rotating_light: *Account escalation: ${d.account.name}*`,
-      `• Account name: ${d.account.name} (${d.account.id})`,
-      `• Account MRR: ${money(d.account.mrr.amount, d.account.mrr.currency)}`,
-      `• CRM link: <${d.account.crmUrl}|${d.account.name} in the CRM>`,
-      `• Reason for escalation: ${d.reason}${d.explicit ? ' (explicit complaint)' : ''}; churn coding ${describeChurnCoding(d.churn)}`,
-      ...(a.input.summary ? [`• What happened: ${a.input.summary}`] : []),
-      `• Escalation case number: ${d.case.number ?? '(pending: posted here once created)'}`,
-      `CSM @{${d.csm}}, TL @{${d.teamLead}}. This channel keeps the FMC team informed about the escalation, even where it is not about the FMC product.`,
-    ].join('\n'),
+    text: lines(
+      slack`:rotating_light: *Account escalation: ${d.account.name}*`,
+      slack`• Account name: ${d.account.name} (${d.account.id})`,
+      slack`• Account MRR: ${money(d.account.mrr.amount, d.account.mrr.currency)}`,
+      slack`• CRM link: ${link(d.account.crmUrl, `${d.account.name} in the CRM`)}`,
+      slack`• Reason for escalation: ${d.reason}${d.explicit ? ' (explicit complaint)' : ''}; churn coding ${describeChurnCoding(d.churn)}`,
+      a.input.summary && slack`• What happened: ${a.input.summary}`,
+      slack`• Escalation case number: ${d.case.number ?? '(pending: posted here once created)'}`,
+      slack`CSM ${mention.person(d.csm)}, TL ${mention.person(d.teamLead)}. This channel keeps the FMC team informed about the escalation, even where it is not about the FMC product.`,
+    ),
   });
 }
 
 async function openingMessages(a: AccountEscalation): Promise<void> {
   const { d } = a;
-  const lines = [
-    `:warning: Account escalation *${d.account.name}* (MRR ${money(d.account.mrr.amount, d.account.mrr.currency)}): ${d.reason}.`,
-    `Case: ${d.case.number ?? 'not created yet (see your task)'}. Churn coding: ${describeChurnCoding(d.churn)}.`,
-  ];
-  if (d.meeting.required && d.meeting.dueAt) {
-    lines.push(`Explicit complaint: hold a meeting with the customer and @{${d.teamLead}} by ${a.local(d.meeting.dueAt, d.account.timeZone)}, then record meeting-held.`);
-  }
-  if (d.contact?.state === 'running') {
-    lines.push(`The customer is unresponsive: ${CONTACT_DAYS} consecutive days of contact attempts start ${a.local(a.esc.deadlines.list().find((x) => x.name === 'contact-day')?.at ?? nowIso(), d.account.timeZone)}.`);
-  }
-  lines.push('Record an escalation note every business day; propose a resolution when it is decided.');
-  await a.dm('opened', [d.csm, d.teamLead], lines.join('\n'), d.meeting.required ? [{ event: 'meeting-held', label: 'Meeting held', style: 'primary' }] : undefined);
+  const firstContactDay = a.esc.deadlines.list().find((x) => x.name === 'contact-day')?.at ?? nowIso();
+  const text = lines(
+    slack`:warning: Account escalation *${d.account.name}* (MRR ${money(d.account.mrr.amount, d.account.mrr.currency)}): ${d.reason}.`,
+    slack`Case: ${d.case.number ?? 'not created yet (see your task)'}. Churn coding: ${describeChurnCoding(d.churn)}.`,
+    d.meeting.required &&
+      d.meeting.dueAt !== null &&
+      slack`Explicit complaint: hold a meeting with the customer and ${mention.person(d.teamLead)} by ${a.local(d.meeting.dueAt, d.account.timeZone)}, then record meeting-held.`,
+    d.contact?.state === 'running' &&
+      slack`The customer is unresponsive: ${CONTACT_DAYS} consecutive days of contact attempts start ${a.local(firstContactDay, d.account.timeZone)}.`,
+    slack`Record an escalation note every business day; propose a resolution when it is decided.`,
+  );
+  await a.dm('opened', [d.csm, d.teamLead], text, d.meeting.required ? [{ event: 'meeting-held', label: 'Meeting held', style: 'primary' }] : undefined);
 }

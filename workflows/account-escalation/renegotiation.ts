@@ -9,6 +9,7 @@ import { caseNote } from './case-notes.js';
 import type { AccountEscalationEvent } from './contract.js';
 import type { AccountEscalation } from './escalation.js';
 import { FINANCE_MEETING_REMINDER_BEFORE } from './sop.js';
+import { slack } from '../kit/slack-text.js';
 
 /** customer-rejected: the TL's renegotiation task; the meeting is looked up next. */
 export function customerRejects(a: AccountEscalation, event: Extract<AccountEscalationEvent, { type: 'customer-rejected' }>, by: string, at: string): void {
@@ -31,7 +32,7 @@ async function scheduleRenegotiation(a: AccountEscalation, round: number): Promi
     slot = await lookups.financeMeetingSchedule();
   } catch (err) {
     esc.timeline.add('step-failed', `Weekly finance meeting schedule not available: ${failureReason(err)}`, 'engine');
-    await a.dm(`renegotiation-${round}`, [d.teamLead], `:leftwards_arrow_with_hook: ${d.account.name}: the customer rejected the offer (round ${round}). Put it on the next weekly finance meeting to renegotiate, then propose again.`);
+    await a.dm(`renegotiation-${round}`, [d.teamLead], slack`:leftwards_arrow_with_hook: ${d.account.name}: the customer rejected the offer (round ${round}). Put it on the next weekly finance meeting to renegotiate, then propose again.`);
     return;
   }
   if (d.renegotiation !== r || esc.status !== 'renegotiation') return; // something moved on meanwhile
@@ -48,8 +49,7 @@ async function scheduleRenegotiation(a: AccountEscalation, round: number): Promi
   await a.dm(
     `renegotiation-${round}`,
     [d.teamLead],
-    `:leftwards_arrow_with_hook: ${d.account.name}: the customer rejected the offer (round ${round})${a.currentProposal()?.customer?.reason ? `: ${a.currentProposal()!.customer!.reason}` : ''}. ` +
-      `You renegotiate it at the weekly finance meeting on ${when}; then propose the new offer (resolution-proposed).`,
+    slack`:leftwards_arrow_with_hook: ${d.account.name}: the customer rejected the offer (round ${round})${a.currentProposal()?.customer?.reason ? `: ${a.currentProposal()!.customer!.reason}` : ''}. You renegotiate it at the weekly finance meeting on ${when}; then propose the new offer (resolution-proposed).`,
   );
 }
 
@@ -62,7 +62,7 @@ export async function financeMeetingReminder(a: AccountEscalation): Promise<void
   await a.dm(
     `finance-meeting-reminder-${r.round}`,
     [d.teamLead],
-    `:calendar: Reminder: ${d.account.name}'s rejected offer (round ${r.round}) is yours to renegotiate at the weekly finance meeting on ${a.local(r.meetingAt, d.teamTimeZone)}. Bring the case${d.case.number ? ` ${d.case.number}` : ''} and the customer's objections.`,
+    slack`:calendar: Reminder: ${d.account.name}'s rejected offer (round ${r.round}) is yours to renegotiate at the weekly finance meeting on ${a.local(r.meetingAt, d.teamTimeZone)}. Bring the case${d.case.number ? ` ${d.case.number}` : ''} and the customer's objections.`,
   );
 }
 
@@ -78,6 +78,6 @@ export async function financeMeeting(a: AccountEscalation): Promise<void> {
   await a.dm(
     `finance-meeting-${r.round}`,
     [d.teamLead],
-    `:handshake: The weekly finance meeting is now: renegotiate ${d.account.name}'s offer (round ${r.round} was rejected), then record the new proposal (resolution-proposed).`,
+    slack`:handshake: The weekly finance meeting is now: renegotiate ${d.account.name}'s offer (round ${r.round} was rejected), then record the new proposal (resolution-proposed).`,
   );
 }

@@ -5,10 +5,14 @@ import type { PostSlackMessageInput, SendTemplateEmailInput, SlackButton } from 
 import { messaging } from './activities.js';
 import type { AnyEscalation } from './escalation.js';
 import { failureReason } from './failures.js';
+import type { SlackText } from './slack-text.js';
 import { nowIso } from './time.js';
 
-/** A Slack message: `channel` is a directory channel key or a Slack channel id, `dm` a directory person. */
-export type SlackPost = Omit<PostSlackMessageInput, 'escalationId'>;
+/**
+ * A Slack message: `channel` is a directory channel key or a Slack channel id, `dm` a directory
+ * person; the text is built with `slack`…`` (kit/slack-text.ts), so values in it are escaped.
+ */
+export type SlackPost = Omit<PostSlackMessageInput, 'escalationId' | 'text'> & { text: SlackText };
 /** Where a posted message is, to reply in its thread or update it. */
 export interface PostedRef {
   channel: string;
@@ -18,7 +22,7 @@ export interface PostedRef {
 /** Posts to a channel, a thread or a DM; undefined when it failed for good (recorded on the timeline). */
 export async function postSlack(esc: AnyEscalation, input: SlackPost): Promise<PostedRef | undefined> {
   try {
-    const posted = await messaging.postSlackMessage({ escalationId: esc.escalationId, ...input });
+    const posted = await messaging.postSlackMessage({ escalationId: esc.escalationId, ...input, text: input.text.mrkdwn });
     const to = 'channel' in input.target ? `#${input.target.channel}` : `dm:${input.target.dm}`;
     esc.messages.push({ step: input.step, channel: 'slack', to, at: nowIso(), ref: posted.ts });
     const where = posted.fallback === 'thread-gone' ? ' (its thread is gone: posted in the channel)' : input.threadTs ? ' (thread)' : '';
@@ -35,10 +39,10 @@ export async function postSlack(esc: AnyEscalation, input: SlackPost): Promise<P
 }
 
 /** Replaces a posted message's text (e.g. marks the alert resolved). */
-export async function updateSlack(esc: AnyEscalation, step: string, channel: string, ts: string, text: string): Promise<void> {
+export async function updateSlack(esc: AnyEscalation, step: string, channel: string, ts: string, text: SlackText): Promise<void> {
   try {
     // Older histories recorded no result (undefined); the fallback field is new.
-    const updated = await messaging.updateSlackMessage({ channel, ts, text, escalationId: esc.escalationId, step });
+    const updated = await messaging.updateSlackMessage({ channel, ts, text: text.mrkdwn, escalationId: esc.escalationId, step });
     if (updated?.fallback === 'message-gone') {
       esc.timeline.add('slack-posted', `Slack message for '${step}' is gone: its update was posted in the channel`, 'engine', { channel, ts: updated.ts });
     }
@@ -56,14 +60,14 @@ export function replyInThread(
   channel: string,
   thread: PostedRef | null,
   step: string,
-  text: string,
+  text: SlackText,
   buttons?: SlackButton[],
 ): Promise<PostedRef | undefined> {
   return postSlack(esc, { step, target: { channel }, text, ...(thread && { threadTs: thread.ts }), ...(buttons && { buttons }) });
 }
 
 /** The same DM to each person once (step `<step>-<person>`), in order. */
-export async function dm(esc: AnyEscalation, step: string, people: string[], text: string, buttons?: SlackButton[]): Promise<void> {
+export async function dm(esc: AnyEscalation, step: string, people: string[], text: SlackText, buttons?: SlackButton[]): Promise<void> {
   for (const person of [...new Set(people)]) {
     await postSlack(esc, { step: `${step}-${person}`, target: { dm: person }, text, ...(buttons && { buttons }) });
   }

@@ -4,6 +4,7 @@
 import { tickets } from '../kit/activities.js';
 import { failureReason } from '../kit/failures.js';
 import { postSlack, updateSlack } from '../kit/notify.js';
+import { lines, slack } from '../kit/slack-text.js';
 import type { LiveSession } from './session.js';
 
 const outcomeText: Record<string, string> = {
@@ -17,12 +18,12 @@ const outcomeText: Record<string, string> = {
 export async function aftercare(s: LiveSession): Promise<void> {
   const { esc, input } = s;
   const outcome = esc.outcome ?? 'unknown';
-  const summary = `"${input.booking.sessionTitle}" (booking ${input.booking.id}): ${outcomeText[outcome] ?? outcome}.`;
+  const summary = slack`"${input.booking.sessionTitle}" (booking ${input.booking.id}): ${outcomeText[outcome] ?? outcome}.`;
   const thread = s.details.thread;
 
-  await s.announce('outcome', `${outcome.startsWith('delivered') ? ':white_check_mark:' : ':x:'} Resolved: ${summary}`);
+  await s.announce('outcome', slack`${outcome.startsWith('delivered') ? ':white_check_mark:' : ':x:'} Resolved: ${summary}`);
   if (thread) {
-    await updateSlack(esc, 'mark-resolved', thread.channel, thread.ts, `[resolved: ${outcome}] ${input.issueType} for ${summary}`);
+    await updateSlack(esc, 'mark-resolved', thread.channel, thread.ts, slack`[resolved: ${outcome}] ${input.issueType} for ${summary}`);
   }
 
   if (outcome === 'cancelled-provider') {
@@ -41,12 +42,15 @@ export async function aftercare(s: LiveSession): Promise<void> {
     }
   }
 
-  const lines = esc.timeline.entries.map((e) => `• ${s.local(e.at)} ${e.detail}`);
+  // Timeline details quote what people typed: each entry is data in the DM.
+  const happened = esc.timeline.entries.map((e) => slack`• ${s.local(e.at)} ${e.detail}`);
   await postSlack(esc, {
     step: 'owner-follow-up',
     target: { dm: input.bookingOwner },
-    text:
-      `Follow-up on ${input.issueType} for ${summary}${s.details.ticketId ? ` Service-recovery ticket ${s.details.ticketId}.` : ''}\n` +
-      `What happened:\n${lines.join('\n')}`,
+    text: lines(
+      slack`Follow-up on ${input.issueType} for ${summary}${s.details.ticketId ? ` Service-recovery ticket ${s.details.ticketId}.` : ''}`,
+      slack`What happened:`,
+      ...happened,
+    ),
   });
 }

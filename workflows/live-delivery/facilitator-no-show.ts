@@ -2,12 +2,13 @@
 // start + 15 minutes: participants are told and the client gets template 1.
 import type { PendingDeadline } from '../kit/state.js';
 import { minutes } from '../kit/time.js';
+import { slack, type SlackText } from '../kit/slack-text.js';
 import type { LiveSession } from './session.js';
 
 export const FACILITATOR_CUTOFF = minutes(15);
 
-export function facilitatorNoShowAlert(s: LiveSession): string {
-  return `facilitator no-show. The desk is phoning ${s.input.facilitator.name} and dialling into the session.`;
+export function facilitatorNoShowAlert(s: LiveSession): SlackText {
+  return slack`facilitator no-show. The desk is phoning ${s.input.facilitator.name} and dialling into the session.`;
 }
 
 export function prepareFacilitatorNoShow(s: LiveSession): PendingDeadline {

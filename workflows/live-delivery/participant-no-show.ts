@@ -4,12 +4,13 @@
 import type { PendingDeadline } from '../kit/state.js';
 import { minutes } from '../kit/time.js';
 import type { LiveDeliveryEvent } from './contract.js';
+import { slack, type SlackText } from '../kit/slack-text.js';
 import type { LiveSession } from './session.js';
 
 export const PARTICIPANT_CUTOFF = minutes(30);
 
-export function participantNoShowAlert(s: LiveSession): string {
-  return `no participants have joined. ${s.input.facilitator.name} stays on; the desk is phoning the client contact ${s.input.siteContact.name}.`;
+export function participantNoShowAlert(s: LiveSession): SlackText {
+  return slack`no participants have joined. ${s.input.facilitator.name} stays on; the desk is phoning the client contact ${s.input.siteContact.name}.`;
 }
 
 export function prepareParticipantNoShow(s: LiveSession): PendingDeadline {

@@ -6,6 +6,7 @@ import { Agenda } from '../kit/agenda.js';
 import { callTask } from '../kit/call-task.js';
 import { Escalation } from '../kit/escalation.js';
 import { replyInThread, sendEmail } from '../kit/notify.js';
+import { slack, type SlackText } from '../kit/slack-text.js';
 import { localTime, minutes } from '../kit/time.js';
 import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
 import type {
@@ -77,7 +78,7 @@ export class LiveSession {
   }
 
   /** A reply in the emergencies-channel thread (or a new post if the alert never got through). */
-  async announce(step: string, text: string, buttons?: SlackButton[]): Promise<void> {
+  async announce(step: string, text: SlackText, buttons?: SlackButton[]): Promise<void> {
     await replyInThread(this.esc, LIVE_DELIVERY_DIRECTORY.emergencyChannel, this.details.thread, step, text, buttons);
   }
 
@@ -95,7 +96,7 @@ export class LiveSession {
       ask: (attempt, request) =>
         this.announce(
           `${id}-${attempt}`,
-          attempt === 1 ? `:telephone_receiver: ${request}.` : `:telephone_receiver: ${request} (attempt ${attempt}, no outcome reported yet).`,
+          attempt === 1 ? slack`:telephone_receiver: ${request}.` : slack`:telephone_receiver: ${request} (attempt ${attempt}, no outcome reported yet).`,
           outcomes,
         ),
     });

@@ -3,14 +3,15 @@
 // gets template 5. A session that ends early for technical reasons is treated the same.
 import type { PendingDeadline } from '../kit/state.js';
 import { minutes } from '../kit/time.js';
+import { slack, type SlackText } from '../kit/slack-text.js';
 import type { LiveSession } from './session.js';
 
 export const TECH_CUTOFF = minutes(15);
 
-export function techIssueAlert(s: LiveSession): string {
+export function techIssueAlert(s: LiveSession): SlackText {
   return s.input.techIssueReportedAt && Date.parse(s.input.techIssueReportedAt) > Date.parse(s.input.booking.startTime)
-    ? `technical issue mid-session (reported ${s.local(s.input.techIssueReportedAt)}). The team is troubleshooting with ${s.input.facilitator.name}.`
-    : `technical issue at the start. The team is troubleshooting with ${s.input.facilitator.name}.`;
+    ? slack`technical issue mid-session (reported ${s.local(s.input.techIssueReportedAt)}). The team is troubleshooting with ${s.input.facilitator.name}.`
+    : slack`technical issue at the start. The team is troubleshooting with ${s.input.facilitator.name}.`;
 }
 
 /** Mid-session drops count from the report; issues at the start from the start. */

@@ -4,6 +4,7 @@
 import { workflowInfo } from '@temporalio/workflow';
 import { notApplicable, outOfOrder } from '../kit/messages.js';
 import { postSlack } from '../kit/notify.js';
+import { mention, slack, type SlackText } from '../kit/slack-text.js';
 import type { PendingDeadline } from '../kit/state.js';
 import { nowIso } from '../kit/time.js';
 import { aftercare } from './aftercare.js';
@@ -19,7 +20,7 @@ import { prepareTechIssue, techIssue, techIssueAlert } from './tech-issue.js';
 interface Procedure {
   /** Deadlines, status and first tasks: in place before anything else, so the first read sees them. */
   prepare(s: LiveSession): PendingDeadline;
-  alert(s: LiveSession): string;
+  alert(s: LiveSession): SlackText;
   /** Runs to the outcome on the session's agenda; `cutoff` is the deadline prepare set. */
   run(s: LiveSession, cutoff: PendingDeadline): Promise<void>;
   /** Queues what an applied event sets going (on the agenda), if anything. */
@@ -51,9 +52,7 @@ export async function liveDelivery(input: LiveDeliveryInput): Promise<LiveDelive
   const posted = await postSlack(esc, {
     step: 'alert',
     target: { channel: LIVE_DELIVERY_DIRECTORY.emergencyChannel },
-    text:
-      `:rotating_light: @{${input.bookingOwner}} please respond: "${input.booking.sessionTitle}" (booking ${input.booking.id}, ` +
-      `${input.booking.sessionFormat}, start ${s.local(input.booking.startTime)}) has a problem: ${procedure.alert(s)}`,
+    text: slack`:rotating_light: ${mention.person(input.bookingOwner)} please respond: "${input.booking.sessionTitle}" (booking ${input.booking.id}, ${input.booking.sessionFormat}, start ${s.local(input.booking.startTime)}) has a problem: ${procedure.alert(s)}`,
     buttons: [{ event: 'owner-acknowledged', label: "I'm on it: I'll handle the client", style: 'primary' }],
   });
   if (posted) s.details.thread = posted;

@@ -6,6 +6,7 @@ import { runLadder, type LadderResult, type Rung } from '../../../workflows/kit/
 import { postSlack } from '../../../workflows/kit/notify.js';
 import type { EscalationState } from '../../../workflows/kit/state.js';
 import { minutes } from '../../../workflows/kit/time.js';
+import { slack } from '../../../workflows/kit/slack-text.js';
 
 type ProbeEvent = { type: 'reached' | 'no-answer' | 'ack'; actor?: string };
 interface ProbeDetails {
@@ -45,7 +46,7 @@ export async function callLadderProbe(callees: Callee[], intervalMinutes: number
     intervalMs: minutes(intervalMinutes),
     finished: () => esc.details.reached,
     noAnswers: () => esc.details.noAnswers,
-    ask: (attempt, request, callee) => postSlack(esc, { step: `call-${callee.person ?? callee.name}-${attempt}`, target: { dm: 'desk-agent' }, text: request }),
+    ask: (attempt, request, callee) => postSlack(esc, { step: `call-${callee.person ?? callee.name}-${attempt}`, target: { dm: 'desk-agent' }, text: slack`${request}` }),
   });
   esc.details.result = summarise(result);
   esc.decide('done', 'done', 'probe finished');
@@ -59,7 +60,7 @@ export async function notifyLadderProbe(people: string[], timeoutMinutes: number
     id: 'notify',
     rungs: people.map((person) => ({ target: person, person, timeoutMs: minutes(timeoutMinutes) })),
     acknowledged: () => esc.details.acknowledged,
-    notify: (rung, attempt) => postSlack(esc, { step: `notify-${rung.person}-${attempt}`, target: { dm: rung.person! }, text: 'Please acknowledge' }),
+    notify: (rung, attempt) => postSlack(esc, { step: `notify-${rung.person}-${attempt}`, target: { dm: rung.person! }, text: slack`Please acknowledge` }),
     summary: (rung) => `Acknowledgement from ${rung.target}`,
   });
   esc.details.result = summarise(result);
