@@ -33,6 +33,8 @@ async function main() {
     ...(env.SLACK_BOT_TOKEN && { slack: createClients({ slack: { token: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL }, sendgrid: { apiKey: env.SENDGRID_API_KEY ?? 'unused' } }).slack }),
     codec: config.codec,
     codecCorsOrigins: config.codecCorsOrigins,
+    contract: config.api.contract,
+    workerWaitMs: config.api.workerWaitMs,
   });
   await app.listen({ host: config.env.HOST, port: config.env.PORT });
   closeWithGrace({ delay: 20_000 }, async () => {

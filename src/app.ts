@@ -1,6 +1,6 @@
-// The Fastify application as a plugin-built instance: security headers, docs, the problem
-// handlers, authentication and rate limits, then the routes. It never listens: server.ts owns the
-// socket, tests use app.inject.
+// The Fastify application as a plugin-built instance: body parsing and limits, security headers,
+// docs, the problem handlers, authentication and rate limits, then the routes. It never listens:
+// server.ts owns the socket, tests use app.inject.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -17,7 +17,12 @@ import type { AuthSettings } from './auth/settings.js';
 import type { Directory } from './directory.js';
 import { EventGateway } from './escalations/events.js';
 import { EscalationService } from './escalations/service.js';
-import { HttpProblem, ProblemSchema, registerProblemHandlers } from './problem.js';
+import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './http/json-body.js';
+import { validatorPerPart } from './http/validation.js';
+import { trackRouteMethods } from './http/methods.js';
+import { completeRouteSchemas, swaggerOptions } from './http/openapi.js';
+import { playbooks } from './playbooks.js';
+import { clientErrorHandler, handleError, HttpProblem, ProblemSchema, registerProblemHandlers } from './problem.js';
 import { codecRoutes } from './routes/codec.js';
 import { escalationRoutes } from './routes/escalations.js';
 import { apiMetrics } from './routes/metrics.js';
@@ -28,7 +33,18 @@ import { SlackHandler } from './slack/handler.js';
 import { slackRoutes } from './slack/routes.js';
 import { SlackRequestVerifier } from './slack/verify.js';
 import type { TemplateCatalog } from '../activities/email/templates.js';
-import { Escalation, EscalationState } from './routes/schemas.js';
+import { Escalation, EscalationId, EscalationState } from './routes/schemas.js';
+import { configureContract, DEFAULT_CONTRACT_SETTINGS, type ContractSettings } from '../workflows/kit/schemas/index.js';
+
+/**
+ * The router's limit for one path parameter, in decoded characters: above every parameter schema's
+ * own limit (escalation ids: 200), so an over-long id is a 400 naming `/id`, and only absurd
+ * paths meet the router's 414.
+ */
+export const MAX_PARAM_LENGTH = 1024;
+
+/** How long an event or a state read waits for a worker, unless configured (API_WORKER_WAIT_MS). */
+export const DEFAULT_WORKER_WAIT_MS = 5_000;
 
 export interface AppOptions {
   client: Client;
@@ -46,6 +62,10 @@ export interface AppOptions {
   rateLimitPerMinute: number;
   /** The Slack Web API client (bot token or the local stand-in) that answers Slack interactions. */
   slack?: WebClient | undefined;
+  /** Business-date window and link schemes (config: BUSINESS_DATE_*_DAYS, LINK_SCHEMES). */
+  contract?: Partial<ContractSettings>;
+  /** How long events and state reads wait for a worker before a 503 (config: API_WORKER_WAIT_MS). */
+  workerWaitMs?: number;
   /** Extra routes (e.g. the dev outbox on the embedded default). */
   extraRoutes?: (app: FastifyInstance) => PromiseLike<unknown>;
   /** The payload codec (PAYLOAD_CODEC_KEYS): serves POST /codec/decode and /codec/encode for the Web UI. */
@@ -67,10 +87,23 @@ declare module 'fastify' {
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  configureContract(opts.contract ?? DEFAULT_CONTRACT_SETTINGS);
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Errors raised before routing (a malformed percent-encoding, an over-long parameter) and
+    // before Fastify (malformed HTTP) are problem details too.
+    frameworkErrors: handleError,
+    clientErrorHandler,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    schemaController: { compilersFactory: { buildValidator: validatorPerPart() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // JSON is the one body type (415 otherwise); the Slack routes add their form parser in their own scope.
+  registerJsonBodyParser(app);
+  const methods = trackRouteMethods(app, { maxParamLength: MAX_PARAM_LENGTH });
+  completeRouteSchemas(app);
 
   const identities = new Identities(opts.directory);
   const authenticator = new Authenticator(opts.auth.apiKeys, opts.auth, identities);
@@ -81,19 +114,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } },
   });
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'escalation-engine',
-        version: '0.1.0',
-        description:
-          'Start escalations, deliver events from people, read what each escalation waits for. Every route but health and ' +
-          'docs needs a credential (`Authorization: Bearer <API key or OIDC token>`); the route says which scope.',
-      },
-      tags: [{ name: 'escalations' }, { name: 'playbooks' }, { name: 'templates' }, { name: 'health' }, { name: 'codec' }],
-      components: { securitySchemes: securitySchemes(authenticator.oidc) as never },
-    },
-  });
+  await app.register(
+    swagger,
+    swaggerOptions({ playbooks: () => Object.values(playbooks), escalationId: EscalationId, securitySchemes: securitySchemes(authenticator.oidc) }),
+  );
   installAuth(app, authenticator);
   await app.register(swaggerUi, {
     routePrefix: '/docs',
@@ -105,7 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addSchema(ProblemSchema);
   app.addSchema(EscalationState);
   app.addSchema(Escalation);
-  registerProblemHandlers(app);
+  registerProblemHandlers(app, (request) => ({ allow: methods.allowed(request) }));
 
   // After authentication (onRequest) and Slack's signature check (preValidation): keyed per
   // credential, so one noisy tool cannot starve the others.
@@ -119,7 +143,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       new HttpProblem(429, 'rate-limited', 'Too many requests', `more than ${context.max} requests per minute for this credential; retry after ${context.after}`),
   });
 
-  const escalations = new EscalationService(opts.client, opts.taskQueue);
+  const escalations = new EscalationService(opts.client, opts.taskQueue, { workerWaitMs: opts.workerWaitMs ?? DEFAULT_WORKER_WAIT_MS });
   const events = new EventGateway(escalations, identities, opts.access, app.log);
 
   app.get('/openapi.json', { config: { auth: 'public', rateLimit: false }, schema: { hide: true } }, async () => app.swagger());
@@ -128,7 +152,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(templateRoutes, { templates: opts.templates });
   await app.register(escalationRoutes, { escalations, events, directory: opts.directory, identities });
   if (opts.codec) {
-    await app.register(codecRoutes, { codec: opts.codec, corsOrigins: opts.codecCorsOrigins ?? [], localOnly: opts.codecLocalOnly ?? false });
+    await app.register(codecRoutes, {
+      prefix: '/codec',
+      codec: opts.codec,
+      corsOrigins: opts.codecCorsOrigins ?? [],
+      localOnly: opts.codecLocalOnly ?? false,
+    });
   }
 
   const slackHandler = opts.slack

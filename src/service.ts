@@ -162,6 +162,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       codec: config.codec,
       codecCorsOrigins: config.codecCorsOrigins,
       codecLocalOnly: config.embedded,
+      contract: config.api.contract,
+      workerWaitMs: config.api.workerWaitMs,
       // /dev routes only on the embedded default: every provider is a local stand-in.
       ...(config.embedded && outbox && { extraRoutes: (a: FastifyInstance) => a.register(devOutboxRoutes, { outbox: outbox!, slack }) }),
     });

@@ -536,6 +536,7 @@ describe('Dockerfile', () => {
       expect(ignored, `.dockerignore excludes ${source}`).not.toContain(source);
     }
     for (const dir of ['src', 'workflows', 'activities', 'config']) expect(sources, dir).toContain(dir);
+    // Email templates live with their playbooks (workflows/<playbook>/templates/<locale>/).
     expect(statSync(join(root, 'workflows/live-delivery/templates')).isDirectory()).toBe(true);
   });
 

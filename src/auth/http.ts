@@ -4,7 +4,8 @@
 // checked by src/slack) need none. Failures are problem+json: 401 with `WWW-Authenticate`, 403
 // naming the missing scope.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem } from '../problem.js';
+import { problemResponses } from '../http/openapi.js';
+import { HttpProblem, RETRY_AFTER_SECONDS } from '../problem.js';
 import { looksLikeApiKey, type ApiKeys } from './api-keys.js';
 import { OidcVerifier, TokenRejected } from './oidc.js';
 import type { Identities, Principal } from './principal.js';
@@ -85,7 +86,10 @@ export class Authenticator {
     } catch (err) {
       if (!(err instanceof TokenRejected)) {
         request.log.error({ err }, 'OIDC verification failed');
-        throw new HttpProblem(503, 'unavailable', 'Service unavailable', 'bearer tokens cannot be verified right now (identity provider unreachable)');
+        throw new HttpProblem(503, 'identity-provider-unavailable', 'Service unavailable', 'bearer tokens cannot be verified right now (identity provider unreachable)', {
+          headers: { 'retry-after': String(RETRY_AFTER_SECONDS.identityProvider) },
+          cause: err,
+        });
       }
       if (err.status === 401) challenge(reply, 'invalid_token');
       throw new HttpProblem(err.status, err.status === 401 ? 'unauthorized' : 'forbidden', err.status === 401 ? 'Unauthorized' : 'Forbidden', err.message);
@@ -123,8 +127,8 @@ export function installAuth(app: FastifyInstance, authenticator: Authenticator):
     }
     schema.security = [{ apiKey: [] }, ...(authenticator.oidc ? [{ oidc: auth.scope ? [auth.scope] : [] }] : [])];
     if (auth.scope) schema.description = [scopeNote(auth.scope), schema.description].filter(Boolean).join(' ');
-    const problem = { $ref: 'Problem#' };
-    schema.response = { 401: problem, 403: problem, 429: problem, ...(schema.response as object | undefined) };
+    // The route's own answers win (a 403 it describes itself); 503 when tokens need the identity provider.
+    schema.response = { ...problemResponses(401, 403, 429, ...(authenticator.oidc ? [503] : [])), ...(schema.response as object | undefined) };
   });
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404) return;

@@ -7,13 +7,16 @@ import type { Actor, Identities } from '../auth/principal.js';
 import { decide, type AccessFacts, type AccessSettings } from '../auth/rules.js';
 import { playbooks, type Playbook } from '../playbooks.js';
 import { problems } from '../problem.js';
-import { schemaErrors } from '../routes/validation.js';
 import type { EscalationEvent, EscalationState } from '../../workflows/kit/state.js';
+import { schemaErrors } from './intake.js';
 import type { EscalationService, Found } from './service.js';
 
 export interface SendOptions {
-  /** Makes a retry apply once (the Temporal update id). */
-  updateId?: string | undefined;
+  /**
+   * Makes a retry apply once: the update id is `<type>:<actor>:<key>` (the REST Idempotency-Key;
+   * a Slack press's trigger id). Without one, each call is a new update.
+   */
+  idempotencyKey?: string | undefined;
   /** Told which escalation it is, once known (request logs and metrics). */
   found?: (def: Playbook, found: Found) => void;
 }
@@ -35,18 +38,19 @@ export class EventGateway {
     const def = playbooks[found.playbook];
     if (!def) throw problems.notFound(`no escalation '${id}'`);
     opts.found?.(def, found);
-    const schema = def.events[body.type];
+    // Own keys only: an event type such as `constructor` or `toString` is unknown, not Object's.
+    const schema = Object.hasOwn(def.events, body.type) ? def.events[body.type] : undefined;
     if (!schema) {
       const message = `unknown event type for ${def.name}; expected one of: ${Object.keys(def.events).join(', ')}`;
       throw problems.validation(`/type: ${message}`, [{ in: 'body', field: '/type', message }]);
     }
     const errors = schemaErrors(schema, body, '');
     if (errors.length > 0) throw problems.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-    if (!found.running) {
-      throw problems.conflict('escalation-closed', `escalation '${id}' is closed (${found.status.toLowerCase()}); no more events`);
-    }
-
     const event: EscalationEvent = { ...body, actor: actor.label };
+    const deliver = () => this.escalations.deliver(id, event, found, { idempotencyKey: opts.idempotencyKey });
+    // Closed: 409, or the answer to a retried event (same key, same actor) that was applied before it closed.
+    if (!found.running) return { def, state: await deliver() };
+
     const governed = def.access?.rules.some((r) => r.events.includes(event.type) && (!r.when || r.when(event)));
     if (def.access && governed) {
       const facts = await this.facts(id, def, found);
@@ -62,8 +66,7 @@ export class EventGateway {
         throw problems.refused(decision.rule, decision.reason);
       }
     }
-    const state = await this.escalations.deliver(id, event, found, { updateId: opts.updateId });
-    return { def, state };
+    return { def, state: await deliver() };
   }
 
   private async facts(id: string, def: Playbook, found: Found): Promise<AccessFacts> {

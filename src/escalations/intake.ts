@@ -1,11 +1,17 @@
 // A playbook's input as every starter sends it (REST and the Slack modal alike): schema defaults,
 // schema check, the playbook's own checks (directory, time zones), and who reported it.
+import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { Actor } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
 import type { Playbook } from '../playbooks.js';
 import { problems, type FieldProblem } from '../problem.js';
-import { schemaErrors } from '../routes/validation.js';
+import { schemaErrors as contractErrors } from '../http/schema-errors.js';
+
+/** Every field of `value` that fails `schema`, as body field problems (JSON pointers under `prefix`). */
+export function schemaErrors(schema: TSchema, value: unknown, prefix: string): FieldProblem[] {
+  return contractErrors(schema, value, prefix).map((e) => ({ in: 'body', ...e }));
+}
 
 function fail(errors: FieldProblem[]): never {
   throw problems.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);

@@ -7,7 +7,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { requireLoopback } from '../auth/local.js';
-import { HttpProblem } from '../problem.js';
+import { reservedKeys } from '../http/json-body.js';
+import { HttpProblem, problems } from '../problem.js';
 import type { Outbox } from '../stand-ins/outbox.js';
 import { OutboxKind, OutboxRecord } from '../stand-ins/outbox-schema.js';
 import { formValues } from '../stand-ins/outbox-view-slack.js';
@@ -58,11 +59,20 @@ export const OutboxListResponse = Type.Object({ records: Type.Array(OutboxRecord
 export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = async (app, { outbox, slack, apiBase }) => {
   app.addHook('onRequest', async (request) => localOnly(request));
   // The page's forms post form-encoded; accepted under /dev only.
+  // Fields gathered in a Map, then own properties (a `__proto__` field never reaches a prototype), and
+  // refused by name as in JSON bodies.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => {
-    const form: Record<string, string | string[]> = {};
+    const fields = new Map<string, string | string[]>();
     for (const [k, v] of new URLSearchParams(body as string)) {
-      const had = form[k];
-      form[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+      const had = fields.get(k);
+      fields.set(k, had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v]);
+    }
+    const form = Object.fromEntries(fields);
+    const reserved = reservedKeys(form);
+    if (reserved.length > 0) {
+      const errors = reserved.map((field) => ({ in: 'body', field, message: 'reserved key is not allowed' }));
+      done(problems.validation(reserved.map((f) => `body ${f}: reserved key is not allowed`).join('; '), errors), undefined);
+      return;
     }
     done(null, form);
   });
@@ -74,6 +84,7 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = asyn
       schema: {
         tags: ['dev'],
         summary: 'What the local stand-ins received: Slack messages, emails, tickets, CRM cases and notes',
+        operationId: 'listOutbox',
         description: 'Newest first. Only where the local stand-ins run (the embedded default, or `npm run stand-ins`).',
         querystring: OutboxQuery,
         response: { 200: OutboxListResponse },
@@ -89,8 +100,10 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = asyn
       schema: {
         tags: ['dev'],
         summary: 'The outbox as an HTML page',
+        operationId: 'viewOutbox',
         querystring: OutboxViewQuery,
         produces: ['text/html'],
+        response: { 200: { description: 'The outbox page', content: { 'text/html': { schema: Type.String() } } } },
       },
     },
     async (request, reply) => {

@@ -5,11 +5,12 @@ import { resolveActor } from '../auth/actor.js';
 import type { Identities } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
 import type { EventGateway } from '../escalations/events.js';
+import { defaultId, parseInput, withReporter } from '../escalations/intake.js';
 import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
+import { problemResponses } from '../http/openapi.js';
 import { playbookNames, playbooks } from '../playbooks.js';
-import { EscalationId, problemResponse } from './schemas.js';
-import { defaultId, parseInput, withReporter } from '../escalations/intake.js';
+import { EscalationId } from './schemas.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
@@ -18,6 +19,9 @@ export interface EscalationRoutesOptions {
   identities: Identities;
 }
 
+// The router validates the envelope; the input and the event are validated per playbook (intake.ts,
+// events.ts), with the very schemas the OpenAPI document publishes for them (http/openapi.ts: oneOf
+// by playbook/type).
 const StartBody = Type.Object(
   {
     playbook: Type.Union(playbookNames.map((n) => Type.Literal(n)), { description: 'Which playbook to run' }),
@@ -37,6 +41,26 @@ const EventBody = Type.Object(
   { additionalProperties: true },
 );
 
+/** `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header): becomes part of the update id. */
+export const IdempotencyKey = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$',
+  description:
+    'Makes a retried event apply once: the same key (with the same event type and actor) is the same Temporal update. ' +
+    'Use a new UUID per event; reuse it only to retry that event.',
+  examples: ['6f1c2a8e-4b7d-4e0a-9c35-2d8f1e7b9a10'],
+});
+
+const EventHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }, { additionalProperties: true });
+
+const ListQuery = Type.Object(
+  {
+    playbook: Type.Optional(Type.Union(playbookNames.map((n) => Type.Literal(n)))),
+    status: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: "The playbook's status, e.g. awaiting-facilitator" })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'At most this many, newest first' })),
+  },
+  { additionalProperties: false },
+);
+
 export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (app, { escalations, events, directory, identities }) => {
   app.post(
     '/escalations',
@@ -44,10 +68,15 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       config: { auth: { scope: 'escalations:start' } },
       schema: {
         summary: 'Start an escalation (idempotent by id)',
-        description: '`input.reportedBy` is set from the credential; a tool names the person it acts for there (scope `on-behalf-of`).',
+        description:
+          "The body's `input` follows the playbook's schema (oneOf, discriminated by `playbook`). Answers 201 and " +
+          'Location for a new escalation, 200 for the same id with the same input, 409 for the same id with other input. ' +
+          'Bad input starts nothing. `input.reportedBy` is set from the credential; a tool names the person it acts for ' +
+          'there (scope `on-behalf-of`).',
+        operationId: 'startEscalation',
         tags: ['escalations'],
         body: StartBody,
-        response: { 200: { $ref: 'Escalation#' }, 201: { $ref: 'Escalation#' }, 400: problemResponse, 409: problemResponse },
+        response: { 200: { $ref: 'Escalation#' }, 201: { $ref: 'Escalation#' }, ...problemResponses(400, 409, 503, 504) },
       },
     },
     async (request, reply) => {
@@ -72,16 +101,13 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       config: { auth: { scope: 'escalations:read' } },
       schema: {
         summary: 'List escalations (Temporal visibility)',
+        operationId: 'listEscalations',
         tags: ['escalations'],
-        querystring: Type.Object({
-          playbook: Type.Optional(Type.Union(playbookNames.map((n) => Type.Literal(n)))),
-          status: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+$' })),
-          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-        }),
-        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), 400: problemResponse },
+        querystring: ListQuery,
+        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), ...problemResponses(400, 503, 504) },
       },
     },
-    async (request) => ({ escalations: await escalations.list(request.query) }),
+    async (request) => ({ escalations: await escalations.list({ ...request.query, limit: request.query.limit ?? 50 }) }),
   );
 
   app.get(
@@ -90,9 +116,10 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       config: { auth: { scope: 'escalations:read' } },
       schema: {
         summary: 'An escalation: status, outcome, pending deadlines, open tasks, timeline',
+        operationId: 'getEscalation',
         tags: ['escalations'],
         params: Type.Object({ id: EscalationId }),
-        response: { 200: { $ref: 'Escalation#' }, 404: problemResponse },
+        response: { 200: { $ref: 'Escalation#' }, ...problemResponses(400, 404, 503, 504) },
       },
     },
     async (request) => {
@@ -109,18 +136,24 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       schema: {
         summary: 'Deliver an event (e.g. facilitator-arrived); answers with the new state',
         description:
-          "The event is recorded as sent by the credential's identity; `actor` names the " +
-          "directory person a tool acts for (scope `on-behalf-of`). The playbook's role rules may refuse it: " +
-          '403 `refused-by-rule` naming the rule, and the attempt is recorded on the timeline.',
+          'The event follows its type\'s schema (oneOf, discriminated by `type`; GET /playbooks lists which types each playbook takes). ' +
+          "It is recorded as sent by the credential's identity; `actor` names the directory person a tool acts for " +
+          "(scope `on-behalf-of`). The playbook's role rules may refuse it: 403 `refused-by-rule` naming the rule, nothing " +
+          'changes, and the attempt is recorded on the timeline. ' +
+          'Waits a few seconds (API_WORKER_WAIT_MS) for a worker, then answers 503 no-worker with Retry-After: send an ' +
+          'Idempotency-Key and retry with the same key, and the event applies once.',
+        operationId: 'deliverEvent',
         tags: ['escalations'],
         params: Type.Object({ id: EscalationId }),
+        headers: EventHeaders,
         body: EventBody,
-        response: { 200: { $ref: 'EscalationState#' }, 400: problemResponse, 404: problemResponse, 409: problemResponse },
+        response: { 200: { $ref: 'EscalationState#' }, ...problemResponses(400, 404, 409, 503, 504) },
       },
     },
     async (request) => {
       const actor = resolveActor(request.principal!, request.body.actor, identities, '/actor');
       const { state } = await events.send(request.params.id, request.body, actor, {
+        idempotencyKey: request.headers['idempotency-key'],
         found: (def, found) => {
           tagEscalation(request, { escalationId: request.params.id, playbook: def.name, workflowRunId: found.runId });
           if (Object.hasOwn(def.events, request.body.type)) tagEscalation(request, { eventType: request.body.type });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { whoMay } from '../auth/rules.js';
+import { publishedSchema } from '../http/openapi.js';
 import { playbooks } from '../playbooks.js';
 
 const Rule = Type.Object({
@@ -18,6 +19,7 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Each playbook with its input schema and event types',
+        operationId: 'listPlaybooks',
         tags: ['playbooks'],
         response: {
           200: Type.Object({
@@ -42,8 +44,8 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         name: p.name,
         title: p.title,
         description: p.description,
-        inputSchema: JSON.parse(JSON.stringify(p.inputSchema)) as unknown,
-        events: JSON.parse(JSON.stringify(p.events)) as Record<string, unknown>,
+        inputSchema: publishedSchema(p.inputSchema),
+        events: Object.fromEntries(Object.entries(p.events).map(([type, schema]) => [type, publishedSchema(schema)])),
         statuses: [...p.statuses],
         outcomes: [...p.outcomes],
         rules: (p.access?.rules ?? []).map((r) => ({

@@ -127,14 +127,20 @@ export class SlackHandler {
     const text = String(payload.message?.text ?? '');
     this.later('button press', async () => {
       try {
+        // Slack retries a press it got no answer to with the same trigger id: the same update, applied once.
         const { state } = await this.deps.events.send(value.escalationId, { type: value.type, ...value.extra }, actor, {
-          updateId: `slack-${payload.trigger_id}`,
+          idempotencyKey: `slack-${payload.trigger_id}`,
         });
         const note = `:white_check_mark: ${slackDate(Date.now())}: <@${user}> pressed “${escapeMrkdwn(label)}”`;
         await this.updateMessage(channel, ts, text, blocks, { removeEvent: value.type, removeAll: !state.open, note });
       } catch (err) {
         if (!(err instanceof HttpProblem)) throw err;
-        await this.tell(user, channel, `:no_entry: “${label}” was not applied: ${err.detail ?? err.title}`);
+        if (err.slug === 'no-worker') {
+          // The update stays admitted: it may still apply, so this is not a refusal (and no retry hint for REST clients).
+          await this.tell(user, channel, `:hourglass_flowing_sand: “${escapeMrkdwn(label)}” is not confirmed yet: no worker is processing escalations right now. It may still be applied when one returns; look at the escalation before pressing again.`);
+          return;
+        }
+        await this.tell(user, channel, `:no_entry: “${escapeMrkdwn(label)}” was not applied: ${escapeMrkdwn(err.detail ?? err.title)}`);
         if (err.status === 409) {
           // It no longer applies: take the button away (all buttons, once the escalation is closed).
           const closed = err.slug === 'escalation-closed';
@@ -321,7 +327,7 @@ export class SlackHandler {
         text = `:rotating_light: ${created ? 'Started' : 'Already running:'} escalation \`${escapeMrkdwn(id)}\` (${escapeMrkdwn(def.title)}), status ${escapeMrkdwn(status)}.`;
       } catch (err) {
         if (!(err instanceof HttpProblem)) throw err;
-        text = `:no_entry: The escalation was not started: ${err.detail ?? err.title}`;
+        text = `:no_entry: The escalation was not started: ${escapeMrkdwn(err.detail ?? err.title)}`;
       }
       await this.tell(user, meta.channel, text);
     });

@@ -32,8 +32,13 @@ function userOf(form: Record<string, string>): string | undefined {
 }
 
 export const slackRoutes: FastifyPluginAsync<SlackRoutesOptions> = async (app, { handler, verifier }) => {
-  // Scoped to this plugin: the JSON API keeps refusing forms.
+  // Scoped to this plugin: the JSON API keeps refusing forms, and these routes take nothing else
+  // (415 naming the form type, before the body is read or any signature work).
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser(FORM, { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', (request, _payload, done) =>
+    done(new HttpProblem(415, 'unsupported-media-type', 'Unsupported media type', `Slack requests are ${FORM} (got ${String(request.headers['content-type'] ?? 'no content-type').slice(0, 80)})`), undefined),
+  );
 
   const forms = new WeakMap<object, Record<string, string>>();
   app.addHook('preValidation', async (request) => {

@@ -142,7 +142,9 @@ describe('every route needs the right credential', () => {
   });
 
   it('the OpenAPI document declares the schemes and each route its requirement', async () => {
-    const doc = await http<{ components: { securitySchemes: Record<string, { type: string; openIdConnectUrl?: string }> }; paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown>; description?: string }>> }>(
+    type Response = { content?: Record<string, { schema: unknown }> };
+    type Operation = { security?: unknown; responses: Record<string, Response>; description?: string; requestBody?: { content: Record<string, { schema: { oneOf?: unknown[]; discriminator?: { propertyName: string } } }> } };
+    const doc = await http<{ components: { securitySchemes: Record<string, { type: string; openIdConnectUrl?: string }> }; paths: Record<string, Record<string, Operation>> }>(
       svc.apiUrl,
       'GET',
       '/openapi.json',
@@ -151,7 +153,14 @@ describe('every route needs the right credential', () => {
     expect(doc.body.components.securitySchemes.oidc).toEqual(expect.objectContaining({ type: 'openIdConnect', openIdConnectUrl: `${issuer}/.well-known/openid-configuration` }));
     const start = doc.body.paths['/escalations']!.post!;
     expect(start.security).toEqual([{ apiKey: [] }, { oidc: ['escalations:start'] }]);
-    expect(Object.keys(start.responses)).toEqual(expect.arrayContaining(['401', '403', '429']));
+    expect(Object.keys(start.responses)).toEqual(expect.arrayContaining(['401', '403', '429', '503']));
+    // Documented as what is served: problem details, beside the playbooks' oneOf body.
+    for (const status of ['401', '403', '429']) expect(Object.keys(start.responses[status]!.content ?? {}), status).toEqual(['application/problem+json']);
+    expect(start.requestBody!.content['application/json']!.schema.discriminator?.propertyName).toBe('playbook');
+    const deliver = doc.body.paths['/escalations/{id}/events']!.post!;
+    expect(deliver.security).toEqual([{ apiKey: [] }, { oidc: ['events:send'] }]);
+    expect(deliver.requestBody!.content['application/json']!.schema.discriminator?.propertyName).toBe('type');
+    expect(deliver.description).toContain('refused-by-rule');
     expect(start.description).toContain('escalations:start');
     expect(doc.body.paths['/healthz']!.get!.security).toEqual([]);
     expect(doc.body.paths['/slack/interactions']).toBeUndefined();

@@ -86,6 +86,13 @@ describe('buttons', () => {
     expect(updated.text).toBe(alert.text);
     const last = svc.outbox!.list({ escalationId: id, kind: 'slack' }).find((r) => r.ts === alert.ts);
     expect(last?.method).toBe('chat.update');
+    // The Temporal update: `<type>:<presser>:slack-<trigger id>` (a retried press is the same update),
+    // sent with the presser as the caller's identity.
+    const trigger = (JSON.parse(new URLSearchParams(res.request.body).get('payload')!) as { trigger_id: string }).trigger_id;
+    const history = await svc.client.workflow.getHandle(id).fetchHistory();
+    const accepted = (history.events ?? []).flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes] : []));
+    expect(accepted.map((a) => a.acceptedRequest?.meta?.updateId)).toEqual([`owner-acknowledged:booking-owner:slack-${trigger}`]);
+    expect(accepted[0]!.acceptedRequest?.meta?.identity).toBe('booking-owner (escalation-engine API)');
   });
 
   it('an outcome button: the event applies, the escalation closes and every button of the message goes', async () => {
@@ -155,6 +162,16 @@ describe('signatures', () => {
       body: 'playbook=live-delivery',
     });
     expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('the Slack routes take form bodies only: JSON or text is a 415 problem naming the form type, before any signature work', async () => {
+    for (const type of ['application/json', 'text/plain']) {
+      const res = await fetch(`${svc.apiUrl}/slack/interactions`, { method: 'POST', headers: { 'content-type': type }, body: '{"payload":"{}"}' });
+      expect(res.status, type).toBe(415);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(((await res.json()) as { detail: string }).detail).toContain('application/x-www-form-urlencoded');
+    }
   });
 });
 
@@ -257,6 +274,18 @@ describe('the outbox page on the embedded default', () => {
       body: form,
     });
     expect(crossSite.status).toBe(403);
+    expect(events(await stateOf(id), 'owner-acknowledged')).toEqual([]);
+
+    // Reserved keys are refused by name in these forms too, as in JSON bodies.
+    const reserved = await fetch(`${svc.apiUrl}/dev/slack/press`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: svc.apiUrl, 'sec-fetch-site': 'same-origin' },
+      body: `${form.toString()}&__proto__=x`,
+    });
+    expect(reserved.status).toBe(400);
+    expect(reserved.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(((await reserved.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['/__proto__']);
     expect(events(await stateOf(id), 'owner-acknowledged')).toEqual([]);
 
     const pressed = await fetch(`${svc.apiUrl}/dev/slack/press`, {

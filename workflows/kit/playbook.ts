@@ -57,6 +57,11 @@ export interface PlaybookDefinition<Input = never> {
      */
     messageShortcut?: { callbackId: string; prefill(message: SlackMessageRef): Record<string, unknown> };
   };
+  /**
+   * A valid input as of `now` (epoch ms), with the example directory's roles: the OpenAPI example
+   * (Swagger UI's "Try it out", the contract test's first requests).
+   */
+  example?(now: number): Input;
 }
 
 /** Types a definition against its input (contract.ts's static type). */
