@@ -87,13 +87,13 @@ async function workflowCount(): Promise<number> {
 describe('every route needs the right credential', () => {
   let id: string;
   beforeAll(async () => {
-    const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 60 * MIN) });
+    const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) });
     expect(created.status).toBe(201);
     id = created.body.id;
   });
 
   const routes = () => [
-    { method: 'POST', path: '/escalations', body: { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 60 * MIN) }, scope: 'escalations:start', wrong: 'sender' as const },
+    { method: 'POST', path: '/escalations', body: { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) }, scope: 'escalations:start', wrong: 'sender' as const },
     { method: 'GET', path: '/escalations', scope: 'escalations:read', wrong: 'starter' as const },
     { method: 'GET', path: path(id), scope: 'escalations:read', wrong: 'sender' as const },
     { method: 'POST', path: `${path(id)}/events`, body: { type: 'facilitator-arrived' }, scope: 'events:send', wrong: 'reader' as const },
@@ -182,7 +182,7 @@ describe('every route needs the right credential', () => {
 
 describe('the actor is who the credential says', () => {
   it('a tool acts as itself; names the person it acts for only with on-behalf-of; an unknown person is a 400', async () => {
-    const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 60 * MIN) });
+    const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) });
     const events = `${path(created.body.id)}/events`;
 
     const named = await http(svc.apiUrl, 'POST', events, { type: 'facilitator-no-answer', actor: 'desk-agent' }, undefined, { token: keys.sender });
@@ -199,7 +199,7 @@ describe('the actor is who the credential says', () => {
   });
 
   it('the opening entry names who started it: reportedBy is set from the credential', async () => {
-    const input = { ...facilitatorNoShow(Date.now() + 60 * MIN), reportedBy: 'desk-agent' };
+    const input = { ...facilitatorNoShow(Date.now() + 20 * MIN), reportedBy: 'desk-agent' };
     const refused = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input }, undefined, { token: keys.starter });
     expect(asProblem(refused, 403).detail).toContain("'on-behalf-of'");
     const { reportedBy: _r, ...anonymous } = input;
@@ -254,7 +254,7 @@ describe('role rules over HTTP: 403 naming the rule, nothing changes, the attemp
   }
 
   it('live-delivery owner-acknowledges: the desk may not take over for the owner; the portfolio team lead may', async () => {
-    const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 60 * MIN) });
+    const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) });
     const id = created.body.id;
     await refused(id, { type: 'owner-acknowledged', actor: 'desk-agent' }, 'owner-acknowledges');
     const ok = await as(id, { type: 'owner-acknowledged', actor: 'portfolio-team-lead' });
