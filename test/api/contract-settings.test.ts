@@ -6,10 +6,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import { buildApp } from '../../src/app.js';
+import { ApiKeys, generateApiKey, hashApiKey } from '../../src/auth/api-keys.js';
 import { loadConfig } from '../../src/config.js';
 import { directoryFile, facilitatorNoShow } from '../helpers/fixtures.js';
 
 const DAY = 86_400_000;
+const KEY = generateApiKey();
 let app: FastifyInstance;
 let connection: Connection;
 
@@ -28,6 +30,9 @@ beforeAll(async () => {
     directory: config.directory,
     templates: await TemplateCatalog.load(),
     contract: config.api.contract,
+    auth: { apiKeys: new ApiKeys([{ hash: hashApiKey(KEY), tool: 'contract-settings', scopes: ['escalations:start', 'on-behalf-of'] }]) },
+    access: {},
+    rateLimitPerMinute: 1000,
   });
 });
 
@@ -36,11 +41,12 @@ afterAll(async () => {
   await connection?.close();
 });
 
-async function fieldsOf(input: unknown): Promise<string[]> {
-  const r = await app.inject({ method: 'POST', url: '/escalations', payload: { playbook: 'live-delivery', input } });
+async function errorsOf(input: unknown): Promise<{ field: string; message: string }[]> {
+  const r = await app.inject({ method: 'POST', url: '/escalations', headers: { authorization: `Bearer ${KEY}` }, payload: { playbook: 'live-delivery', input } });
   expect(r.statusCode).toBe(400);
-  return (r.json<{ errors: { field: string }[] }>().errors ?? []).map((e) => e.field);
+  return r.json<{ errors: { field: string; message: string }[] }>().errors ?? [];
 }
+const fieldsOf = async (input: unknown) => (await errorsOf(input)).map((e) => e.field);
 
 describe('configured contract settings', () => {
   it('a session 11 days ahead or 3 days back is outside a 2/10-day window; 9 days ahead is inside', async () => {
@@ -49,11 +55,15 @@ describe('configured contract settings', () => {
     const at = (ms: number) => facilitatorNoShow(ms, { bookingOwner: 'nobody-we-know' });
     expect(await fieldsOf(at(Date.now() + 11 * DAY))).toEqual(['/input/booking/startTime']);
     expect(await fieldsOf(at(Date.now() - 3 * DAY))).toEqual(['/input/booking/startTime']);
-    expect(await fieldsOf(at(Date.now() + 9 * DAY))).toEqual(['/input/bookingOwner']);
+    // 9 days ahead is inside the window; live-delivery itself then refuses an issue reported more
+    // than 30 minutes before the session starts (issue 17 item 19), with its own message.
+    const inside = await errorsOf(at(Date.now() + 9 * DAY));
+    expect(inside.map((e) => e.field).sort()).toEqual(['/input/booking/startTime', '/input/bookingOwner']);
+    expect(inside.find((e) => e.field === '/input/booking/startTime')!.message).toMatch(/from 30 minutes before the start/);
   });
 
   it('LINK_SCHEMES=https,http lets an http session link through, never javascript:', async () => {
-    const input = facilitatorNoShow(Date.now() + DAY, { bookingOwner: 'nobody-we-know' });
+    const input = facilitatorNoShow(Date.now(), { bookingOwner: 'nobody-we-know' });
     input.booking.sessionLink = 'http://meet.example.com/s';
     expect(await fieldsOf(input)).toEqual(['/input/bookingOwner']);
     input.booking.sessionLink = 'javascript:alert(1)';

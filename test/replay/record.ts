@@ -14,7 +14,7 @@ import { liveDelivery } from '../../workflows/live-delivery/workflow.js';
 import { accountEscalation } from '../../workflows/account-escalation/workflow.js';
 import accountEscalationPlaybook from '../../workflows/account-escalation/definition.js';
 import type { AccountEscalationInput } from '../../workflows/account-escalation/contract.js';
-import { eventUpdate } from '../../workflows/kit/messages.js';
+import { eventUpdate, refusedEventSignal } from '../../workflows/kit/messages.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import { historyToJson } from './history-json.js';
 import { liveDeliveryInput, loadExampleDirectory } from '../helpers/fixtures.js';
@@ -86,6 +86,20 @@ const scenarios: Record<string, Scenario> = {
     const now = await env.currentTimeMs();
     return start(id, now - 40 * MIN, 'tech-issue', { techIssueReportedAt: new Date(now).toISOString() });
   },
+  // An attempt the API's role rules refused (recorded through a signal), then the owner's own.
+  'live-delivery-refused-attempt': async (id) => {
+    const h = await start(id, await env.currentTimeMs());
+    await env.sleep(at(2));
+    await h.signal(refusedEventSignal, {
+      type: 'owner-acknowledged',
+      actor: 'desk-agent',
+      rule: 'owner-acknowledges',
+      reason: "'owner-acknowledged' may be sent only by the booking owner (booking-owner) or their portfolio team lead (portfolio-team-lead); desk-agent is not (rule owner-acknowledges)",
+    });
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'owner-acknowledged', actor: 'booking-owner' }] });
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'facilitator-arrived', actor: 'tool:local on behalf of desk-agent' }] });
+    return h;
+  },
   // Since patched('live-delivery-events-after-opening'): started while no worker polls its task
   // queue, the event reaches it before its first workflow task, so the first task carries both and
   // the opening comes first (issue 17 item 3).
@@ -104,6 +118,66 @@ const scenarios: Record<string, Scenario> = {
       await h.executeUpdate(eventUpdate, { args: [{ type: 'facilitator-arrived', actor: 'desk-agent' }] });
       await h.result();
     });
+    return h;
+  },
+  // Both at once (recorded after merging the two): a press the role rules refused and the owner's own
+  // press reach the escalation before its first workflow task, so under
+  // patched('live-delivery-events-after-opening') the opening comes first, then the refused attempt
+  // and the events, each update with its `<type>:<actor>:<key>` id.
+  'live-delivery-refused-before-first-task': async (id) => {
+    const queue = 'record-no-worker-yet-refused';
+    const input = liveDeliveryInput('facilitator-no-show', (await env.currentTimeMs()) + 60 * MIN);
+    const h = await env.client.workflow.start(liveDelivery, { taskQueue: queue, workflowId: id, args: [input] });
+    await h.signal(refusedEventSignal, {
+      type: 'owner-acknowledged',
+      actor: 'desk-agent',
+      rule: 'owner-acknowledges',
+      reason: "'owner-acknowledged' may be sent only by the booking owner (booking-owner) or their portfolio team lead (portfolio-team-lead); desk-agent is not (rule owner-acknowledges)",
+    });
+    const acknowledged = h.executeUpdate(eventUpdate, {
+      args: [{ type: 'owner-acknowledged', actor: 'booking-owner' }],
+      updateId: 'owner-acknowledged:booking-owner:slack-replay-trigger-1',
+    });
+    await new Promise((r) => setTimeout(r, 2_000)); // admitted while nobody polls
+    const late = await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle: bundle, activities });
+    await late.runUntil(async () => {
+      await acknowledged;
+      await h.executeUpdate(eventUpdate, {
+        args: [{ type: 'facilitator-arrived', actor: 'tool:local on behalf of desk-agent' }],
+        updateId: 'facilitator-arrived:tool:local on behalf of desk-agent:replay-2',
+      });
+      await h.result();
+    });
+    return h;
+  },
+  // Since patched('live-delivery-sop-v2') (issue 17 items 4, 5, 8, 19): a reached facilitator is the
+  // desk's decision (capped reminders past the cutoff, then call-off), and the client is phoned
+  // before the email (here nobody reports the call: three requests, then the email goes alone).
+  'live-delivery-v2-late-facilitator-call-off': async (id) => {
+    const startMs = await env.currentTimeMs();
+    const h = await start(id, startMs);
+    await env.sleep(at(3));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'facilitator-reached', actor: 'desk-agent', eta: '20 minutes' }] });
+    await sleepUntil(startMs + at(40));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'late-facilitator', decision: 'call-off', actor: 'desk-agent' }] });
+    return h;
+  },
+  // Opened 20 minutes before the start: the calls wait for it; cut off, the client is told on the phone.
+  'live-delivery-v2-waits-for-start': async (id) => {
+    const startMs = (await env.currentTimeMs()) + 20 * MIN;
+    const h = await start(id, startMs);
+    await sleepUntil(startMs + at(17));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
+    return h;
+  },
+  // A client-side tech issue: cancelled-client-side, no ticket; the client is unreachable.
+  'live-delivery-v2-tech-client-side': async (id) => {
+    const startMs = await env.currentTimeMs();
+    const h = await start(id, startMs, 'tech-issue');
+    await env.sleep(at(2));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'tech-issue-cause', cause: 'client', actor: 'desk-agent' }] });
+    await sleepUntil(startMs + at(17));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-unreachable', actor: 'desk-agent' }] });
     return h;
   },
   'live-delivery-tech-ended-early': async (id) => {

@@ -3,6 +3,7 @@
 import { checkPeople, checkTimeZones, type FieldError } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
 import { localTime } from '../kit/time.js';
+import { accountEscalationAccess } from './access.js';
 import { churnCodingErrors, type ChurnCoding } from './codes.js';
 import {
   ACCOUNT_ESCALATION_DIRECTORY,
@@ -37,6 +38,11 @@ export default definePlaybook<AccountEscalationInput>({
   templates: ACCOUNT_ESCALATION_TEMPLATES,
   businessKey: (input) => `${input.account.id}-${compactInstant(input.escalatedAt)}`,
   businessTime: (input) => new Date(input.escalatedAt),
+  access: accountEscalationAccess,
+  slack: {
+    // "Escalate account" on a customer's message: the intake form with the message as the summary.
+    messageShortcut: { callbackId: 'escalate-account', prefill: (message) => ({ summary: message.text.slice(0, 2000) }) },
+  },
   /** What an operator scans for: account, MRR, trigger, when it was escalated (the team's zone). */
   summary: (input) =>
     `${input.account.name} (${input.account.id}, MRR ${input.account.mrr.amount} ${input.account.mrr.currency}): ${input.trigger}` +

@@ -25,6 +25,18 @@ export const EVENT_SIGNAL_DESCRIPTION =
 export const STATE_QUERY_DESCRIPTION =
   "The whole escalation: the playbook's status, outcome, waitingFor, pending deadlines (ISO instants), tasks, " +
   "messages sent, timeline and the playbook's details.";
+/** An event the API refused by a role rule: who tried what, and why. */
+export interface RefusedAttempt {
+  /** The event type tried. */
+  type: string;
+  /** Who tried, as the credential says (e.g. `csm`, `tool:crm-sync on behalf of csm`). */
+  actor: string;
+  /** The rule that refused it, e.g. `finance-decision-by-accounting`. */
+  rule: string;
+  reason: string;
+}
+/** Records a refused attempt on the timeline; changes nothing else (status, deadlines, tasks stay). */
+export const refusedEventSignal = defineSignal<[RefusedAttempt]>('event-refused');
 
 export interface EscalationMessages<E extends EscalationEvent, S extends EscalationState> {
   event: UpdateDefinition<EventResult<S['status']>, [E]>;
@@ -46,7 +58,10 @@ export function notApplicable(message: string): never {
   throw ApplicationFailure.create({ type: EVENT_NOT_APPLICABLE, message, nonRetryable: true });
 }
 
-/** The event makes no sense in the escalation's current state (e.g. after the outcome): HTTP 409. */
-export function outOfOrder(message: string): never {
-  throw ApplicationFailure.create({ type: EVENT_OUT_OF_ORDER, message, nonRetryable: true });
+/**
+ * The event makes no sense in the escalation's current state (e.g. after the outcome, or after the
+ * deadline that closes it): HTTP 409. `details` (e.g. `{ deadline, at }`) travel with the failure.
+ */
+export function outOfOrder(message: string, details?: Record<string, unknown>): never {
+  throw ApplicationFailure.create({ type: EVENT_OUT_OF_ORDER, message, nonRetryable: true, ...(details && { details: [details] }) });
 }
