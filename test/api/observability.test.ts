@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe('GET /escalations (item 7)', () => {
   it('answers each escalation from visibility: status, playbook, business time, summary, next deadline', async () => {
-    const start = new Date(Math.ceil((Date.now() + 60 * MIN) / MIN) * MIN);
+    const start = new Date(Math.ceil((Date.now() + 20 * MIN) / MIN) * MIN);
     const input = facilitatorNoShow(start.getTime());
     const created = await http<EscalationView>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
     expect(created.status).toBe(201);
@@ -87,7 +87,7 @@ describe('the start answer (item 8)', () => {
   it('an escalation whose cutoff is ahead is not deciding', async () => {
     const created = await http<EscalationView>(svc.apiUrl, 'POST', '/escalations', {
       playbook: 'live-delivery',
-      input: facilitatorNoShow(Date.now() + 60 * MIN),
+      input: facilitatorNoShow(Date.now() + 20 * MIN),
     });
     expect(created.status).toBe(201);
     expect(created.body.state).toMatchObject({ status: 'awaiting-facilitator', deciding: false, outcome: null });
