@@ -3,7 +3,7 @@
 // server); npm forwards it to its child once more. The test runs `npm start` in its own process
 // group and sends SIGINT to the group, as the terminal does.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,11 +55,17 @@ it('one SIGINT to the process group: the API stops, the worker drains, the dev s
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not come up:\n${lines.join('\n')}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    // Work in flight: an escalation whose activities (Slack post, call task) the worker runs.
-    const created = await http(`http://127.0.0.1:${apiPort}`, 'POST', '/escalations', {
-      playbook: 'live-delivery',
-      input: facilitatorNoShow(Date.now() + 30 * 60_000),
-    });
+    // Work in flight: an escalation whose activities (Slack post, call task) the worker runs, started
+    // with the local key the embedded default keeps in DATA_DIR (as a user of `npm start` would).
+    const token = (await readFile(join(dataDir, 'local-api-key'), 'utf8')).trim();
+    const created = await http(
+      `http://127.0.0.1:${apiPort}`,
+      'POST',
+      '/escalations',
+      { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * 60_000) },
+      undefined,
+      { token },
+    );
     expect(created.status).toBe(201);
     expect(await listening(temporalPort)).toBe(true);
 
