@@ -119,6 +119,14 @@ export class Directory {
     return Object.hasOwn(this.data.groups, key);
   }
 
+  hasChannel(key: string): boolean {
+    return Object.hasOwn(this.data.channels, key);
+  }
+
+  slackUserIdOf(key: string): string | undefined {
+    return this.hasPerson(key) ? this.data.people[key]!.slackUserId : undefined;
+  }
+
   /** Away flag, or a vacation covering the person's local date at instant `atMs`; throws DirectoryError for an unknown person. */
   availability(key: string, atMs: number): Availability {
     const p = this.person(key);

@@ -9,6 +9,8 @@ import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { EnvSchema } from '../config.js';
 import { loadDirectory } from '../directory.js';
+import { checkDirectoryForPlaybooks } from '../directory-check.js';
+import { playbooks } from '../playbooks.js';
 import { PostgresServer } from './postgres.js';
 import { assertFree, lowFreePort } from './ports.js';
 import { ManagedProcess, waitFor } from './process.js';
@@ -139,6 +141,7 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
   const free = opts.ports === 'free';
   const directoryFile = resolve(opts.directoryFile ?? join(repoRoot, 'config', 'directory.example.yaml'));
   const directory = await loadDirectory(directoryFile);
+  checkDirectoryForPlaybooks(directory, Object.values(playbooks), directoryFile);
 
   const cleanups: (() => Promise<void>)[] = [];
   const closeAll = async () => {

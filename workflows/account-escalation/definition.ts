@@ -34,6 +34,11 @@ export default definePlaybook<AccountEscalationInput>({
   statuses: ACCOUNT_ESCALATION_STATUSES,
   outcomes: ACCOUNT_ESCALATION_OUTCOMES,
   templates: ACCOUNT_ESCALATION_TEMPLATES,
+  directory: {
+    channels: { [ACCOUNT_ESCALATION_DIRECTORY.financeChannel]: 'resolution offers go to accounting for approval here' },
+    taggedGroups: { [ACCOUNT_ESCALATION_DIRECTORY.accounting]: 'tagged on resolution offers that need finance approval' },
+    invitedGroups: { [ACCOUNT_ESCALATION_DIRECTORY.fmcTeam]: 'invited to the escalation channel of an FMC account' },
+  },
   businessKey: (input) => `${input.account.id}-${compactInstant(input.escalatedAt)}`,
   businessTime: (input) => new Date(input.escalatedAt),
   summary: (input) =>

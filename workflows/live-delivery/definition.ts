@@ -2,6 +2,7 @@
 // makes starting it idempotent, the summary and business time for the Web UI, the input checks.
 import { checkPeople, checkTimeZones } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
+import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
 import { LIVE_DELIVERY_OUTCOMES, LIVE_DELIVERY_STATUSES, LIVE_DELIVERY_TEMPLATES, liveDeliveryEvents, LiveDeliveryInput } from './contract.js';
 
 export default definePlaybook<LiveDeliveryInput>({
@@ -16,6 +17,7 @@ export default definePlaybook<LiveDeliveryInput>({
   statuses: LIVE_DELIVERY_STATUSES,
   outcomes: LIVE_DELIVERY_OUTCOMES,
   templates: LIVE_DELIVERY_TEMPLATES,
+  directory: { channels: { [LIVE_DELIVERY_DIRECTORY.emergencyChannel]: 'the booking owner is tagged and the desk works in its thread' } },
   /** One escalation per booking and issue type. */
   businessKey: (input) => `${input.booking.id}-${input.issueType}`,
   businessTime: (input) => new Date(input.booking.startTime),
