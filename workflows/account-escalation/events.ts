@@ -10,7 +10,7 @@ import { endContactSeries, recordAttempt, startContactSeries } from './contact.j
 import type { AccountEscalationEvent } from './contract.js';
 import type { AccountEscalation } from './escalation.js';
 import { financeDecides, propose } from './finance.js';
-import { meetingHeld } from './meeting.js';
+import { meetingHeld, meetingScheduled } from './meeting.js';
 import { recordNote } from './notes.js';
 import { customerRejects } from './renegotiation.js';
 import { CONTACT_DAYS } from './sop.js';
@@ -56,6 +56,10 @@ export function validate(a: AccountEscalation, event: AccountEscalationEvent): v
     case 'churned':
       if (event.churn) checkChurn(event.churn as ChurnCoding);
       break;
+    case 'meeting-scheduled':
+      if (d.meeting.heldAt) outOfOrder(`the meeting with the customer and the TL was already held (${d.meeting.heldAt})`);
+      if (Date.parse(event.scheduledFor) < Date.now()) notApplicable(`/scheduledFor: ${event.scheduledFor} has passed; a meeting that took place is meeting-held`);
+      break;
     case 'meeting-held':
     case 'customer-responded':
     case 'note':
@@ -68,6 +72,9 @@ export function apply(a: AccountEscalation, event: AccountEscalationEvent): void
   const by = event.actor ?? 'unknown';
   const at = nowIso();
   switch (event.type) {
+    case 'meeting-scheduled':
+      meetingScheduled(a, event, by, at);
+      break;
     case 'meeting-held':
       meetingHeld(a, event, by, at);
       break;

@@ -3,9 +3,11 @@
 import type { TimeOfDay } from '../kit/calendar.js';
 import { hours, minutes } from '../kit/time.js';
 
-/** Explicit complaint: a meeting with the customer and the TL within 24 hours of the complaint. */
+/** Explicit complaint: a meeting with the customer and the TL *scheduled* within 24 hours of the complaint. */
 export const MEETING_DEADLINE = hours(24);
 export const MEETING_REMINDER_BEFORE = hours(4);
+/** Once scheduled, the CSM is asked this long after the meeting's time to record that it was held. */
+export const MEETING_HELD_CHECK_AFTER = hours(1);
 /** Unresponsive customer: contact attempts on this many consecutive local days. */
 export const CONTACT_DAYS = 10;
 /** Local time of each day's contact task (and email); a series starting later than CONTACT_LAST_START begins the next day. */
