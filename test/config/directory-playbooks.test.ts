@@ -85,4 +85,18 @@ describe('directory against the playbooks', () => {
       },
     ]);
   });
+
+  it('business calendars: a country or state date-holidays does not know, or a person naming an unknown calendar, fails at load', () => {
+    const data = () => structuredClone(example.data) as unknown as Data & { calendars: Record<string, Record<string, unknown>> };
+    const badState = data();
+    badState.calendars['us-illinois']!.state = 'XX';
+    expect(() => parseDirectory(badState)).toThrow("/calendars/us-illinois: unknown state 'XX' of US");
+    const badCountry = data();
+    badCountry.calendars['de-berlin']!.country = 'QQ';
+    expect(() => parseDirectory(badCountry)).toThrow("/calendars/de-berlin: unknown country 'QQ'");
+    const badRef = data();
+    badRef.people['csm']!.calendar = 'mars';
+    expect(() => parseDirectory(badRef)).toThrow("/people/csm/calendar: unknown calendar 'mars'");
+    expect(example.calendarOf('csm')).toBe('us-illinois');
+  });
 });

@@ -50,6 +50,9 @@ export default definePlaybook<AccountEscalationInput>({
     const errors = checkPeople(directory, people);
     errors.push(...checkChurn(input.churn as ChurnCoding, '/churn'));
     errors.push(...checkTimeZones({ '/account/timeZone': input.account.timeZone, '/teamTimeZone': input.teamTimeZone }));
+    for (const [field, key] of [['/account/calendar', input.account.calendar], ['/teamCalendar', input.teamCalendar]] as const) {
+      if (key !== undefined && !directory.hasCalendar(key)) errors.push({ field, message: `unknown calendar '${key}' in the directory` });
+    }
     if (input.explicit && !input.teamLeadManager) {
       errors.push({ field: '/teamLeadManager', message: 'required for an explicit escalation: told when the 24-hour meeting deadline is missed' });
     }

@@ -16,6 +16,7 @@
 import { patched } from '@temporalio/workflow';
 import { Agenda } from '../kit/agenda.js';
 import { carryOver, continueWith, restore } from '../kit/carry-over.js';
+import { refreshCalendars } from './calendars.js';
 import { flushCaseNotes } from './case-notes.js';
 import { contactDayEnds, contactDayStarts } from './contact.js';
 import type { AccountEscalationCarried, AccountEscalationEvent, AccountEscalationInput, AccountEscalationState } from './contract.js';
@@ -59,7 +60,11 @@ export async function accountEscalation(input: AccountEscalationInput, carried?:
       .on('meeting-held-check', () => meetingHeldCheck(a))
       .on('contact-day', () => contactDayStarts(a))
       .on('contact-day-end', () => contactDayEnds(a))
-      .on('notes-reminder', () => notesReminder(a))
+      .on('notes-reminder', async () => {
+        // Before a look-up's year of public holidays runs out, the next one.
+        if (a.sopIssue17) await refreshCalendars(a);
+        await notesReminder(a);
+      })
       .on('finance-follow-up', () => financeFollowUp(a))
       .on('finance-meeting-reminder', () => financeMeetingReminder(a))
       .on('finance-meeting', () => financeMeeting(a))

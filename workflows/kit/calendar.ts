@@ -81,6 +81,19 @@ const isWeekend = (date: Temporal.PlainDate) => date.dayOfWeek >= 6;
  */
 export type HolidayDates = readonly string[];
 
+/** A business calendar as the state keeps it. */
+export interface BusinessCalendarInfo {
+  timeZone: string;
+  /** Directory calendar key, or null for weekends only. */
+  calendar: string | null;
+  /** `US-IL`, or null. */
+  region: string | null;
+  /** Public holidays (local `YYYY-MM-DD`) from `from` to `to`, inclusive. */
+  holidays: string[];
+  from: string;
+  to: string;
+}
+
 const isWorkday = (date: Temporal.PlainDate, holidays: HolidayDates) => !isWeekend(date) && !holidays.includes(date.toString());
 
 /** Monday to Friday, and not one of `holidays`, on the local date of `ms`. */

@@ -68,6 +68,8 @@ export interface FieldError {
 export interface DirectoryLookup {
   hasPerson(key: string): boolean;
   hasGroup(key: string): boolean;
+  /** A business calendar (public holidays) of that key exists. */
+  hasCalendar(key: string): boolean;
   /** The person's Slack user id, or undefined (unknown person, or none configured). */
   slackUserIdOf(key: string): string | undefined;
 }
