@@ -9,10 +9,10 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
-import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
+import { EVENT_BUSY, EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
 import type { Playbook } from '../playbooks.js';
-import { problems } from '../problem.js';
+import { HttpProblem, problems, RETRY_AFTER_SECONDS } from '../problem.js';
 import { mapTemporal, temporalProblem } from './temporal-errors.js';
 
 export interface EscalationView {
@@ -213,6 +213,9 @@ export class EscalationService {
       }
       if (cause instanceof ApplicationFailure && cause.type === EVENT_OUT_OF_ORDER) {
         throw problems.conflict('event-out-of-order', cause.message);
+      }
+      if (cause instanceof ApplicationFailure && cause.type === EVENT_BUSY) {
+        throw new HttpProblem(429, 'escalation-busy', 'Too many requests', cause.message, { headers: { 'retry-after': String(RETRY_AFTER_SECONDS.busy) } });
       }
       if (err instanceof WorkflowNotFoundError) {
         throw problems.conflict('escalation-closed', `escalation '${id}' closed before the event arrived`);

@@ -32,3 +32,5 @@ export const NOTES_KEPT = 60;
 export const PROPOSALS_KEPT = 20;
 export const ATTEMPT_DAYS_KEPT = 31;
 export const PENDING_CASE_NOTES_MAX = 100;
+/** A `note` event is refused (429) while this many case notes wait: the engine's own notes keep room below PENDING_CASE_NOTES_MAX, so no accepted note is dropped. */
+export const NOTES_WAITING_MAX = 60;
