@@ -12,6 +12,7 @@ import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-w
 import type { AccessFacts } from '../auth/rules.js';
 import { businessTimeKey, nextDeadlineKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import {
+  EVENT_BUSY,
   EVENT_NOT_APPLICABLE,
   EVENT_OUT_OF_ORDER,
   eventUpdate,
@@ -21,7 +22,7 @@ import {
 } from '../../workflows/kit/messages.js';
 import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
 import type { Playbook } from '../playbooks.js';
-import { problems } from '../problem.js';
+import { HttpProblem, problems, RETRY_AFTER_SECONDS } from '../problem.js';
 import { mapTemporal, temporalProblem } from './temporal-errors.js';
 
 export interface EscalationView {
@@ -292,6 +293,9 @@ export class EscalationService {
       }
       if (cause instanceof ApplicationFailure && cause.type === EVENT_OUT_OF_ORDER) {
         throw problems.conflict('event-out-of-order', cause.message);
+      }
+      if (cause instanceof ApplicationFailure && cause.type === EVENT_BUSY) {
+        throw new HttpProblem(429, 'escalation-busy', 'Too many requests', cause.message, { headers: { 'retry-after': String(RETRY_AFTER_SECONDS.busy) } });
       }
       if (err instanceof WorkflowNotFoundError) {
         throw problems.conflict('escalation-closed', `escalation '${id}' closed before the event arrived`);

@@ -69,13 +69,25 @@ export interface FieldError {
 export interface DirectoryLookup {
   hasPerson(key: string): boolean;
   hasGroup(key: string): boolean;
+  /** A business calendar (public holidays) of that key exists. */
+  hasCalendar(key: string): boolean;
+  /** The person's Slack user id, or undefined (unknown person, or none configured). */
+  slackUserIdOf(key: string): string | undefined;
 }
 
-/** Each `{ '/field': personKey }` that the directory does not know. */
+/**
+ * Each `{ '/field': personKey }` that the directory does not know, or (the playbook tags these
+ * people in Slack) that has no `slackUserId`: a mention of a person without one would be plain text
+ * and ping nobody (issue 17 item 17).
+ */
 export function checkPeople(directory: DirectoryLookup, refs: Record<string, string>): FieldError[] {
-  return Object.entries(refs)
-    .filter(([, key]) => !directory.hasPerson(key))
-    .map(([field, key]) => ({ field, message: `unknown person '${key}' in the directory` }));
+  return Object.entries(refs).flatMap(([field, key]) => {
+    if (!directory.hasPerson(key)) return [{ field, message: `unknown person '${key}' in the directory` }];
+    if (directory.slackUserIdOf(key) === undefined) {
+      return [{ field, message: `person '${key}' has no slackUserId in the directory: the playbook tags them in Slack, and a mention without one pings nobody` }];
+    }
+    return [];
+  });
 }
 
 /** Each `{ '/field': zone }` (unset ones skipped) that is not an IANA time zone. */

@@ -45,6 +45,14 @@ export interface PlaybookDefinition<Input = never> {
   searchAttributes?(input: Input): SearchAttributePair[];
   /** The keys `searchAttributes` uses, registered with the server (`npm start`, tests). */
   searchAttributeKeys?: SearchAttributePair['key'][];
+  /**
+   * The directory entries the playbook itself refers to by key (not through its input), each with
+   * why: checked when the API or the worker starts (src/directory-check.ts), so a group it tags
+   * without a Slack user-group id, or a channel it posts to that is missing, stops start-up naming
+   * it instead of posting a plain `@accounting` that pings nobody. People named in the input are
+   * checked per request (`checkPeople`).
+   */
+  directory: DirectoryNeeds;
   /** Checks beyond the schema: directory references, time zones. Paths relative to `/input`. */
   check(input: Input, directory: DirectoryLookup): FieldError[];
   /** Who may send which event (role checks, its access.ts); events no rule names are open to callers with `events:send`. */
@@ -62,6 +70,16 @@ export interface PlaybookDefinition<Input = never> {
    * (Swagger UI's "Try it out", the contract test's first requests).
    */
   example?(now: number): Input;
+}
+
+/** What a playbook needs from the directory, by key, with why (for the start-up error). */
+export interface DirectoryNeeds {
+  /** Channels it posts to. */
+  channels?: Record<string, string>;
+  /** Groups it `@`-mentions in Slack: each needs a `slackUserGroupId`. */
+  taggedGroups?: Record<string, string>;
+  /** Groups whose members it invites to a channel: each member needs a `slackUserId`. */
+  invitedGroups?: Record<string, string>;
 }
 
 /** Types a definition against its input (contract.ts's static type). */
