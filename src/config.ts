@@ -4,6 +4,7 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { loadDirectory, type Directory } from './directory.js';
+import { checkPlaybookSettings } from './playbooks.js';
 import { parseWeeklyTime, type WeeklyTime } from '../workflows/kit/calendar.js';
 import { CodecKeyError, payloadCodecFrom, type AesGcmPayloadCodec } from './temporal/codec.js';
 
@@ -141,6 +142,7 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
     throw new ConfigError(`invalid configuration:\n  PAYLOAD_CODEC_KEYS: ${err.message}`);
   }
   const directory = await loadDirectory(env.DIRECTORY_FILE);
+  checkPlaybookSettings(directory, env.DIRECTORY_FILE);
   return {
     env,
     directory,

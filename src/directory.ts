@@ -67,6 +67,11 @@ export const DirectorySchema = Type.Object(
     channels: Type.Record(Key, ChannelSchema),
     people: Type.Record(Key, PersonSchema),
     groups: Type.Record(Key, GroupSchema, { default: {} }),
+    /**
+     * Each playbook's own configuration, by playbook name (e.g. `gameday-issue: { events: ... }`): its
+     * definition's `settings` schema checks it at start-up (src/playbooks.ts `checkPlaybookSettings`).
+     */
+    playbooks: Type.Record(Key, Type.Unknown(), { default: {} }),
   },
   { additionalProperties: false },
 );
@@ -117,6 +122,15 @@ export class Directory {
 
   hasGroup(key: string): boolean {
     return Object.hasOwn(this.data.groups, key);
+  }
+
+  hasChannel(key: string): boolean {
+    return Object.hasOwn(this.data.channels, key);
+  }
+
+  /** The playbook's section of the file (`playbooks.<name>`), as checked and defaulted at start-up; undefined without one. */
+  settings(playbook: string): unknown {
+    return Object.hasOwn(this.data.playbooks, playbook) ? this.data.playbooks[playbook] : undefined;
   }
 
   /** Away flag, or a vacation covering the person's local date at instant `atMs`; throws DirectoryError for an unknown person. */

@@ -6,6 +6,7 @@
 // <template-name>.mjml, one complete MJML document each, and lists them (name -> when it is sent) in
 // its contract; <mj-title> holds the subject; placeholders are {{valueName}} with names from
 // templateValueNames.
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -308,6 +309,8 @@ export class TemplateCatalog {
 // An unlisted .mjml file or locale folder is almost certainly a typo'd name that would never be sent.
 async function checkNoStrayFiles(dir: string, names: readonly string[]): Promise<void> {
   const stray: string[] = [];
+  // A playbook that sends no emails needs no templates folder.
+  if (names.length === 0 && !existsSync(dir)) return;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.isDirectory() && !isLocale(entry.name)) stray.push(`${entry.name}/`);
   }

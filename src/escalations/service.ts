@@ -11,6 +11,7 @@ import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/sea
 import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
 import type { Playbook } from '../playbooks.js';
+import type { ListCondition } from '../routes/list-filters.js';
 import { problems } from '../problem.js';
 
 export interface EscalationView {
@@ -79,10 +80,12 @@ export class EscalationService {
     return this.view(await this.describe(id));
   }
 
-  async list(filter: { playbook?: string; status?: string; limit: number }): Promise<EscalationView[]> {
+  async list(filter: { playbook?: string; status?: string; limit: number; where?: ListCondition[] }): Promise<EscalationView[]> {
     const clauses = [`${playbookKey.name} IS NOT NULL`];
     if (filter.playbook) clauses.push(`${playbookKey.name} = ${JSON.stringify(filter.playbook)}`);
     if (filter.status) clauses.push(`${statusKey.name} = ${JSON.stringify(filter.status)}`);
+    // Playbook-declared filters (routes/list-filters.ts): values already matched their pattern.
+    for (const c of filter.where ?? []) clauses.push(`${c.searchAttribute} = ${JSON.stringify(c.value)}`);
     const out: EscalationView[] = [];
     for await (const wf of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: filter.limit })) {
       out.push({

@@ -8,6 +8,7 @@ import type { EscalationService } from '../escalations/service.js';
 import { playbookNames, playbooks, type Playbook } from '../playbooks.js';
 import { problems, type FieldProblem } from '../problem.js';
 import { EscalationId, problemResponse } from './schemas.js';
+import { listConditions, listFilterProperties } from './list-filters.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
@@ -85,11 +86,12 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
           playbook: Type.Optional(Type.Union(playbookNames.map((n) => Type.Literal(n)))),
           status: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+$' })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+          ...listFilterProperties(playbooks),
         }),
         response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), 400: problemResponse },
       },
     },
-    async (request) => ({ escalations: await escalations.list(request.query) }),
+    async (request) => ({ escalations: await escalations.list({ ...request.query, where: listConditions(playbooks, request.query) }) }),
   );
 
   app.get(

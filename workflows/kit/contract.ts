@@ -65,6 +65,9 @@ export interface FieldError {
 export interface DirectoryLookup {
   hasPerson(key: string): boolean;
   hasGroup(key: string): boolean;
+  hasChannel(key: string): boolean;
+  /** The playbook's own section of the directory file (`playbooks.<name>`), checked against its `settings` schema at start-up. */
+  settings(playbook: string): unknown;
 }
 
 /** Each `{ '/field': personKey }` that the directory does not know. */
@@ -72,6 +75,20 @@ export function checkPeople(directory: DirectoryLookup, refs: Record<string, str
   return Object.entries(refs)
     .filter(([, key]) => !directory.hasPerson(key))
     .map(([field, key]) => ({ field, message: `unknown person '${key}' in the directory` }));
+}
+
+/** Each `{ '/field': groupKey }` that the directory does not know. */
+export function checkGroups(directory: DirectoryLookup, refs: Record<string, string>): FieldError[] {
+  return Object.entries(refs)
+    .filter(([, key]) => !directory.hasGroup(key))
+    .map(([field, key]) => ({ field, message: `unknown group '${key}' in the directory` }));
+}
+
+/** Each `{ '/field': channelKey }` that the directory does not know. */
+export function checkChannels(directory: DirectoryLookup, refs: Record<string, string>): FieldError[] {
+  return Object.entries(refs)
+    .filter(([, key]) => !directory.hasChannel(key))
+    .map(([field, key]) => ({ field, message: `unknown channel '${key}' in the directory` }));
 }
 
 /** Each `{ '/field': zone }` (unset ones skipped) that is not an IANA time zone. */
