@@ -103,7 +103,10 @@ async function listByType(client: Client, input: ListWorkflowsInput, limit: numb
           ? await client.workflowService.listOpenWorkflowExecutions(request)
           : await client.workflowService.listClosedWorkflowExecutions(request);
       for (const e of page.executions) {
-        if (e.execution?.workflowId && e.execution.runId) executions.push({ workflowId: e.execution.workflowId, runId: e.execution.runId });
+        // The type filter is checked here too: not every server applies it.
+        if (e.type?.name === input.workflowType && e.execution?.workflowId && e.execution.runId) {
+          executions.push({ workflowId: e.execution.workflowId, runId: e.execution.runId });
+        }
       }
       nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
     } while (nextPageToken);

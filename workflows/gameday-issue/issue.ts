@@ -249,6 +249,20 @@ export class GamedayIssue {
     this.refresh();
   }
 
+  /**
+   * The playbook's search attributes, for an issue started without them (the API sets them at the
+   * start; other starters may not): the summary finds the event's issues by them.
+   */
+  ensureSearchAttributes(): void {
+    const have = workflowInfo().typedSearchAttributes;
+    const missing = [
+      { key: gamedayEventKey, value: this.input.event },
+      { key: gamedayTierKey, value: this.d.tier },
+      { key: gamedayOutcomeKey, value: 'open' },
+    ].filter((p) => have.get(p.key) === undefined);
+    if (missing.length > 0) upsertSearchAttributes(missing);
+  }
+
   /** Tier 3 from now on (search attribute). */
   reachTier3(): void {
     this.d.tier = 'tier-3';

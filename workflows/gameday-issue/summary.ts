@@ -155,10 +155,11 @@ export function summaryText(event: GamedayEventView, t: GamedayTotals, notVisibl
   const when = `${localTime(event.start, event.timeZone)} to ${localTime(event.end, event.timeZone)}`;
   const followUps = t.followUps.map((f) => {
     const title = f.threadUrl ? link(f.threadUrl, f.title) : slack`${f.title}`;
-    const state = f.state === 'open' ? `still open (${f.tier})` : `cannot be fixed during the event (${f.tier})`;
+    const tier = f.tier.replace('-', ' ');
+    const state = f.state === 'open' ? `still open (${tier})` : `cannot be fixed during the event (${tier})`;
     return slack`• ${title}: ${state}`;
   });
-  const waiting = (d: Durations) => (d.missing > 0 ? ` (${d.count} of ${d.count + d.missing} acknowledged)` : ` (all ${d.count})`);
+  const waiting = (d: Durations) => ` (${d.count} of ${d.count + d.missing} acknowledged)`;
   return lines(
     slack`:bar_chart: *Gameday summary: ${event.name}* (${when})`,
     t.raised === 0

@@ -17,6 +17,7 @@ export async function gamedayIssue(input: GamedayIssueInput): Promise<GamedayIss
   const s = new GamedayIssue(input);
   const { esc, agenda, d } = s;
   esc.handleEvents<GamedayIssueEvent>({ validate: (event) => validate(s, event), apply: (event) => apply(s, event) });
+  s.ensureSearchAttributes();
   esc.timeline.add('opened', `Issue raised at ${input.event}: ${input.affected}, ${input.usersAffected} user(s), urgency ${input.urgency}`, input.raisedBy, {
     workflowStartedAt: workflowInfo().startTime.toISOString(),
   });
