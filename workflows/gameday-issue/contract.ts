@@ -4,7 +4,7 @@
 // the directory file, the issue's input, its events, statuses, outcomes, details and the figures the
 // gameday summary reads. Pure: the API imports it as values, the workflows as types only.
 import { Type, type Static } from 'typebox';
-import { defineEvent, DirectoryRef, type EventsOf } from '../kit/contract.js';
+import { defineEvent, DirectoryRef, Instant, Link, type EventsOf } from '../kit/contract.js';
 import { escalationMessages } from '../kit/messages.js';
 import type { EscalationState } from '../kit/state.js';
 import {
@@ -104,17 +104,10 @@ export const GamedayIssueInput = Type.Object(
     session: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Where: the session (title or id)' })),
     page: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'Where: the page of the event site (name or path, e.g. /expo-hall)' })),
     what: Type.String({ minLength: 1, maxLength: 2000, description: 'What happened, in the user\'s words or the client team\'s' }),
-    since: Type.String({ format: 'date-time', description: 'Since when it happens (ISO 8601 with offset)' }),
+    since: Instant({ description: 'Since when it happens', window: 'happened' }),
     usersAffected: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'How many users are affected (best estimate)' }),
     urgency: Urgency,
-    link: Type.Optional(
-      Type.String({
-        format: 'uri',
-        pattern: '^https://[^\\s]+$',
-        maxLength: 2048,
-        description: 'A screenshot or a link showing the problem (https only)',
-      }),
-    ),
+    link: Type.Optional(Link({ description: 'A screenshot or a link showing the problem' })),
     raisedBy: DirectoryRef('The client team member who raises it (one of the event\'s clientTeam)'),
     reference: Type.Optional(
       Type.String({

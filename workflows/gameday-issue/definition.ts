@@ -3,11 +3,9 @@
 // settings it takes from the directory file, and the input checks.
 import { checkChannels, checkGroups, checkPeople, checkTimeZones, type FieldError } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
+import { parseInstant } from '../kit/schemas/index.js';
 import { GAMEDAY_OUTCOMES, GAMEDAY_STATUSES, gamedayIssueEvents, GamedayIssueInput, GamedaySettings } from './contract.js';
 import { gamedayEventKey, gamedayOutcomeKey, gamedaySearchAttributeKeys, gamedayTierKey } from './search-attributes.js';
-
-/** "Since" may be this far ahead of the API's clock (clock skew), no further. */
-const SINCE_SKEW_MS = 5 * 60_000;
 
 /** `20261123T140500Z` */
 function compactInstant(iso: string): string {
@@ -54,7 +52,11 @@ export default definePlaybook<GamedayIssueInput>({
       const errors: FieldError[] = [];
       for (const [key, ev] of Object.entries(eventsOf(settings))) {
         const at = `/events/${key}`;
-        if (!(Date.parse(ev.end) > Date.parse(ev.start))) errors.push({ field: `${at}/end`, message: `must be after start (${ev.start})` });
+        const start = parseInstant(ev.start);
+        const end = parseInstant(ev.end);
+        if (start === undefined) errors.push({ field: `${at}/start`, message: 'must be an RFC 3339 instant with its offset, e.g. 2026-11-23T14:00:00Z' });
+        if (end === undefined) errors.push({ field: `${at}/end`, message: 'must be an RFC 3339 instant with its offset, e.g. 2026-11-23T22:00:00Z' });
+        if (start !== undefined && end !== undefined && !(end > start)) errors.push({ field: `${at}/end`, message: `must be after start (${ev.start})` });
         errors.push(...checkTimeZones({ [`${at}/timeZone`]: ev.timeZone }));
         errors.push(...checkChannels(directory, { [`${at}/channel`]: ev.channel }));
         errors.push(...checkGroups(directory, { [`${at}/responseGroup`]: ev.responseGroup, [`${at}/techSupportGroup`]: ev.techSupportGroup }));
@@ -76,7 +78,19 @@ export default definePlaybook<GamedayIssueInput>({
     if (input.session === undefined && input.page === undefined) {
       errors.push({ field: '/session', message: 'say where it happens: a session, a page, or both (session, page)' });
     }
-    if (Date.parse(input.since) > Date.now() + SINCE_SKEW_MS) errors.push({ field: '/since', message: 'must not be in the future' });
     return errors;
   },
+  /** A speaker's microphone during the example event, noticed 5 minutes ago. */
+  example: (now) => ({
+    event: 'northwind-summit-2026',
+    source: 'moderator-chat',
+    affected: 'speaker',
+    session: 'Keynote: The Year Ahead',
+    what: "The speaker's microphone is not picked up; attendees hear nothing",
+    since: new Date(Math.floor((now - 5 * 60_000) / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    usersAffected: 240,
+    urgency: 'high',
+    link: 'https://files.example.com/screenshots/keynote-mic.png',
+    raisedBy: 'client-event-host',
+  }),
 });

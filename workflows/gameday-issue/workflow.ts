@@ -16,11 +16,10 @@ import { eventEndedPost, markedPost, outcomePost, techSupportPost } from './text
 export async function gamedayIssue(input: GamedayIssueInput): Promise<GamedayIssueState> {
   const s = new GamedayIssue(input);
   const { esc, agenda, d } = s;
-  esc.handleEvents<GamedayIssueEvent>({ validate: (event) => validate(s, event), apply: (event) => apply(s, event) });
   s.ensureSearchAttributes();
-  esc.timeline.add('opened', `Issue raised at ${input.event}: ${input.affected}, ${input.usersAffected} user(s), urgency ${input.urgency}`, input.raisedBy, {
-    workflowStartedAt: workflowInfo().startTime.toISOString(),
-  });
+  esc.recordOpening(`Issue raised at ${input.event}: ${input.affected}, ${input.usersAffected} user(s), urgency ${input.urgency}`, input.raisedBy);
+  // After the opening, before the first await: an event that came with the start is applied here.
+  esc.handleEvents<GamedayIssueEvent>({ validate: (event) => validate(s, event), apply: (event) => apply(s, event) });
   s.refresh();
 
   if (!(await s.loadEvent())) {
