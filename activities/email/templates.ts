@@ -25,10 +25,10 @@ export interface TemplateSource {
 }
 
 /** Every playbook's templates folder (`workflows/<name>/templates/`), from the registry. */
-export const playbookTemplateSources: readonly TemplateSource[] = Object.values(playbooks).map((p) => ({
-  dir: fileURLToPath(new URL(`../../workflows/${p.name}/templates/`, import.meta.url)),
-  templates: p.templates,
-}));
+export const playbookTemplateSources: readonly TemplateSource[] = Object.values(playbooks)
+  .map((p) => ({ dir: fileURLToPath(new URL(`../../workflows/${p.name}/templates/`, import.meta.url)), templates: p.templates }))
+  // A playbook that sends no emails needs no templates folder (one that has a folder is checked for stray files).
+  .filter((s) => Object.keys(s.templates).length > 0 || existsSync(s.dir));
 
 const descriptions: Readonly<Record<string, string>> = Object.assign({}, ...playbookTemplateSources.map((s) => s.templates));
 
@@ -309,8 +309,6 @@ export class TemplateCatalog {
 // An unlisted .mjml file or locale folder is almost certainly a typo'd name that would never be sent.
 async function checkNoStrayFiles(dir: string, names: readonly string[]): Promise<void> {
   const stray: string[] = [];
-  // A playbook that sends no emails needs no templates folder.
-  if (names.length === 0 && !existsSync(dir)) return;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.isDirectory() && !isLocale(entry.name)) stray.push(`${entry.name}/`);
   }
