@@ -56,6 +56,19 @@ const posts = () => channelPosts(svc.outbox!.list({ kind: 'slack' }));
 const issueIds = new Set<string>();
 
 describe('gameday-issue over HTTP', () => {
+  it('GET /playbooks shows its input, events, list filters and the schema of its event settings', async () => {
+    const r = await http<{ playbooks: { name: string; events: object; listFilters: Record<string, { searchAttribute: string }>; settingsSchema: { properties: object } | null }[] }>(
+      svc.apiUrl,
+      'GET',
+      '/playbooks',
+    );
+    const pb = r.body.playbooks.find((p) => p.name === 'gameday-issue')!;
+    expect(Object.keys(pb.events).sort()).toEqual(['acknowledged', 'escalated-to-tech-support', 'follow-up', 'resolved', 'workaround']);
+    expect(pb.listFilters.event?.searchAttribute).toBe('GamedayEvent');
+    expect(Object.keys(pb.settingsSchema!.properties)).toEqual(['events']);
+    expect(r.body.playbooks.find((p) => p.name === 'live-delivery')).toMatchObject({ listFilters: {}, settingsSchema: null });
+  });
+
   it('raises an issue: 201, the template with @here in the event channel, the acknowledgement deadline in the state', async () => {
     const input = gamedayIssueInput(Date.now() - 3 * MIN);
     const created = await start(input);
