@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
 import type { SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
@@ -375,6 +376,69 @@ describe('the event window', () => {
     );
   });
 });
+
+describe('a deadline that has passed wins over a late event', () => {
+  it("a resolution arriving after the follow-up deadline's instant, while no worker ran, is refused naming it; the engine's follow-up stands", async () => {
+    const now = await env.currentTimeMs();
+    const directory = withGamedayEvents(example, { [EVENT]: gamedayEvent(now - 5 * HOUR, now + 8 * MIN) });
+    const taskQueue = uniqueTaskQueue('gameday');
+    // No workflow cache, hence no sticky queue: the task that waits for a worker is on the task queue, for the next one.
+    const newWorker = () =>
+      Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: standInActivities(standIns, directory, templates), maxCachedWorkflows: 0 });
+    const input = gamedayIssueInput(now - 2 * MIN);
+    const h = await env.client.workflow.start(gamedayIssue, { taskQueue, workflowId: `gameday-issue:${input.event}-${input.reference}`, args: [input] });
+    try {
+      const closeAt = await (await newWorker()).runUntil(async () => {
+        await at(now, 20 * MIN);
+        const st = await state(h);
+        expect(st.status).toBe('carried-over');
+        return Date.parse(st.deadlines.find((d) => d.name === 'follow-up-close')!.at);
+      });
+      expect(closeAt).toBe(now + 8 * MIN + 7 * DAY);
+      // No worker: the seven days pass and the deadline's timer fires, its workflow task waits. (The
+      // server skips no further while a workflow task waits: the last second runs in real time.)
+      await env.sleep(closeAt + 1_000 - (await env.currentTimeMs()));
+      // The resolution reaches the server before any worker does: the worker gets both in one task.
+      const updateId = `late-resolution-${input.reference}`;
+      const late = h
+        .executeUpdate(eventUpdate, { args: [{ type: 'resolved', actor: 'cs-responder', answer: 'Fixed at last' }], updateId })
+        .then(() => undefined, (e: unknown) => e);
+      await admitted(h.workflowId, updateId);
+      const final = await (await newWorker()).runUntil(async () => {
+        const err = await late;
+        expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+        const cause = (err as WorkflowUpdateFailedError).cause as ApplicationFailure;
+        expect(cause.type).toBe(EVENT_OUT_OF_ORDER);
+        expect(cause.message).toContain(`the deadline 'follow-up-close' passed at ${new Date(closeAt).toISOString()}`);
+        return h.result();
+      });
+      expect(final.outcome).toBe('follow-up');
+      expect(final.details.resolution?.by).toBe('engine');
+      expect(final.timeline.map((e) => e.kind)).not.toContain('event:resolved');
+    } finally {
+      await h.terminate('test finished').catch(() => undefined);
+      await env.client.workflow.getHandle(`gameday-summary:${EVENT}`).terminate('test finished').catch(() => undefined);
+    }
+  });
+});
+
+/** Until the server holds the update (admitted; it waits there for a worker). */
+async function admitted(workflowId: string, updateId: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await env.client.workflowService.pollWorkflowExecutionUpdate({
+        namespace: env.namespace ?? 'default',
+        updateRef: { workflowExecution: { workflowId }, updateId },
+        identity: 'test',
+        waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
+      });
+      return;
+    } catch (err) {
+      if (i >= 100) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
 
 describe('data, never markup', () => {
   it("what the client team typed is shown as typed: no @channel, no link, no mention token", async () => {

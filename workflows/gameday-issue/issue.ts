@@ -27,6 +27,8 @@ const EVENT_LOOKUP_INTERVAL = minutes(5);
 
 /** The deadline each tier's acknowledgement ladder keeps in the state. */
 export const ACK_DEADLINE: Record<Tier, string> = { 'tier-2': 'acknowledgement', 'tier-3': 'tech-support-acknowledgement' };
+/** The deadline after which an issue still open closes as the engine's follow-up (`followUpDays` after the event's end). */
+export const FOLLOW_UP_CLOSE = 'follow-up-close';
 
 interface AckRung extends Rung {
   step: 'posted' | 'group' | 'lead';
@@ -113,7 +115,7 @@ export class GamedayIssue {
     const end = Date.parse(ev.end);
     this.esc.deadlines.add(ACK_DEADLINE['tier-2'], raised, this.ackMs(), 'Acknowledgement by the response team (then a reminder to the response group)');
     if (raised <= end) this.esc.deadlines.add('event-end', end, 0, `${ev.name} ends: an issue still open goes on the follow-up list, reminders stop`);
-    this.esc.deadlines.add('follow-up-close', Math.max(end, raised), ev.followUpDays * DAY, `Still open ${ev.followUpDays} days after the event: closed as a follow-up`);
+    this.esc.deadlines.add(FOLLOW_UP_CLOSE, Math.max(end, raised), ev.followUpDays * DAY, `Still open ${ev.followUpDays} days after the event: closed as a follow-up`);
     const flagText = this.d.flag === 'before-window' ? 'raised before the live window' : this.d.flag === 'after-end' ? 'raised after the event' : 'raised during the live event';
     this.esc.timeline.add('event-window', `${ev.name}: ${flagText}${this.d.flag === null ? '' : ' (flagged: no @here)'}`, 'engine', {
       flag: this.d.flag,

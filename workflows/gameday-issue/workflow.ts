@@ -10,7 +10,7 @@ import { outOfOrder } from '../kit/messages.js';
 import { updateSlack } from '../kit/notify.js';
 import { nowIso } from '../kit/time.js';
 import type { GamedayIssueEvent, GamedayIssueInput, GamedayIssueState } from './contract.js';
-import { ACK_DEADLINE, GamedayIssue } from './issue.js';
+import { ACK_DEADLINE, FOLLOW_UP_CLOSE, GamedayIssue } from './issue.js';
 import { eventEndedPost, markedPost, outcomePost, techSupportPost } from './texts.js';
 
 export async function gamedayIssue(input: GamedayIssueInput): Promise<GamedayIssueState> {
@@ -46,7 +46,7 @@ export async function gamedayIssue(input: GamedayIssueInput): Promise<GamedayIss
     s.refresh();
     await s.say('event-ended', eventEndedPost(ev));
   });
-  agenda.on('follow-up-close', async () => {
+  agenda.on(FOLLOW_UP_CLOSE, async () => {
     esc.timeline.add('deadline-passed', `Still open ${ev.followUpDays} days after the event`, 'engine', { deadline: 'follow-up-close' });
     s.decide('follow-up', 'engine', null, `still open ${ev.followUpDays} days after the event`, `No outcome within ${ev.followUpDays} days after the event: closed as a follow-up`);
   });
@@ -60,9 +60,18 @@ export async function gamedayIssue(input: GamedayIssueInput): Promise<GamedayIss
   return esc.state();
 }
 
-/** Events that make no sense now are refused (HTTP 409); resolutions are welcome at any tier. */
+/**
+ * Events that make no sense now are refused (HTTP 409); resolutions are welcome at any tier, also
+ * after the event's end. Once the follow-up deadline's instant has passed the issue is the engine's
+ * follow-up, whatever arrives: judged against the deadline's instant (workflow time), not against
+ * whether its timer's handler has run, so a late worker cannot let a resolution overtake it.
+ */
 function validate(s: GamedayIssue, event: GamedayIssueEvent): void {
   const { d } = s;
+  const close = s.esc.deadlines.list().find((x) => x.name === FOLLOW_UP_CLOSE);
+  if (close && Date.parse(close.at) <= Date.now()) {
+    outOfOrder(`the deadline '${FOLLOW_UP_CLOSE}' passed at ${close.at} (${close.description}); '${event.type}' comes too late`);
+  }
   if (event.type === 'acknowledged') {
     if (d.tier === 'tier-2' && d.acknowledgedAt) outOfOrder(`already acknowledged by ${d.acknowledgedBy ?? 'someone'} at ${d.acknowledgedAt}`);
     if (d.tier === 'tier-3' && d.techAcknowledgedAt) outOfOrder(`tech support already acknowledged (${d.techAcknowledgedBy ?? 'someone'} at ${d.techAcknowledgedAt})`);
