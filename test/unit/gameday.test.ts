@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { DirectoryError } from '../../src/directory.js';
 import { checkPlaybookSettings, playbooks } from '../../src/playbooks.js';
+import { schemaErrors } from '../../src/http/schema-errors.js';
 import { listConditions, listFilterProperties } from '../../src/routes/list-filters.js';
 import type { VisibleWorkflow } from '../../activities/index.js';
 import { ISSUE_WORKFLOW_TYPE, SUMMARY_WORKFLOW_TYPE } from '../../workflows/gameday-issue/codes.js';
@@ -149,6 +150,12 @@ describe('issue input checks beyond the schema', () => {
     const input = gamedayIssueInput(T0, { reference: 'SL-1' });
     expect(def.businessKey(input as never)).toBe(`${EVENT}-SL-1`);
     expect(def.businessKey({ ...input, reference: undefined } as never)).toBe(`${EVENT}-client-event-host-speaker-20261123T150000Z`);
+  });
+
+  it('takes the reporter the API sets from the credential (reportedBy), and nothing else unknown', () => {
+    expect(schemaErrors(def.inputSchema, { ...gamedayIssueInput(T0), reportedBy: 'tool:help-desk on behalf of client-event-host' })).toEqual([]);
+    expect(schemaErrors(def.inputSchema, { ...gamedayIssueInput(T0), reportedBy: '' })[0]).toMatchObject({ field: '/reportedBy' });
+    expect(schemaErrors(def.inputSchema, { ...gamedayIssueInput(T0), raisedVia: 'x' })[0]).toMatchObject({ field: '/raisedVia' });
   });
 
   it('the example input is valid for the example event', async () => {

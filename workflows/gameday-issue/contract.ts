@@ -115,6 +115,9 @@ export const GamedayIssueInput = Type.Object(
         description: 'The help-chat conversation or message id, if any: names the issue (else the raiser and "since" do)',
       }),
     ),
+    reportedBy: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'Who opened the escalation, as the credential says (set by the API; raisedBy names the client team member)' }),
+    ),
   },
   { additionalProperties: false },
 );

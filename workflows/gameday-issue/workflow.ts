@@ -17,7 +17,11 @@ export async function gamedayIssue(input: GamedayIssueInput): Promise<GamedayIss
   const s = new GamedayIssue(input);
   const { esc, agenda, d } = s;
   s.ensureSearchAttributes();
-  esc.recordOpening(`Issue raised at ${input.event}: ${input.affected}, ${input.usersAffected} user(s), urgency ${input.urgency}`, input.raisedBy);
+  esc.recordOpening(
+    `Issue raised at ${input.event}: ${input.affected}, ${input.usersAffected} user(s), urgency ${input.urgency}`,
+    input.raisedBy,
+    input.reportedBy !== undefined && input.reportedBy !== input.raisedBy ? { reportedBy: input.reportedBy } : undefined,
+  );
   // After the opening, before the first await: an event that came with the start is applied here.
   esc.handleEvents<GamedayIssueEvent>({ validate: (event) => validate(s, event), apply: (event) => apply(s, event) });
   s.refresh();
