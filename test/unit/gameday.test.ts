@@ -6,7 +6,8 @@ import { checkPlaybookSettings, playbooks } from '../../src/playbooks.js';
 import { schemaErrors } from '../../src/http/schema-errors.js';
 import { listConditions, listFilterProperties } from '../../src/routes/list-filters.js';
 import type { VisibleWorkflow } from '../../activities/index.js';
-import { ISSUE_WORKFLOW_TYPE, SUMMARY_WORKFLOW_TYPE } from '../../workflows/gameday-issue/codes.js';
+import { GAMEDAY_EVENT_TYPES, ISSUE_WORKFLOW_TYPE, SUMMARY_WORKFLOW_TYPE } from '../../workflows/gameday-issue/codes.js';
+import { gamedayIssueEvents } from '../../workflows/gameday-issue/contract.js';
 import { eventView, notLiveFlag } from '../../workflows/gameday-issue/event.js';
 import { formatDuration, issueRow, median, summarise, type IssueRow } from '../../workflows/gameday-issue/figures.js';
 import { gamedaySummary } from '../../workflows/gameday-issue/summary.js';
@@ -194,4 +195,8 @@ describe('list filters a playbook declares', () => {
 it('the workflow types named in codes.ts are the workflow functions', () => {
   expect(gamedayIssue.name).toBe(ISSUE_WORKFLOW_TYPE);
   expect(gamedaySummary.name).toBe(SUMMARY_WORKFLOW_TYPE);
+});
+
+it('the event types in codes.ts (closed by the follow-up deadline) are the contract\'s', () => {
+  expect([...GAMEDAY_EVENT_TYPES].sort()).toEqual(Object.keys(gamedayIssueEvents).sort());
 });

@@ -17,6 +17,9 @@ export const GAMEDAY_DEFAULTS = {
 export const TIERS = ['tier-2', 'tier-3'] as const;
 export type Tier = (typeof TIERS)[number];
 
+/** The playbook's event types (contract.ts defines them; test/unit checks the two agree). */
+export const GAMEDAY_EVENT_TYPES = ['acknowledged', 'escalated-to-tech-support', 'resolved', 'workaround', 'follow-up'] as const;
+
 export const GAMEDAY_OUTCOMES = ['resolved', 'workaround', 'follow-up'] as const;
 export type GamedayOutcome = (typeof GAMEDAY_OUTCOMES)[number];
 

@@ -12,7 +12,7 @@ import { runLadder, type LadderResult, type Rung } from '../kit/ladder.js';
 import { postSlack, replyInThread } from '../kit/notify.js';
 import type { SlackText } from '../kit/slack-text.js';
 import { localTime, minutes, nowIso } from '../kit/time.js';
-import { FIGURES_MEMO_KEY, ISSUE_RAISED_SIGNAL, SUMMARY_WORKFLOW_TYPE, summaryWorkflowId, type GamedayOutcome, type GamedayStatus, type Tier } from './codes.js';
+import { FIGURES_MEMO_KEY, GAMEDAY_EVENT_TYPES, ISSUE_RAISED_SIGNAL, SUMMARY_WORKFLOW_TYPE, summaryWorkflowId, type GamedayOutcome, type GamedayStatus, type Tier } from './codes.js';
 import type { GamedayEventView, GamedayFigures, GamedayIssueDetails, GamedayIssueInput, GamedaySettings } from './contract.js';
 import { eventView, notLiveFlag } from './event.js';
 import { formatDuration } from './figures.js';
@@ -115,7 +115,10 @@ export class GamedayIssue {
     const end = Date.parse(ev.end);
     this.esc.deadlines.add(ACK_DEADLINE['tier-2'], raised, this.ackMs(), 'Acknowledgement by the response team (then a reminder to the response group)');
     if (raised <= end) this.esc.deadlines.add('event-end', end, 0, `${ev.name} ends: an issue still open goes on the follow-up list, reminders stop`);
-    this.esc.deadlines.add(FOLLOW_UP_CLOSE, Math.max(end, raised), ev.followUpDays * DAY, `Still open ${ev.followUpDays} days after the event: closed as a follow-up`);
+    // From its instant on, no event changes the engine's follow-up, however late a worker gets to it.
+    this.esc.deadlines.add(FOLLOW_UP_CLOSE, Math.max(end, raised), ev.followUpDays * DAY, `Still open ${ev.followUpDays} days after the event: closed as a follow-up`, {
+      closes: GAMEDAY_EVENT_TYPES,
+    });
     const flagText = this.d.flag === 'before-window' ? 'raised before the live window' : this.d.flag === 'after-end' ? 'raised after the event' : 'raised during the live event';
     this.esc.timeline.add('event-window', `${ev.name}: ${flagText}${this.d.flag === null ? '' : ' (flagged: no @here)'}`, 'engine', {
       flag: this.d.flag,

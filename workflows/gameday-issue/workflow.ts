@@ -66,16 +66,11 @@ export async function gamedayIssue(input: GamedayIssueInput): Promise<GamedayIss
 
 /**
  * Events that make no sense now are refused (HTTP 409); resolutions are welcome at any tier, also
- * after the event's end. Once the follow-up deadline's instant has passed the issue is the engine's
- * follow-up, whatever arrives: judged against the deadline's instant (workflow time), not against
- * whether its timer's handler has run, so a late worker cannot let a resolution overtake it.
+ * after the event's end. The follow-up deadline closes every event from its instant on (the kit
+ * refuses them naming it, whether or not its timer's handler has run).
  */
 function validate(s: GamedayIssue, event: GamedayIssueEvent): void {
   const { d } = s;
-  const close = s.esc.deadlines.list().find((x) => x.name === FOLLOW_UP_CLOSE);
-  if (close && Date.parse(close.at) <= Date.now()) {
-    outOfOrder(`the deadline '${FOLLOW_UP_CLOSE}' passed at ${close.at} (${close.description}); '${event.type}' comes too late`);
-  }
   if (event.type === 'acknowledged') {
     if (d.tier === 'tier-2' && d.acknowledgedAt) outOfOrder(`already acknowledged by ${d.acknowledgedBy ?? 'someone'} at ${d.acknowledgedAt}`);
     if (d.tier === 'tier-3' && d.techAcknowledgedAt) outOfOrder(`tech support already acknowledged (${d.techAcknowledgedBy ?? 'someone'} at ${d.techAcknowledgedAt})`);
