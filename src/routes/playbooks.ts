@@ -1,7 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { whoMay } from '../auth/rules.js';
 import { publishedSchema } from '../http/openapi.js';
 import { playbooks } from '../playbooks.js';
+
+const Rule = Type.Object({
+  id: Type.String({ description: 'Named in a 403 refused-by-rule' }),
+  events: Type.Array(Type.String()),
+  onlyWhen: Type.Boolean({ description: 'The rule governs only some of these events (e.g. resolution-proposed without finance approval)' }),
+  allowed: Type.String({ description: 'Who may send them' }),
+  limited: Type.Boolean({ description: 'Beyond who, a configured limit applies' }),
+  source: Type.String(),
+});
 
 export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -28,6 +38,7 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 settingsSchema: Type.Union([Type.Unknown(), Type.Null()], {
                   description: "The schema of the playbook's section of the directory file (playbooks.<name>), or null",
                 }),
+                rules: Type.Array(Rule, { description: 'Who may send which event (role checks); events no rule names are open' }),
               }),
             ),
           }),
@@ -47,6 +58,14 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
           Object.entries(p.listFilters ?? {}).map(([name, f]) => [name, { searchAttribute: f.key.name, description: f.description, pattern: f.pattern }]),
         ),
         settingsSchema: p.settings ? publishedSchema(p.settings.schema) : null,
+        rules: (p.access?.rules ?? []).map((r) => ({
+          id: r.id,
+          events: [...r.events],
+          onlyWhen: Boolean(r.when),
+          allowed: whoMay(r as never),
+          limited: Boolean(r.limit),
+          source: r.source,
+        })),
       })),
     }),
   );

@@ -4,6 +4,7 @@
 import { checkChannels, checkGroups, checkPeople, checkTimeZones, type FieldError } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
 import { parseInstant } from '../kit/schemas/index.js';
+import { gamedayIssueAccess } from './access.js';
 import { GAMEDAY_OUTCOMES, GAMEDAY_STATUSES, gamedayIssueEvents, GamedayIssueInput, GamedaySettings } from './contract.js';
 import { gamedayEventKey, gamedayOutcomeKey, gamedaySearchAttributeKeys, gamedayTierKey } from './search-attributes.js';
 
@@ -27,6 +28,7 @@ export default definePlaybook<GamedayIssueInput>({
     "event's issues is posted in the channel when the event ends.",
   inputSchema: GamedayIssueInput,
   events: gamedayIssueEvents,
+  access: gamedayIssueAccess,
   statuses: GAMEDAY_STATUSES,
   outcomes: GAMEDAY_OUTCOMES,
   templates: {},
