@@ -57,5 +57,14 @@ export function directoryActivities({ directory }: { directory: Directory }) {
         throw err;
       }
     },
+
+    /**
+     * The playbook's section of the directory file (`playbooks.<name>`, checked and defaulted at
+     * start-up), or null when the file has none. Read at run time, so a changed file (after a restart)
+     * reaches escalations already running, e.g. an event whose end moved.
+     */
+    async playbookSettings({ playbook }: { playbook: string }): Promise<unknown> {
+      return directory.settings(playbook) ?? null;
+    },
   };
 }

@@ -89,6 +89,11 @@ export const DirectorySchema = Type.Object(
     groups: Type.Record(Key, GroupSchema, { default: {} }),
     /** Business calendars by key: the public holidays every business-day rule skips. */
     calendars: Type.Record(Key, CalendarSchema, { default: {} }),
+    /**
+     * Each playbook's own configuration, by playbook name (e.g. `gameday-issue: { events: ... }`): its
+     * definition's `settings` schema checks it at start-up (src/playbooks.ts `checkPlaybookSettings`).
+     */
+    playbooks: Type.Record(Key, Type.Unknown(), { default: {} }),
   },
   { additionalProperties: false },
 );
@@ -163,6 +168,15 @@ export class Directory {
 
   slackUserIdOf(key: string): string | undefined {
     return this.hasPerson(key) ? this.data.people[key]!.slackUserId : undefined;
+  }
+
+  slackUserGroupIdOf(key: string): string | undefined {
+    return this.hasGroup(key) ? this.data.groups[key]!.slackUserGroupId : undefined;
+  }
+
+  /** The playbook's section of the file (`playbooks.<name>`), as checked and defaulted at start-up; undefined without one. */
+  settings(playbook: string): unknown {
+    return Object.hasOwn(this.data.playbooks, playbook) ? this.data.playbooks[playbook] : undefined;
   }
 
   /** Away flag, or a vacation covering the person's local date at instant `atMs`; throws DirectoryError for an unknown person. */

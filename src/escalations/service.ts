@@ -22,6 +22,7 @@ import {
 } from '../../workflows/kit/messages.js';
 import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
 import type { Playbook } from '../playbooks.js';
+import type { ListCondition } from '../routes/list-filters.js';
 import { HttpProblem, problems, RETRY_AFTER_SECONDS } from '../problem.js';
 import { mapTemporal, temporalProblem } from './temporal-errors.js';
 
@@ -80,6 +81,8 @@ export function inputHash(playbook: string, input: unknown): string {
 export interface EscalationServiceOptions {
   /** How long an update or a state query waits for a worker before a 503 no-worker (ms). */
   workerWaitMs: number;
+  /** The playbook's section of the directory file (`playbooks.<name>`), for its role rules' facts. */
+  playbookSettings?: ((playbook: string) => unknown) | undefined;
 }
 
 export interface DeliverOptions {
@@ -125,7 +128,11 @@ export class EscalationService {
     opts: EscalationServiceOptions = { workerWaitMs: 5_000 },
   ) {
     this.workerWaitMs = opts.workerWaitMs;
+    this.playbookSettings = opts.playbookSettings ?? (() => undefined);
   }
+
+  /** The playbook's section of the directory file (undefined when it has none). */
+  readonly playbookSettings: (playbook: string) => unknown;
 
   async start(def: Playbook, id: string, input: unknown): Promise<{ created: boolean; escalation: EscalationView }> {
     const hash = inputHash(def.name, input);
@@ -139,7 +146,7 @@ export class EscalationService {
         // An id is never reused, even after the escalation closed: a repeat is always a repeat.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
-        memo: { inputHash: hash, playbook: def.name, summary, ...(def.access && { access: def.access.facts(input as never) }) } satisfies Memo,
+        memo: { inputHash: hash, playbook: def.name, summary, ...(def.access && { access: def.access.facts(input as never, this.playbookSettings(def.name)) }) } satisfies Memo,
         typedSearchAttributes: [
           { key: playbookKey, value: def.name },
           { key: statusKey, value: 'opened' },
@@ -164,10 +171,12 @@ export class EscalationService {
     return this.view(await this.describe(id), { stateRequired: true });
   }
 
-  async list(filter: { playbook?: string; status?: string; limit: number }): Promise<EscalationListItem[]> {
+  async list(filter: { playbook?: string; status?: string; limit: number; where?: ListCondition[] }): Promise<EscalationListItem[]> {
     const clauses = [`${playbookKey.name} IS NOT NULL`];
     if (filter.playbook) clauses.push(`${playbookKey.name} = ${JSON.stringify(filter.playbook)}`);
     if (filter.status) clauses.push(`${statusKey.name} = ${JSON.stringify(filter.status)}`);
+    // Playbook-declared filters (routes/list-filters.ts): values already matched their pattern.
+    for (const c of filter.where ?? []) clauses.push(`${c.searchAttribute} = ${JSON.stringify(c.value)}`);
     return mapTemporal({ call: 'server' }, () =>
       this.client.withDeadline(Date.now() + SERVER_DEADLINE_MS, () => this.listPage(clauses.join(' AND '), filter.limit)),
     );

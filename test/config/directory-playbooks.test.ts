@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config.js';
 import { directoryGaps } from '../../src/directory-check.js';
 import { parseDirectory, type Directory } from '../../src/directory.js';
-import { playbooks } from '../../src/playbooks.js';
+import { checkPlaybookSettings, playbooks } from '../../src/playbooks.js';
 import { accountEscalationInput } from '../helpers/account-fixtures.js';
 import { loadExampleDirectory } from '../helpers/fixtures.js';
 
@@ -52,6 +52,16 @@ describe('directory against the playbooks', () => {
       "/channels/bookings-emergencies: missing; playbook 'live-delivery' posts there (the booking owner is tagged and the desk works in its thread)",
       "/groups/fmc-team: missing; playbook 'account-escalation' invites its members (invited to the escalation channel of an FMC account)",
     ]);
+  });
+
+  it("a group a playbook's settings tag (a gameday event's response group) needs a Slack user-group id too", () => {
+    const directory = edited((d) => {
+      delete d.groups['client-success']!.slackUserGroupId;
+    });
+    expect(() => checkPlaybookSettings(directory, 'directory.yaml')).toThrow(
+      "/playbooks/gameday-issue/events/northwind-summit-2026/responseGroup: group 'client-success' has no slackUserGroupId in the directory",
+    );
+    expect(() => checkPlaybookSettings(edited(() => undefined), 'directory.yaml')).not.toThrow();
   });
 
   it('loadConfig (API, worker and all-in-one start-up) fails naming the group', async () => {

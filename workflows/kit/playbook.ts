@@ -8,8 +8,8 @@
 // again. The definition is loaded lazily, outside the workflow bundle (webpackIgnore keeps the
 // bundler from following the import): its TypeBox schemas are for the API, and the sandbox only
 // needs the workflow functions.
-import type { SearchAttributePair, Workflow } from '@temporalio/common';
-import type { TObject } from 'typebox';
+import type { defineSearchAttributeKey, SearchAttributePair, SearchAttributeType, Workflow } from '@temporalio/common';
+import type { TObject, TSchema } from 'typebox';
 import type { AnyEvent, PlaybookAccess } from './access.js';
 import type { DirectoryLookup, FieldError } from './contract.js';
 
@@ -53,6 +53,19 @@ export interface PlaybookDefinition<Input = never> {
    * checked per request (`checkPeople`).
    */
   directory: DirectoryNeeds;
+  /**
+   * Query parameters of `GET /escalations?playbook=<name>&<param>=<value>`, each an equality filter on
+   * one of the playbook's keyword search attributes (e.g. `event` -> `GamedayEvent`). Values are
+   * checked against `pattern` before they reach the visibility query.
+   */
+  listFilters?: Record<string, ListFilter>;
+  /**
+   * The playbook's own configuration in the directory file (`playbooks.<name>`, e.g. the virtual events
+   * a gameday runs for): checked against `schema` (defaults applied) and by `check` when the
+   * configuration loads, so a bad entry stops start-up naming its path. Workflows read it through the
+   * `playbookSettings` activity.
+   */
+  settings?: PlaybookSettings;
   /** Checks beyond the schema: directory references, time zones. Paths relative to `/input`. */
   check(input: Input, directory: DirectoryLookup): FieldError[];
   /** Who may send which event (role checks, its access.ts); events no rule names are open to callers with `events:send`. */
@@ -82,6 +95,19 @@ export interface DirectoryNeeds {
   invitedGroups?: Record<string, string>;
 }
 
+export interface ListFilter {
+  key: ReturnType<typeof defineSearchAttributeKey<typeof SearchAttributeType.KEYWORD>>;
+  description: string;
+  /** A regular expression every value must match (keeps values plain words in the visibility query). */
+  pattern: string;
+}
+
+export interface PlaybookSettings {
+  schema: TSchema;
+  /** Checks beyond the schema (directory references); paths relative to `/playbooks/<name>`. */
+  check?(settings: unknown, directory: DirectoryLookup): FieldError[];
+}
+
 /** Types a definition against its input (contract.ts's static type). */
 export const definePlaybook = <Input>(definition: PlaybookDefinition<Input>): PlaybookDefinition<Input> => definition;
 
@@ -91,14 +117,23 @@ export interface RegisteredPlaybook<W extends Workflow = Workflow> {
   workflowType: string;
   workflow: W;
   definition: () => Promise<{ default: PlaybookDefinition<never> }>;
+  /**
+   * Further workflows the playbook's escalations start (e.g. one summary per event, started by its
+   * first issue): the worker runs them too, by their function names. They are not escalations.
+   */
+  companions: readonly Workflow[];
 }
 
 export function playbook<W extends Workflow, Input extends Parameters<W>[0]>(
   workflow: W,
   definition: () => Promise<{ default: PlaybookDefinition<Input> }>,
+  options: { companions?: readonly Workflow[] } = {},
 ): RegisteredPlaybook<W> {
-  if (!workflow.name) throw new TypeError('a playbook workflow must be a named function: its name is the workflow type');
-  return { workflowType: workflow.name, workflow, definition: definition as RegisteredPlaybook['definition'] };
+  const companions = options.companions ?? [];
+  for (const w of [workflow, ...companions]) {
+    if (!w.name) throw new TypeError('a playbook workflow must be a named function: its name is the workflow type');
+  }
+  return { workflowType: workflow.name, workflow, definition: definition as RegisteredPlaybook['definition'], companions };
 }
 
 /** A loaded playbook: its definition and its workflow type. */
@@ -113,6 +148,10 @@ export async function loadPlaybooks(registry: readonly RegisteredPlaybook[]): Pr
     if (Object.hasOwn(out, definition.name)) throw new Error(`two playbooks are named '${definition.name}'`);
     if (types.has(entry.workflowType)) throw new Error(`two playbooks run workflow type '${entry.workflowType}'`);
     types.add(entry.workflowType);
+    for (const companion of entry.companions) {
+      if (types.has(companion.name)) throw new Error(`two workflows are named '${companion.name}'`);
+      types.add(companion.name);
+    }
     out[definition.name] = { ...definition, workflowType: entry.workflowType };
   }
   return out;
