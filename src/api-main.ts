@@ -20,6 +20,7 @@ async function main() {
     client,
     taskQueue: config.temporal.taskQueue,
     directory: config.directory,
+    playbookSettings: config.playbookSettings,
     templates,
     logger: log,
     codec: config.codec,

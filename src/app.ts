@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Directory } from './directory.js';
+import type { AllPlaybookSettings } from './playbooks.js';
 import { EscalationService } from './escalations/service.js';
 import { ProblemSchema, registerProblemHandlers } from './problem.js';
 import { codecRoutes } from './routes/codec.js';
@@ -23,6 +24,8 @@ export interface AppOptions {
   client: Client;
   taskQueue: string;
   directory: Directory;
+  /** Each playbook's deployment settings (config.playbookSettings); default: every setting's default. */
+  playbookSettings?: AllPlaybookSettings | undefined;
   /** A pino logger; none means silent (tests). */
   logger?: FastifyBaseLogger;
   /** Email templates for the preview routes. */
@@ -67,6 +70,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(escalationRoutes, {
     escalations: new EscalationService(opts.client, opts.taskQueue),
     directory: opts.directory,
+    playbookSettings: opts.playbookSettings,
   });
   if (opts.codec) await app.register(codecRoutes, { codec: opts.codec, corsOrigins: opts.codecCorsOrigins ?? [] });
   if (opts.extraRoutes) await opts.extraRoutes(app);

@@ -4,6 +4,7 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { loadDirectory, type Directory } from './directory.js';
+import { readPlaybookSettings, type AllPlaybookSettings } from './playbooks.js';
 import { parseWeeklyTime, type WeeklyTime } from '../workflows/kit/calendar.js';
 import { CodecKeyError, payloadCodecFrom, type AesGcmPayloadCodec } from './temporal/codec.js';
 
@@ -51,6 +52,10 @@ export const EnvSchema = Type.Object({
   // stand-in" on the embedded default.
   CASE_TARGET_URL: Type.Optional(Type.String({ format: 'uri' })),
   CASE_TARGET_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  // The technical-cases tracking list (tech-incident): every report is written to it through this
+  // webhook; unset URL means "use the local stand-in" on the embedded default.
+  TRACKING_TARGET_URL: Type.Optional(Type.String({ format: 'uri' })),
+  TRACKING_TARGET_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   // The weekly finance meeting where rejected offers are renegotiated: "<MON..SUN> <HH:MM> <IANA zone>".
   FINANCE_MEETING: Type.String({ default: 'TUE 15:00 Europe/Berlin', minLength: 1 }),
 
@@ -101,6 +106,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
 
 export interface Config {
   env: Env;
+  /** Each playbook's deployment settings (its own environment variables, e.g. TECH_INCIDENT_CRITICAL_ABOVE), by playbook name. */
+  playbookSettings: AllPlaybookSettings;
   directory: Directory;
   /** FINANCE_MEETING, parsed. */
   financeMeeting: WeeklyTime;
@@ -140,9 +147,14 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
     if (!(err instanceof CodecKeyError)) throw err;
     throw new ConfigError(`invalid configuration:\n  PAYLOAD_CODEC_KEYS: ${err.message}`);
   }
+  const read = readPlaybookSettings(source);
+  if (read.problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${read.problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+  }
   const directory = await loadDirectory(env.DIRECTORY_FILE);
   return {
     env,
+    playbookSettings: read.settings,
     directory,
     financeMeeting,
     codec,

@@ -40,6 +40,8 @@ export const problems = {
   validation: (detail: string, errors: FieldProblem[]) => new HttpProblem(400, 'validation-error', 'Invalid request', detail, errors),
   notFound: (detail: string) => new HttpProblem(404, 'not-found', 'Not found', detail),
   conflict: (slug: string, detail: string) => new HttpProblem(409, slug, 'Conflict', detail),
+  /** Well-formed input that a business rule refuses (e.g. an excluded category): `slug` names the rule. */
+  rule: (slug: string, detail: string, errors: FieldProblem[]) => new HttpProblem(422, slug, 'Refused by a rule', detail, errors),
   unavailable: (detail: string) => new HttpProblem(503, 'unavailable', 'Service unavailable', detail),
 };
 
@@ -51,6 +53,7 @@ const statusTitles: Record<number, string> = {
   406: 'Not acceptable',
   413: 'Payload too large',
   415: 'Unsupported media type',
+  422: 'Refused by a rule',
   429: 'Too many requests',
 };
 

@@ -5,8 +5,10 @@
 import { accountEscalation } from './account-escalation/workflow.js';
 import { playbook } from './kit/playbook.js';
 import { liveDelivery } from './live-delivery/workflow.js';
+import { techIncident } from './tech-incident/workflow.js';
 
 export const registry = [
   playbook(liveDelivery, () => import(/* webpackIgnore: true */ './live-delivery/definition.js')),
   playbook(accountEscalation, () => import(/* webpackIgnore: true */ './account-escalation/definition.js')),
+  playbook(techIncident, () => import(/* webpackIgnore: true */ './tech-incident/definition.js')),
 ] as const;

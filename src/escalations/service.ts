@@ -2,15 +2,18 @@
 // list through visibility, and event delivery through the workflow's validated update.
 import { createHash } from 'node:crypto';
 import {
+  isGrpcDeadlineError,
+  WithStartWorkflowOperation,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
-import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
-import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
-import type { Playbook } from '../playbooks.js';
+import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, eventUpdate, joinUpdate, stateQuery } from '../../workflows/kit/messages.js';
+import type { EscalationEvent, EscalationState, EventResult, JoinResult } from '../../workflows/kit/state.js';
+import type { Playbook, PlaybookSettings } from '../playbooks.js';
 import { problems } from '../problem.js';
 
 export interface EscalationView {
@@ -25,7 +28,12 @@ export interface EscalationView {
 interface Memo {
   inputHash?: string;
   playbook?: string;
+  /** Start-or-join escalations: every start request joins the running one. */
+  join?: boolean;
 }
+
+/** How long a start-or-join request waits for the worker's answer before the API says 503 (retry: it applies once). */
+export const JOIN_ANSWER_TIMEOUT_MS = 30_000;
 
 /** Same input (after defaults) gives the same hash, whatever the key order. */
 export function inputHash(playbook: string, input: unknown): string {
@@ -72,6 +80,75 @@ export class EscalationService {
         throw problems.conflict('id-in-use', `escalation '${id}' already exists with a different playbook or input`);
       }
       return { created: false, escalation: await this.view(existing) };
+    }
+  }
+
+  // ---- start-or-join (definitions with `join`, e.g. tech-incident) ------------------------------
+
+  /**
+   * Delivers one start request to the escalation `id` names, starting it if none is running:
+   * update-with-start with conflict policy USE_EXISTING, so any number of concurrent requests for
+   * one id land on one workflow (the server serialises the start). The request is the kit's `join`
+   * update; its answer says whether this request opened the escalation and the playbook's figures.
+   *
+   * `requestId` is the update id: a retried request (same Idempotency-Key, or the same input) is
+   * applied once and answered as the first time. `receivedAt` (the API's clock) is the business
+   * time the workflow counts deadlines from. Once the escalation has closed, the next request starts
+   * a new run under the same id (reuse policy ALLOW_DUPLICATE): the problem is back.
+   *
+   * Errors (problems): 400 the workflow refuses the request, 409 the escalation has its outcome and
+   * is still closing, 503 no worker answered within JOIN_ANSWER_TIMEOUT_MS (the request may still be
+   * applied once a worker runs: retry it, it applies once).
+   */
+  async join(
+    def: Playbook,
+    id: string,
+    input: unknown,
+    settings: PlaybookSettings,
+    opts: { receivedAt: string; requestId: string },
+  ): Promise<{ result: JoinResult; runId: string }> {
+    if (!def.join) throw new TypeError(`playbook ${def.name} does not join; use start()`);
+    const businessTime = def.businessTime(input as never);
+    const startOperation = new WithStartWorkflowOperation(def.workflowType, {
+      workflowId: id,
+      taskQueue: this.taskQueue,
+      args: def.join.startArgs(input as never, settings as never),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      memo: { playbook: def.name, join: true } satisfies Memo,
+      typedSearchAttributes: [
+        { key: playbookKey, value: def.name },
+        { key: statusKey, value: 'opened' },
+        ...(businessTime ? [{ key: businessTimeKey, value: businessTime }] : []),
+        ...(def.searchAttributes?.(input as never) ?? []),
+      ],
+      staticSummary: def.summary(input as never),
+    });
+    try {
+      return await this.client.withDeadline(Date.now() + JOIN_ANSWER_TIMEOUT_MS, async () => {
+        const update = await this.client.workflow.startUpdateWithStart(joinUpdate, {
+          args: [{ input, receivedAt: opts.receivedAt }],
+          updateId: opts.requestId,
+          waitForStage: 'ACCEPTED',
+          startWorkflowOperation: startOperation,
+        });
+        return { result: await update.result(), runId: update.workflowRunId ?? '' };
+      });
+    } catch (err) {
+      const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+      if (cause instanceof ApplicationFailure && cause.type === EVENT_NOT_APPLICABLE) {
+        throw problems.validation(cause.message, [{ in: 'body', field: '/input', message: cause.message }]);
+      }
+      if (cause instanceof ApplicationFailure && cause.type === EVENT_OUT_OF_ORDER) {
+        throw problems.conflict('escalation-closing', `escalation '${id}': ${cause.message}; once it has closed, a new request opens a new one`);
+      }
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) {
+        throw problems.unavailable(
+          `no worker answered for escalation '${id}' within ${JOIN_ANSWER_TIMEOUT_MS / 1000} s; send the same request again ` +
+            '(with the same Idempotency-Key): it is applied once',
+        );
+      }
+      throw err;
     }
   }
 

@@ -10,6 +10,7 @@ import type {
   OutboxRecord,
   SlackOutboxRecord,
   TicketOutboxRecord,
+  TrackingRowOutboxRecord,
 } from './outbox-schema.js';
 import { STYLE } from './outbox-view-style.js';
 import { decodeSlackEntities, tokenizeSlackText, type SlackToken } from './slack-format.js';
@@ -43,7 +44,14 @@ export function escapeHtml(value: string): string {
     .replace(/'/g, '&#39;');
 }
 
-const KIND_LABELS: Record<OutboxKind, string> = { slack: 'Slack', email: 'email', ticket: 'ticket', case: 'case', 'case-note': 'case note' };
+const KIND_LABELS: Record<OutboxKind, string> = {
+  slack: 'Slack',
+  email: 'email',
+  ticket: 'ticket',
+  case: 'case',
+  'case-note': 'case note',
+  'tracking-row': 'tracking row',
+};
 
 export function renderOutboxPage({ records, filter, refreshSeconds, apiBase }: OutboxPageOptions): string {
   const counts = new Map<OutboxKind, number>();
@@ -69,7 +77,7 @@ ${refresh}<title>Outbox · escalation-engine</title>
 <header class="page-head">
   <div>
     <h1>Outbox</h1>
-    <p class="sub">What the local stand-ins received (Slack, SendGrid, ticket intake, CRM cases), newest first: ${records.length} shown${breakdown ? ` (${escapeHtml(breakdown)})` : ''}.</p>
+    <p class="sub">What the local stand-ins received (Slack, SendGrid, ticket intake, CRM cases, tracking list), newest first: ${records.length} shown${breakdown ? ` (${escapeHtml(breakdown)})` : ''}.</p>
   </div>
   <form class="filters" method="get">
     <label>Escalation <input name="escalationId" value="${escapeHtml(filter.escalationId ?? '')}" placeholder="any" size="28"></label>
@@ -99,6 +107,8 @@ function renderRecord(record: OutboxRecord, apiBase: string): string {
       return renderCase(record, apiBase);
     case 'case-note':
       return renderCaseNote(record, apiBase);
+    case 'tracking-row':
+      return renderTrackingRow(record, apiBase);
   }
 }
 
@@ -230,6 +240,18 @@ function renderCaseNote(r: CaseNoteOutboxRecord, apiBase: string): string {
 ${itemHead(r, apiBase, '<span class="badge badge-case">Case note</span>', `<span class="title">Note on <code>${escapeHtml(r.caseNumber)}</code> <span class="muted">(${escapeHtml(r.noteKind)}${r.author ? `, by ${escapeHtml(r.author)}` : ''})</span>${status}</span>`)}
 <pre class="mail-text">${escapeHtml(r.text)}</pre>
 <p class="muted">Note id <code>${escapeHtml(r.noteId)}</code></p>
+</article>`;
+}
+
+function renderTrackingRow(r: TrackingRowOutboxRecord, apiBase: string): string {
+  const fields = Object.entries(r.fields)
+    .filter(([, v]) => v !== null && v !== '')
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v))}</td></tr>`)
+    .join('');
+  return `<article class="item tracking-row" id="${escapeHtml(r.id)}">
+${itemHead(r, apiBase, '<span class="badge badge-ticket">Tracking</span>', `<span class="title"><code>${escapeHtml(r.rowId)}</code> ${escapeHtml(r.title)} <span class="muted">(list ${escapeHtml(r.list)})</span></span>`)}
+<table class="row-fields">${fields}</table>
+<p class="muted"><a href="${escapeHtml(r.url)}">row</a> · <a href="${escapeHtml(r.listUrl)}">list</a></p>
 </article>`;
 }
 

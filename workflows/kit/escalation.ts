@@ -10,9 +10,9 @@ import {
 } from '@temporalio/workflow';
 import { Deadlines } from './deadlines.js';
 import { countTimelineEntry } from './metrics.js';
-import { eventSignal, eventUpdate, outOfOrder, stateQuery } from './messages.js';
+import { eventSignal, eventUpdate, joinUpdate, outOfOrder, stateQuery } from './messages.js';
 import { statusKey } from './search-attributes.js';
-import type { EscalationEvent, EscalationState, EventResult, SentMessage, Task, TimelineEntry } from './state.js';
+import type { EscalationEvent, EscalationState, EventResult, JoinRequest, JoinResult, SentMessage, Task, TimelineEntry } from './state.js';
 import { nowIso } from './time.js';
 import { Timeline } from './timeline.js';
 
@@ -21,6 +21,14 @@ export interface EventRules<E extends EscalationEvent> {
   validate(event: E): void;
   /** Applies a validated event to the playbook's state. */
   apply(event: E): void;
+}
+
+/** How a start-or-join playbook takes the requests its business key gathers (the kit's `join` update). */
+export interface JoinRules<Input, Result> {
+  /** Throws notApplicable/outOfOrder for a request the escalation cannot take now. Synchronous, no side effects. */
+  validate?(request: JoinRequest<Input>): void;
+  /** Adds the request to the playbook's state; `opened`: it is the request that opened the escalation. */
+  apply(request: JoinRequest<Input>): { opened: boolean; result: Result };
 }
 
 export class Escalation<Status extends string, Details> {
@@ -76,6 +84,27 @@ export class Escalation<Status extends string, Details> {
       }
       accept(event as E);
     });
+  }
+
+  /**
+   * Registers the join update (start-or-join playbooks): every start request arrives here, the first
+   * with the workflow's start. Call before the workflow's first await, so the request that came with
+   * the start is taken in the first workflow task. Nothing joins after the outcome (409).
+   */
+  handleJoins<Input, Result>(rules: JoinRules<Input, Result>): void {
+    setHandler(
+      joinUpdate,
+      (request): JoinResult => {
+        const { opened, result } = rules.apply(request as JoinRequest<Input>);
+        return { escalationId: this.escalationId, opened, status: this.currentStatus, open: this.outcome === null, result: result as Record<string, unknown> };
+      },
+      {
+        validator: (request) => {
+          if (this.outcome !== null) outOfOrder(`the escalation already has its outcome (${this.outcome}); it takes no more requests`);
+          rules.validate?.(request as JoinRequest<Input>);
+        },
+      },
+    );
   }
 
   /** A working status; once the outcome is decided the status is final and this does nothing. */

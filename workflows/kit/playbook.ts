@@ -12,7 +12,22 @@ import type { SearchAttributePair, Workflow } from '@temporalio/common';
 import type { TObject } from 'typebox';
 import type { DirectoryLookup, FieldError } from './contract.js';
 
-export interface PlaybookDefinition<Input = never> {
+/** A playbook's deployment settings as read from the environment (see `settings`). */
+export type PlaybookSettings = Readonly<Record<string, unknown>>;
+
+/**
+ * Start-or-join: every `POST /escalations` for the playbook is one more request (e.g. a report of a
+ * technical problem) to the one escalation its business key names. The API delivers each request
+ * with the kit's `join` update; the first one starts the workflow with it (update-with-start,
+ * conflict policy USE_EXISTING), so concurrent first requests still make one escalation. Once the
+ * escalation has closed, the next request opens a new run under the same id.
+ */
+export interface PlaybookJoin<Input, Settings, Args extends unknown[] = unknown[]> {
+  /** The workflow's arguments when a request opens the escalation (the request itself comes by the join update). */
+  startArgs(input: Input, settings: Settings): Args;
+}
+
+export interface PlaybookDefinition<Input = never, Settings = PlaybookSettings> {
   /** URL-safe name: `POST /escalations { playbook }`, the default id's prefix, the `EscalationPlaybook` search attribute. */
   name: string;
   title: string;
@@ -35,31 +50,58 @@ export interface PlaybookDefinition<Input = never> {
   searchAttributes?(input: Input): SearchAttributePair[];
   /** The keys `searchAttributes` uses, registered with the server (`npm start`, tests). */
   searchAttributeKeys?: SearchAttributePair['key'][];
-  /** Checks beyond the schema: directory references, time zones. Paths relative to `/input`. */
-  check(input: Input, directory: DirectoryLookup): FieldError[];
+  /**
+   * Checks beyond the schema: directory references, time zones, the deployment's rules (a FieldError
+   * with a `rule` is a 422 naming the rule). Paths relative to `/input`.
+   */
+  check(input: Input, directory: DirectoryLookup, settings: Settings): FieldError[];
+  /**
+   * Deployment settings (a TypeBox object): each property is an environment variable named after the
+   * playbook (e.g. `TECH_INCIDENT_CRITICAL_ABOVE`) with its default and description. Read once at
+   * start-up (a malformed value stops it, naming the variable) and handed to `check` and `join`.
+   */
+  settings?: TObject;
+  /** Start-or-join instead of start-once (see PlaybookJoin). */
+  join?: PlaybookJoin<Input, Settings>;
 }
 
-/** Types a definition against its input (contract.ts's static type). */
-export const definePlaybook = <Input>(definition: PlaybookDefinition<Input>): PlaybookDefinition<Input> => definition;
+/** Types a definition against its input (contract.ts's static type) and settings. */
+export const definePlaybook = <Input, Settings = PlaybookSettings>(definition: PlaybookDefinition<Input, Settings>): PlaybookDefinition<Input, Settings> =>
+  definition;
+
+/** Types a start-or-join definition: its `join.startArgs` make the workflow's arguments (checked by the registry line). */
+export const defineJoinPlaybook = <Input, Settings, Args extends unknown[]>(
+  definition: PlaybookDefinition<Input, Settings> & { join: PlaybookJoin<Input, Settings, Args> },
+): PlaybookDefinition<Input, Settings> & { join: PlaybookJoin<Input, Settings, Args> } => definition;
 
 /** One registry line: the workflow and where its definition is. */
 export interface RegisteredPlaybook<W extends Workflow = Workflow> {
   /** The workflow function's name: the Temporal workflow type. */
   workflowType: string;
   workflow: W;
-  definition: () => Promise<{ default: PlaybookDefinition<never> }>;
+  definition: () => Promise<{ default: PlaybookDefinition<never, never> }>;
 }
 
+/** A start-once playbook: the workflow takes the API's input. */
 export function playbook<W extends Workflow, Input extends Parameters<W>[0]>(
   workflow: W,
-  definition: () => Promise<{ default: PlaybookDefinition<Input> }>,
+  definition: () => Promise<{ default: PlaybookDefinition<Input, never> }>,
+): RegisteredPlaybook<W>;
+/** A start-or-join playbook: the workflow takes what `join.startArgs` makes of the first request. */
+export function playbook<W extends Workflow, Input>(
+  workflow: W,
+  definition: () => Promise<{ default: PlaybookDefinition<Input, never> & { join: PlaybookJoin<Input, never, Parameters<W>> } }>,
+): RegisteredPlaybook<W>;
+export function playbook<W extends Workflow>(
+  workflow: W,
+  definition: () => Promise<{ default: PlaybookDefinition<never, never> }>,
 ): RegisteredPlaybook<W> {
   if (!workflow.name) throw new TypeError('a playbook workflow must be a named function: its name is the workflow type');
   return { workflowType: workflow.name, workflow, definition: definition as RegisteredPlaybook['definition'] };
 }
 
 /** A loaded playbook: its definition and its workflow type. */
-export type Playbook = PlaybookDefinition<never> & { workflowType: string };
+export type Playbook = PlaybookDefinition<never, never> & { workflowType: string };
 
 /** Loads every definition (API, worker, tools; never in the workflow sandbox), by name. */
 export async function loadPlaybooks(registry: readonly RegisteredPlaybook[]): Promise<Record<string, Playbook>> {
