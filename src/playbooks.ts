@@ -42,6 +42,7 @@ export function readPlaybookSettings(env: Readonly<Record<string, string | undef
       const variable = e.instancePath.replace(/^\//, '');
       problems.push({ variable, message: `${e.message} (got ${JSON.stringify(raw[variable] ?? null)})` });
     }
+    if (errors.length === 0) problems.push(...(def.checkSettings?.(value as never) ?? []));
     settings[def.name] = Object.freeze(value as PlaybookSettings);
   }
   return { settings: Object.freeze(settings), problems };

@@ -61,6 +61,8 @@ export interface PlaybookDefinition<Input = never, Settings = PlaybookSettings> 
    * start-up (a malformed value stops it, naming the variable) and handed to `check` and `join`.
    */
   settings?: TObject;
+  /** Checks of the settings beyond their schema (e.g. a time zone): each problem names its variable and stops start-up. */
+  checkSettings?(settings: Settings): { variable: string; message: string }[];
   /** Start-or-join instead of start-once (see PlaybookJoin). */
   join?: PlaybookJoin<Input, Settings>;
 }

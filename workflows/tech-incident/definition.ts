@@ -2,7 +2,7 @@
 // problem key (every report joins the escalation its key names), the deployment's settings (the
 // threshold, the excluded categories, the delay reminder, the quiet period, the time zone), the
 // summary and search attributes for the Web UI, the input checks.
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { checkPeople, checkTimeZones, type FieldError } from '../kit/contract.js';
 import { defineJoinPlaybook } from '../kit/playbook.js';
 import { DEFAULT_EXCLUDED_CATEGORIES, normaliseProblemKey, problemKeyOf } from './codes.js';
@@ -45,13 +45,7 @@ export const TechIncidentSettings = Type.Object({
   TECH_INCIDENT_TIME_ZONE: Type.String({ minLength: 1, default: DEFAULT_TIME_ZONE, description: 'IANA time zone of the times the team reads' }),
 });
 
-export interface TechIncidentSettings {
-  TECH_INCIDENT_CRITICAL_ABOVE: number;
-  TECH_INCIDENT_EXCLUDED_CATEGORIES: string;
-  TECH_INCIDENT_DELAY_REMINDER_MINUTES: number;
-  TECH_INCIDENT_QUIET_DAYS: number;
-  TECH_INCIDENT_TIME_ZONE: string;
-}
+export type TechIncidentSettings = Static<typeof TechIncidentSettings>;
 
 export const excludedCategories = (settings: TechIncidentSettings): string[] =>
   settings.TECH_INCIDENT_EXCLUDED_CATEGORIES.split(',')
@@ -89,6 +83,8 @@ export default defineJoinPlaybook<TechIncidentReport, TechIncidentSettings, [Tec
   ],
   searchAttributeKeys: [problemKeyKey, criticalityKey],
   settings: TechIncidentSettings,
+  checkSettings: (settings) =>
+    checkTimeZones({ TECH_INCIDENT_TIME_ZONE: settings.TECH_INCIDENT_TIME_ZONE }).map((e) => ({ variable: e.field, message: e.message })),
   join: {
     startArgs: (input, settings): [TechIncidentOpening] => [{ problemKey: problemKeyOf(input), policy: policyOf(settings) }],
   },
@@ -97,7 +93,6 @@ export default defineJoinPlaybook<TechIncidentReport, TechIncidentSettings, [Tec
     if (input.problemKey !== undefined && normaliseProblemKey(input.problemKey) === '') {
       errors.push({ field: '/problemKey', message: 'needs at least one letter or digit' });
     }
-    errors.push(...checkTimeZones({ '/settings/TECH_INCIDENT_TIME_ZONE': settings.TECH_INCIDENT_TIME_ZONE }).map((e) => ({ ...e, field: '' })));
     if (excludedCategories(settings).includes(input.category)) {
       errors.push({
         field: '/category',
