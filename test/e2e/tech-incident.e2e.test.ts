@@ -35,8 +35,20 @@ interface Escalation {
 }
 
 const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-const report = (input: TechIncidentReport, headers: Record<string, string> = {}) =>
-  http<JoinAnswer>(svc.apiUrl, 'POST', '/escalations', { playbook: 'tech-incident', input }, undefined, headers);
+/**
+ * POST /escalations with a report, as a client does it: a 503 (no worker took it within
+ * API_WORKER_WAIT_MS, e.g. on a loaded machine) is sent again after its Retry-After; the same report
+ * again applies once.
+ */
+async function report(input: TechIncidentReport, headers: Record<string, string> = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await http<JoinAnswer>(svc.apiUrl, 'POST', '/escalations', { playbook: 'tech-incident', input }, undefined, headers);
+    if (res.status !== 503 || attempt === 5) return res;
+    retried += 1;
+    await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+  }
+}
+let retried = 0;
 const get = (id: string) => http<Escalation>(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`);
 const event = (id: string, body: Record<string, unknown>) => http<TechIncidentState>(svc.apiUrl, 'POST', `/escalations/${encodeURIComponent(id)}/events`, body);
 

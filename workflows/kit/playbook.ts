@@ -65,6 +65,11 @@ export interface PlaybookDefinition<Input = never, Settings = PlaybookSettings> 
   checkSettings?(settings: Settings): { variable: string; message: string }[];
   /** Start-or-join instead of start-once (see PlaybookJoin). */
   join?: PlaybookJoin<Input, Settings>;
+  /**
+   * A valid input as of `now` (epoch ms), with the example directory's roles: the OpenAPI example
+   * (Swagger UI's "Try it out", the contract test's first requests).
+   */
+  example?(now: number): Input;
 }
 
 /** Types a definition against its input (contract.ts's static type) and settings. */
@@ -94,10 +99,7 @@ export function playbook<W extends Workflow, Input>(
   workflow: W,
   definition: () => Promise<{ default: PlaybookDefinition<Input, never> & { join: PlaybookJoin<Input, never, Parameters<W>> } }>,
 ): RegisteredPlaybook<W>;
-export function playbook<W extends Workflow>(
-  workflow: W,
-  definition: () => Promise<{ default: PlaybookDefinition<never, never> }>,
-): RegisteredPlaybook<W> {
+export function playbook<W extends Workflow>(workflow: W, definition: () => Promise<{ default: unknown }>): RegisteredPlaybook<W> {
   if (!workflow.name) throw new TypeError('a playbook workflow must be a named function: its name is the workflow type');
   return { workflowType: workflow.name, workflow, definition: definition as RegisteredPlaybook['definition'] };
 }

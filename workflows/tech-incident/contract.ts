@@ -4,7 +4,7 @@
 // outcomes, the state's details and the typed messages. Pure: the API imports it as values, the
 // workflow as types only.
 import { Type, type Static } from 'typebox';
-import { defineEvent, DirectoryRef, type EventsOf } from '../kit/contract.js';
+import { defineEvent, DirectoryRef, Instant, Link, type EventsOf } from '../kit/contract.js';
 import { escalationMessages, joinMessage } from '../kit/messages.js';
 import type { EscalationState, JoinRequest } from '../kit/state.js';
 import { PLATFORMS, PRODUCT_AREAS, PROBLEM_KEY_MAX, TECH_INCIDENT_DIRECTORY, type Platform, type ProductArea } from './codes.js';
@@ -43,7 +43,7 @@ export const TechIncidentReport = Type.Object(
     platform: Type.Enum([...PLATFORMS], { default: 'unknown', description: 'Device and platform the customer used' }),
     membershipTier: Type.Optional(Keyword("The customer's membership tier, e.g. club")),
     errorCode: Type.Optional(Keyword('The error code or message number the customer sees, e.g. 502', 40)),
-    occurredAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the customer saw the problem (default: when the report arrives)' })),
+    occurredAt: Type.Optional(Instant({ description: 'When the customer saw the problem (default: when the report arrives)', window: 'happened' })),
     category: Type.String({
       minLength: 1,
       maxLength: 50,
@@ -54,7 +54,7 @@ export const TechIncidentReport = Type.Object(
         'application-error: the customer used the product wrong) are refused with 422 and start nothing',
     }),
     reportedBy: DirectoryRef('Support agent reporting it, who keeps ownership of the customer'),
-    screenshotUrl: Type.Optional(Type.String({ format: 'uri', maxLength: 2048, description: 'A screenshot of the error' })),
+    screenshotUrl: Type.Optional(Link({ description: 'A screenshot of the error' })),
   },
   { additionalProperties: false },
 );

@@ -88,6 +88,20 @@ export default defineJoinPlaybook<TechIncidentReport, TechIncidentSettings, [Tec
   join: {
     startArgs: (input, settings): [TechIncidentOpening] => [{ problemKey: problemKeyOf(input), policy: policyOf(settings) }],
   },
+  /** A report of a member-area error a customer saw ten minutes ago. */
+  example: (now) => ({
+    problemKey: 'member-area-502',
+    ticket: 'GRV-10423',
+    customerEmail: 'kunde@example.org',
+    problem: 'Der Mitgliederbereich zeigt die Fehlermeldung 502',
+    productArea: 'member-area',
+    platform: 'ios-app',
+    membershipTier: 'club',
+    errorCode: '502',
+    occurredAt: new Date(Math.floor(now / 60_000) * 60_000 - 10 * 60_000).toISOString().replace('.000Z', 'Z'),
+    category: 'technical',
+    reportedBy: 'support-agent',
+  }),
   check(input, directory, settings) {
     const errors: FieldError[] = checkPeople(directory, { '/reportedBy': input.reportedBy });
     if (input.problemKey !== undefined && normaliseProblemKey(input.problemKey) === '') {

@@ -32,7 +32,7 @@ export async function techIncident(opening: TechIncidentOpening): Promise<TechIn
     .on('quiet-close', async () => quietPeriodOver(inc));
 
   // The opening state first: the report that came with the start is applied when its handler is set.
-  esc.timeline.add('opened', `Escalation opened for problem ${opening.problemKey}`, 'engine', {
+  esc.recordOpening(`Escalation opened for problem ${opening.problemKey}`, 'engine', {
     workflowStartedAt: workflowInfo().startTime.toISOString(),
     policy: opening.policy,
   });
