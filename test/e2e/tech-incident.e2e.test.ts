@@ -44,11 +44,10 @@ async function report(input: TechIncidentReport, headers: Record<string, string>
   for (let attempt = 1; ; attempt++) {
     const res = await http<JoinAnswer>(svc.apiUrl, 'POST', '/escalations', { playbook: 'tech-incident', input }, undefined, headers);
     if (res.status !== 503 || attempt === 5) return res;
-    retried += 1;
     await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
   }
 }
-let retried = 0;
+
 const get = (id: string) => http<Escalation>(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`);
 const event = (id: string, body: Record<string, unknown>) => http<TechIncidentState>(svc.apiUrl, 'POST', `/escalations/${encodeURIComponent(id)}/events`, body);
 
