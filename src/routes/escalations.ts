@@ -94,7 +94,7 @@ function fail(errors: FieldProblem[]): never {
  * The input with its defaults, checked against the schema (400 naming each field) and the
  * playbook's own checks: 400 for a bad reference, 422 naming the rule for input a rule refuses.
  */
-export function parseInput(def: Playbook, raw: unknown, directory: Directory, settings: PlaybookSettings = {}): unknown {
+export function parseInput(def: Playbook, raw: unknown, directory: Directory, settings: PlaybookSettings = defaultPlaybookSettings()[def.name] ?? {}): unknown {
   const input = Value.Default(def.inputSchema, Value.Clone(raw));
   const errors = schemaErrors(def.inputSchema, input, '/input');
   if (errors.length > 0) fail(errors);

@@ -270,7 +270,7 @@ describe('the OpenAPI document matches what is served', () => {
       }
     }
     const post = doc.paths['/escalations']!.post!;
-    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '409', '413', '415', '500', '503', '504']);
+    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '409', '413', '415', '422', '500', '503', '504']);
     expect(Object.keys(doc.paths['/escalations/{id}']!.get!.responses)).toEqual(expect.arrayContaining(['404', '414', '503', '504']));
   });
 
