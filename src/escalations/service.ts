@@ -180,6 +180,12 @@ export class EscalationService {
       if (cause instanceof ApplicationFailure && cause.type === EVENT_OUT_OF_ORDER) {
         throw problems.conflict('escalation-closing', `escalation '${id}': ${cause.message}; once it has closed, the next request opens a new one`);
       }
+      if (err instanceof WorkflowUpdateFailedError) {
+        // The id names a running escalation of another playbook (started with that id explicitly): it has no join update.
+        const other = await this.describe(id).catch(() => undefined);
+        const playbook = (other?.memo as Memo | undefined)?.playbook;
+        if (playbook !== def.name) throw problems.conflict('id-in-use', `escalation '${id}' is a${playbook ? ` ${playbook}` : 'nother kind of'} escalation; it takes no ${def.name} requests`);
+      }
       throw temporalProblem(err, ctx) ?? err;
     }
   }

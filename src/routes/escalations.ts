@@ -142,11 +142,19 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       const def = playbooks[request.body.playbook]!;
       tagEscalation(request, { playbook: def.name });
       const receivedAt = new Date().toISOString();
+      // `<playbook>:` starts the default ids of that playbook: an id of one's own never takes another's prefix.
+      const owner = request.body.id ? playbookNames.find((name) => name !== def.name && request.body.id!.startsWith(`${name}:`)) : undefined;
+      if (owner) fail([{ in: 'body', field: '/id', message: `ids starting with '${owner}:' name ${owner} escalations; choose another id` }]);
       const input = parseInput(def, request.body.input, directory, settingsOf(def));
       const id = request.body.id ?? `${def.name}:${def.businessKey(input as never)}`;
       tagEscalation(request, { escalationId: id });
       if (def.join) {
         // Start-or-join: kept apart from the start-once path below (whose idempotency is the id's).
+        // The business key names the escalation (e.g. one per problem): an id of the caller's own would split it.
+        const derived = `${def.name}:${def.businessKey(input as never)}`;
+        if (id !== derived) {
+          fail([{ in: 'body', field: '/id', message: `${def.name} escalations are named by their business key: leave id out (this request joins '${derived}')` }]);
+        }
         const idempotencyKey = request.headers['idempotency-key'];
         const requestId = joinRequestId(def, input, idempotencyKey);
         const { result, runId } = await escalations.join(def, id, input, settingsOf(def), { receivedAt, requestId, idempotencyKey });

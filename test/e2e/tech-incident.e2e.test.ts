@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/service.js';
 import type { TechIncidentReport, TechIncidentState } from '../../workflows/tech-incident/contract.js';
 import { http, startTestService, until } from '../helpers/service.js';
+import { facilitatorNoShow } from '../helpers/fixtures.js';
 import { techReport } from '../helpers/tech-incident-fixtures.js';
 
 let svc: RunningService;
@@ -74,6 +75,28 @@ describe('tech-incident over HTTP', () => {
     const stranger = await report(techReport(1, { problemKey: `bad-${unique()}`, reportedBy: 'nobody-here' }));
     expect(stranger.status).toBe(400);
     expect(stranger.body).toMatchObject({ errors: [{ field: '/input/reportedBy' }] });
+  });
+
+  it('an id of its own is a 400 (the problem key names the escalation); an id another playbook uses is a 409', async () => {
+    const key = `own-id-${unique()}`;
+    const own = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'tech-incident', id: 'my-incident', input: techReport(1, { problemKey: key }) });
+    expect(own.status).toBe(400);
+    expect(own.body).toMatchObject({ errors: [{ field: '/id', message: expect.stringContaining(`tech-incident:${key}`) }] });
+    // The API no longer lets another playbook take a tech-incident id...
+    const taken = `taken-${unique()}`;
+    const refused = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', id: `tech-incident:${taken}`, input: facilitatorNoShow(Date.now() + 60 * 60_000) });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ errors: [{ field: '/id', message: expect.stringContaining("'tech-incident:'") }] });
+    // ...but one that did (started before that rule) is a 409 for a report, never a 500.
+    await svc.client.workflow.start('liveDelivery', {
+      taskQueue: 'escalations',
+      workflowId: `tech-incident:${taken}`,
+      args: [facilitatorNoShow(Date.now() + 60 * 60_000)],
+      memo: { playbook: 'live-delivery' },
+    });
+    const clash = await report(techReport(1, { problemKey: taken }));
+    expect(clash.status).toBe(409);
+    expect(clash.body).toMatchObject({ type: 'https://escalation-engine.dev/problems/id-in-use', detail: expect.stringContaining('live-delivery') });
   });
 
   it('30 concurrent reports of one problem make one escalation with the right count', async () => {
