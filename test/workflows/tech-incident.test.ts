@@ -398,6 +398,23 @@ describe('the rest of the alarm', () => {
     });
   });
 
+  it('reproduced already on a single case: becoming critical opens no second test-account task and asks no more', async () => {
+    await scenario(async (h, report) => {
+      await report(techReport(1));
+      const single = await send(h, { type: 'reproduced', reproduced: true, actor: 'support-agent' });
+      expect(single.details.reproduced).toMatchObject({ value: true, by: 'support-agent' });
+      expect(single.waitingFor).not.toContain('reproduced');
+      for (let n = 2; n <= 6; n++) await report(techReport(n));
+      const s = await until(h, ACK_IDLE, 'siren');
+      expect(s.tasks.filter((t) => t.id === 'reproduce')).toEqual([]);
+      expect(s.waitingFor).not.toContain('reproduced');
+      expect(siren()!.text).toContain('• Im Testkonto reproduziert: ja');
+      const madeIt = dmsTo('Kim Support').find((m) => m.text?.includes('kritisch: 6 betroffene Kund:innen'))!;
+      expect(madeIt.text).toContain('1. Der Test im Testkonto ist schon gemeldet: reproduziert.');
+      expect(buttons(madeIt)).toEqual([]);
+    });
+  });
+
   it('no resolution 4 hours after the report that made it critical: every agent told to tell their customers the fix is delayed', async () => {
     await scenario(async (h, report) => {
       const sixth = await makeCritical(report);

@@ -39,7 +39,8 @@ export function becomeCritical(inc: Incident, report: ReportRecord): void {
     report.reportedBy,
     { report: report.number, customers: d.customers.length, criticalAt: report.receivedAt },
   );
-  esc.openTask('reproduce', report.reportedBy, 'Test in the test account whether the error occurs for us too; report reproduced (yes/no)');
+  // Already tested on the single case: no second task (it would stay open, nobody asked again).
+  if (d.reproduced === null) esc.openTask('reproduce', report.reportedBy, 'Test in the test account whether the error occurs for us too; report reproduced (yes/no)');
   inc.markCritical();
   inc.setStatus('critical');
   inc.agenda.later(() => raiseAlarm(inc, report));
@@ -59,6 +60,7 @@ async function raiseAlarm(inc: Incident, report: ReportRecord): Promise<void> {
       ackDueAt: inc.ackDueAt!,
       timeZone: d.policy.timeZone,
       sirenPosted,
+      reproduced: d.reproduced?.value ?? null,
     }),
     d.reproduced === null ? inc.texts.reproduceButtons : undefined,
   );

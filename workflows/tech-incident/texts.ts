@@ -45,7 +45,16 @@ export interface Texts {
   platforms: Record<Exclude<Platform, 'unknown'>, string>;
   local(iso: string | number, timeZone: string): string;
   singleCaseReport(r: { problemKey: string; report: ReportRecord; customers: number; criticalAbove: number; rowUrl: string | null }): SlackText;
-  madeCritical(r: { problemKey: string; customers: number; criticalAbove: number; ackDueAt: string; timeZone: string; sirenPosted: boolean }): SlackText;
+  /** `reproduced`: the test-account result already reported (on the single case), or null when it is still to do. */
+  madeCritical(r: {
+    problemKey: string;
+    customers: number;
+    criticalAbove: number;
+    ackDueAt: string;
+    timeZone: string;
+    sirenPosted: boolean;
+    reproduced: boolean | null;
+  }): SlackText;
   reproduceButtons: SlackButton[];
   nowCritical(r: { problemKey: string; customers: number; tickets: readonly ReportRecord[] }): SlackText;
   joinedCritical(r: { problemKey: string; report: ReportRecord; customers: number; rowUrl: string | null }): SlackText;
@@ -118,13 +127,15 @@ const de: Texts = {
       slack`• ein anderes Gerät verwenden`,
       slack`Hilft das nicht: Trag den Fall ins Offene-Fragen-Dokument ein und sag der Kund:in, dass wir uns zeitnah zurückmelden. Du behältst die Ownership für den Fall.`,
     ),
-  madeCritical: ({ problemKey, customers, criticalAbove, ackDueAt, timeZone, sirenPosted }) =>
+  madeCritical: ({ problemKey, customers, criticalAbove, ackDueAt, timeZone, sirenPosted, reproduced }) =>
     lines(
       slack`:rotating_light: Deine Meldung macht *${problemKey}* kritisch: ${customers} betroffene Kund:innen (mehr als ${criticalAbove}).`,
       sirenPosted
         ? slack`Die Sirene ist im Channel #customer-success gepostet, die Rufbereitschaft ist markiert. Bitte jetzt:`
         : slack`Die Sirene konnte nicht gepostet werden: bitte poste sie selbst im Channel #customer-success und markiere die Rufbereitschaft. Dann:`,
-      slack`1. Prüf im Testkonto, ob der Fehler auch bei uns auftritt, und meld das Ergebnis mit den Buttons hier.`,
+      reproduced === null
+        ? slack`1. Prüf im Testkonto, ob der Fehler auch bei uns auftritt, und meld das Ergebnis mit den Buttons hier.`
+        : slack`1. Der Test im Testkonto ist schon gemeldet: ${reproduced ? 'reproduziert' : 'nicht reproduzierbar'}.`,
       slack`2. Reagiert bis ${localTime(ackDueAt, timeZone, 'de-DE')} niemand, bekommst du die Aufgabe, die Incident-Leitung anzurufen.`,
       slack`Du behältst die Ownership für deine Kund:innen.`,
     ),
@@ -249,13 +260,15 @@ const en: Texts = {
       slack`• use another device`,
       slack`If that does not help: enter the case in the open-questions document and tell the customer we will come back to them soon. You keep ownership of the case.`,
     ),
-  madeCritical: ({ problemKey, customers, criticalAbove, ackDueAt, timeZone, sirenPosted }) =>
+  madeCritical: ({ problemKey, customers, criticalAbove, ackDueAt, timeZone, sirenPosted, reproduced }) =>
     lines(
       slack`:rotating_light: Your report makes *${problemKey}* critical: ${customers} affected customers (more than ${criticalAbove}).`,
       sirenPosted
         ? slack`The siren is posted in #customer-success with the on-call group tagged. Now please:`
         : slack`The siren could not be posted: please post it in #customer-success yourself and tag the on-call group. Then:`,
-      slack`1. Check in the test account whether the error occurs for us too, and report the result with the buttons here.`,
+      reproduced === null
+        ? slack`1. Check in the test account whether the error occurs for us too, and report the result with the buttons here.`
+        : slack`1. The test in the test account is already reported: ${reproduced ? 'reproduced' : 'not reproducible'}.`,
       slack`2. If nobody reacts by ${localTime(ackDueAt, timeZone, 'en-GB')}, you get the task to phone the incident lead.`,
       slack`You keep ownership of your customers.`,
     ),
