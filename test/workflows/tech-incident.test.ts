@@ -325,6 +325,35 @@ describe('the acknowledgement and the phone ladder (15 minutes from the report t
     });
   });
 
+  it('the ladder is capped: no outcome ever reported, the agent is asked every 5 minutes, twice for the lead and 4 times for the backup, then never again', async () => {
+    await scenario(async (h, report) => {
+      const sixth = await makeCritical(report);
+      const criticalAt = Date.parse(sixth.result.criticalAt!);
+      await until(h, ACK_IDLE, 'siren');
+      const steps = ['call-on-call-lead-1', 'call-on-call-lead-2', 'call-on-call-backup-1', 'call-on-call-backup-2', 'call-on-call-backup-3', 'call-on-call-backup-4', 'nobody-reached'];
+      for (const [i, step] of steps.entries()) {
+        // Each request is due 15 + 5·i minutes after the report that made it critical: sleep to that instant.
+        await env.sleep(criticalAt + (15 + 5 * i) * MIN - (await env.currentTimeMs()));
+        const s = await until(h, (x) => x.messages.some((m) => m.step === step), step);
+        const at = Date.parse(s.messages.find((m) => m.step === step)!.at);
+        expect(at - criticalAt, step).toBeGreaterThanOrEqual((15 + 5 * i) * MIN);
+        expect(at - criticalAt, step).toBeLessThan((15 + 5 * i) * MIN + 30_000);
+      }
+      expect(thread().some((m) => m.text?.includes('Weder die Incident-Leitung noch die Vertretung wurden erreicht'))).toBe(true);
+      const after = await state(h);
+      expect(after.tasks.filter((t) => t.id.startsWith('call')).map((t) => [t.id, t.status, t.attempts])).toEqual([
+        ['call', 'done', 2],
+        ['call-2', 'done', 4],
+      ]);
+      expect(after.waitingFor).not.toContain('call-reached');
+      // Hours later: nothing more was asked (the delay reminders are capped on their own).
+      await env.sleep(3 * HOUR);
+      const later = await state(h);
+      expect(later.messages.filter((m) => m.step.startsWith('call-')).length).toBe(6);
+      expect((await refusal(h, { type: 'call-reached', actor: 'support-agent' })).type).toBe(EVENT_OUT_OF_ORDER);
+    });
+  });
+
   it('the lead on vacation: the backup is phoned at once, and the skip is on the timeline', async () => {
     const directory = directoryWith({ people: { 'on-call-lead': { vacations: [{ from: '2020-01-01', to: '2099-12-31' }] } } });
     await scenario(
