@@ -401,7 +401,13 @@ describe('the rest of the alarm', () => {
       const updated = await send(h, { type: 'status-update', text: 'Ursache gefunden: ein Proxy <defekt>. Fix kommt in 30 Min.', actor: 'on-call-lead' });
       expect(updated.details.socialMedia).toMatchObject({ assignee: 'community-agent', postsFound: true });
       expect(updated.tasks.filter((t) => t.status === 'open')).toEqual([]);
-      await until(h, (x) => x.messages.some((m) => m.step === 'status-update-1' && m.to === '#cs-info'), 'status update posted');
+      const posted = await until(h, (x) => x.messages.some((m) => m.step === 'status-update-1-thread'), 'status update posted');
+      expect(posted.messages.filter((m) => m.step.startsWith('status-update-1')).map((m) => [m.step, m.to])).toEqual([
+        ['status-update-1', '#cs-info'],
+        ['status-update-1-thread', '#customer-success'],
+      ]);
+      // Every message has a step key of its own (the post's idempotency key).
+      expect(new Set(posted.messages.map((m) => m.step)).size).toBe(posted.messages.length);
       const info = slackPosts().find((p) => p.channel.id === INFO_CHANNEL)!;
       expect(info.text).toBe(
         ':information_source: *Update zu member-area-502* (Der Mitgliederbereich zeigt die Fehlermeldung 502) von on-call-lead:\nUrsache gefunden: ein Proxy &lt;defekt&gt;. Fix kommt in 30 Min.',

@@ -81,7 +81,8 @@ export function apply(inc: Incident, event: TechIncidentEvent): void {
       inc.agenda.later(async () => {
         const text = inc.texts.statusUpdate({ problemKey: d.problemKey, what: d.facts?.what ?? d.problemKey, by, text: event.text });
         await inc.postInfo(`status-update-${n}`, text);
-        await inc.reply(`status-update-${n}`, text);
+        // A step key names one message (it is the post's idempotency key): the thread's copy has its own.
+        await inc.reply(`status-update-${n}-thread`, text);
       });
       break;
     }
