@@ -89,7 +89,7 @@ async function standInsInProcess(opts: StandInsOptions): Promise<TopologyStandIn
   const local = await startLocalStandIns({
     directory: opts.directory,
     host,
-    ports: { slack: port(1), sendgrid: port(2), tickets: port(3), cases: port(4) },
+    ports: { slack: port(1), sendgrid: port(2), tickets: port(3), cases: port(4), tracking: port(5) },
     file: null,
   });
   try {
