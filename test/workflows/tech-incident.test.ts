@@ -343,7 +343,8 @@ describe('the acknowledgement and the phone ladder (15 minutes from the report t
       const after = await state(h);
       expect(after.tasks.filter((t) => t.id.startsWith('call')).map((t) => [t.id, t.status, t.attempts])).toEqual([
         ['call', 'done', 2],
-        ['call-2', 'done', 4],
+        // Nobody reached: the kit ends the exhausted call task cancelled (not done).
+        ['call-2', 'cancelled', 4],
       ]);
       expect(after.waitingFor).not.toContain('call-reached');
       // Hours later: nothing more was asked (the delay reminders are capped on their own).
