@@ -1,26 +1,30 @@
 // /escalations: start, read, list, and deliver events.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { createHash } from 'node:crypto';
-import { Type, type TSchema } from 'typebox';
-import { Value } from 'typebox/value';
+import { Type } from 'typebox';
+import { resolveActor } from '../auth/actor.js';
+import type { Identities } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
+import type { EventGateway } from '../escalations/events.js';
+import { defaultId, joinRequestId, parseInput, withReporter } from '../escalations/intake.js';
 import { tagEscalation } from '../escalations/request-context.js';
-import { inputHash, type EscalationService } from '../escalations/service.js';
-import { defaultPlaybookSettings, playbookNames, playbooks, type AllPlaybookSettings, type Playbook, type PlaybookSettings } from '../playbooks.js';
+import type { EscalationService } from '../escalations/service.js';
 import { problemResponses } from '../http/openapi.js';
-import { problems, type FieldProblem } from '../problem.js';
+import { defaultPlaybookSettings, playbookNames, playbooks, type AllPlaybookSettings, type Playbook, type PlaybookSettings } from '../playbooks.js';
+import { problems } from '../problem.js';
 import { EscalationId } from './schemas.js';
-import { schemaErrors as contractErrors } from '../http/schema-errors.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
+  events: EventGateway;
   directory: Directory;
+  identities: Identities;
   /** Each playbook's deployment settings (config); default: every setting's default. */
   playbookSettings?: AllPlaybookSettings | undefined;
 }
 
-// The router validates the envelope; the input and the event are validated per playbook below, with
-// the very schemas the OpenAPI document publishes for them (http/openapi.ts: oneOf by playbook/type).
+// The router validates the envelope; the input and the event are validated per playbook (intake.ts,
+// events.ts), with the very schemas the OpenAPI document publishes for them (http/openapi.ts: oneOf
+// by playbook/type).
 const StartBody = Type.Object(
   {
     playbook: Type.Union(playbookNames.map((n) => Type.Literal(n)), { description: 'Which playbook to run' }),
@@ -31,7 +35,12 @@ const StartBody = Type.Object(
 );
 
 const EventBody = Type.Object(
-  { type: Type.String({ minLength: 1, description: 'Event type (GET /playbooks lists them per playbook)' }) },
+  {
+    type: Type.String({ minLength: 1, description: 'Event type (GET /playbooks lists them per playbook)' }),
+    actor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'The directory person a tool sends this for (needs scope on-behalf-of); default: the caller' }),
+    ),
+  },
   { additionalProperties: true },
 );
 
@@ -82,41 +91,19 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-function schemaErrors(schema: TSchema, value: unknown, prefix: string): FieldProblem[] {
-  return contractErrors(schema, value, prefix).map((e) => ({ in: 'body', ...e }));
+function fail(field: string, message: string): never {
+  throw problems.validation(`${field}: ${message}`, [{ in: 'body', field, message }]);
 }
 
-function fail(errors: FieldProblem[]): never {
-  throw problems.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-}
-
-/**
- * The input with its defaults, checked against the schema (400 naming each field) and the
- * playbook's own checks: 400 for a bad reference, 422 naming the rule for input a rule refuses.
- */
-export function parseInput(def: Playbook, raw: unknown, directory: Directory, settings: PlaybookSettings = defaultPlaybookSettings()[def.name] ?? {}): unknown {
-  const input = Value.Default(def.inputSchema, Value.Clone(raw));
-  const errors = schemaErrors(def.inputSchema, input, '/input');
-  if (errors.length > 0) fail(errors);
-  const checked = def.check(input as never, directory, settings as never);
-  const semantic = checked.map((e) => ({ in: 'body', field: `/input${e.field}`, message: e.message }));
-  const rule = checked.find((e) => e.rule)?.rule;
-  if (rule) throw problems.rule(rule, semantic.map((e) => `${e.field}: ${e.message}`).join('; '), semantic);
-  if (semantic.length > 0) fail(semantic);
-  return input;
-}
-
-/** The update id of a start-or-join request: the caller's Idempotency-Key, else the input's hash (the same request twice is one). */
-function joinRequestId(def: Playbook, input: unknown, idempotencyKey: string | undefined): string {
-  const basis = idempotencyKey ? `key:${idempotencyKey}` : `input:${inputHash(def.name, input)}`;
-  return `join:${def.name}:${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
-}
-
-export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (app, { escalations, directory, playbookSettings }) => {
+export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (
+  app,
+  { escalations, events, directory, identities, playbookSettings },
+) => {
   const settingsOf = (def: Playbook): PlaybookSettings => (playbookSettings ?? defaultPlaybookSettings())[def.name] ?? {};
   app.post(
     '/escalations',
     {
+      config: { auth: { scope: 'escalations:start' } },
       schema: {
         summary: 'Start an escalation (idempotent by id), or add a request to a start-or-join escalation',
         description:
@@ -126,7 +113,8 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
           'escalation its business key names (e.g. every report of one problem): 201 when the request opened it, 200 when it ' +
           'joined, with the escalation, its run and the playbook\'s figures (e.g. the count of distinct customers); the same ' +
           'request again (or the same Idempotency-Key) applies once and answers as the first time. 422: a rule of the playbook ' +
-          'refuses the input (e.g. an excluded category). Bad input starts nothing.',
+          'refuses the input (e.g. an excluded category). Bad input starts nothing. ' +
+          '`input.reportedBy` is set from the credential; a tool names the person it acts for there (scope `on-behalf-of`).',
         operationId: 'startEscalation',
         tags: ['escalations'],
         headers: StartHeaders,
@@ -144,16 +132,17 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       const receivedAt = new Date().toISOString();
       // `<playbook>:` starts the default ids of that playbook: an id of one's own never takes another's prefix.
       const owner = request.body.id ? playbookNames.find((name) => name !== def.name && request.body.id!.startsWith(`${name}:`)) : undefined;
-      if (owner) fail([{ in: 'body', field: '/id', message: `ids starting with '${owner}:' name ${owner} escalations; choose another id` }]);
-      const input = parseInput(def, request.body.input, directory, settingsOf(def));
-      const id = request.body.id ?? `${def.name}:${def.businessKey(input as never)}`;
+      if (owner) fail('/id', `ids starting with '${owner}:' name ${owner} escalations; choose another id`);
+      const actor = resolveActor(request.principal!, request.body.input.reportedBy, identities, '/input/reportedBy');
+      const input = parseInput(def, withReporter(request.body.input, actor, def), directory, settingsOf(def));
+      const id = request.body.id ?? defaultId(def, input);
       tagEscalation(request, { escalationId: id });
       if (def.join) {
         // Start-or-join: kept apart from the start-once path below (whose idempotency is the id's).
         // The business key names the escalation (e.g. one per problem): an id of the caller's own would split it.
         const derived = `${def.name}:${def.businessKey(input as never)}`;
         if (id !== derived) {
-          fail([{ in: 'body', field: '/id', message: `${def.name} escalations are named by their business key: leave id out (this request joins '${derived}')` }]);
+          fail('/id', `${def.name} escalations are named by their business key: leave id out (this request joins '${derived}')`);
         }
         const idempotencyKey = request.headers['idempotency-key'];
         const requestId = joinRequestId(def, input, idempotencyKey);
@@ -177,6 +166,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app.get(
     '/escalations',
     {
+      config: { auth: { scope: 'escalations:read' } },
       schema: {
         summary: 'List escalations (Temporal visibility)',
         operationId: 'listEscalations',
@@ -191,6 +181,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app.get(
     '/escalations/:id',
     {
+      config: { auth: { scope: 'escalations:read' } },
       schema: {
         summary: 'An escalation: status, outcome, pending deadlines, open tasks, timeline',
         operationId: 'getEscalation',
@@ -209,10 +200,14 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app.post(
     '/escalations/:id/events',
     {
+      config: { auth: { scope: 'events:send' } },
       schema: {
         summary: 'Deliver an event (e.g. facilitator-arrived); answers with the new state',
         description:
           'The event follows its type\'s schema (oneOf, discriminated by `type`; GET /playbooks lists which types each playbook takes). ' +
+          "It is recorded as sent by the credential's identity; `actor` names the directory person a tool acts for " +
+          "(scope `on-behalf-of`). The playbook's role rules may refuse it: 403 `refused-by-rule` naming the rule, nothing " +
+          'changes, and the attempt is recorded on the timeline. ' +
           'Waits a few seconds (API_WORKER_WAIT_MS) for a worker, then answers 503 no-worker with Retry-After: send an ' +
           'Idempotency-Key and retry with the same key, and the event applies once.',
         operationId: 'deliverEvent',
@@ -224,19 +219,15 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       },
     },
     async (request) => {
-      const found = await escalations.lookup(request.params.id);
-      const def = playbooks[found.playbook];
-      if (!def) throw problems.notFound(`no escalation '${request.params.id}'`);
-      tagEscalation(request, { escalationId: request.params.id, playbook: def.name, workflowRunId: found.runId });
-      // Own keys only: an event type such as `constructor` or `toString` is unknown, not Object's.
-      const schema = Object.hasOwn(def.events, request.body.type) ? def.events[request.body.type] : undefined;
-      if (schema) tagEscalation(request, { eventType: request.body.type });
-      if (!schema) {
-        fail([{ in: 'body', field: '/type', message: `unknown event type for ${def.name}; expected one of: ${Object.keys(def.events).join(', ')}` }]);
-      }
-      const errors = schemaErrors(schema, request.body, '');
-      if (errors.length > 0) fail(errors);
-      return escalations.deliver(request.params.id, request.body, found, { idempotencyKey: request.headers['idempotency-key'] });
+      const actor = resolveActor(request.principal!, request.body.actor, identities, '/actor');
+      const { state } = await events.send(request.params.id, request.body, actor, {
+        idempotencyKey: request.headers['idempotency-key'],
+        found: (def, found) => {
+          tagEscalation(request, { escalationId: request.params.id, playbook: def.name, workflowRunId: found.runId });
+          if (Object.hasOwn(def.events, request.body.type)) tagEscalation(request, { eventType: request.body.type });
+        },
+      });
+      return state;
     },
   );
 };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { readPlaybookSettings } from '../../src/playbooks.js';
-import { parseInput } from '../../src/routes/escalations.js';
+import { parseInput } from '../../src/escalations/intake.js';
 import { HttpProblem } from '../../src/problem.js';
 import { normaliseProblemKey, problemKeyOf } from '../../workflows/tech-incident/codes.js';
 import type { ReportRecord } from '../../workflows/tech-incident/contract.js';

@@ -16,6 +16,11 @@ export const TECH_INCIDENT_DIRECTORY = {
   backup: 'on-call-backup',
   /** Group of agents trained for community (social-media) support: they check the groups themselves. */
   socialMediaTrained: 'social-media-trained',
+  /**
+   * The support agents: the one whose report made the problem critical tests it in the test account
+   * and phones the lead or the backup (seed steps 2 and 4); the role rules let this group send those outcomes.
+   */
+  supportAgents: 'support-agents',
   /** The assigned social-media colleague, who takes the task from an agent who is not trained for it (seed step 5). */
   socialMediaAgent: 'social-media-agent',
 } as const;

@@ -5,6 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { checkPeople, checkTimeZones, type FieldError } from '../kit/contract.js';
 import { defineJoinPlaybook } from '../kit/playbook.js';
+import { techIncidentAccess } from './access.js';
 import { DEFAULT_EXCLUDED_CATEGORIES, normaliseProblemKey, problemKeyOf } from './codes.js';
 import {
   TECH_INCIDENT_OUTCOMES,
@@ -85,6 +86,7 @@ export default defineJoinPlaybook<TechIncidentReport, TechIncidentSettings, [Tec
   settings: TechIncidentSettings,
   checkSettings: (settings) =>
     checkTimeZones({ TECH_INCIDENT_TIME_ZONE: settings.TECH_INCIDENT_TIME_ZONE }).map((e) => ({ variable: e.field, message: e.message })),
+  access: techIncidentAccess,
   join: {
     startArgs: (input, settings): [TechIncidentOpening] => [{ problemKey: problemKeyOf(input), policy: policyOf(settings) }],
   },
