@@ -75,6 +75,11 @@ describe('tech-incident over HTTP', () => {
     const stranger = await report(techReport(1, { problemKey: `bad-${unique()}`, reportedBy: 'nobody-here' }));
     expect(stranger.status).toBe(400);
     expect(stranger.body).toMatchObject({ errors: [{ field: '/input/reportedBy' }] });
+    // The reporting agent keeps ownership of the customer: a tool acting for nobody cannot report.
+    const { reportedBy: __, ...anonymous } = techReport(1, { problemKey: `bad-${unique()}` });
+    const byTool = await report(anonymous as TechIncidentReport);
+    expect(byTool.status).toBe(400);
+    expect(byTool.body).toMatchObject({ errors: [{ field: '/input/reportedBy', message: expect.stringContaining('on-behalf-of') }] });
   });
 
   it('an id of its own is a 400 (the problem key names the escalation); an id another playbook uses is a 409', async () => {
@@ -172,6 +177,10 @@ describe('tech-incident over HTTP', () => {
     const ack = read.body.state!.deadlines.find((d) => d.name === 'acknowledgement')!;
     expect(Date.parse(ack.at) - Date.parse(read.body.state!.details.criticalAt!)).toBe(15 * 60_000);
 
+    // Role rule: only the on-call group acknowledges; a support agent's attempt is refused and changes nothing.
+    const notOnCall = await event(id, { type: 'acknowledged', actor: 'support-agent' });
+    expect(notOnCall.status).toBe(403);
+    expect(notOnCall.body).toMatchObject({ rule: 'acknowledged-by-on-call' });
     const acked = await event(id, { type: 'acknowledged', actor: 'on-call-lead' });
     expect(acked.status).toBe(200);
     expect(acked.body.status).toBe('in-progress');
