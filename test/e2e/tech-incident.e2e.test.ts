@@ -43,7 +43,7 @@ const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).sli
  */
 async function report(input: TechIncidentReport, headers: Record<string, string> = {}) {
   for (let attempt = 1; ; attempt++) {
-    const res = await http<JoinAnswer>(svc.apiUrl, 'POST', '/escalations', { playbook: 'tech-incident', input }, undefined, headers);
+    const res = await http<JoinAnswer>(svc.apiUrl, 'POST', '/escalations', { playbook: 'tech-incident', input }, undefined, { headers });
     if (res.status !== 503 || attempt === 5) return res;
     await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
   }
