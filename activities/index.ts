@@ -11,6 +11,7 @@ import { trackingActivities, type TrackingTarget } from './tracking.js';
 import { caseTargetActivities, type CaseTargetSettings } from './case-target.js';
 import { scheduleActivities } from './schedules.js';
 import { directoryActivities } from './directory.js';
+import { temporalActivities } from './temporal.js';
 import type { WeeklyTime } from '../workflows/kit/calendar.js';
 
 export interface ActivityDeps {
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
     ...caseTargetActivities({ caseTarget: deps.caseTarget }),
     ...scheduleActivities({ financeMeeting: deps.financeMeeting }),
     ...directoryActivities({ directory: deps.directory }),
+    ...temporalActivities(),
   };
 }
 
@@ -50,4 +52,5 @@ export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-e
 export type { TemplateFlagName } from './email/templates.js';
 export type { CheckAvailabilityInput, LookupPeopleInput, PersonFacts } from './directory.js';
 export type { AddTrackingRowInput, TrackingRow, TrackingTarget } from './tracking.js';
+export type { ListedWorkflows, ListWorkflowsInput, StartCompanionInput, StartedCompanion, VisibleWorkflow } from './temporal.js';
 export type { AddCaseNoteInput, AddedCaseNote, CaseTargetSettings, CreateEscalationCaseInput, EscalationCase } from './case-target.js';

@@ -4,7 +4,8 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { loadDirectory, type Directory } from './directory.js';
-import { readPlaybookSettings, type AllPlaybookSettings } from './playbooks.js';
+import { checkDirectoryForPlaybooks } from './directory-check.js';
+import { checkPlaybookSettings, playbooks, readPlaybookSettings, type AllPlaybookSettings } from './playbooks.js';
 import { parseWeeklyTime, type WeeklyTime } from '../workflows/kit/calendar.js';
 import { loadTemporalConnectConfig, TemporalSettingsError, type TemporalConnectConfig } from './temporal/connection.js';
 import type { ContractSettings } from '../workflows/kit/schemas/index.js';
@@ -207,6 +208,9 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
     throw new ConfigError(`invalid configuration:\n${read.problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
   }
   const directory = await loadDirectory(env.DIRECTORY_FILE);
+  // Every channel and group a playbook refers to is there and can be tagged (fails naming the entry).
+  checkDirectoryForPlaybooks(directory, Object.values(playbooks), env.DIRECTORY_FILE);
+  checkPlaybookSettings(directory, env.DIRECTORY_FILE);
   return {
     env,
     playbookSettings: read.settings,

@@ -29,10 +29,10 @@ export interface TemplateSource {
 }
 
 /** Every playbook's templates folder (`workflows/<name>/templates/`), from the registry. */
-export const playbookTemplateSources: readonly TemplateSource[] = Object.values(playbooks).map((p) => ({
-  dir: fileURLToPath(new URL(`../../workflows/${p.name}/templates/`, import.meta.url)),
-  templates: p.templates,
-}));
+export const playbookTemplateSources: readonly TemplateSource[] = Object.values(playbooks)
+  .map((p) => ({ dir: fileURLToPath(new URL(`../../workflows/${p.name}/templates/`, import.meta.url)), templates: p.templates }))
+  // A playbook that sends no emails needs no templates folder (one that has a folder is checked for stray files).
+  .filter((s) => Object.keys(s.templates).length > 0 || existsSync(s.dir));
 
 const descriptions: Readonly<Record<string, string>> = Object.assign({}, ...playbookTemplateSources.map((s) => s.templates));
 

@@ -5,7 +5,7 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { Actor } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
-import { defaultPlaybookSettings, type Playbook, type PlaybookSettings } from '../playbooks.js';
+import { defaultPlaybookSettings, type Playbook, type PlaybookEnvSettings } from '../playbooks.js';
 import { inputHash } from './service.js';
 import { problems, type FieldProblem } from '../problem.js';
 import { schemaErrors as contractErrors } from '../http/schema-errors.js';
@@ -44,7 +44,7 @@ export function parseInput(
   def: Playbook,
   raw: unknown,
   directory: Directory,
-  settings: PlaybookSettings = defaultPlaybookSettings()[def.name] ?? {},
+  settings: PlaybookEnvSettings = defaultPlaybookSettings()[def.name] ?? {},
 ): unknown {
   const input = Value.Default(def.inputSchema, Value.Clone(raw));
   const errors = schemaErrors(def.inputSchema, input, '/input');

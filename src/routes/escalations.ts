@@ -9,9 +9,10 @@ import { defaultId, joinRequestId, parseInput, withReporter } from '../escalatio
 import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
 import { problemResponses } from '../http/openapi.js';
-import { defaultPlaybookSettings, playbookNames, playbooks, type AllPlaybookSettings, type Playbook, type PlaybookSettings } from '../playbooks.js';
+import { defaultPlaybookSettings, playbookNames, playbooks, type AllPlaybookSettings, type Playbook, type PlaybookEnvSettings } from '../playbooks.js';
 import { problems } from '../problem.js';
 import { EscalationId } from './schemas.js';
+import { listConditions, listFilterProperties } from './list-filters.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
@@ -87,6 +88,8 @@ const ListQuery = Type.Object(
     playbook: Type.Optional(Type.Union(playbookNames.map((n) => Type.Literal(n)))),
     status: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: "The playbook's status, e.g. awaiting-facilitator" })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'At most this many, newest first' })),
+    // Filters playbooks declare on their own search attributes (e.g. event= for gameday-issue).
+    ...listFilterProperties(playbooks),
   },
   { additionalProperties: false },
 );
@@ -99,7 +102,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app,
   { escalations, events, directory, identities, playbookSettings },
 ) => {
-  const settingsOf = (def: Playbook): PlaybookSettings => (playbookSettings ?? defaultPlaybookSettings())[def.name] ?? {};
+  const settingsOf = (def: Playbook): PlaybookEnvSettings => (playbookSettings ?? defaultPlaybookSettings())[def.name] ?? {};
   app.post(
     '/escalations',
     {
@@ -175,7 +178,8 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), ...problemResponses(400, 503, 504) },
       },
     },
-    async (request) => ({ escalations: await escalations.list({ ...request.query, limit: request.query.limit ?? 50 }) }),
+    async (request) =>
+      ({ escalations: await escalations.list({ ...request.query, limit: request.query.limit ?? 50, where: listConditions(playbooks, request.query) }) }),
   );
 
   app.get(

@@ -8,8 +8,8 @@
 // again. The definition is loaded lazily, outside the workflow bundle (webpackIgnore keeps the
 // bundler from following the import): its TypeBox schemas are for the API, and the sandbox only
 // needs the workflow functions.
-import type { SearchAttributePair, Workflow } from '@temporalio/common';
-import type { TObject } from 'typebox';
+import type { defineSearchAttributeKey, SearchAttributePair, SearchAttributeType, Workflow } from '@temporalio/common';
+import type { TObject, TSchema } from 'typebox';
 import type { AnyEvent, PlaybookAccess } from './access.js';
 import type { DirectoryLookup, FieldError } from './contract.js';
 
@@ -22,8 +22,8 @@ export interface SlackMessageRef {
   author?: string | undefined;
 }
 
-/** A playbook's deployment settings as read from the environment (see `settings`). */
-export type PlaybookSettings = Readonly<Record<string, unknown>>;
+/** A playbook's deployment settings as read from the environment (see `envSettings`). */
+export type PlaybookEnvSettings = Readonly<Record<string, unknown>>;
 
 /**
  * Start-or-join: every `POST /escalations` for the playbook is one more request (e.g. a report of a
@@ -37,7 +37,7 @@ export interface PlaybookJoin<Input, Settings, Args extends unknown[] = unknown[
   startArgs(input: Input, settings: Settings): Args;
 }
 
-export interface PlaybookDefinition<Input = never, Settings = PlaybookSettings> {
+export interface PlaybookDefinition<Input = never, Settings = PlaybookEnvSettings> {
   /** URL-safe name: `POST /escalations { playbook }`, the default id's prefix, the `EscalationPlaybook` search attribute. */
   name: string;
   title: string;
@@ -62,19 +62,42 @@ export interface PlaybookDefinition<Input = never, Settings = PlaybookSettings> 
   searchAttributeKeys?: SearchAttributePair['key'][];
   /**
    * Checks beyond the schema: directory references, time zones, the deployment's rules (a FieldError
-   * with a `rule` is a 422 naming the rule). Paths relative to `/input`.
+   * with a `rule` is a 422 naming the rule). Paths relative to `/input`. `settings`: the deployment's
+   * `envSettings` as read at start-up; absent, the playbook uses their defaults.
    */
-  check(input: Input, directory: DirectoryLookup, settings: Settings): FieldError[];
+  check(input: Input, directory: DirectoryLookup, settings?: Settings): FieldError[];
   /**
    * Deployment settings (a TypeBox object): each property is an environment variable named after the
    * playbook (e.g. `TECH_INCIDENT_CRITICAL_ABOVE`) with its default and description. Read once at
    * start-up (a malformed value stops it, naming the variable) and handed to `check` and `join`.
+   * (Settings kept in the directory file are `settings`.)
    */
-  settings?: TObject;
+  envSettings?: TObject;
   /** Checks of the settings beyond their schema (e.g. a time zone): each problem names its variable and stops start-up. */
-  checkSettings?(settings: Settings): { variable: string; message: string }[];
+  checkEnvSettings?(settings: Settings): { variable: string; message: string }[];
   /** Start-or-join instead of start-once (see PlaybookJoin). */
   join?: PlaybookJoin<Input, Settings>;
+  /**
+   * The directory entries the playbook itself refers to by key (not through its input), each with
+   * why: checked when the API or the worker starts (src/directory-check.ts), so a group it tags
+   * without a Slack user-group id, or a channel it posts to that is missing, stops start-up naming
+   * it instead of posting a plain `@accounting` that pings nobody. People named in the input are
+   * checked per request (`checkPeople`).
+   */
+  directory: DirectoryNeeds;
+  /**
+   * Query parameters of `GET /escalations?playbook=<name>&<param>=<value>`, each an equality filter on
+   * one of the playbook's keyword search attributes (e.g. `event` -> `GamedayEvent`). Values are
+   * checked against `pattern` before they reach the visibility query.
+   */
+  listFilters?: Record<string, ListFilter>;
+  /**
+   * The playbook's own configuration in the directory file (`playbooks.<name>`, e.g. the virtual events
+   * a gameday runs for): checked against `schema` (defaults applied) and by `check` when the
+   * configuration loads, so a bad entry stops start-up naming its path. Workflows read it through the
+   * `playbookSettings` activity.
+   */
+  settings?: PlaybookSettings;
   /** Who may send which event (role checks, its access.ts); events no rule names are open to callers with `events:send`. */
   access?: PlaybookAccess<Input, AnyEvent>;
   /** Slack entry points beyond `/escalate <playbook>` (which every playbook gets, its form made from `inputSchema`). */
@@ -92,8 +115,31 @@ export interface PlaybookDefinition<Input = never, Settings = PlaybookSettings> 
   example?(now: number): Input;
 }
 
-/** Types a definition against its input (contract.ts's static type) and settings. */
-export const definePlaybook = <Input, Settings = PlaybookSettings>(definition: PlaybookDefinition<Input, Settings>): PlaybookDefinition<Input, Settings> =>
+/** What a playbook needs from the directory, by key, with why (for the start-up error). */
+export interface DirectoryNeeds {
+  /** Channels it posts to. */
+  channels?: Record<string, string>;
+  /** Groups it `@`-mentions in Slack: each needs a `slackUserGroupId`. */
+  taggedGroups?: Record<string, string>;
+  /** Groups whose members it invites to a channel: each member needs a `slackUserId`. */
+  invitedGroups?: Record<string, string>;
+}
+
+export interface ListFilter {
+  key: ReturnType<typeof defineSearchAttributeKey<typeof SearchAttributeType.KEYWORD>>;
+  description: string;
+  /** A regular expression every value must match (keeps values plain words in the visibility query). */
+  pattern: string;
+}
+
+export interface PlaybookSettings {
+  schema: TSchema;
+  /** Checks beyond the schema (directory references); paths relative to `/playbooks/<name>`. */
+  check?(settings: unknown, directory: DirectoryLookup): FieldError[];
+}
+
+/** Types a definition against its input (contract.ts's static type) and its environment settings. */
+export const definePlaybook = <Input, Settings = PlaybookEnvSettings>(definition: PlaybookDefinition<Input, Settings>): PlaybookDefinition<Input, Settings> =>
   definition;
 
 /** Types a start-or-join definition: its `join.startArgs` make the workflow's arguments (checked by the registry line). */
@@ -107,21 +153,35 @@ export interface RegisteredPlaybook<W extends Workflow = Workflow> {
   workflowType: string;
   workflow: W;
   definition: () => Promise<{ default: PlaybookDefinition<never, never> }>;
+  /**
+   * Further workflows the playbook's escalations start (e.g. one summary per event, started by its
+   * first issue): the worker runs them too, by their function names. They are not escalations.
+   */
+  companions: readonly Workflow[];
 }
 
 /** A start-once playbook: the workflow takes the API's input. */
 export function playbook<W extends Workflow, Input extends Parameters<W>[0]>(
   workflow: W,
   definition: () => Promise<{ default: PlaybookDefinition<Input, never> }>,
+  options?: { companions?: readonly Workflow[] },
 ): RegisteredPlaybook<W>;
 /** A start-or-join playbook: the workflow takes what `join.startArgs` makes of the first request. */
 export function playbook<W extends Workflow, Input>(
   workflow: W,
   definition: () => Promise<{ default: PlaybookDefinition<Input, never> & { join: PlaybookJoin<Input, never, Parameters<W>> } }>,
+  options?: { companions?: readonly Workflow[] },
 ): RegisteredPlaybook<W>;
-export function playbook<W extends Workflow>(workflow: W, definition: () => Promise<{ default: unknown }>): RegisteredPlaybook<W> {
-  if (!workflow.name) throw new TypeError('a playbook workflow must be a named function: its name is the workflow type');
-  return { workflowType: workflow.name, workflow, definition: definition as RegisteredPlaybook['definition'] };
+export function playbook<W extends Workflow>(
+  workflow: W,
+  definition: () => Promise<{ default: unknown }>,
+  options: { companions?: readonly Workflow[] } = {},
+): RegisteredPlaybook<W> {
+  const companions = options.companions ?? [];
+  for (const w of [workflow, ...companions]) {
+    if (!w.name) throw new TypeError('a playbook workflow must be a named function: its name is the workflow type');
+  }
+  return { workflowType: workflow.name, workflow, definition: definition as RegisteredPlaybook['definition'], companions };
 }
 
 /** A loaded playbook: its definition and its workflow type. */
@@ -136,6 +196,10 @@ export async function loadPlaybooks(registry: readonly RegisteredPlaybook[]): Pr
     if (Object.hasOwn(out, definition.name)) throw new Error(`two playbooks are named '${definition.name}'`);
     if (types.has(entry.workflowType)) throw new Error(`two playbooks run workflow type '${entry.workflowType}'`);
     types.add(entry.workflowType);
+    for (const companion of entry.companions) {
+      if (types.has(companion.name)) throw new Error(`two workflows are named '${companion.name}'`);
+      types.add(companion.name);
+    }
     out[definition.name] = { ...definition, workflowType: entry.workflowType };
   }
   return out;

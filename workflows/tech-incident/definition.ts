@@ -6,7 +6,7 @@ import { Type, type Static } from 'typebox';
 import { checkPeople, checkTimeZones, type FieldError } from '../kit/contract.js';
 import { defineJoinPlaybook } from '../kit/playbook.js';
 import { techIncidentAccess } from './access.js';
-import { DEFAULT_EXCLUDED_CATEGORIES, normaliseProblemKey, problemKeyOf } from './codes.js';
+import { DEFAULT_EXCLUDED_CATEGORIES, normaliseProblemKey, problemKeyOf, TECH_INCIDENT_DIRECTORY } from './codes.js';
 import {
   TECH_INCIDENT_OUTCOMES,
   TECH_INCIDENT_STATUSES,
@@ -48,8 +48,8 @@ export const TechIncidentSettings = Type.Object({
 
 export type TechIncidentSettings = Static<typeof TechIncidentSettings>;
 
-export const excludedCategories = (settings: TechIncidentSettings): string[] =>
-  settings.TECH_INCIDENT_EXCLUDED_CATEGORIES.split(',')
+export const excludedCategories = (settings?: TechIncidentSettings): string[] =>
+  (settings?.TECH_INCIDENT_EXCLUDED_CATEGORIES ?? DEFAULT_EXCLUDED_CATEGORIES.join(',')).split(',')
     .map((c) => c.trim())
     .filter((c) => c !== '');
 
@@ -83,10 +83,17 @@ export default defineJoinPlaybook<TechIncidentReport, TechIncidentSettings, [Tec
     { key: criticalityKey, value: 'single-case' },
   ],
   searchAttributeKeys: [problemKeyKey, criticalityKey],
-  settings: TechIncidentSettings,
-  checkSettings: (settings) =>
+  envSettings: TechIncidentSettings,
+  checkEnvSettings: (settings) =>
     checkTimeZones({ TECH_INCIDENT_TIME_ZONE: settings.TECH_INCIDENT_TIME_ZONE }).map((e) => ({ variable: e.field, message: e.message })),
   access: techIncidentAccess,
+  directory: {
+    channels: {
+      [TECH_INCIDENT_DIRECTORY.channel]: 'the siren post tagging the on-call group goes here (its locale is the playbook language)',
+      [TECH_INCIDENT_DIRECTORY.infoChannel]: "the incident lead's status updates go here",
+    },
+    taggedGroups: { [TECH_INCIDENT_DIRECTORY.onCallGroup]: 'tagged in the siren post' },
+  },
   join: {
     startArgs: (input, settings): [TechIncidentOpening] => [{ problemKey: problemKeyOf(input), policy: policyOf(settings) }],
   },
