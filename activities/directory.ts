@@ -28,8 +28,45 @@ export interface CheckAvailabilityInput {
   at: string;
 }
 
+export interface LookupPeopleInput {
+  /** Directory person keys. */
+  people: string[];
+}
+
+/** What a workflow may know about a directory person: how to name and phone them, and their groups. */
+export interface PersonFacts {
+  person: string;
+  name: string;
+  phone?: string;
+  /** The directory groups they are a member of (e.g. a group of people trained for a task). */
+  groups: string[];
+}
+
 export function directoryActivities({ directory }: { directory: Directory }) {
+  const lookup = <T>(what: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof DirectoryError) throw permanent(`${what}: ${err.message}`);
+      throw err;
+    }
+  };
   return {
+    /** Name, phone and groups of each person (e.g. the callees of a call task); an unknown person is a permanent failure. */
+    async lookupPeople({ people }: LookupPeopleInput): Promise<PersonFacts[]> {
+      return lookup('people', () =>
+        people.map((key) => {
+          const p = directory.person(key);
+          return { person: key, name: p.name, ...(p.phone && { phone: p.phone }), groups: directory.groupsOf(key) };
+        }),
+      );
+    },
+
+    /** The language a channel's team reads (its `locale`, else the organisation's); an unknown channel is a permanent failure. */
+    async channelLocale({ channel }: { channel: string }): Promise<'en' | 'de'> {
+      return lookup('channel locale', () => directory.channelLocale(channel));
+    },
+
     /**
      * The public holidays of a directory calendar between two dates (date-holidays' rules). The
      * workflow records the answer, so an escalation keeps the holidays it was given when the

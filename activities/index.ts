@@ -7,6 +7,7 @@ import type { TemplateCatalog } from './email/templates.js';
 import { emailActivities } from './send-email.js';
 import { slackActivities } from './slack.js';
 import { ticketActivities, type TicketTarget } from './tickets.js';
+import { trackingActivities, type TrackingTarget } from './tracking.js';
 import { caseTargetActivities, type CaseTargetSettings } from './case-target.js';
 import { scheduleActivities } from './schedules.js';
 import { directoryActivities } from './directory.js';
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   templates: TemplateCatalog;
   /** Service-recovery ticket intake; optional so tests of other activities need not set it. */
   tickets?: TicketTarget | undefined;
+  /** The technical-cases tracking list's webhook (tech-incident); unset: adding a row fails permanently. */
+  tracking?: TrackingTarget | undefined;
   /** The CRM's escalation-case webhook (account-escalation); unset: creating a case fails permanently. */
   caseTarget?: CaseTargetSettings | undefined;
   /** The weekly finance meeting (FINANCE_MEETING); unset: DEFAULT_FINANCE_MEETING. */
@@ -33,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...slackActivities(deps),
     ...emailActivities(deps),
     ...ticketActivities({ tickets: deps.tickets }),
+    ...trackingActivities({ tracking: deps.tracking }),
     ...caseTargetActivities({ caseTarget: deps.caseTarget }),
     ...scheduleActivities({ financeMeeting: deps.financeMeeting }),
     ...directoryActivities({ directory: deps.directory }),
@@ -46,6 +50,7 @@ export type { CreateEscalationChannelInput, EscalationChannel } from './slack-ch
 export type { ButtonExtra, ButtonValue, SlackBlock, SlackButton } from './slack-blocks.js';
 export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-email.js';
 export type { TemplateFlagName } from './email/templates.js';
-export type { CheckAvailabilityInput } from './directory.js';
+export type { CheckAvailabilityInput, LookupPeopleInput, PersonFacts } from './directory.js';
+export type { AddTrackingRowInput, TrackingRow, TrackingTarget } from './tracking.js';
 export type { ListedWorkflows, ListWorkflowsInput, StartCompanionInput, StartedCompanion, VisibleWorkflow } from './temporal.js';
 export type { AddCaseNoteInput, AddedCaseNote, CaseTargetSettings, CreateEscalationCaseInput, EscalationCase } from './case-target.js';

@@ -25,6 +25,7 @@ async function main() {
     client,
     taskQueue: config.temporal.taskQueue,
     directory: config.directory,
+    playbookSettings: config.playbookSettings,
     templates,
     logger: log,
     auth,

@@ -15,6 +15,7 @@ import { Identities, principalKey } from './auth/principal.js';
 import type { AccessSettings } from './auth/rules.js';
 import type { AuthSettings } from './auth/settings.js';
 import type { Directory } from './directory.js';
+import type { AllPlaybookSettings } from './playbooks.js';
 import { EventGateway } from './escalations/events.js';
 import { EscalationService } from './escalations/service.js';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './http/json-body.js';
@@ -50,6 +51,8 @@ export interface AppOptions {
   client: Client;
   taskQueue: string;
   directory: Directory;
+  /** Each playbook's deployment settings (config.playbookSettings); default: every setting's default. */
+  playbookSettings?: AllPlaybookSettings | undefined;
   /** A pino logger; none means silent (tests). */
   logger?: FastifyBaseLogger;
   /** Email templates for the preview routes. */
@@ -154,7 +157,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { client: opts.client });
   await app.register(playbookRoutes);
   await app.register(templateRoutes, { templates: opts.templates });
-  await app.register(escalationRoutes, { escalations, events, directory: opts.directory, identities });
+  await app.register(escalationRoutes, { escalations, events, directory: opts.directory, identities, playbookSettings: opts.playbookSettings });
   if (opts.codec) {
     await app.register(codecRoutes, {
       prefix: '/codec',
@@ -165,7 +168,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }
 
   const slackHandler = opts.slack
-    ? new SlackHandler({ web: opts.slack, events, escalations, identities, directory: opts.directory, log: app.log })
+    ? new SlackHandler({ web: opts.slack, events, escalations, identities, directory: opts.directory, playbookSettings: opts.playbookSettings, log: app.log })
     : undefined;
   app.decorate('slackHandler', slackHandler);
   if (slackHandler) {

@@ -5,7 +5,7 @@ import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { loadDirectory, type Directory } from './directory.js';
 import { checkDirectoryForPlaybooks } from './directory-check.js';
-import { checkPlaybookSettings, playbooks } from './playbooks.js';
+import { checkPlaybookSettings, playbooks, readPlaybookSettings, type AllPlaybookSettings } from './playbooks.js';
 import { parseWeeklyTime, type WeeklyTime } from '../workflows/kit/calendar.js';
 import { loadTemporalConnectConfig, TemporalSettingsError, type TemporalConnectConfig } from './temporal/connection.js';
 import type { ContractSettings } from '../workflows/kit/schemas/index.js';
@@ -79,6 +79,10 @@ export const EnvSchema = Type.Object({
   // stand-in" on the embedded default.
   CASE_TARGET_URL: Type.Optional(Type.String({ format: 'uri' })),
   CASE_TARGET_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  // The technical-cases tracking list (tech-incident): every report is written to it through this
+  // webhook; unset URL means "use the local stand-in" on the embedded default.
+  TRACKING_TARGET_URL: Type.Optional(Type.String({ format: 'uri' })),
+  TRACKING_TARGET_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   // The weekly finance meeting where rejected offers are renegotiated: "<MON..SUN> <HH:MM> <IANA zone>".
   FINANCE_MEETING: Type.String({ default: 'TUE 15:00 Europe/Berlin', minLength: 1 }),
 
@@ -134,6 +138,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
 
 export interface Config {
   env: Env;
+  /** Each playbook's deployment settings (its own environment variables, e.g. TECH_INCIDENT_CRITICAL_ABOVE), by playbook name. */
+  playbookSettings: AllPlaybookSettings;
   /**
    * True for `npm start` with nothing real configured: embedded Temporal dev server and local
    * stand-ins, not NODE_ENV=production. Only then may the API run without configured auth (it makes
@@ -197,12 +203,17 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
     if (!(err instanceof CodecKeyError)) throw err;
     throw new ConfigError(`invalid configuration:\n  PAYLOAD_CODEC_KEYS: ${err.message}`);
   }
+  const read = readPlaybookSettings(source);
+  if (read.problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${read.problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`);
+  }
   const directory = await loadDirectory(env.DIRECTORY_FILE);
   // Every channel and group a playbook refers to is there and can be tagged (fails naming the entry).
   checkDirectoryForPlaybooks(directory, Object.values(playbooks), env.DIRECTORY_FILE);
   checkPlaybookSettings(directory, env.DIRECTORY_FILE);
   return {
     env,
+    playbookSettings: read.settings,
     embedded: isEmbeddedDefault(env),
     directory,
     financeMeeting,

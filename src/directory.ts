@@ -65,6 +65,8 @@ export const ChannelSchema = Type.Object(
     name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,79}$' }),
     /** Slack channel id, when known; preferred over the name. */
     id: Type.Optional(Type.String({ pattern: '^[CGD][A-Z0-9]+$' })),
+    /** The language the channel's team reads (playbooks that post there in its language); the organisation's locale without one. */
+    locale: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('de')])),
   },
   { additionalProperties: false },
 );
@@ -164,6 +166,19 @@ export class Directory {
 
   hasChannel(key: string): boolean {
     return Object.hasOwn(this.data.channels, key);
+  }
+
+  /** The directory groups `key` is a member of (their keys). */
+  groupsOf(key: string): string[] {
+    this.person(key);
+    return Object.entries(this.data.groups)
+      .filter(([, group]) => group.members.includes(key))
+      .map(([groupKey]) => groupKey);
+  }
+
+  /** The language of a channel's team: its own locale, else the organisation's. */
+  channelLocale(key: string): 'en' | 'de' {
+    return this.channel(key).locale ?? this.data.organisation.locale;
   }
 
   slackUserIdOf(key: string): string | undefined {

@@ -46,6 +46,7 @@ function standInLines({ standIns }: RunningService): string[] {
     ['SendGrid', standIns.sendgrid?.url],
     ['Tickets', standIns.tickets?.url],
     ['CRM cases', standIns.cases?.url],
+    ['Tracking', standIns.tracking?.url],
   ];
   return [
     `  Stand-ins    (state: ${standIns.file ?? 'in memory'})`,

@@ -1,14 +1,56 @@
 // The playbooks as the API and the worker process see them: every registry entry's definition
-// (contract, business key, summary, checks), by name, with its workflow type.
+// (contract, business key, summary, checks), by name, with its workflow type; their settings from
+// the directory file (checkPlaybookSettings) and from the environment (readPlaybookSettings).
 import { Value } from 'typebox/value';
-import { loadPlaybooks, type Playbook } from '../workflows/kit/playbook.js';
+import { loadPlaybooks, type Playbook, type PlaybookEnvSettings, type PlaybookSettings } from '../workflows/kit/playbook.js';
 import { registry } from '../workflows/registry.js';
 import { DirectoryError, type Directory } from './directory.js';
 
 export const playbooks: Readonly<Record<string, Playbook>> = await loadPlaybooks(registry);
 export const playbookNames = Object.keys(playbooks);
-export type { Playbook };
+export type { Playbook, PlaybookEnvSettings, PlaybookSettings };
 export type { FieldError } from '../workflows/kit/contract.js';
+
+/** Each playbook's settings, by playbook name (`{}` for a playbook without settings). */
+export type AllPlaybookSettings = Readonly<Record<string, PlaybookEnvSettings>>;
+
+/** A setting that is present but malformed: `variable` is the environment variable. */
+export interface SettingProblem {
+  variable: string;
+  message: string;
+}
+
+/**
+ * Every playbook's `envSettings` read from `env` (unset or empty: the default), or the problems naming
+ * each malformed variable. Environment values are strings: numbers and booleans are converted.
+ */
+export function readPlaybookSettings(env: Readonly<Record<string, string | undefined>>): { settings: AllPlaybookSettings; problems: SettingProblem[] } {
+  const settings: Record<string, PlaybookEnvSettings> = {};
+  const problems: SettingProblem[] = [];
+  for (const def of Object.values(playbooks)) {
+    if (!def.envSettings) {
+      settings[def.name] = {};
+      continue;
+    }
+    const raw: Record<string, unknown> = {};
+    for (const key of Object.keys(def.envSettings.properties)) {
+      const value = env[key];
+      if (value !== undefined && value !== '') raw[key] = value;
+    }
+    const value = Value.Default(def.envSettings, Value.Convert(def.envSettings, raw));
+    const errors = Value.Errors(def.envSettings, value);
+    for (const e of errors) {
+      const variable = e.instancePath.replace(/^\//, '');
+      problems.push({ variable, message: `${e.message} (got ${JSON.stringify(raw[variable] ?? null)})` });
+    }
+    if (errors.length === 0) problems.push(...(def.checkEnvSettings?.(value as never) ?? []));
+    settings[def.name] = Object.freeze(value as PlaybookEnvSettings);
+  }
+  return { settings: Object.freeze(settings), problems };
+}
+
+/** The settings with every default (no environment): for tests and tools that build the app directly. */
+export const defaultPlaybookSettings = (): AllPlaybookSettings => readPlaybookSettings({}).settings;
 
 /**
  * Checks each playbook's section of the directory file (`playbooks.<name>`) against the playbook's

@@ -83,6 +83,8 @@ export const problems = {
   validation: (detail: string, errors: FieldProblem[]) => new HttpProblem(400, 'validation-error', 'Invalid request', detail, errors),
   notFound: (detail: string) => new HttpProblem(404, 'not-found', 'Not found', detail),
   conflict: (slug: string, detail: string) => new HttpProblem(409, slug, 'Conflict', detail),
+  /** Well-formed input that a business rule refuses (e.g. an excluded category): `slug` names the rule. */
+  rule: (slug: string, detail: string, errors: FieldProblem[]) => new HttpProblem(422, slug, 'Refused by a rule', detail, errors),
   unavailable: (detail: string, cause?: unknown) =>
     new HttpProblem(503, 'temporal-unavailable', 'Service unavailable', detail, {
       headers: { 'retry-after': String(RETRY_AFTER_SECONDS.temporal) },

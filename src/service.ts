@@ -105,12 +105,13 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const dataConverter = dataConverterWith(config.codec);
     const client = new Client({ connection, namespace: config.temporal.namespace, ...(dataConverter && { dataConverter }) });
 
-    // Slack, SendGrid, tickets and CRM cases: the real ones when configured, the local stand-ins otherwise.
+    // Slack, SendGrid, tickets, CRM cases and the tracking list: the real ones when configured, the local stand-ins otherwise.
     const local: StandInName[] = [];
     if (!env.SLACK_BOT_TOKEN) local.push('slack');
     if (!env.SENDGRID_API_KEY) local.push('sendgrid');
     if (!env.TICKET_TARGET_URL) local.push('tickets');
     if (!env.CASE_TARGET_URL) local.push('cases');
+    if (!env.TRACKING_TARGET_URL) local.push('tracking');
     let standIns: LocalStandIns | undefined;
     if (local.length > 0) {
       const file = opts.standInsFile !== undefined ? opts.standInsFile : opts.dbFilename === null ? null : standInsFile(env.DATA_DIR);
@@ -123,6 +124,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       sendgrid: { apiKey: providerEnv.SENDGRID_API_KEY ?? '', apiUrl: providerEnv.SENDGRID_API_URL },
       ...(providerEnv.TICKET_TARGET_URL && { tickets: { url: providerEnv.TICKET_TARGET_URL, token: providerEnv.TICKET_TARGET_TOKEN } }),
       ...(providerEnv.CASE_TARGET_URL && { caseTarget: { url: providerEnv.CASE_TARGET_URL, token: providerEnv.CASE_TARGET_TOKEN } }),
+      ...(providerEnv.TRACKING_TARGET_URL && { tracking: { url: providerEnv.TRACKING_TARGET_URL, token: providerEnv.TRACKING_TARGET_TOKEN } }),
     };
     const outbox = standIns?.outbox;
     const slack: SlackStandIn | undefined = standIns?.slack;
@@ -154,6 +156,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       client,
       taskQueue: config.temporal.taskQueue,
       directory: config.directory,
+      playbookSettings: config.playbookSettings,
       templates,
       logger: log.child({ component: 'api' }),
       auth,

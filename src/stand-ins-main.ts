@@ -1,12 +1,12 @@
-// `npm run stand-ins`: the local Slack, SendGrid, ticket and CRM-case stand-ins as their own process,
+// `npm run stand-ins`: the local Slack, SendGrid, ticket, CRM-case and tracking-list stand-ins as their own process,
 // for separate `npm run api` / `npm run worker` processes (the production topology on one machine).
 // Their state is kept in DATA_DIR/stand-ins.sqlite (or in memory with --in-memory), and their outbox
 // page is served on the first port.
 //
 //   npm run stand-ins -- [--host 127.0.0.1] [--port 3100] [--data-dir .data | --in-memory] [--write-env FILE]
 //
-// Ports: the outbox page on --port (STAND_INS_PORT, default 3100), then Slack, SendGrid, tickets and
-// cases on the next four; --port 0 picks free ports. It prints the URLs and the environment for the
+// Ports: the outbox page on --port (STAND_INS_PORT, default 3100), then Slack, SendGrid, tickets,
+// cases and the tracking list on the next five; --port 0 picks free ports. It prints the URLs and the environment for the
 // api and worker, for people, and as one JSON line (`{"event":"stand-ins-ready",...}`) for scripts;
 // --write-env also writes that environment as KEY=value lines (for `node --env-file` or `set -a; . FILE`).
 import { randomBytes } from 'node:crypto';
@@ -21,7 +21,7 @@ import { createLogger } from './logger.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
 import { standInsFile, startLocalStandIns, type StandInName } from './stand-ins/local.js';
 
-const ORDER: StandInName[] = ['slack', 'sendgrid', 'tickets', 'cases'];
+const ORDER: StandInName[] = ['slack', 'sendgrid', 'tickets', 'cases', 'tracking'];
 
 async function main() {
   const { values: flags } = parseArgs({
@@ -38,7 +38,7 @@ async function main() {
   if (flags.help) {
     process.stdout.write(
       'usage: npm run stand-ins -- [--host HOST] [--port PORT] [--data-dir DIR | --in-memory] [--write-env FILE]\n' +
-        '  --port       the outbox page; Slack, SendGrid, tickets, cases on the next four ports (0: free ports)\n' +
+        '  --port       the outbox page; Slack, SendGrid, tickets, cases, tracking list on the next five ports (0: free ports)\n' +
         '  --data-dir   where stand-ins.sqlite keeps their state (default DATA_DIR, .data)\n' +
         '  --in-memory  keep nothing across restarts\n' +
         '  --write-env  also write the api/worker environment to FILE\n',
@@ -68,6 +68,7 @@ async function main() {
       ...(env.SENDGRID_API_KEY && { sendgridApiKey: env.SENDGRID_API_KEY }),
       ...(env.TICKET_TARGET_TOKEN && { ticketToken: env.TICKET_TARGET_TOKEN }),
       ...(env.CASE_TARGET_TOKEN && { caseToken: env.CASE_TARGET_TOKEN }),
+      ...(env.TRACKING_TARGET_TOKEN && { trackingToken: env.TRACKING_TARGET_TOKEN }),
     },
   });
 
@@ -86,6 +87,7 @@ async function main() {
     sendgrid: standIns.sendgrid!.url,
     tickets: standIns.tickets!.url,
     cases: standIns.cases!.url,
+    tracking: standIns.tracking!.url,
   };
   page.get('/', { schema: { hide: true } }, async () => ({ standIns: urls, env: standIns.env, stateFile: standIns.file }));
   page.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
@@ -106,6 +108,7 @@ async function main() {
       `  SendGrid     ${urls.sendgrid}`,
       `  Tickets      ${urls.tickets}`,
       `  CRM cases    ${urls.cases}`,
+      `  Tracking     ${urls.tracking}`,
       `  State        ${standIns.file ?? 'in memory'}`,
       'Give the api and worker this environment (with TEMPORAL_ADDRESS):',
       `  ${envLine}`,

@@ -30,7 +30,7 @@ async function main() {
       'usage: npm run topology -- [--data-dir DIR] [--fresh] [--ports standard|free] [--apis N] [--workers N]\n' +
         '  --data-dir  PostgreSQL cluster, logs, Temporal profile (default .data/topology; kept between runs)\n' +
         '  --fresh     delete the data folder first\n' +
-        '  --ports     standard: PostgreSQL 5433, Temporal 7233 (+7234/7235/7239/7243, 6933-6939), APIs 3000+, stand-ins 3100-3104\n' +
+        '  --ports     standard: PostgreSQL 5433, Temporal 7233 (+7234/7235/7239/7243, 6933-6939), APIs 3000+, stand-ins 3100-3105\n' +
         '              free: unused ports\n',
     );
     return;

@@ -38,6 +38,7 @@ async function main() {
       sendgrid: { apiKey: env.SENDGRID_API_KEY!, apiUrl: env.SENDGRID_API_URL },
       ...(env.TICKET_TARGET_URL && { tickets: { url: env.TICKET_TARGET_URL, token: env.TICKET_TARGET_TOKEN } }),
       ...(env.CASE_TARGET_URL && { caseTarget: { url: env.CASE_TARGET_URL, token: env.CASE_TARGET_TOKEN } }),
+      ...(env.TRACKING_TARGET_URL && { tracking: { url: env.TRACKING_TARGET_URL, token: env.TRACKING_TARGET_TOKEN } }),
     },
     financeMeeting: config.financeMeeting,
     codec: config.codec,

@@ -9,6 +9,7 @@ import { createActivities } from '../activities/index.js';
 import { TemplateCatalog } from '../activities/email/templates.js';
 import type { TicketTarget } from '../activities/tickets.js';
 import type { CaseTargetSettings } from '../activities/case-target.js';
+import type { TrackingTarget } from '../activities/tracking.js';
 import type { PayloadCodec } from '@temporalio/common';
 import type { WeeklyTime } from '../workflows/kit/calendar.js';
 import type { Directory } from './directory.js';
@@ -29,6 +30,8 @@ export interface ProviderSettings {
   tickets?: TicketTarget | undefined;
   /** The CRM's escalation-case webhook (CASE_TARGET_URL); unset: creating a case is a permanent failure on the timeline. */
   caseTarget?: CaseTargetSettings | undefined;
+  /** The technical-cases tracking list (TRACKING_TARGET_URL); unset: adding a row is a permanent failure on the timeline. */
+  tracking?: TrackingTarget | undefined;
 }
 
 /** The real clients, with their own retries off: Temporal owns retries. */
@@ -72,6 +75,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     ...createClients(opts.providers),
     tickets: opts.providers.tickets,
     caseTarget: opts.providers.caseTarget,
+    tracking: opts.providers.tracking,
     financeMeeting: opts.financeMeeting,
     directory: opts.directory,
     templates,

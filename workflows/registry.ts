@@ -7,9 +7,11 @@ import { gamedaySummary } from './gameday-issue/summary.js';
 import { gamedayIssue } from './gameday-issue/workflow.js';
 import { playbook } from './kit/playbook.js';
 import { liveDelivery } from './live-delivery/workflow.js';
+import { techIncident } from './tech-incident/workflow.js';
 
 export const registry = [
   playbook(liveDelivery, () => import(/* webpackIgnore: true */ './live-delivery/definition.js')),
   playbook(accountEscalation, () => import(/* webpackIgnore: true */ './account-escalation/definition.js')),
+  playbook(techIncident, () => import(/* webpackIgnore: true */ './tech-incident/definition.js')),
   playbook(gamedayIssue, () => import(/* webpackIgnore: true */ './gameday-issue/definition.js'), { companions: [gamedaySummary] }),
 ] as const;

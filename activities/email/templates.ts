@@ -314,7 +314,8 @@ export class TemplateCatalog {
    */
   static async load(source: string | readonly TemplateSource[] = playbookTemplateSources): Promise<TemplateCatalog> {
     const sources = typeof source === 'string' ? [{ dir: source, templates: descriptions }] : source;
-    for (const { dir, templates } of sources) await checkNoStrayFiles(dir, Object.keys(templates));
+    // A playbook that sends no email (e.g. tech-incident: Slack only) needs no templates folder.
+    for (const { dir, templates } of sources) if (Object.keys(templates).length > 0 || existsSync(dir)) await checkNoStrayFiles(dir, Object.keys(templates));
     const files = new Map(
       sources.flatMap(({ dir, templates }) =>
         locales.flatMap((locale) => Object.keys(templates).map((name) => [`${locale}/${name}`, join(dir, locale, `${name}.mjml`)] as const)),

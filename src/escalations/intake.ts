@@ -1,10 +1,12 @@
 // A playbook's input as every starter sends it (REST and the Slack modal alike): schema defaults,
 // schema check, the playbook's own checks (directory, time zones), and who reported it.
+import { createHash } from 'node:crypto';
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { Actor } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
-import type { Playbook } from '../playbooks.js';
+import { defaultPlaybookSettings, type Playbook, type PlaybookEnvSettings } from '../playbooks.js';
+import { inputHash } from './service.js';
 import { problems, type FieldProblem } from '../problem.js';
 import { schemaErrors as contractErrors } from '../http/schema-errors.js';
 
@@ -19,20 +21,49 @@ function fail(errors: FieldProblem[]): never {
 
 /**
  * The input's `reportedBy` is who opened the escalation, as the credential says: a person is
- * themselves; a tool is itself, or the person it names with scope on-behalf-of.
+ * themselves; a tool is itself, or the person it names with scope on-behalf-of. A playbook whose
+ * `reportedBy` is a directory person (`x-directory: person`, e.g. tech-incident's reporting agent,
+ * who keeps ownership of the customer) gets that person's key: a tool acting for nobody is a 400.
  */
-export function withReporter(raw: Record<string, unknown>, actor: Actor): Record<string, unknown> {
-  return { ...raw, reportedBy: actor.label };
+export function withReporter(raw: Record<string, unknown>, actor: Actor, def?: Playbook): Record<string, unknown> {
+  const field = (def?.inputSchema as { properties?: Record<string, { 'x-directory'?: unknown }> } | undefined)?.properties?.reportedBy;
+  if (field?.['x-directory'] !== 'person') return { ...raw, reportedBy: actor.label };
+  if (!actor.person) {
+    const message = `${def!.name} needs the person who reports it: a tool names them here (scope on-behalf-of)`;
+    throw problems.validation(`/input/reportedBy: ${message}`, [{ in: 'body', field: '/input/reportedBy', message }]);
+  }
+  return { ...raw, reportedBy: actor.person };
 }
 
-/** The input with defaults, or a 400 problem naming each bad field as `/input/...`. */
-export function parseInput(def: Playbook, raw: unknown, directory: Directory): unknown {
+/**
+ * The input with defaults, checked against the schema (400 naming each field as `/input/...`) and
+ * the playbook's own checks with the deployment's settings: 400 for a bad reference, 422 naming the
+ * rule for input a rule refuses (e.g. tech-incident's excluded category).
+ */
+export function parseInput(
+  def: Playbook,
+  raw: unknown,
+  directory: Directory,
+  settings: PlaybookEnvSettings = defaultPlaybookSettings()[def.name] ?? {},
+): unknown {
   const input = Value.Default(def.inputSchema, Value.Clone(raw));
   const errors = schemaErrors(def.inputSchema, input, '/input');
   if (errors.length > 0) fail(errors);
-  const semantic = def.check(input as never, directory).map((e) => ({ in: 'body', field: `/input${e.field}`, message: e.message }));
+  const checked = def.check(input as never, directory, settings as never);
+  const semantic = checked.map((e) => ({ in: 'body', field: `/input${e.field}`, message: e.message }));
+  const rule = checked.find((e) => e.rule)?.rule;
+  if (rule) throw problems.rule(rule, semantic.map((e) => `${e.field}: ${e.message}`).join('; '), semantic);
   if (semantic.length > 0) fail(semantic);
   return input;
+}
+
+/**
+ * The update id of a start-or-join request: the caller's Idempotency-Key, else the input's hash
+ * (the same request twice is one).
+ */
+export function joinRequestId(def: Playbook, input: unknown, idempotencyKey: string | undefined): string {
+  const basis = idempotencyKey ? `key:${idempotencyKey}` : `input:${inputHash(def.name, input)}`;
+  return `join:${def.name}:${createHash('sha256').update(basis).digest('hex').slice(0, 32)}`;
 }
 
 /** `<playbook>:<business key>`: the id an escalation gets when the starter names none. */

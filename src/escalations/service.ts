@@ -2,6 +2,7 @@
 // list through visibility, and event delivery through the workflow's validated update.
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  WithStartWorkflowOperation,
   WorkflowClient,
   WorkflowUpdateFailedError,
   type Client,
@@ -16,12 +17,13 @@ import {
   EVENT_NOT_APPLICABLE,
   EVENT_OUT_OF_ORDER,
   eventUpdate,
+  joinUpdate,
   refusedEventSignal,
   stateQuery,
   type RefusedAttempt,
 } from '../../workflows/kit/messages.js';
-import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
-import type { Playbook } from '../playbooks.js';
+import type { EscalationEvent, EscalationState, EventResult, JoinResult } from '../../workflows/kit/state.js';
+import type { Playbook, PlaybookEnvSettings } from '../playbooks.js';
 import type { ListCondition } from '../routes/list-filters.js';
 import { HttpProblem, problems, RETRY_AFTER_SECONDS } from '../problem.js';
 import { mapTemporal, temporalProblem } from './temporal-errors.js';
@@ -58,6 +60,8 @@ interface Memo {
   playbook?: string;
   /** The start's summary (visibility lists the memo, not the Web UI's user metadata). */
   summary?: string;
+  /** Start-or-join escalations: every start request joins the running one. */
+  join?: boolean;
   /** What the playbook's role rules need (the people in each role, ...), from the input at start. */
   access?: AccessFacts;
 }
@@ -163,6 +167,77 @@ export class EscalationService {
         throw problems.conflict('id-in-use', `escalation '${id}' already exists with a different playbook or input`);
       }
       return { created: false, escalation: await this.view(existing, { stateRequired: false }) };
+    }
+  }
+
+  // ---- start-or-join (definitions with `join`, e.g. tech-incident) ------------------------------
+
+  /**
+   * Delivers one start request to the escalation `id` names, starting it if none is running:
+   * update-with-start with conflict policy USE_EXISTING, so any number of concurrent requests for
+   * one id land on one workflow (the server serialises the start). The request is the kit's `join`
+   * update; its answer says whether this request opened the escalation and the playbook's figures.
+   *
+   * `requestId` is the update id: a retried request (same Idempotency-Key, or the same input) is
+   * applied once and answered as the first time. `receivedAt` (the API's clock) is the business
+   * time the workflow counts deadlines from. Once the escalation has closed, the next request starts
+   * a new run under the same id (reuse policy ALLOW_DUPLICATE): the problem is back.
+   *
+   * Errors (problems): 400 the workflow refuses the request, 409 the escalation has its outcome and
+   * is still closing, 503 no-worker when no worker took it within `workerWaitMs` (it may still be
+   * applied once a worker runs: the same request again applies once), and the Temporal errors.
+   */
+  async join(
+    def: Playbook,
+    id: string,
+    input: unknown,
+    settings: PlaybookEnvSettings,
+    opts: { receivedAt: string; requestId: string; idempotencyKey?: string | undefined },
+  ): Promise<{ result: JoinResult; runId: string }> {
+    if (!def.join) throw new TypeError(`playbook ${def.name} does not join; use start()`);
+    const businessTime = def.businessTime(input as never);
+    const summary = escalationSummary(def, input);
+    const startOperation = new WithStartWorkflowOperation(def.workflowType, {
+      workflowId: id,
+      taskQueue: this.taskQueue,
+      args: def.join.startArgs(input as never, settings as never),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      memo: { playbook: def.name, join: true, summary, ...(def.access && { access: def.access.facts(input as never) }) } satisfies Memo,
+      typedSearchAttributes: [
+        { key: playbookKey, value: def.name },
+        { key: statusKey, value: 'opened' },
+        ...(businessTime ? [{ key: businessTimeKey, value: businessTime }] : []),
+        ...(def.searchAttributes?.(input as never) ?? []),
+      ],
+      staticSummary: summary,
+    });
+    const ctx = { id, call: 'worker' as const, waitedMs: this.workerWaitMs, ...(opts.idempotencyKey && { idempotencyKey: opts.idempotencyKey }) };
+    try {
+      return await this.client.withDeadline(Date.now() + this.workerWaitMs, async () => {
+        const update = await this.client.workflow.startUpdateWithStart(joinUpdate, {
+          args: [{ input, receivedAt: opts.receivedAt }],
+          updateId: opts.requestId,
+          waitForStage: 'ACCEPTED',
+          startWorkflowOperation: startOperation,
+        });
+        return { result: await update.result(), runId: update.workflowRunId ?? '' };
+      });
+    } catch (err) {
+      const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+      if (cause instanceof ApplicationFailure && cause.type === EVENT_NOT_APPLICABLE) {
+        throw problems.validation(cause.message, [{ in: 'body', field: '/input', message: cause.message }]);
+      }
+      if (cause instanceof ApplicationFailure && cause.type === EVENT_OUT_OF_ORDER) {
+        throw problems.conflict('escalation-closing', `escalation '${id}': ${cause.message}; once it has closed, the next request opens a new one`);
+      }
+      if (err instanceof WorkflowUpdateFailedError) {
+        // The id names a running escalation of another playbook (started with that id explicitly): it has no join update.
+        const other = await this.describe(id).catch(() => undefined);
+        const playbook = (other?.memo as Memo | undefined)?.playbook;
+        if (playbook !== def.name) throw problems.conflict('id-in-use', `escalation '${id}' is a${playbook ? ` ${playbook}` : 'nother kind of'} escalation; it takes no ${def.name} requests`);
+      }
+      throw temporalProblem(err, ctx) ?? err;
     }
   }
 

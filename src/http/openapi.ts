@@ -24,6 +24,7 @@ const statusText: Record<number, string> = {
   413: 'Body larger than the limit',
   414: 'A path parameter longer than the router allows',
   415: 'Body not sent as application/json',
+  422: 'Well-formed input that a rule of the playbook refuses (the problem type names the rule, errors[] the field)',
   429: 'More requests per minute than this credential may send (RATE_LIMIT_PER_MINUTE); Retry-After says when to try again',
   500: 'Internal error (a bug; logged with the request id)',
   503: 'Temporal or a worker is not available right now; Retry-After says when to try again',
@@ -152,19 +153,27 @@ export function publishPlaybooks(doc: Document, playbooks: readonly PlaybookDefi
     }
   }
 
-  // Events: one component per event type; a type two playbooks share must have one schema.
+  // Events: one component per event type. A type two playbooks share (e.g. `acknowledged`) with
+  // schemas that differ (their descriptions, their fields) is published as anyOf its variants, each
+  // titled with its playbook: the discriminator still maps the type to one component.
   const eventMapping: Record<string, string> = {};
-  const eventSchemas = new Map<string, string>();
+  const variants = new Map<string, { playbook: string; schema: TSchema; json: string }[]>();
   for (const def of playbooks) {
     for (const [type, schema] of Object.entries(def.events)) {
       const json = JSON.stringify(schema);
-      const seen = eventSchemas.get(type);
-      if (seen !== undefined && seen !== json) throw new Error(`OpenAPI: event type '${type}' has two different schemas`);
-      eventSchemas.set(type, json);
-      const name = `${pascal(type)}Event`;
-      schemas[name] = { ...plain(schema), title: `${type} (${def.name})` };
-      eventMapping[type] = `#/components/schemas/${name}`;
+      const list = variants.get(type) ?? [];
+      if (!list.some((v) => v.json === json)) list.push({ playbook: def.name, schema, json });
+      else list.find((v) => v.json === json)!.playbook += `, ${def.name}`;
+      variants.set(type, list);
     }
+  }
+  for (const [type, list] of variants) {
+    const name = `${pascal(type)}Event`;
+    schemas[name] =
+      list.length === 1
+        ? { ...plain(list[0]!.schema), title: `${type} (${list[0]!.playbook})` }
+        : { title: `${type} (${list.map((v) => v.playbook).join('; ')})`, anyOf: list.map((v) => ({ ...plain(v.schema), title: `${type} (${v.playbook})` })) };
+    eventMapping[type] = `#/components/schemas/${name}`;
   }
   setJsonBody(doc, '/escalations/{id}/events', 'post', {
     oneOf: Object.values(eventMapping).map(($ref) => ({ $ref })),

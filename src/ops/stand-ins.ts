@@ -33,7 +33,7 @@ export interface StandInsOptions {
   mode: StandInsMode;
   directory: Directory;
   directoryFile: string;
-  /** The outbox page's port; Slack, SendGrid, tickets and cases on the next four. 0: free ports. */
+  /** The outbox page's port; Slack, SendGrid, tickets, cases and the tracking list on the next five. 0: free ports. */
   basePort: number;
   dataDir: string;
   logDir: string;
@@ -90,7 +90,7 @@ async function standInsInProcess(opts: StandInsOptions): Promise<TopologyStandIn
   const local = await startLocalStandIns({
     directory: opts.directory,
     host,
-    ports: { slack: port(1), sendgrid: port(2), tickets: port(3), cases: port(4) },
+    ports: { slack: port(1), sendgrid: port(2), tickets: port(3), cases: port(4), tracking: port(5) },
     file: null,
   });
   try {

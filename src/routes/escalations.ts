@@ -5,11 +5,12 @@ import { resolveActor } from '../auth/actor.js';
 import type { Identities } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
 import type { EventGateway } from '../escalations/events.js';
-import { defaultId, parseInput, withReporter } from '../escalations/intake.js';
+import { defaultId, joinRequestId, parseInput, withReporter } from '../escalations/intake.js';
 import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
 import { problemResponses } from '../http/openapi.js';
-import { playbookNames, playbooks } from '../playbooks.js';
+import { defaultPlaybookSettings, playbookNames, playbooks, type AllPlaybookSettings, type Playbook, type PlaybookEnvSettings } from '../playbooks.js';
+import { problems } from '../problem.js';
 import { EscalationId } from './schemas.js';
 import { listConditions, listFilterProperties } from './list-filters.js';
 
@@ -18,6 +19,8 @@ export interface EscalationRoutesOptions {
   events: EventGateway;
   directory: Directory;
   identities: Identities;
+  /** Each playbook's deployment settings (config); default: every setting's default. */
+  playbookSettings?: AllPlaybookSettings | undefined;
 }
 
 // The router validates the envelope; the input and the event are validated per playbook (intake.ts,
@@ -53,6 +56,33 @@ export const IdempotencyKey = Type.String({
 
 const EventHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }, { additionalProperties: true });
 
+const StartHeaders = Type.Object(
+  {
+    'idempotency-key': Type.Optional({
+      ...IdempotencyKey,
+      description: 'Start-or-join playbooks (tech-incident): makes a retried request apply once (without one, the same input twice is one request)',
+    }),
+  },
+  { additionalProperties: true },
+);
+
+/** What a start-or-join playbook (e.g. tech-incident) answers a request. */
+const JoinAnswer = Type.Object(
+  {
+    id: Type.String({ description: 'The escalation the request joined (the Temporal workflow id)' }),
+    playbook: Type.String(),
+    runId: Type.String({ description: 'The Temporal run the id names now' }),
+    opened: Type.Boolean({ description: 'This request opened the escalation (201); false: it joined a running one (200)' }),
+    status: Type.String({ description: "The escalation's status after the request" }),
+    open: Type.Boolean(),
+    result: Type.Record(Type.String(), Type.Unknown(), {
+      description: "The playbook's answer, e.g. tech-incident: the report's number, the distinct customers and whether it is critical",
+    }),
+    links: Type.Object({ self: Type.String(), events: Type.String() }),
+  },
+  { description: 'Start-or-join playbooks (e.g. tech-incident): which escalation the request joined, and what it counts now' },
+);
+
 const ListQuery = Type.Object(
   {
     playbook: Type.Optional(Type.Union(playbookNames.map((n) => Type.Literal(n)))),
@@ -64,31 +94,69 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (app, { escalations, events, directory, identities }) => {
+function fail(field: string, message: string): never {
+  throw problems.validation(`${field}: ${message}`, [{ in: 'body', field, message }]);
+}
+
+export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (
+  app,
+  { escalations, events, directory, identities, playbookSettings },
+) => {
+  const settingsOf = (def: Playbook): PlaybookEnvSettings => (playbookSettings ?? defaultPlaybookSettings())[def.name] ?? {};
   app.post(
     '/escalations',
     {
       config: { auth: { scope: 'escalations:start' } },
       schema: {
-        summary: 'Start an escalation (idempotent by id)',
+        summary: 'Start an escalation (idempotent by id), or add a request to a start-or-join escalation',
         description:
-          "The body's `input` follows the playbook's schema (oneOf, discriminated by `playbook`). Answers 201 and " +
-          'Location for a new escalation, 200 for the same id with the same input, 409 for the same id with other input. ' +
-          'Bad input starts nothing. `input.reportedBy` is set from the credential; a tool names the person it acts for ' +
-          'there (scope `on-behalf-of`).',
+          "The body's `input` follows the playbook's schema (oneOf, discriminated by `playbook`). Start-once playbooks " +
+          '(live-delivery, account-escalation) answer 201 and Location for a new escalation, 200 for the same id with the same ' +
+          'input, 409 for the same id with other input. Start-or-join playbooks (tech-incident) add every request to the one ' +
+          'escalation its business key names (e.g. every report of one problem): 201 when the request opened it, 200 when it ' +
+          'joined, with the escalation, its run and the playbook\'s figures (e.g. the count of distinct customers); the same ' +
+          'request again (or the same Idempotency-Key) applies once and answers as the first time. 422: a rule of the playbook ' +
+          'refuses the input (e.g. an excluded category). Bad input starts nothing. ' +
+          '`input.reportedBy` is set from the credential; a tool names the person it acts for there (scope `on-behalf-of`).',
         operationId: 'startEscalation',
         tags: ['escalations'],
+        headers: StartHeaders,
         body: StartBody,
-        response: { 200: { $ref: 'Escalation#' }, 201: { $ref: 'Escalation#' }, ...problemResponses(400, 409, 503, 504) },
+        response: {
+          200: Type.Union([Type.Ref('Escalation'), JoinAnswer]),
+          201: Type.Union([Type.Ref('Escalation'), JoinAnswer]),
+          ...problemResponses(400, 409, 422, 503, 504),
+        },
       },
     },
     async (request, reply) => {
       const def = playbooks[request.body.playbook]!;
       tagEscalation(request, { playbook: def.name });
+      const receivedAt = new Date().toISOString();
+      // `<playbook>:` starts the default ids of that playbook: an id of one's own never takes another's prefix.
+      const owner = request.body.id ? playbookNames.find((name) => name !== def.name && request.body.id!.startsWith(`${name}:`)) : undefined;
+      if (owner) fail('/id', `ids starting with '${owner}:' name ${owner} escalations; choose another id`);
       const actor = resolveActor(request.principal!, request.body.input.reportedBy, identities, '/input/reportedBy');
-      const input = parseInput(def, withReporter(request.body.input, actor), directory);
+      const input = parseInput(def, withReporter(request.body.input, actor, def), directory, settingsOf(def));
       const id = request.body.id ?? defaultId(def, input);
       tagEscalation(request, { escalationId: id });
+      if (def.join) {
+        // Start-or-join: kept apart from the start-once path below (whose idempotency is the id's).
+        // The business key names the escalation (e.g. one per problem): an id of the caller's own would split it.
+        const derived = `${def.name}:${def.businessKey(input as never)}`;
+        if (id !== derived) {
+          fail('/id', `${def.name} escalations are named by their business key: leave id out (this request joins '${derived}')`);
+        }
+        const idempotencyKey = request.headers['idempotency-key'];
+        const requestId = joinRequestId(def, input, idempotencyKey);
+        const { result, runId } = await escalations.join(def, id, input, settingsOf(def), { receivedAt, requestId, idempotencyKey });
+        tagEscalation(request, { workflowRunId: runId });
+        const self = `/escalations/${encodeURIComponent(id)}`;
+        return reply
+          .status(result.opened ? 201 : 200)
+          .header('location', self)
+          .send({ id, playbook: def.name, runId, ...result, links: { self, events: `${self}/events` } });
+      }
       const { created, escalation } = await escalations.start(def, id, input);
       tagEscalation(request, { workflowRunId: escalation.execution.runId });
       return reply

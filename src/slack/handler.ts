@@ -13,9 +13,9 @@ import { BUTTON_ACTION_PREFIX, parseButtonValue } from '../../activities/slack-b
 import { actorOf, type Actor, type Identities } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
 import type { EventGateway } from '../escalations/events.js';
-import { defaultId, parseInput, withReporter } from '../escalations/intake.js';
+import { defaultId, joinRequestId, parseInput, withReporter } from '../escalations/intake.js';
 import type { EscalationService } from '../escalations/service.js';
-import { playbookNames, playbooks, type Playbook } from '../playbooks.js';
+import { defaultPlaybookSettings, playbookNames, playbooks, type AllPlaybookSettings, type Playbook } from '../playbooks.js';
 import { HttpProblem } from '../problem.js';
 import { blockErrors, formFields, formView, readForm, type ModalField } from './modal.js';
 
@@ -26,6 +26,8 @@ export interface SlackHandlerDeps {
   escalations: EscalationService;
   identities: Identities;
   directory: Directory;
+  /** Each playbook's deployment settings (config); default: every setting's default. */
+  playbookSettings?: AllPlaybookSettings | undefined;
   log: FastifyBaseLogger;
 }
 
@@ -310,15 +312,38 @@ export class SlackHandler {
     if (!actor) return errors({ [fields[0]?.pointer ?? 'none']: this.notInDirectory(user) });
     const read = readForm(fields, view.state.values as never, (id) => this.deps.identities.bySlackUser(id));
     if (Object.keys(read.errors).length > 0) return errors(read.errors);
+    const receivedAt = new Date().toISOString();
+    const settings = (this.deps.playbookSettings ?? defaultPlaybookSettings())[def.name] ?? {};
     let input: unknown;
     try {
-      input = parseInput(def, withReporter(read.value, actor), this.deps.directory);
+      // A refused rule (422, e.g. tech-incident's excluded category) shows on its field like a bad value.
+      input = parseInput(def, withReporter(read.value, actor, def), this.deps.directory, settings);
     } catch (err) {
       if (err instanceof HttpProblem && err.errors) return errors(blockErrors(err.errors, fields, '/input'));
       throw err;
     }
     const meta = JSON.parse(view.private_metadata || '{}') as IntakeMetadata;
     const id = defaultId(def, input);
+    if (def.join) {
+      // Start-or-join (tech-incident): the report joins the escalation its business key names, as
+      // POST /escalations does. The view id is the idempotency key: Slack's retry of the same
+      // submission is the same update, applied once.
+      const requestId = joinRequestId(def, input, `slack-view:${view.id}`);
+      this.later('join from Slack', async () => {
+        let text: string;
+        try {
+          const { result } = await this.deps.escalations.join(def, id, input, settings, { receivedAt, requestId });
+          text =
+            `:rotating_light: ${result.opened ? 'Opened' : 'Added your report to'} escalation \`${escapeMrkdwn(id)}\` ` +
+            `(${escapeMrkdwn(def.title)}), status ${escapeMrkdwn(result.status)}.`;
+        } catch (err) {
+          if (!(err instanceof HttpProblem)) throw err;
+          text = `:no_entry: The report was not added: ${escapeMrkdwn(err.detail ?? err.title)}`;
+        }
+        await this.tell(user, meta.channel, text);
+      });
+      return { response_action: 'clear' };
+    }
     this.later('start from Slack', async () => {
       let text: string;
       try {

@@ -1,5 +1,5 @@
-// The local stand-ins as a set: Slack, SendGrid, the ticket intake and the CRM case target, seeded
-// from the directory, sharing one outbox and one store. `npm start` runs them in its own process
+// The local stand-ins as a set: Slack, SendGrid, the ticket intake, the CRM case target and the
+// technical-cases tracking list, seeded from the directory, sharing one outbox and one store. `npm start` runs them in its own process
 // (for the parts without real credentials); `npm run stand-ins` runs them alone for separate api and
 // worker processes.
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { startSendGridStandIn, type SendGridStandIn } from './sendgrid.js';
 import { startSlackStandIn, type SlackStandIn } from './slack.js';
 import { MemoryStore, SqliteStore, type StandInStore } from './store.js';
 import { startTicketTargetStandIn, type TicketTargetStandIn } from './ticket-target.js';
+import { startTrackingListStandIn, type TrackingListStandIn } from './tracking-list.js';
 
 /** The credentials the stand-ins accept unless told otherwise (they guard nothing: local only). */
 export interface StandInCredentials {
@@ -17,6 +18,7 @@ export interface StandInCredentials {
   sendgridApiKey: string;
   ticketToken: string;
   caseToken: string;
+  trackingToken: string;
 }
 
 export const LOCAL_CREDENTIALS: Readonly<StandInCredentials> = {
@@ -24,13 +26,14 @@ export const LOCAL_CREDENTIALS: Readonly<StandInCredentials> = {
   sendgridApiKey: 'SG.local-stand-in',
   ticketToken: 'local-ticket-token',
   caseToken: 'local-case-token',
+  trackingToken: 'local-tracking-token',
 };
 
-export type StandInName = 'slack' | 'sendgrid' | 'tickets' | 'cases';
+export type StandInName = 'slack' | 'sendgrid' | 'tickets' | 'cases' | 'tracking';
 
 export interface LocalStandInsOptions {
   directory: Directory;
-  /** Which to start; default all four. */
+  /** Which to start; default all five. */
   only?: readonly StandInName[];
   host?: string;
   /** Per stand-in port; 0 or absent picks a free one. */
@@ -49,6 +52,7 @@ export interface LocalStandIns {
   sendgrid?: SendGridStandIn;
   tickets?: TicketTargetStandIn;
   cases?: CaseTargetStandIn;
+  tracking?: TrackingListStandIn;
   credentials: StandInCredentials;
   /**
    * The environment `npm run api` / `npm run worker` need to use these stand-ins (the URLs and the
@@ -61,7 +65,7 @@ export interface LocalStandIns {
 export const standInsFile = (dataDir: string) => join(dataDir, 'stand-ins.sqlite');
 
 export async function startLocalStandIns(opts: LocalStandInsOptions): Promise<LocalStandIns> {
-  const want = new Set<StandInName>(opts.only ?? ['slack', 'sendgrid', 'tickets', 'cases']);
+  const want = new Set<StandInName>(opts.only ?? ['slack', 'sendgrid', 'tickets', 'cases', 'tracking']);
   const credentials = { ...LOCAL_CREDENTIALS, ...opts.credentials };
   const store: StandInStore = opts.file === null ? new MemoryStore() : new SqliteStore(opts.file);
   const outbox = new Outbox({ store });
@@ -74,7 +78,7 @@ export async function startLocalStandIns(opts: LocalStandInsOptions): Promise<Lo
     credentials,
     env: {},
     async close() {
-      for (const part of [running.slack, running.sendgrid, running.tickets, running.cases]) await part?.close();
+      for (const part of [running.slack, running.sendgrid, running.tickets, running.cases, running.tracking]) await part?.close();
       store.close();
     },
   };
@@ -108,6 +112,11 @@ export async function startLocalStandIns(opts: LocalStandInsOptions): Promise<Lo
       running.cases = await startCaseTargetStandIn({ host, port: port('cases'), token: credentials.caseToken, outbox, store });
       running.env.CASE_TARGET_URL = running.cases.url;
       running.env.CASE_TARGET_TOKEN = credentials.caseToken;
+    }
+    if (want.has('tracking')) {
+      running.tracking = await startTrackingListStandIn({ host, port: port('tracking'), token: credentials.trackingToken, outbox, store });
+      running.env.TRACKING_TARGET_URL = running.tracking.url;
+      running.env.TRACKING_TARGET_TOKEN = credentials.trackingToken;
     }
     return running;
   } catch (err) {

@@ -110,7 +110,27 @@ export const CaseNoteOutboxRecord = Type.Object({
   status: Type.Optional(Type.String()),
 });
 
-export const OutboxRecord = Type.Union([SlackOutboxRecord, EmailOutboxRecord, TicketOutboxRecord, CaseOutboxRecord, CaseNoteOutboxRecord]);
+/** A row the tracking-list stand-in added (tech-incident: one per report on the technical-cases list). */
+export const TrackingRowOutboxRecord = Type.Object({
+  kind: Type.Literal('tracking-row'),
+  ...RecordBase,
+  rowId: Type.String(),
+  list: Type.String(),
+  title: Type.String(),
+  fields: Type.Record(Type.String(), Type.Unknown()),
+  /** The row's link and the list's (as the stand-in answered them). */
+  url: Type.String(),
+  listUrl: Type.String(),
+});
+
+export const OutboxRecord = Type.Union([
+  SlackOutboxRecord,
+  EmailOutboxRecord,
+  TicketOutboxRecord,
+  CaseOutboxRecord,
+  CaseNoteOutboxRecord,
+  TrackingRowOutboxRecord,
+]);
 
 export const OutboxKind = Type.Union([
   Type.Literal('slack'),
@@ -118,6 +138,7 @@ export const OutboxKind = Type.Union([
   Type.Literal('ticket'),
   Type.Literal('case'),
   Type.Literal('case-note'),
+  Type.Literal('tracking-row'),
 ]);
 
 export type SlackBroadcast = Static<typeof SlackBroadcast>;
@@ -130,5 +151,6 @@ export type EmailOutboxRecord = Static<typeof EmailOutboxRecord>;
 export type TicketOutboxRecord = Static<typeof TicketOutboxRecord>;
 export type CaseOutboxRecord = Static<typeof CaseOutboxRecord>;
 export type CaseNoteOutboxRecord = Static<typeof CaseNoteOutboxRecord>;
+export type TrackingRowOutboxRecord = Static<typeof TrackingRowOutboxRecord>;
 export type OutboxRecord = Static<typeof OutboxRecord>;
 export type OutboxKind = Static<typeof OutboxKind>;

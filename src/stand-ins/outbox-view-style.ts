@@ -69,5 +69,8 @@ pre.code { background: #f8f8f8; border: 1px solid var(--line); border-radius: 4p
 .btn.ghost { font-weight: 400; color: var(--muted); border-style: dashed; }
 .blk.unknown, .img-alt, .blk.image { color: var(--muted); font-style: italic; }
 .mentions { margin-top: 10px; font-size: 12.5px; color: var(--muted); display: flex; flex-wrap: wrap; gap: 6px; align-items: center; }
+.row-fields { border-collapse: collapse; font-size: 13.5px; margin: 6px 0; }
+.row-fields th { text-align: left; font-weight: 600; color: var(--muted); padding: 2px 12px 2px 0; vertical-align: top; }
+.row-fields td { padding: 2px 0; word-break: break-word; }
 .fallback { background: #fafafa; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
 `;

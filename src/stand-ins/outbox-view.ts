@@ -11,6 +11,7 @@ import type {
   OutboxRecord,
   SlackOutboxRecord,
   TicketOutboxRecord,
+  TrackingRowOutboxRecord,
 } from './outbox-schema.js';
 import { escapeHtml } from './html.js';
 import { STYLE } from './outbox-view-style.js';
@@ -45,7 +46,14 @@ export const OUTBOX_PAGE_CSP =
 
 export { escapeHtml };
 
-const KIND_LABELS: Record<OutboxKind, string> = { slack: 'Slack', email: 'email', ticket: 'ticket', case: 'case', 'case-note': 'case note' };
+const KIND_LABELS: Record<OutboxKind, string> = {
+  slack: 'Slack',
+  email: 'email',
+  ticket: 'ticket',
+  case: 'case',
+  'case-note': 'case note',
+  'tracking-row': 'tracking row',
+};
 
 export function renderOutboxPage({ records, filter, refreshSeconds, apiBase, slack: controls }: OutboxPageOptions): string {
   const counts = new Map<OutboxKind, number>();
@@ -83,7 +91,7 @@ ${refresh}<title>Outbox · escalation-engine</title>
 <header class="page-head">
   <div>
     <h1>Outbox</h1>
-    <p class="sub">What the local stand-ins received (Slack, SendGrid, ticket intake, CRM cases), newest first: ${records.length} shown${breakdown ? ` (${escapeHtml(breakdown)})` : ''}.</p>
+    <p class="sub">What the local stand-ins received (Slack, SendGrid, ticket intake, CRM cases, tracking list), newest first: ${records.length} shown${breakdown ? ` (${escapeHtml(breakdown)})` : ''}.</p>
   </div>
   <form class="filters" method="get">${as ? `<input type="hidden" name="as" value="${escapeHtml(as)}">` : ''}
     <label>Escalation <input name="escalationId" value="${escapeHtml(filter.escalationId ?? '')}" placeholder="any" size="28"></label>
@@ -114,6 +122,8 @@ function renderRecord(record: OutboxRecord, apiBase: string, press?: Press): str
       return renderCase(record, apiBase);
     case 'case-note':
       return renderCaseNote(record, apiBase);
+    case 'tracking-row':
+      return renderTrackingRow(record, apiBase);
   }
 }
 
@@ -250,6 +260,18 @@ function renderCaseNote(r: CaseNoteOutboxRecord, apiBase: string): string {
 ${itemHead(r, apiBase, '<span class="badge badge-case">Case note</span>', `<span class="title">Note on <code>${escapeHtml(r.caseNumber)}</code> <span class="muted">(${escapeHtml(r.noteKind)}${r.author ? `, by ${escapeHtml(r.author)}` : ''})</span>${status}</span>`)}
 <pre class="mail-text">${escapeHtml(r.text)}</pre>
 <p class="muted">Note id <code>${escapeHtml(r.noteId)}</code></p>
+</article>`;
+}
+
+function renderTrackingRow(r: TrackingRowOutboxRecord, apiBase: string): string {
+  const fields = Object.entries(r.fields)
+    .filter(([, v]) => v !== null && v !== '')
+    .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v))}</td></tr>`)
+    .join('');
+  return `<article class="item tracking-row" id="${escapeHtml(r.id)}">
+${itemHead(r, apiBase, '<span class="badge badge-ticket">Tracking</span>', `<span class="title"><code>${escapeHtml(r.rowId)}</code> ${escapeHtml(r.title)} <span class="muted">(list ${escapeHtml(r.list)})</span></span>`)}
+<table class="row-fields">${fields}</table>
+<p class="muted"><a href="${escapeHtml(r.url)}">row</a> · <a href="${escapeHtml(r.listUrl)}">list</a></p>
 </article>`;
 }
 

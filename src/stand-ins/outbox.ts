@@ -9,6 +9,7 @@ import type {
   OutboxRecord,
   SlackOutboxRecord,
   TicketOutboxRecord,
+  TrackingRowOutboxRecord,
 } from './outbox-schema.js';
 import { MemoryStore, type StandInStore } from './store.js';
 
@@ -20,6 +21,7 @@ export type {
   OutboxRecord,
   SlackOutboxRecord,
   TicketOutboxRecord,
+  TrackingRowOutboxRecord,
 } from './outbox-schema.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -107,6 +109,7 @@ export class Outbox {
   list(filter: OutboxFilter & { kind: 'ticket' }): TicketOutboxRecord[];
   list(filter: OutboxFilter & { kind: 'case' }): CaseOutboxRecord[];
   list(filter: OutboxFilter & { kind: 'case-note' }): CaseNoteOutboxRecord[];
+  list(filter: OutboxFilter & { kind: 'tracking-row' }): TrackingRowOutboxRecord[];
   list(filter?: OutboxFilter): OutboxRecord[];
   list(filter: OutboxFilter = {}): OutboxRecord[] {
     const out: OutboxRecord[] = [];

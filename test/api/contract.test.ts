@@ -271,7 +271,7 @@ describe('the OpenAPI document matches what is served', () => {
     }
     const post = doc.paths['/escalations']!.post!;
     // 401/403/429: every route that needs a credential (src/auth/http.ts).
-    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '415', '429', '500', '503', '504']);
+    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '415', '422', '429', '500', '503', '504']);
     expect(Object.keys(doc.paths['/escalations/{id}']!.get!.responses)).toEqual(expect.arrayContaining(['404', '414', '503', '504']));
   });
 

@@ -22,6 +22,7 @@ const as = (person: string | null) => ({
 
 const live = playbooks['live-delivery']!;
 const account = playbooks['account-escalation']!;
+const tech = playbooks['tech-incident']!;
 const liveFacts: AccessFacts = { bookingOwner: 'booking-owner', portfolioTeamLead: 'portfolio-team-lead' };
 const accountFacts: AccessFacts = { csm: 'csm', teamLead: 'cs-team-lead', mrr: 10_000 };
 const gameday = playbooks['gameday-issue']!;
@@ -76,11 +77,39 @@ const cases: [typeof live, AccessFacts, Case[]][] = [
       { rule: 'outcome-by-csm-or-tl', event: { type: 'churned' }, allowed: ['cs-team-lead'], refused: ['desk-agent'] },
     ],
   ],
+  [
+    tech,
+    {},
+    [
+      { rule: 'acknowledged-by-on-call', event: { type: 'acknowledged' }, allowed: ['on-call-lead', 'on-call-backup'], refused: ['support-agent', null] },
+      {
+        rule: 'status-and-resolution-by-on-call',
+        event: { type: 'status-update', text: 'Fix wird ausgerollt' },
+        allowed: ['on-call-lead'],
+        refused: ['support-agent-2', 'social-media-agent'],
+      },
+      { rule: 'status-and-resolution-by-on-call', event: { type: 'resolved' }, allowed: ['on-call-backup'], refused: ['community-agent', null] },
+      {
+        rule: 'social-media-by-trained',
+        event: { type: 'social-media-checked', postsFound: true },
+        allowed: ['community-agent', 'social-media-agent'],
+        refused: ['support-agent', 'on-call-lead'],
+      },
+      {
+        rule: 'reproduction-and-calls-by-support-agents',
+        event: { type: 'reproduced', reproduced: true },
+        allowed: ['support-agent', 'community-agent'],
+        refused: ['on-call-lead', null],
+      },
+      { rule: 'reproduction-and-calls-by-support-agents', event: { type: 'call-reached' }, allowed: ['support-agent-2'], refused: ['on-call-backup'] },
+      { rule: 'reproduction-and-calls-by-support-agents', event: { type: 'call-no-answer' }, allowed: ['support-agent'], refused: ['social-media-agent', 'desk-agent'] },
+    ],
+  ],
 ];
 
 describe('role rules', () => {
   it('every declared rule has a case here', () => {
-    const declared = [...(live.access?.rules ?? []), ...(account.access?.rules ?? []), ...(gameday.access?.rules ?? [])].map((r) => r.id);
+    const declared = [live, account, gameday, tech].flatMap((def) => def.access?.rules ?? []).map((r) => r.id);
     const tested = new Set(cases.flatMap(([, , cs]) => cs.map((c) => c.rule)));
     expect(declared.filter((id) => !tested.has(id))).toEqual([]);
   });

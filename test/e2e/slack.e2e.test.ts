@@ -225,6 +225,45 @@ describe('/escalate and modals', () => {
     expect(slack.ephemerals(DESK).at(-1)?.text).toContain(`Started escalation \`${id}\``);
   });
 
+  it('/escalate tech-incident: each submitted report joins the escalation of its problem (update-with-start); an excluded category shows on its field', async () => {
+    const agents = ['U0KIMSUPP1', 'U0LOUSUPP1']; // support-agent, support-agent-2 in the example directory
+    const problemKey = `slack-login-${Date.now().toString(36)}`;
+    const report = (n: number) => ({
+      '/problemKey': problemKey,
+      '/ticket': `GRV-S${n}`,
+      '/customerEmail': `kunde${n}@example.org`,
+      '/problem': 'Login schlägt fehl <!here>',
+      '/productArea': 'login',
+    });
+    const open = async (user: string) => {
+      expect((await slack.command({ user, channel: EMERGENCIES, command: '/escalate', text: 'tech-incident' })).status).toBe(200);
+      const view = slack.openViews(user).at(-1)!;
+      expect(view.view.callback_id).toBe('intake:tech-incident');
+      return view;
+    };
+
+    const excluded = await open(agents[0]!);
+    const refused = await slack.submitView({ user: agents[0]!, viewId: excluded.id, values: { ...report(0), '/category': 'application-error' } });
+    expect(refused.errors?.['/category']).toMatch(/excluded from technical incidents/);
+    const first = await slack.submitView({ user: agents[0]!, viewId: excluded.id, values: report(1) });
+    expect(first.errors).toBeUndefined();
+    await settled();
+    const second = await open(agents[1]!);
+    expect((await slack.submitView({ user: agents[1]!, viewId: second.id, values: report(2) })).errors).toBeUndefined();
+    await settled();
+
+    const id = `tech-incident:${problemKey}`;
+    expect(slack.ephemerals(agents[0]!).at(-1)?.text).toContain(`Opened escalation \`${id}\``);
+    expect(slack.ephemerals(agents[1]!).at(-1)?.text).toContain(`Added your report to escalation \`${id}\``);
+    const s = (await http<{ state: EscalationState<string, { reports: { ticket: string; reportedBy: string }[] }> }>(svc.apiUrl, 'GET', path(id))).body.state!;
+    expect(s.details.reports.map((r) => [r.ticket, r.reportedBy])).toEqual([
+      ['GRV-S1', 'support-agent'],
+      ['GRV-S2', 'support-agent-2'],
+    ]);
+    const listed = await http<{ escalations: { id: string }[] }>(svc.apiUrl, 'GET', '/escalations?playbook=tech-incident&limit=500');
+    expect(listed.body.escalations.filter((e) => e.id === id)).toHaveLength(1);
+  });
+
   it('/escalate alone offers the playbooks; choosing one turns the modal into its form (views.update)', async () => {
     expect((await slack.command({ user: TEAM_LEAD, channel: EMERGENCIES, command: '/escalate' })).status).toBe(200);
     const chooser = slack.openViews(TEAM_LEAD).at(-1)!;

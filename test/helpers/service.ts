@@ -35,6 +35,7 @@ export interface HttpResult<T = Record<string, unknown>> {
   status: number;
   contentType: string;
   body: T;
+  headers: Headers;
 }
 
 export interface HttpOptions {
@@ -63,7 +64,7 @@ export async function http<T = Record<string, unknown>>(
   });
   const contentType = res.headers.get('content-type') ?? '';
   const text = await res.text();
-  return { status: res.status, contentType, body: (text && contentType.includes('json') ? JSON.parse(text) : text) as T };
+  return { status: res.status, contentType, body: (text && contentType.includes('json') ? JSON.parse(text) : text) as T, headers: res.headers };
 }
 
 /** Polls `fn` until `ok` holds or the time is up (the real dev server runs in real time). */

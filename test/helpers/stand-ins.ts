@@ -8,6 +8,7 @@ import { startSendGridStandIn, type SendGridStandIn } from '../../src/stand-ins/
 import { startSlackStandIn, type SlackStandIn } from '../../src/stand-ins/slack.js';
 import { startTicketTargetStandIn, type TicketTargetStandIn } from '../../src/stand-ins/ticket-target.js';
 import { startCaseTargetStandIn, type CaseTargetStandIn } from '../../src/stand-ins/case-target.js';
+import { startTrackingListStandIn, type TrackingListStandIn } from '../../src/stand-ins/tracking-list.js';
 import type { ProviderSettings } from '../../src/worker.js';
 
 export interface StandIns {
@@ -16,6 +17,7 @@ export interface StandIns {
   sendgrid: SendGridStandIn;
   tickets: TicketTargetStandIn;
   cases: CaseTargetStandIn;
+  tracking: TrackingListStandIn;
   providers: ProviderSettings;
   close(): Promise<void>;
 }
@@ -37,23 +39,28 @@ export async function startStandIns(directory: Directory): Promise<StandIns> {
   const tickets = await startTicketTargetStandIn({ token: ticketToken });
   const caseToken = 'case-test-token';
   const cases = await startCaseTargetStandIn({ token: caseToken });
+  const trackingToken = 'tracking-test-token';
+  const tracking = await startTrackingListStandIn({ token: trackingToken, outbox });
   return {
     outbox,
     slack,
     sendgrid,
     tickets,
     cases,
+    tracking,
     providers: {
       slack: { token, apiUrl: slack.url },
       sendgrid: { apiKey, apiUrl: sendgrid.url },
       tickets: { url: tickets.url, token: ticketToken },
       caseTarget: { url: cases.url, token: caseToken },
+      tracking: { url: tracking.url, token: trackingToken },
     },
     async close() {
       await slack.close();
       await sendgrid.close();
       await tickets.close();
       await cases.close();
+      await tracking.close();
     },
   };
 }
@@ -64,6 +71,7 @@ export function standInActivities(standIns: StandIns, directory: Directory, temp
     ...createClients(standIns.providers),
     tickets: standIns.providers.tickets,
     caseTarget: standIns.providers.caseTarget,
+    tracking: standIns.providers.tracking,
     directory,
     templates,
   });

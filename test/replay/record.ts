@@ -17,6 +17,9 @@ import type { AccountEscalationInput } from '../../workflows/account-escalation/
 import { eventUpdate, refusedEventSignal } from '../../workflows/kit/messages.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import { historyToJson } from './history-json.js';
+import { techIncident } from '../../workflows/tech-incident/workflow.js';
+import { techIncidentReportUpdate, type TechIncidentReport } from '../../workflows/tech-incident/contract.js';
+import { techOpening, techReport } from '../helpers/tech-incident-fixtures.js';
 import { gamedayIssue } from '../../workflows/gameday-issue/workflow.js';
 import type { GamedayIssueInput } from '../../workflows/gameday-issue/contract.js';
 import { gamedayIssueInput } from '../helpers/gameday.js';
@@ -309,6 +312,51 @@ for (const name of [
 ]) {
   scenarios[`${name}-timer-per-deadline`] = scenarios[name]!;
 }
+// tech-incident: reports through the join update (as the API's update-with-start delivers them),
+// events at mm:30, clear of the playbook's timers.
+const techReportAt = async (h: WorkflowHandle, input: TechIncidentReport) =>
+  h.executeUpdate(techIncidentReportUpdate, { args: [{ input, receivedAt: new Date(await env.currentTimeMs()).toISOString() }] });
+const startTech = (id: string) => env.client.workflow.start(techIncident, { taskQueue: 'record', workflowId: id, args: [techOpening()], memo: { playbook: 'tech-incident', join: true } });
+async function techCritical(h: WorkflowHandle) {
+  for (let n = 1; n <= 5; n++) await techReportAt(h, techReport(n, { reportedBy: n % 2 ? 'support-agent-2' : 'support-agent' }));
+  await techReportAt(h, techReport(3, { ticket: 'GRV-2003', reportedBy: 'support-agent' })); // a customer reported again
+  await techReportAt(h, techReport(6));
+}
+Object.assign(scenarios, {
+  'tech-incident-resolved': async (id: string) => {
+    const h = await startTech(id);
+    await techCritical(h);
+    await env.sleep(at(5));
+    await send(h, { type: 'acknowledged', actor: 'on-call-lead' });
+    await send(h, { type: 'reproduced', reproduced: true, actor: 'support-agent' });
+    await techReportAt(h, techReport(7, { reportedBy: 'community-agent', platform: 'android-app' }));
+    await send(h, { type: 'social-media-checked', postsFound: false, actor: 'social-media-agent' });
+    await env.sleep(at(20));
+    await send(h, { type: 'status-update', text: 'Ursache gefunden, Fix in Arbeit.', actor: 'on-call-lead' });
+    await send(h, { type: 'resolved', summary: 'Proxy getauscht', actor: 'on-call-lead' });
+    return h;
+  },
+  'tech-incident-phone-ladder': async (id: string) => {
+    const h = await startTech(id);
+    await techCritical(h);
+    await env.sleep(at(15)); // the acknowledgement deadline passed 30 s ago: the lead is being phoned
+    await send(h, { type: 'call-no-answer', actor: 'support-agent' });
+    await env.sleep(at(1));
+    await send(h, { type: 'call-no-answer', actor: 'support-agent' });
+    await env.sleep(at(1));
+    await send(h, { type: 'call-reached', actor: 'support-agent' });
+    await env.sleep(4 * 60 * MIN); // past the first delay reminder
+    await send(h, { type: 'resolved', actor: 'on-call-backup' });
+    return h;
+  },
+  'tech-incident-lapsed': async (id: string) => {
+    const h = await startTech(id);
+    await techReportAt(h, techReport(1));
+    await env.sleep(at(60));
+    await techReportAt(h, techReport(2, { reportedBy: 'support-agent-2' }));
+    return h; // closes 7 days after the last report
+  },
+});
 // gameday-issue: the example event placed around the server's clock (the worker's activities read the
 // directory at run time); events at mm:30, clear of the acknowledgement ladder's timers.
 async function gamedayEventAround(key: string, startOffset: number, endOffset: number) {

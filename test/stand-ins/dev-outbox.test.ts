@@ -144,6 +144,26 @@ describe('GET /dev/outbox/view', () => {
     expect(html).toContain('<span class="esc none">no escalation</span>');
   });
 
+  it('shows a tracking row with its fields escaped and its links', async () => {
+    outbox.append({
+      kind: 'tracking-row',
+      escalationId: 'tech-incident:login-502',
+      rowId: 'TC-000007',
+      list: 'technical-cases',
+      title: 'login-502 #7: GRV-<b>7</b>',
+      fields: { ticket: 'GRV-<b>7</b>', customerEmail: 'kunde7@example.org', errorCode: null },
+      url: 'http://127.0.0.1:4000/rows/TC-000007',
+      listUrl: 'http://127.0.0.1:4000/rows?problemKey=login-502',
+    });
+    const html = (await app.inject({ url: '/dev/outbox/view?kind=tracking-row' })).body;
+    expect(html).toContain('<code>TC-000007</code> login-502 #7: GRV-&lt;b&gt;7&lt;/b&gt;');
+    expect(html).toContain('<tr><th>customerEmail</th><td>kunde7@example.org</td></tr>');
+    expect(html).not.toContain('<th>errorCode</th>');
+    expect(html).toContain('<a href="http://127.0.0.1:4000/rows?problemKey=login-502">list</a>');
+    const listed = (await app.inject({ url: '/dev/outbox?kind=tracking-row' })).json<{ records: OutboxRecord[] }>().records;
+    expect(listed.map((r) => r.kind)).toEqual(['tracking-row']);
+  });
+
   it('auto-refreshes only on request and keeps the filters in the form', async () => {
     const plain = (await app.inject({ url: '/dev/outbox/view' })).body;
     expect(plain).not.toContain('http-equiv="refresh"');

@@ -63,6 +63,11 @@ export type EventsOf<M extends Record<string, TObject>> = { [K in keyof M]: Stat
 export interface FieldError {
   field: string;
   message: string;
+  /**
+   * The business rule the input breaks (e.g. `excluded-category`): the API answers 422 naming it
+   * instead of a 400 for malformed input.
+   */
+  rule?: string;
 }
 
 /** What an input check may ask the directory (src/directory.ts implements it). */

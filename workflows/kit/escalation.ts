@@ -23,13 +23,14 @@ import {
   EVENT_UPDATE_DESCRIPTION,
   eventSignal,
   eventUpdate,
+  joinUpdate,
   outOfOrder,
   refusedEventSignal,
   STATE_QUERY_DESCRIPTION,
   stateQuery,
 } from './messages.js';
 import { statusKey } from './search-attributes.js';
-import type { EscalationEvent, EscalationState, EventResult, PendingDeadline, SentMessage, Task, TimelineEntry } from './state.js';
+import type { EscalationEvent, EscalationState, EventResult, JoinRequest, JoinResult, PendingDeadline, SentMessage, Task, TimelineEntry } from './state.js';
 import { localTime, nowIso } from './time.js';
 import { Timeline } from './timeline.js';
 
@@ -64,6 +65,14 @@ export interface Presentation {
   headline?: () => string;
   /** Facts worth a glance, one per line (case number, Slack channel, who handles the client). */
   facts?: () => string[];
+}
+
+/** How a start-or-join playbook takes the requests its business key gathers (the kit's `join` update). */
+export interface JoinRules<Input, Result> {
+  /** Throws notApplicable/outOfOrder for a request the escalation cannot take now. Synchronous, no side effects. */
+  validate?(request: JoinRequest<Input>): void;
+  /** Adds the request to the playbook's state; `opened`: it is the request that opened the escalation. */
+  apply(request: JoinRequest<Input>): { opened: boolean; result: Result };
 }
 
 export class Escalation<Status extends string, Details> {
@@ -174,6 +183,27 @@ export class Escalation<Status extends string, Details> {
         });
       },
       { description: EVENT_SIGNAL_DESCRIPTION },
+    );
+  }
+
+  /**
+   * Registers the join update (start-or-join playbooks): every start request arrives here, the first
+   * with the workflow's start. Call before the workflow's first await, so the request that came with
+   * the start is taken in the first workflow task. Nothing joins after the outcome (409).
+   */
+  handleJoins<Input, Result>(rules: JoinRules<Input, Result>): void {
+    setHandler(
+      joinUpdate,
+      (request): JoinResult => {
+        const { opened, result } = rules.apply(request as JoinRequest<Input>);
+        return { escalationId: this.escalationId, opened, status: this.currentStatus, open: this.outcome === null, result: result as Record<string, unknown> };
+      },
+      {
+        validator: (request) => {
+          if (this.outcome !== null) outOfOrder(`the escalation already has its outcome (${this.outcome}); it takes no more requests`);
+          rules.validate?.(request as JoinRequest<Input>);
+        },
+      },
     );
   }
 

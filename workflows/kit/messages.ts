@@ -5,9 +5,15 @@
 // typed per playbook.
 import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { EscalationEvent, EscalationState, EventResult } from './state.js';
+import type { EscalationEvent, EscalationState, EventResult, JoinRequest, JoinResult } from './state.js';
 
 export const eventUpdate = defineUpdate<EventResult, [EscalationEvent]>('event');
+/**
+ * Start-or-join playbooks (definition `join`, e.g. tech-incident): every start request is delivered
+ * by this update, the first one together with the workflow's start (update-with-start), so many
+ * requests about one business key land on one escalation.
+ */
+export const joinUpdate = defineUpdate<JoinResult, [JoinRequest]>('join');
 /** Fire-and-forget variant (e.g. from Slack buttons, where nobody waits for the answer). */
 export const eventSignal = defineSignal<[EscalationEvent]>('event-signal');
 export const stateQuery = defineQuery<EscalationState>('state');
@@ -47,6 +53,11 @@ export interface EscalationMessages<E extends EscalationEvent, S extends Escalat
 /** The shared definitions, typed for one playbook's events and state (no new names: a typed view). */
 export function escalationMessages<E extends EscalationEvent, S extends EscalationState>(): EscalationMessages<E, S> {
   return { event: eventUpdate, eventSignal, state: stateQuery } as unknown as EscalationMessages<E, S>;
+}
+
+/** The join update, typed for one start-or-join playbook's requests and answers (a typed view, no new name). */
+export function joinMessage<Input, Result>(): UpdateDefinition<JoinResult<Result>, [JoinRequest<Input>]> {
+  return joinUpdate as unknown as UpdateDefinition<JoinResult<Result>, [JoinRequest<Input>]>;
 }
 
 /** Failure types the API maps to HTTP statuses. */

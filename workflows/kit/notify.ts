@@ -41,12 +41,22 @@ export async function postSlack(esc: AnyEscalation, input: SlackPost): Promise<P
   }
 }
 
-/** Replaces a posted message's text (e.g. marks the alert resolved). */
-export async function updateSlack(esc: AnyEscalation, step: string, channel: string, ts: string, text: SlackText): Promise<void> {
+/**
+ * Replaces a posted message's text (e.g. marks the alert resolved). An update replaces the whole
+ * message: `buttons` are the ones that remain (none: the old buttons go).
+ */
+export async function updateSlack(
+  esc: AnyEscalation,
+  step: string,
+  channel: string,
+  ts: string,
+  text: SlackText,
+  buttons?: SlackButton[],
+): Promise<void> {
   try {
     // Older histories recorded no result (undefined); the fallback field is new.
     const updated = await messaging.updateSlackMessage.executeWithOptions(summary(`Slack update '${step}' of the message in ${channel}`), [
-      { channel, ts, text: text.mrkdwn, escalationId: esc.escalationId, step },
+      { channel, ts, text: text.mrkdwn, escalationId: esc.escalationId, step, ...(buttons && buttons.length > 0 && { buttons }) },
     ]);
     if (updated?.fallback === 'message-gone') {
       esc.timeline.add('slack-posted', `Slack message for '${step}' is gone: its update was posted in the channel`, 'engine', { channel, ts: updated.ts });

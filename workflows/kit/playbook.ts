@@ -22,7 +22,22 @@ export interface SlackMessageRef {
   author?: string | undefined;
 }
 
-export interface PlaybookDefinition<Input = never> {
+/** A playbook's deployment settings as read from the environment (see `envSettings`). */
+export type PlaybookEnvSettings = Readonly<Record<string, unknown>>;
+
+/**
+ * Start-or-join: every `POST /escalations` for the playbook is one more request (e.g. a report of a
+ * technical problem) to the one escalation its business key names. The API delivers each request
+ * with the kit's `join` update; the first one starts the workflow with it (update-with-start,
+ * conflict policy USE_EXISTING), so concurrent first requests still make one escalation. Once the
+ * escalation has closed, the next request opens a new run under the same id.
+ */
+export interface PlaybookJoin<Input, Settings, Args extends unknown[] = unknown[]> {
+  /** The workflow's arguments when a request opens the escalation (the request itself comes by the join update). */
+  startArgs(input: Input, settings: Settings): Args;
+}
+
+export interface PlaybookDefinition<Input = never, Settings = PlaybookEnvSettings> {
   /** URL-safe name: `POST /escalations { playbook }`, the default id's prefix, the `EscalationPlaybook` search attribute. */
   name: string;
   title: string;
@@ -46,6 +61,23 @@ export interface PlaybookDefinition<Input = never> {
   /** The keys `searchAttributes` uses, registered with the server (`npm start`, tests). */
   searchAttributeKeys?: SearchAttributePair['key'][];
   /**
+   * Checks beyond the schema: directory references, time zones, the deployment's rules (a FieldError
+   * with a `rule` is a 422 naming the rule). Paths relative to `/input`. `settings`: the deployment's
+   * `envSettings` as read at start-up; absent, the playbook uses their defaults.
+   */
+  check(input: Input, directory: DirectoryLookup, settings?: Settings): FieldError[];
+  /**
+   * Deployment settings (a TypeBox object): each property is an environment variable named after the
+   * playbook (e.g. `TECH_INCIDENT_CRITICAL_ABOVE`) with its default and description. Read once at
+   * start-up (a malformed value stops it, naming the variable) and handed to `check` and `join`.
+   * (Settings kept in the directory file are `settings`.)
+   */
+  envSettings?: TObject;
+  /** Checks of the settings beyond their schema (e.g. a time zone): each problem names its variable and stops start-up. */
+  checkEnvSettings?(settings: Settings): { variable: string; message: string }[];
+  /** Start-or-join instead of start-once (see PlaybookJoin). */
+  join?: PlaybookJoin<Input, Settings>;
+  /**
    * The directory entries the playbook itself refers to by key (not through its input), each with
    * why: checked when the API or the worker starts (src/directory-check.ts), so a group it tags
    * without a Slack user-group id, or a channel it posts to that is missing, stops start-up naming
@@ -66,8 +98,6 @@ export interface PlaybookDefinition<Input = never> {
    * `playbookSettings` activity.
    */
   settings?: PlaybookSettings;
-  /** Checks beyond the schema: directory references, time zones. Paths relative to `/input`. */
-  check(input: Input, directory: DirectoryLookup): FieldError[];
   /** Who may send which event (role checks, its access.ts); events no rule names are open to callers with `events:send`. */
   access?: PlaybookAccess<Input, AnyEvent>;
   /** Slack entry points beyond `/escalate <playbook>` (which every playbook gets, its form made from `inputSchema`). */
@@ -108,15 +138,21 @@ export interface PlaybookSettings {
   check?(settings: unknown, directory: DirectoryLookup): FieldError[];
 }
 
-/** Types a definition against its input (contract.ts's static type). */
-export const definePlaybook = <Input>(definition: PlaybookDefinition<Input>): PlaybookDefinition<Input> => definition;
+/** Types a definition against its input (contract.ts's static type) and its environment settings. */
+export const definePlaybook = <Input, Settings = PlaybookEnvSettings>(definition: PlaybookDefinition<Input, Settings>): PlaybookDefinition<Input, Settings> =>
+  definition;
+
+/** Types a start-or-join definition: its `join.startArgs` make the workflow's arguments (checked by the registry line). */
+export const defineJoinPlaybook = <Input, Settings, Args extends unknown[]>(
+  definition: PlaybookDefinition<Input, Settings> & { join: PlaybookJoin<Input, Settings, Args> },
+): PlaybookDefinition<Input, Settings> & { join: PlaybookJoin<Input, Settings, Args> } => definition;
 
 /** One registry line: the workflow and where its definition is. */
 export interface RegisteredPlaybook<W extends Workflow = Workflow> {
   /** The workflow function's name: the Temporal workflow type. */
   workflowType: string;
   workflow: W;
-  definition: () => Promise<{ default: PlaybookDefinition<never> }>;
+  definition: () => Promise<{ default: PlaybookDefinition<never, never> }>;
   /**
    * Further workflows the playbook's escalations start (e.g. one summary per event, started by its
    * first issue): the worker runs them too, by their function names. They are not escalations.
@@ -124,9 +160,21 @@ export interface RegisteredPlaybook<W extends Workflow = Workflow> {
   companions: readonly Workflow[];
 }
 
+/** A start-once playbook: the workflow takes the API's input. */
 export function playbook<W extends Workflow, Input extends Parameters<W>[0]>(
   workflow: W,
-  definition: () => Promise<{ default: PlaybookDefinition<Input> }>,
+  definition: () => Promise<{ default: PlaybookDefinition<Input, never> }>,
+  options?: { companions?: readonly Workflow[] },
+): RegisteredPlaybook<W>;
+/** A start-or-join playbook: the workflow takes what `join.startArgs` makes of the first request. */
+export function playbook<W extends Workflow, Input>(
+  workflow: W,
+  definition: () => Promise<{ default: PlaybookDefinition<Input, never> & { join: PlaybookJoin<Input, never, Parameters<W>> } }>,
+  options?: { companions?: readonly Workflow[] },
+): RegisteredPlaybook<W>;
+export function playbook<W extends Workflow>(
+  workflow: W,
+  definition: () => Promise<{ default: unknown }>,
   options: { companions?: readonly Workflow[] } = {},
 ): RegisteredPlaybook<W> {
   const companions = options.companions ?? [];
@@ -137,7 +185,7 @@ export function playbook<W extends Workflow, Input extends Parameters<W>[0]>(
 }
 
 /** A loaded playbook: its definition and its workflow type. */
-export type Playbook = PlaybookDefinition<never> & { workflowType: string };
+export type Playbook = PlaybookDefinition<never, never> & { workflowType: string };
 
 /** Loads every definition (API, worker, tools; never in the workflow sandbox), by name. */
 export async function loadPlaybooks(registry: readonly RegisteredPlaybook[]): Promise<Record<string, Playbook>> {

@@ -89,3 +89,25 @@ export interface EventResult<Status extends string = string> {
   /** The timeline entries this event added (its own entry first). */
   timeline: TimelineEntry[];
 }
+
+/**
+ * A start request delivered to a start-or-join escalation (the kit's `join` update): the playbook's
+ * input as the API accepted it, and when the API received it (the business time deadlines count
+ * from, however late a worker picks the request up).
+ */
+export interface JoinRequest<Input = unknown> {
+  input: Input;
+  /** ISO instant at which the API accepted the request. */
+  receivedAt: string;
+}
+
+/** What a join answers: which escalation the request joined, whether it opened it, and the playbook's own figures. */
+export interface JoinResult<Result = Record<string, unknown>, Status extends string = string> {
+  escalationId: string;
+  /** True for the request that opened the escalation (the first one). */
+  opened: boolean;
+  status: Status;
+  open: boolean;
+  /** The playbook's answer, e.g. the report's number and the count of distinct customers. */
+  result: Result;
+}

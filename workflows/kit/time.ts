@@ -4,6 +4,7 @@
 const MINUTE = 60_000;
 export const minutes = (n: number) => n * MINUTE;
 export const hours = (n: number) => n * 60 * MINUTE;
+export const days = (n: number) => n * 24 * 60 * MINUTE;
 
 /** Now (the workflow's deterministic clock inside a workflow) as an ISO instant. */
 export const nowIso = () => new Date(Date.now()).toISOString();

@@ -2,6 +2,7 @@
 // line here; test/topology/playbooks.test.ts fails while a playbook of GET /playbooks has none.
 import { accountEscalation } from './account-escalation.js';
 import { liveDelivery } from './live-delivery.js';
+import { techIncident } from './tech-incident.js';
 import type { PlaybookScenario } from './types.js';
 
-export const scenarios: PlaybookScenario[] = [liveDelivery, accountEscalation];
+export const scenarios: PlaybookScenario[] = [liveDelivery, accountEscalation, techIncident];

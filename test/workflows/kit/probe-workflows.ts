@@ -1,9 +1,12 @@
-// Small workflows that run the kit's ladder and call task on their own (the playbooks to come use
-// them the same way: tech-incident's phone ladder, client-call's managers), for the kit's tests.
+// Small workflows that run the kit's ladder, call task, deadlines and join update on their own (the
+// playbooks use them the same way: tech-incident's phone ladder and reports, client-call's
+// managers), for the kit's tests.
+import { condition, sleep } from '@temporalio/workflow';
 import { Agenda } from '../../../workflows/kit/agenda.js';
 import { callTask, type Callee } from '../../../workflows/kit/call-task.js';
 import { Escalation } from '../../../workflows/kit/escalation.js';
 import { runLadder, type LadderResult, type Rung } from '../../../workflows/kit/ladder.js';
+import { notApplicable } from '../../../workflows/kit/messages.js';
 import { postSlack } from '../../../workflows/kit/notify.js';
 import type { EscalationState } from '../../../workflows/kit/state.js';
 import { minutes } from '../../../workflows/kit/time.js';
@@ -66,6 +69,28 @@ export async function notifyLadderProbe(people: string[], timeoutMinutes: number
   });
   esc.details.result = summarise(result);
   esc.decide('done', 'done', 'probe finished');
+  return esc.state();
+}
+
+/**
+ * Start-or-join on its own: every request arrives through the kit's join update and counts; after
+ * `closeAfter` requests the escalation decides, and stays open one more minute (closing) before it ends.
+ */
+export async function joinProbe(opening: { closeAfter: number }): Promise<EscalationState> {
+  const esc = new Escalation<'open' | 'done', { requests: { n: number; receivedAt: string }[] }>('kit-join-probe', 'open', { requests: [] });
+  esc.handleJoins<{ n: number }, { count: number }>({
+    validate: ({ input }) => {
+      if (input.n < 0) notApplicable('n must not be negative');
+    },
+    apply: ({ input, receivedAt }) => {
+      esc.details.requests.push({ n: input.n, receivedAt });
+      const count = esc.details.requests.length;
+      if (count >= opening.closeAfter) esc.decide('done', 'done', `${count} requests`);
+      return { opened: count === 1, result: { count } };
+    },
+  });
+  await condition(() => esc.outcome !== null);
+  await sleep(minutes(1));
   return esc.state();
 }
 
