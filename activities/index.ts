@@ -10,6 +10,8 @@ import { ticketActivities, type TicketTarget } from './tickets.js';
 import { caseTargetActivities, type CaseTargetSettings } from './case-target.js';
 import { scheduleActivities } from './schedules.js';
 import { directoryActivities } from './directory.js';
+import { escalationActivities } from './escalations.js';
+import type { Client } from '@temporalio/client';
 import type { WeeklyTime } from '../workflows/kit/calendar.js';
 
 export interface ActivityDeps {
@@ -25,6 +27,8 @@ export interface ActivityDeps {
   financeMeeting?: WeeklyTime | undefined;
   /** The API's public URL (PUBLIC_URL), for links to an escalation in Slack fallback posts. */
   publicUrl?: string | undefined;
+  /** A Temporal client for look-ups in visibility; unset: the worker's own (the activity context's). */
+  temporal?: Client | undefined;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -35,6 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...caseTargetActivities({ caseTarget: deps.caseTarget }),
     ...scheduleActivities({ financeMeeting: deps.financeMeeting }),
     ...directoryActivities({ directory: deps.directory }),
+    ...escalationActivities({ client: deps.temporal }),
   };
 }
 
@@ -43,5 +48,6 @@ export type { PostSlackMessageInput, PostedSlackMessage, SlackTarget, UpdateSlac
 export type { CreateEscalationChannelInput, EscalationChannel } from './slack-channels.js';
 export type { ButtonExtra, ButtonValue, SlackBlock, SlackButton } from './slack-blocks.js';
 export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-email.js';
-export type { CheckAvailabilityInput } from './directory.js';
+export type { CheckAvailabilityInput, FindTeamInput } from './directory.js';
+export type { EarlierEscalation, EarlierEscalations, FindEscalationsInput } from './escalations.js';
 export type { AddCaseNoteInput, AddedCaseNote, CaseTargetSettings, CreateEscalationCaseInput, EscalationCase } from './case-target.js';

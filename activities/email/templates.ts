@@ -47,6 +47,14 @@ export const templateValueNames = [
   'deskName',
   'organisationName',
   'accountName',
+  // client-call
+  'issueSummary',
+  'cause',
+  'plan',
+  'etaLabel',
+  'roadblock',
+  'resolution',
+  'measures',
 ] as const;
 export type TemplateValueName = (typeof templateValueNames)[number];
 
@@ -214,6 +222,13 @@ const examples: Record<Locale, Record<TemplateValueName, string>> = {
     deskName: 'Service Support Center',
     organisationName: 'Example Learning Co.',
     accountName: 'Example Health Clinics',
+    issueSummary: 'Learners cannot sign in to the course portal',
+    cause: 'A certificate on the sign-in service expired overnight.',
+    plan: 'We are renewing the certificate and adding an alert for its expiry.',
+    etaLabel: 'Mon 23 Nov, 17:00 CET',
+    roadblock: 'The certificate authority needs a second approval before it issues the new certificate.',
+    resolution: 'The certificate was renewed at 16:40; sign-in works again for every learner.',
+    measures: 'Certificates are now renewed automatically 30 days before they expire, and an alert fires 14 days before.',
   },
   de: {
     clientName: 'Alex Beispiel',
@@ -225,6 +240,13 @@ const examples: Record<Locale, Record<TemplateValueName, string>> = {
     deskName: 'Service Support Center',
     organisationName: 'Example Learning Co.',
     accountName: 'Beispiel Kliniken',
+    issueSummary: 'Teilnehmende können sich nicht im Kursportal anmelden',
+    cause: 'Ein Zertifikat des Anmeldedienstes ist über Nacht abgelaufen.',
+    plan: 'Wir erneuern das Zertifikat und richten eine Warnung vor seinem Ablauf ein.',
+    etaLabel: 'Mo., 23. Nov., 17:00 MEZ',
+    roadblock: 'Die Zertifizierungsstelle braucht eine zweite Freigabe, bevor sie das neue Zertifikat ausstellt.',
+    resolution: 'Das Zertifikat wurde um 16:40 Uhr erneuert; die Anmeldung funktioniert wieder für alle.',
+    measures: 'Zertifikate werden jetzt 30 Tage vor Ablauf automatisch erneuert, und 14 Tage vorher gibt es eine Warnung.',
   },
 };
 

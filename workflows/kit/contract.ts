@@ -65,6 +65,10 @@ export interface FieldError {
 export interface DirectoryLookup {
   hasPerson(key: string): boolean;
   hasGroup(key: string): boolean;
+  /** The team `key` (a group with a channel), or undefined. */
+  team(key: string): { channel: string; managers: string[] } | undefined;
+  /** The teams (groups with a channel) that list the person as a member. */
+  teamsOf(person: string): string[];
 }
 
 /** Each `{ '/field': personKey }` that the directory does not know. */
