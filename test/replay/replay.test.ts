@@ -31,9 +31,10 @@ describe('replay of recorded histories', () => {
       workflowsPath: fileURLToPath(new URL('./incompatible-workflows.ts', import.meta.url)),
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
     });
-    const history = await load('live-delivery-facilitator-cutoff.json');
-    await expect(Worker.runReplayHistory({ workflowBundle: incompatible }, history, 'incompatible')).rejects.toBeInstanceOf(
-      DeterminismViolationError,
-    );
+    for (const file of ['live-delivery-facilitator-cutoff.json', 'client-call-email-closed.json']) {
+      await expect(Worker.runReplayHistory({ workflowBundle: incompatible }, await load(file), 'incompatible')).rejects.toBeInstanceOf(
+        DeterminismViolationError,
+      );
+    }
   });
 });

@@ -6,7 +6,7 @@
 // the time-skipping server at the real durations.
 import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { ApplicationFailure } from '@temporalio/common';
 import { eventUpdate } from '../../workflows/kit/messages.js';
 import { clientCallInput, clientCallTestEnv, emails, HOUR, MIN, send, settle, slackPosts, slackSteps, state } from '../helpers/client-call-env.js';
 

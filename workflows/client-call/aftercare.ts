@@ -73,7 +73,10 @@ export function resolved(c: ClientCall, event: Event<'resolved'>, by: string, at
   c.setStatus('resolved');
   c.agenda.later(() => announceResolution(c));
   if (d.followUp.via === 'email') c.agenda.later(() => followUpEmail(c));
-  else c.spawn(() => followUpCall(c));
+  else
+    c.agenda.later(async () => {
+      c.spawn(() => followUpCall(c));
+    });
 }
 
 async function announceResolution(c: ClientCall): Promise<void> {

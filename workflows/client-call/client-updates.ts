@@ -73,7 +73,11 @@ export function clientUpdate(c: ClientCall, event: UpdateEvent, by: string, at: 
   }
   c.agenda.later(() => c.toTeam(`update-${update.n}`, slack`:speech_balloon: Update ${update.n} for the client (${WHAT[update.kind]}) by ${by}, by ${update.via}:\n${updateText(c, update)}`));
   if (update.via === 'email') c.agenda.later(() => emailUpdate(c, update));
-  else if (c.calling === null) c.spawn(() => phoneUpdates(c));
+  // After the work queued before it (e.g. the assignee's brief); an open call task takes the update along.
+  else
+    c.agenda.later(async () => {
+      if (c.calling === null) c.spawn(() => phoneUpdates(c));
+    });
 }
 
 /** What the client is told, for Slack. */
