@@ -9,14 +9,13 @@
 // workflow as types only.
 import { Type, type Static } from 'typebox';
 import type { EarlierEscalations } from '../../activities/index.js';
-import { defineEvent, DirectoryRef, Locale, type EventsOf } from '../kit/contract.js';
+import { defineEvent, DirectoryRef, Instant, Link, Locale, type EventsOf } from '../kit/contract.js';
 import { escalationMessages } from '../kit/messages.js';
 import type { PostedRef } from '../kit/notify.js';
 import type { EscalationState } from '../kit/state.js';
 import { CONTACT_METHODS, SEVERITIES, SEVERITY_MEANING, type ClientUpdateKind, type ContactMethod, type Severity } from './codes.js';
 
 const Text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, description });
-const Instant = (description: string) => Type.String({ format: 'date-time', description });
 
 export const SeveritySchema = Type.Enum(SEVERITIES, {
   description: `How bad it is for the client: ${SEVERITIES.map((s) => `${s} (${SEVERITY_MEANING[s]})`).join('; ')}`,
@@ -33,7 +32,7 @@ export const Issue = Type.Object(
     criticalToBusiness: Type.Boolean({ default: false, description: "It affects a critical part of the client's business" }),
     timeframe: Type.Optional(Text(200, "The client's reasonable timeframe for the fix, in their words (e.g. 'by Friday noon')")),
     timeSensitive: Type.Boolean({ default: false, description: 'The issue is time-sensitive for the client' }),
-    neededBy: Type.Optional(Instant('When the client needs it fixed, if they named a time')),
+    neededBy: Type.Optional(Instant({ description: 'When the client needs it fixed, if they named a time', window: 'business' })),
   },
   { additionalProperties: false },
 );
@@ -41,7 +40,7 @@ export type Issue = Static<typeof Issue>;
 
 export const ClientCallInput = Type.Object(
   {
-    callAt: Instant('When the call came in; the deadlines to take it and to update the client count from here'),
+    callAt: Instant({ description: 'When the call came in; the deadlines to take it and to update the client count from here', window: 'happened' }),
     takenBy: Type.Optional(DirectoryRef('Who took the call')),
     client: Type.Object(
       {
@@ -62,7 +61,10 @@ export const ClientCallInput = Type.Object(
     }),
     usualContact: DirectoryRef('The team member who usually talks to this client (away now); their team is notified and they get the handover'),
     usualContactBackAt: Type.Optional(
-      Instant('When the usual contact is back (e.g. after a meeting), if known; the directory (away, vacations) is checked from then on'),
+      Instant({
+        description: 'When the usual contact is back (e.g. after a meeting), if known; the directory (away, vacations) is checked from then on',
+        window: 'business',
+      }),
     ),
     team: Type.Optional(
       Type.String({
@@ -105,7 +107,7 @@ export const clientCallEvents = {
     plan: Text(2000, 'The plan to fix it, as the client is told'),
   }),
   eta: defineEvent('eta', 'An estimate for the fix: the client is told', {
-    eta: Instant('When the issue will be fixed'),
+    eta: Instant({ description: 'When the issue will be fixed (in the future)', window: 'business' }),
   }),
   roadblock: defineEvent('roadblock', 'A roadblock holds the fix up: the client is told', {
     roadblock: Text(2000, 'What holds the fix up, as the client is told'),
@@ -129,7 +131,7 @@ export const clientCallEvents = {
   documented: defineEvent('documented', 'The issue and the steps to its resolution are documented', {
     steps: Text(8000, 'The steps to the resolution'),
     recurrence: Type.Union([Type.Literal('recurring'), Type.Literal('one-off')], { description: 'A recurring issue or a one-off' }),
-    link: Type.Optional(Type.String({ format: 'uri', maxLength: 2000, description: 'Where the documentation is (https)' })),
+    link: Type.Optional(Link({ description: 'Where the documentation is' })),
   }),
   'usual-contact-back': defineEvent('usual-contact-back', 'The usual contact is back before the directory says so: the handover goes out (after the resolution)'),
   cancelled: defineEvent('cancelled', 'The escalation is called off (e.g. a duplicate intake, or the client withdrew it)', {

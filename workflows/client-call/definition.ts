@@ -83,4 +83,30 @@ export default definePlaybook<ClientCallInput>({
     }
     return errors;
   },
+  /** A critical call that came in ten minutes ago, the client preferring email. */
+  example: (now) => ({
+    callAt: new Date(Math.floor(now / 60_000) * 60_000 - 10 * 60_000).toISOString().replace('.000Z', 'Z'),
+    takenBy: 'desk-agent',
+    client: {
+      accountId: 'ACME-1001',
+      accountName: 'Example Health Clinics',
+      callerName: 'Dana Client',
+      email: 'dana.client@example.org',
+      phone: '+49 30 5550199',
+      timeZone: 'Europe/Berlin',
+    },
+    preferredContact: 'email',
+    usualContact: 'account-manager',
+    issue: {
+      summary: 'Learners cannot sign in to the course portal',
+      description: 'Since this morning every learner gets "session expired" right after signing in.',
+      desiredFix: 'Learners can sign in and finish the compliance course due Friday',
+      impact: 'About 300 nurses cannot complete mandatory training',
+      severity: 'critical',
+      criticalToBusiness: true,
+      timeframe: 'today',
+      timeSensitive: true,
+    },
+    locale: 'en',
+  }),
 });
