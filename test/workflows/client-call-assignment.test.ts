@@ -38,7 +38,7 @@ describe('client-call: the team is asked who takes the call', () => {
       expect(post.mentions.users).toEqual(['U0HARPERAM']);
       expect(JSON.stringify(post.blocks)).toContain('"action_id":"escalation:assigned"');
 
-      await t.env.sleep(10 * MIN);
+      await t.sleepUntil(callAt + 10 * MIN);
       const taken = await send(h, { type: 'assigned', actor: 'account-specialist' });
       expect(taken.status).toBe('in-progress');
       expect(taken.details).toMatchObject({ assignee: 'account-specialist', takenInTime: true });
@@ -68,9 +68,10 @@ describe('client-call: the team is asked who takes the call', () => {
       const h = await t.start(taskQueue, clientCallInput(callAt));
       const id = h.workflowId;
       await settle(() => slackSteps(t.standIns, id).includes('team-post'));
-      await t.env.sleep(14 * MIN + 30_000);
+      // Absolute instants: the test server's clock also runs in real time while the test waits.
+      await t.sleepUntil(callAt + 14 * MIN + 30_000);
       expect(managerDms(id)).toEqual([]);
-      await t.env.sleep(MIN);
+      await t.sleepUntil(callAt + 15 * MIN + 30_000);
       await settle(() => managerDms(id).length === 1);
       expect(managerDms(id)).toEqual(['take-call-client-services-manager-client-services-manager']);
       const escalated = await state(h);
@@ -83,10 +84,10 @@ describe('client-call: the team is asked who takes the call', () => {
       expect(dm.text).toContain('within 15 minutes');
       expect(slackPosts(t.standIns, id).find((p) => p.step === 'managers-client-services-manager')?.thread_ts).toBeDefined();
 
-      await t.env.sleep(15 * MIN);
+      await t.sleepUntil(callAt + 30 * MIN + 30_000);
       await settle(() => managerDms(id).length === 2);
       expect(managerDms(id)[1]).toBe('take-call-client-services-director-client-services-director');
-      await t.env.sleep(5 * MIN);
+      await t.sleepUntil(callAt + 35 * MIN + 30_000);
       const taken = await send(h, { type: 'assigned', actor: 'client-services-director', assignee: 'account-specialist' });
       expect(taken.details).toMatchObject({ assignee: 'account-specialist', takenInTime: false });
       expect(taken.status).toBe('in-progress');
@@ -109,9 +110,9 @@ describe('client-call: the team is asked who takes the call', () => {
         const id = h.workflowId;
         await settle(() => slackSteps(t.standIns, id).includes('team-post'));
         expect((await state(h)).details.policy).toEqual({ takeWithinMinutes: 120, updateEveryMinutes: 120 });
-        await t.env.sleep(2 * HOUR - MIN);
+        await t.sleepUntil(callAt + 2 * HOUR - MIN);
         expect(managerDms(id)).toEqual([]);
-        await t.env.sleep(2 * MIN);
+        await t.sleepUntil(callAt + 2 * HOUR + MIN);
         await settle(() => managerDms(id).length === 1);
         expect(managerDms(id)).toEqual(['take-call-client-services-director-client-services-director']);
         const s = await state(h);

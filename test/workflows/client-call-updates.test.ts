@@ -119,15 +119,15 @@ describe('client-call: client updates by the preferred channel', () => {
 
       // Update 2: nobody reports an outcome; asked at 0, 30 and 60 minutes, then emailed at 90.
       await t.env.sleep(5 * MIN);
-      await send(h, { type: 'roadblock', actor: 'account-specialist', roadblock: 'Waiting for the certificate authority' });
-      await t.env.sleep(89 * MIN);
+      const roadblockAt = Date.parse((await send(h, { type: 'roadblock', actor: 'account-specialist', roadblock: 'Waiting for the certificate authority' })).details.updates[1]!.at);
+      await t.sleepUntil(roadblockAt + 89 * MIN);
       expect(slackSteps(t.standIns, id).filter((x) => x.startsWith('call-client-2-'))).toEqual([
         'call-client-2-1-account-specialist',
         'call-client-2-2-account-specialist',
         'call-client-2-3-account-specialist',
       ]);
       expect(emails(t.standIns, id)).toEqual([]);
-      await t.env.sleep(2 * MIN);
+      await t.sleepUntil(roadblockAt + 91 * MIN);
       await settle(() => emails(t.standIns, id).length === 1);
       expect(emails(t.standIns, id)[0]!.custom_args.template).toBe('client-call-roadblock');
       await settle(async () => (await state(h)).details.updates[1]?.delivery === 'emailed-after-no-answer');
@@ -142,27 +142,28 @@ describe('client-call: client updates by the preferred channel', () => {
       const h = await t.start(taskQueue, clientCallInput(callAt));
       const id = h.workflowId;
       const reminders = () => slackSteps(t.standIns, id).filter((x) => x.startsWith('update-reminder-'));
-      await t.env.sleep(5 * MIN);
+      // Absolute instants: the test server's clock also runs in real time while the test waits.
+      await t.sleepUntil(callAt + 5 * MIN);
       await send(h, { type: 'assigned', actor: 'account-specialist' });
-      await t.env.sleep(54 * MIN); // 59 minutes after the call
+      await t.sleepUntil(callAt + 59 * MIN);
       expect(reminders()).toEqual([]);
-      await t.env.sleep(2 * MIN); // 61
+      await t.sleepUntil(callAt + 61 * MIN);
       await settle(() => reminders().length === 1);
       const dm = slackPosts(t.standIns, id).find((p) => p.step.startsWith('update-reminder-'))!;
       expect(dm.channel.name).toBe('@Emery Specialist');
       expect(dm.text).toContain('has not heard from us since');
 
       // An update at 70 minutes: the next reminder is an hour after it (130), not at 121.
-      await t.env.sleep(9 * MIN);
+      await t.sleepUntil(callAt + 70 * MIN);
       await send(h, { type: 'cause-identified', actor: 'account-specialist', cause: 'Expired certificate', plan: 'Renew it' });
-      await t.env.sleep(59 * MIN); // 129
+      await t.sleepUntil(callAt + 129 * MIN);
       expect(reminders()).toHaveLength(1);
-      await t.env.sleep(2 * MIN); // 131
+      await t.sleepUntil(callAt + 131 * MIN);
       await settle(() => reminders().length === 2);
 
       // The update started the count again: reminders 2 to 5 of the new series every hour (190, 250,
       // 310, 370 minutes), then the managers are told and they stop.
-      await t.env.sleep(4 * HOUR);
+      await t.sleepUntil(callAt + 371 * MIN);
       await settle(() => slackSteps(t.standIns, id).some((x) => x.startsWith('update-reminders-exhausted-')));
       expect(reminders()).toEqual([
         'update-reminder-1-0-account-specialist',
@@ -196,9 +197,9 @@ describe('client-call: client updates by the preferred channel', () => {
       await send(h, { type: 'assigned', actor: 'account-specialist' });
       await t.env.sleep(2 * MIN);
       await send(h, { type: 'eta', actor: 'account-specialist', eta: new Date(callAt + 2 * HOUR).toISOString() });
-      await t.env.sleep(2 * HOUR - 6 * MIN);
+      await t.sleepUntil(callAt + 2 * HOUR - MIN);
       expect(slackSteps(t.standIns, id).filter((x) => x.startsWith('eta-passed'))).toEqual([]);
-      await t.env.sleep(2 * MIN);
+      await t.sleepUntil(callAt + 2 * HOUR + MIN);
       await settle(() => slackSteps(t.standIns, id).some((x) => x.startsWith('eta-passed')));
       await t.env.sleep(3 * HOUR);
       expect(slackSteps(t.standIns, id).filter((x) => x.startsWith('eta-passed'))).toHaveLength(1);
