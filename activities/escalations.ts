@@ -16,6 +16,18 @@ export interface FindEscalationsInput {
   limit: number;
 }
 
+/**
+ * What an escalation leaves for the next one about the same subject (its memo `lessons`, written by
+ * the workflow as it learns them): the root cause, whether it recurs, the steps to the resolution,
+ * where the documentation is.
+ */
+export interface EscalationLessons {
+  rootCause?: string;
+  recurrence?: 'recurring' | 'one-off';
+  steps?: string;
+  link?: string | null;
+}
+
 export interface EarlierEscalation {
   id: string;
   /** ISO instants. */
@@ -27,6 +39,8 @@ export interface EarlierEscalation {
   status: string | null;
   /** The workflow's summary (names the subject, e.g. the client and the issue). */
   summary: string | null;
+  /** Its memo `lessons`, when it recorded any. */
+  lessons: EscalationLessons | null;
 }
 
 export interface EarlierEscalations {
@@ -57,7 +71,7 @@ export function escalationActivities({ client }: { client?: Client | undefined }
         `${playbookKey.name} = "${playbook}" AND ${match.attribute} = "${match.value}" AND WorkflowId != "${excludeId.replace(/["\\]/g, '')}"` +
         ` AND ExecutionStatus != "ContinuedAsNew"`;
       try {
-        const found: { id: string; runId: string; startedAt: Date; closedAt: Date | undefined; execution: string; status: string | null }[] = [];
+        const found: (Omit<EarlierEscalation, 'startedAt' | 'closedAt' | 'summary'> & { runId: string; startedAt: Date; closedAt: Date | undefined })[] = [];
         let total = 0;
         // SQL visibility has no ORDER BY: read the matches (bounded) and sort them here.
         for await (const wf of temporal.workflow.list({ query, pageSize: 100 })) {
@@ -71,6 +85,7 @@ export function escalationActivities({ client }: { client?: Client | undefined }
               closedAt: wf.closeTime,
               execution: wf.status.name,
               status: status ?? null,
+              lessons: (wf.memo?.lessons as EscalationLessons | undefined) ?? null,
             });
           }
         }
@@ -89,6 +104,7 @@ export function escalationActivities({ client }: { client?: Client | undefined }
             execution: e.execution,
             status: e.status,
             summary: summary ?? null,
+            lessons: e.lessons,
           });
         }
         return { total, escalations };

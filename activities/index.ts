@@ -49,5 +49,5 @@ export type { CreateEscalationChannelInput, EscalationChannel } from './slack-ch
 export type { ButtonExtra, ButtonValue, SlackBlock, SlackButton } from './slack-blocks.js';
 export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-email.js';
 export type { CheckAvailabilityInput, FindTeamInput } from './directory.js';
-export type { EarlierEscalation, EarlierEscalations, FindEscalationsInput } from './escalations.js';
+export type { EarlierEscalation, EarlierEscalations, EscalationLessons, FindEscalationsInput } from './escalations.js';
 export type { AddCaseNoteInput, AddedCaseNote, CaseTargetSettings, CreateEscalationCaseInput, EscalationCase } from './case-target.js';

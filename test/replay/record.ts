@@ -269,6 +269,18 @@ Object.assign(scenarios, {
     await clientCallAftercare(h, false);
     return h;
   },
+  // The review and the documentation recorded in the memo `lessons` (patch client-call-lessons-memo); closed.
+  'client-call-lessons-memo': async (id: string) => {
+    const h = await startClientCall(id);
+    await env.sleep(at(5));
+    await send(h, { type: 'assigned', actor: 'account-specialist' });
+    await send(h, { type: 'cause-identified', actor: 'account-specialist', cause: 'Expired certificate', plan: 'Renew it' });
+    await env.sleep(at(20));
+    await send(h, { type: 'resolved', actor: 'account-specialist', resolution: 'Renewed', measures: 'Automatic renewal' });
+    await env.sleep(at(10));
+    await clientCallAftercare(h, true);
+    return h;
+  },
 });
 
 /** Every run of the escalation, oldest first (more than one after continue-as-new). */

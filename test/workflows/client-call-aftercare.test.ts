@@ -78,9 +78,12 @@ describe('client-call: after the resolution', () => {
       await t.env.sleep(HOUR);
       await send(h, { type: 'client-feedback', actor: 'account-specialist', satisfied: true, comment: 'Thanks for the quick fix' });
       await send(h, review);
+      // What the next call from this client shows under "Has this happened before?" (the memo `lessons`).
+      expect((await h.describe()).memo?.lessons).toEqual({ rootCause: review.whatWentWrong });
       const last = await send(h, docs);
       expect(last.status).toBe('closed');
       expect(last.outcome).toBe('resolved');
+      expect((await h.describe()).memo?.lessons).toEqual({ rootCause: review.whatWentWrong, recurrence: 'one-off', steps: docs.steps, link: docs.link });
       const final = (await h.result()) as State;
       expect(final.details.followUp?.answer).toMatchObject({ satisfied: true });
       expect(final.timeline.find((e) => e.kind === 'outcome')?.detail).toContain('the client is satisfied');
@@ -161,8 +164,10 @@ describe('client-call: after the resolution', () => {
       await t.env.sleep(2 * HOUR);
       expect(slackSteps(t.standIns, id)).not.toContain('handover-account-manager');
       await t.env.sleep(HOUR);
-      await settle(() => slackSteps(t.standIns, id).includes('handover-account-manager'));
+      // The DM reaches the stand-in before the workflow hears the activity completed: wait for the state, then look.
+      await settle(async () => (await state(h)).details.handover?.state === 'done');
       expect((await state(h)).details.handover?.detail).toBe('account-manager is back');
+      expect(slackSteps(t.standIns, id)).toContain('handover-account-manager');
     });
 
     await t.withWorker(
@@ -178,8 +183,9 @@ describe('client-call: after the resolution', () => {
         ]);
         const back = await send(h, { type: 'usual-contact-back', actor: 'account-manager' });
         expect(back.details.usualContactBack).not.toBeNull();
-        await settle(() => slackSteps(t.standIns, id).includes('handover-account-manager'));
+        await settle(async () => (await state(h)).details.handover?.state === 'done');
         expect((await state(h)).details.handover).toMatchObject({ state: 'done', detail: 'account-manager was reported back' });
+        expect(slackSteps(t.standIns, id)).toContain('handover-account-manager');
       },
       { directory: t.directoryWith({ 'account-manager': { away: true } }) },
     );

@@ -6,7 +6,8 @@
 import { callTask } from '../kit/call-task.js';
 import { outOfOrder } from '../kit/messages.js';
 import { sendEmail } from '../kit/notify.js';
-import { condition } from '@temporalio/workflow';
+import { condition, patched, upsertMemo } from '@temporalio/workflow';
+import type { EscalationLessons } from '../../activities/index.js';
 import { join, lines, link, mention, slack } from '../kit/slack-text.js';
 import { issueSummary } from './client-updates.js';
 import type { ClientCallEvent } from './contract.js';
@@ -171,6 +172,7 @@ export function clientFeedback(c: ClientCall, event: Event<'client-feedback'>, b
 export function reviewDone(c: ClientCall, event: Event<'review-done'>, by: string, at: string): void {
   const { d, esc } = c;
   d.review!.done = { at, by, whatWentWrong: event.whatWentWrong, prevention: event.prevention, whyClientNoticedFirst: event.whyClientNoticedFirst };
+  recordLessons(c);
   esc.deadlines.clear('review-due');
   esc.closeTask('root-cause-review');
   c.agenda.later(() =>
@@ -189,6 +191,7 @@ export function reviewDone(c: ClientCall, event: Event<'review-done'>, by: strin
 export function documented(c: ClientCall, event: Event<'documented'>, by: string, at: string): void {
   const { d, esc } = c;
   d.documentation!.done = { at, by, steps: event.steps, recurrence: event.recurrence, link: event.link ?? null };
+  recordLessons(c);
   esc.deadlines.clear('documentation-due');
   esc.closeTask('documentation');
   c.agenda.later(() =>
@@ -197,6 +200,27 @@ export function documented(c: ClientCall, event: Event<'documented'>, by: string
       slack`:books: Documented by ${by} (${event.recurrence === 'recurring' ? 'a recurring issue' : 'a one-off'})${event.link ? slack`: ${link(event.link, 'the documentation')}` : ''}.`,
     ),
   );
+}
+
+/** patched() id: the review and the documentation are recorded in the memo (escalations before it did not). */
+export const LESSONS_MEMO = 'client-call-lessons-memo';
+
+const LESSON_MAX = 500;
+const clip = (text: string) => (text.length > LESSON_MAX ? `${text.slice(0, LESSON_MAX - 1)}…` : text);
+
+/**
+ * The memo `lessons` (encrypted like every payload): what the next call from this client shows under
+ * "Has this happened before?" (the root cause, recurring or one-off, the steps, the documentation).
+ * Behind a patch: the memo upsert is a command, and escalations recorded without it must replay.
+ */
+function recordLessons(c: ClientCall): void {
+  if (!patched(LESSONS_MEMO)) return;
+  const { review, documentation } = c.d;
+  const lessons: EscalationLessons = {
+    ...(review?.done && { rootCause: clip(review.done.whatWentWrong) }),
+    ...(documentation?.done && { recurrence: documentation.done.recurrence, steps: clip(documentation.done.steps), link: documentation.done.link }),
+  };
+  upsertMemo({ lessons });
 }
 
 /** Deadlines `review-due` and `documentation-due`: overdue, reminded (capped). */

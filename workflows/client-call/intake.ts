@@ -6,7 +6,7 @@ import { workflowInfo } from '@temporalio/workflow';
 import { lookups } from '../kit/activities.js';
 import { failureReason } from '../kit/failures.js';
 import { postSlack } from '../kit/notify.js';
-import { join, lines, mention, slack, type SlackText } from '../kit/slack-text.js';
+import { join, lines, link, mention, slack, type SlackText } from '../kit/slack-text.js';
 import { minutes } from '../kit/time.js';
 import type { Issue } from './contract.js';
 import type { ClientCall } from './escalation.js';
@@ -102,8 +102,13 @@ function earlierLines(c: ClientCall): SlackText {
   if (d.earlier.total === 0) return slack`*Has this happened before?* No earlier client-call escalations of ${d.client.accountId}.`;
   return lines(
     slack`*Has this happened before?* ${d.earlier.total} earlier client-call escalation(s) of ${d.client.accountId}${d.earlier.total > d.earlier.escalations.length ? ` (latest ${d.earlier.escalations.length})` : ''}: check their documentation.`,
-    ...d.earlier.escalations.map(
-      (e) => slack`• ${e.id}: ${e.summary ?? '(no summary)'}; opened ${c.local(e.startedAt)}, ${e.status ?? e.execution.toLowerCase()}`,
+    ...d.earlier.escalations.map((e) =>
+      lines(
+        slack`• ${e.id}: ${e.summary ?? '(no summary)'}; opened ${c.local(e.startedAt)}, ${e.status ?? e.execution.toLowerCase()}`,
+        e.lessons?.rootCause && slack`    Root cause: ${e.lessons.rootCause}`,
+        e.lessons?.recurrence &&
+          slack`    Documented (${e.lessons.recurrence}): ${e.lessons.steps ?? ''}${e.lessons.link ? slack` ${link(e.lessons.link, 'documentation')}` : ''}`,
+      ),
     ),
   );
 }
