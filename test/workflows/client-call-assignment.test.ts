@@ -1,13 +1,15 @@
 // client-call, who takes the call: the team post in the usual contact's team channel; taken in time
 // (no managers); nobody takes it within the severity's deadline (15 minutes critical, 2 hours
-// otherwise) -> the team's managers in order, a manager the directory marks away skipped and the
-// timeline saying so; a late `assigned` after the deadline. Under the time-skipping server at the real
+// otherwise) -> the team's managers in order, a manager the directory marks away or has on vacation
+// skipped and the timeline saying why; a late `assigned` after the deadline. Under the time-skipping server at the real
 // durations, with the real activities against the Slack and SendGrid stand-ins.
 import { describe, expect, it } from 'vitest';
 import { assigneeKey, clientKey, severityKey } from '../../workflows/kit/search-attributes.js';
-import { clientCallInput, clientCallTestEnv, HOUR, MIN, send, settle, slackPosts, slackSteps, state } from '../helpers/client-call-env.js';
+import { localDateKey } from '../../workflows/kit/calendar.js';
+import { clientCallInput, clientCallTestEnv, DAY, HOUR, MIN, send, settle, slackPosts, slackSteps, state } from '../helpers/client-call-env.js';
 
 const t = clientCallTestEnv();
+const berlin = 'Europe/Berlin';
 const managerDms = (id: string) => slackSteps(t.standIns, id).filter((s) => s.startsWith('take-call-'));
 
 describe('client-call: the team is asked who takes the call', () => {
@@ -100,8 +102,21 @@ describe('client-call: the team is asked who takes the call', () => {
     });
   });
 
-  it('not critical: nobody is asked before 2 hours; a manager on vacation is skipped and the timeline says so', async () => {
-    const directory = t.directoryWith({ 'client-services-manager': { away: true } });
+  it.each([
+    {
+      absence: 'marked away',
+      change: () => ({ away: true }),
+      reason: () => 'Parker Manager is marked away in the directory',
+    },
+    {
+      // A vacation range (inclusive local days in the manager's zone) covering the moment the ladder asks.
+      absence: 'on vacation',
+      change: (now: number) => ({ vacations: [{ from: localDateKey(now - DAY, berlin), to: localDateKey(now + DAY, berlin), note: 'conference' }] }),
+      reason: (now: number) => `Parker Manager is on vacation until ${localDateKey(now + DAY, berlin)} (conference)`,
+    },
+  ])('not critical: nobody is asked before 2 hours; a manager $absence is skipped and the timeline says why', async ({ change, reason }) => {
+    const now = await t.env.currentTimeMs();
+    const directory = t.directoryWith({ 'client-services-manager': change(now) });
     await t.withWorker(
       async (taskQueue) => {
         const callAt = await t.env.currentTimeMs();
@@ -117,7 +132,7 @@ describe('client-call: the team is asked who takes the call', () => {
         expect(managerDms(id)).toEqual(['take-call-client-services-director-client-services-director']);
         const s = await state(h);
         expect(s.timeline.find((e) => e.kind === 'ladder-skipped')?.detail).toBe(
-          'client-services-manager skipped: Parker Manager is marked away in the directory; moving on to client-services-director',
+          `client-services-manager skipped: ${reason(now)}; moving on to client-services-director`,
         );
         expect(s.details.managers).toMatchObject({ asked: ['client-services-director'] });
         await send(h, { type: 'assigned', actor: 'client-services-director' });
