@@ -68,41 +68,15 @@ describe('client-call over HTTP', () => {
     expect(listed.body.escalations.some((e) => e.id.includes(input.client.accountId))).toBe(false);
   });
 
-  it('a second call from the same client lists the first; the email path from taken to closed', async () => {
-    const first = clientCallInput(Date.now() - 3 * 60_000);
-    const one = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'client-call', input: first });
-    expect(one.status).toBe(201);
-    const firstId = one.body.id;
-    expect(firstId).toMatch(new RegExp(`^client-call:${first.client.accountId}-\\d{8}T\\d{4,6}Z$`));
-    await until(
-      () => http<{ escalations: Escalation[] }>(svc.apiUrl, 'GET', '/escalations?playbook=client-call'),
-      (x) => x.body.escalations.some((e) => e.id === firstId),
-    );
-    // The first call is called off as a duplicate; it still counts as history.
-    expect((await event(firstId, { type: 'cancelled', actor: 'desk-agent', reason: 'logged twice' })).body.status).toBe('cancelled');
-
-    const input = clientCallInput(Date.now(), {
-      client: { ...first.client },
-      issue: { ...first.issue, summary: 'Sign-in fails again <after the fix>' },
-    });
+  it('the email path from taken to closed; a second call from the same client lists the first with its lessons', async () => {
+    const input = clientCallInput(Date.now() - 3 * 60_000, { issue: { ...clientCallInput(0).issue, summary: 'Sign-in fails <after the update>' } });
     const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'client-call', input });
     expect(created.status).toBe(201);
     const id = created.body.id;
-
-    // Has this happened before? In the state and in the team post.
-    const looked = await until(
-      () => http<Escalation>(svc.apiUrl, 'GET', path(id)),
-      (r) => r.body.state?.details.earlier !== null && r.body.state?.details.earlier !== undefined,
-    );
-    const earlier = looked.body.state!.details.earlier!;
-    expect(earlier.total).toBe(1);
-    expect(earlier.escalations).toEqual([
-      expect.objectContaining({ id: firstId, summary: `${first.client.accountName} (${first.client.accountId}): Learners cannot sign in to the course portal, critical` }),
-    ]);
+    expect(id).toMatch(new RegExp(`^client-call:${input.client.accountId}-\\d{8}T\\d{4,6}Z$`));
     const post = await slackStep(id, 'team-post');
-    expect(post.kind === 'slack' && post.text).toContain(`*Has this happened before?* 1 earlier client-call escalation(s) of ${first.client.accountId}`);
-    expect(post.kind === 'slack' && post.text).toContain(firstId);
-    expect(post.kind === 'slack' && post.text).toContain('Sign-in fails again &lt;after the fix&gt;');
+    expect(post.kind === 'slack' && post.text).toContain('Sign-in fails &lt;after the update&gt;');
+    expect(post.kind === 'slack' && post.text).toContain(`*Has this happened before?* No earlier client-call escalations of ${input.client.accountId}.`);
 
     // Out of order, and a field missing: 409 and 400.
     expect((await event(id, { type: 'cause-identified', actor: 'account-specialist', cause: 'x', plan: 'y' })).status).toBe(409);
@@ -115,19 +89,17 @@ describe('client-call over HTTP', () => {
     expect(r.status).toBe(200);
     const mail = await svc.outbox!.waitFor((x) => x.kind === 'email' && x.escalationId === id, 15_000);
     expect(mail.kind === 'email' && mail.to.map((a) => a.email)).toEqual(['dana.client@example.org']);
-    expect(mail.kind === 'email' && mail.subject).toBe('Update on your issue: we found the cause (Sign-in fails again <after the fix>)');
+    expect(mail.kind === 'email' && mail.subject).toBe('Update on your issue: we found the cause (Sign-in fails <after the update>)');
 
     r = await event(id, { type: 'resolved', actor: 'account-specialist', resolution: 'Cache flushed; sign-in works.', measures: 'The cache now expires with the certificate.' });
     expect(r.body.status).toBe('resolved');
     await svc.outbox!.waitFor((x) => x.kind === 'email' && x.escalationId === id && x.custom_args.template === 'client-call-follow-up', 15_000);
     await slackStep(id, 'handover-account-manager');
     expect((await event(id, { type: 'client-feedback', actor: 'account-specialist', satisfied: true })).status).toBe(200);
-    expect(
-      (await event(id, { type: 'review-done', actor: 'client-services-manager', whatWentWrong: 'Stale cache', prevention: 'Cache bound to the certificate', whyClientNoticedFirst: 'No sign-in probe' })).status,
-    ).toBe(200);
-    r = await event(id, { type: 'documented', actor: 'account-specialist', steps: 'Flush the token cache', recurrence: 'recurring' });
+    const review = { type: 'review-done', actor: 'client-services-manager', whatWentWrong: 'A stale token cache', prevention: 'Cache bound to the certificate', whyClientNoticedFirst: 'No sign-in probe' };
+    expect((await event(id, review)).status).toBe(200);
+    r = await event(id, { type: 'documented', actor: 'account-specialist', steps: 'Flush the token cache', recurrence: 'recurring', link: 'https://wiki.example.com/runbooks/token-cache' });
     expect(r.body.status).toBe('closed');
-
     const done = await until(
       () => http<Escalation>(svc.apiUrl, 'GET', path(id)),
       (x) => x.body.execution.status === 'COMPLETED',
@@ -146,6 +118,34 @@ describe('client-call over HTTP', () => {
     expect(described.typedSearchAttributes.get(assigneeKey)).toBe('account-specialist');
     const attributes = JSON.stringify(described.typedSearchAttributes);
     for (const personal of [input.client.callerName, input.client.email!, input.client.accountName]) expect(attributes).not.toContain(personal);
-    expect(await described.staticSummary()).toBe(`${input.client.accountName} (${input.client.accountId}): Sign-in fails again <after the fix>, critical`);
+    expect(await described.staticSummary()).toBe(`${input.client.accountName} (${input.client.accountId}): Sign-in fails <after the update>, critical`);
+
+    // The same client calls again: the first call, its root cause and documentation are listed.
+    const again = clientCallInput(Date.now(), { client: { ...input.client }, issue: { ...input.issue, summary: 'Sign-in fails again' } });
+    const second = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'client-call', input: again });
+    expect(second.status).toBe(201);
+    const looked = await until(
+      () => http<Escalation>(svc.apiUrl, 'GET', path(second.body.id)),
+      (x) => x.body.state?.details.earlier !== null && x.body.state?.details.earlier !== undefined,
+    );
+    expect(looked.body.state!.details.earlier).toEqual({
+      total: 1,
+      escalations: [
+        expect.objectContaining({
+          id,
+          execution: 'COMPLETED',
+          status: 'closed',
+          summary: `${input.client.accountName} (${input.client.accountId}): Sign-in fails <after the update>, critical`,
+          lessons: { rootCause: 'A stale token cache', recurrence: 'recurring', steps: 'Flush the token cache', link: 'https://wiki.example.com/runbooks/token-cache' },
+        }),
+      ],
+    });
+    const secondPost = await slackStep(second.body.id, 'team-post');
+    const text = secondPost.kind === 'slack' ? (secondPost.text ?? '') : '';
+    expect(text).toContain(`*Has this happened before?* 1 earlier client-call escalation(s) of ${input.client.accountId}`);
+    expect(text).toContain(`• ${id}: `);
+    expect(text).toContain('Root cause: A stale token cache');
+    expect(text).toContain('Documented (recurring): Flush the token cache <https://wiki.example.com/runbooks/token-cache|documentation>');
+    expect((await event(second.body.id, { type: 'cancelled', actor: 'desk-agent', reason: 'test done' })).body.status).toBe('cancelled');
   });
 });
