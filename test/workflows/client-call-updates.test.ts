@@ -45,6 +45,8 @@ describe('client-call: client updates by the preferred channel', () => {
         plan: 'Renew the certificate, then add an expiry alert',
       });
       expect(s1.details.updates).toMatchObject([{ n: 1, kind: 'cause-identified', via: 'email' }]);
+      // An email on its way is no call to report.
+      expect(s1.waitingFor).not.toContain('client-called');
       await settle(() => emails(t.standIns, id).length === 1);
       const [cause] = emails(t.standIns, id);
       expect(cause!.to).toEqual([{ email: 'dana.client@example.org', name: 'Dana Client' }]);

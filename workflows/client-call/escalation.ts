@@ -138,7 +138,7 @@ export class ClientCall {
     if (!d.resolution) {
       w.push('assigned', 'client-info');
       if (d.assignee) w.push('cause-identified', 'eta', 'roadblock', 'resolved');
-      if (d.updates.some((u) => u.delivery === 'pending')) w.push('client-called');
+      if (d.updates.some((u) => u.via === 'phone' && u.delivery === 'pending')) w.push('client-called');
     } else {
       w.push('client-info');
       if (d.followUp && !d.followUp.answer) w.push('client-feedback');
