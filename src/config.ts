@@ -5,11 +5,13 @@ import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { loadDirectory, type Directory } from './directory.js';
 import { parseWeeklyTime, type WeeklyTime } from '../workflows/kit/calendar.js';
+import { loadTemporalConnectConfig, TemporalSettingsError, type TemporalConnectConfig } from './temporal/connection.js';
 import type { ContractSettings } from '../workflows/kit/schemas/index.js';
 import { CodecKeyError, payloadCodecFrom, type AesGcmPayloadCodec } from './temporal/codec.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
-const Bool = Type.Union([Type.Literal('true'), Type.Literal('false')]);
+// Temporal's reading of a boolean variable: '1' and 'true' are true.
+const Bool = Type.Union(['true', 'false', '1', '0'].map((v) => Type.Literal(v)));
 
 /** Every environment variable the project reads. docker-compose.yml may use only these. */
 export const EnvSchema = Type.Object({
@@ -24,16 +26,28 @@ export const EnvSchema = Type.Object({
   DATA_DIR: Type.String({ default: '.data', minLength: 1 }),
   DIRECTORY_FILE: Type.String({ default: 'config/directory.example.yaml', minLength: 1 }),
 
-  // Temporal: unset TEMPORAL_ADDRESS means "run the embedded dev server" for `npm start`.
+  // Temporal, with Temporal's standard names (read through @temporalio/envconfig, which also reads
+  // the profile file named by TEMPORAL_CONFIG_FILE / TEMPORAL_PROFILE). No address from either means
+  // "run the embedded dev server" for `npm start`.
   TEMPORAL_ADDRESS: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d+$' })),
-  TEMPORAL_NAMESPACE: Type.String({ default: 'default', minLength: 1 }),
+  TEMPORAL_NAMESPACE: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TASK_QUEUE: Type.String({ default: 'escalations', minLength: 1 }),
-  TEMPORAL_TLS: Bool,
+  TEMPORAL_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS: Type.Optional(Bool),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_CLIENT_CERT_DATA: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_CLIENT_KEY_DATA: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_SERVER_NAME: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_PROFILE: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_CONFIG_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  // Deprecated (0.2.0; removed in 0.3.0): the project's older names for TEMPORAL_TLS_CLIENT_CERT_PATH,
+  // TEMPORAL_TLS_CLIENT_KEY_PATH and TEMPORAL_TLS_SERVER_CA_CERT_PATH (src/temporal/connection.ts).
   TEMPORAL_TLS_CERT_PATH: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TLS_KEY_PATH: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TLS_CA_PATH: Type.Optional(Type.String({ minLength: 1 })),
-  TEMPORAL_TLS_SERVER_NAME: Type.Optional(Type.String({ minLength: 1 })),
-  TEMPORAL_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_DEV_PORT: Port,
   TEMPORAL_UI_PORT: Port,
   TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1 })),
@@ -77,7 +91,6 @@ export const EnvSchema = Type.Object({
 export type Env = Static<typeof EnvSchema>;
 
 const defaults: Record<string, string> = {
-  TEMPORAL_TLS: 'false',
   TEMPORAL_DEV_PORT: '7233',
   TEMPORAL_UI_PORT: '8233',
 };
@@ -117,17 +130,15 @@ export interface Config {
   /** CODEC_CORS_ORIGINS, split. */
   codecCorsOrigins: string[];
   temporal: {
-    /** undefined: start the embedded dev server (npm start only). */
+    /** From TEMPORAL_ADDRESS or the Temporal profile; undefined: start the embedded dev server (npm start only). */
     address: string | undefined;
     namespace: string;
     taskQueue: string;
-    tls: boolean;
-    tlsCertPath?: string;
-    tlsKeyPath?: string;
-    tlsCaPath?: string;
-    tlsServerName?: string;
-    apiKey?: string;
+    /** TLS, API key and gRPC metadata for Connection / NativeConnection (see src/temporal/connection.ts). */
+    connection: TemporalConnectConfig['connection'];
   };
+  /** Deprecated settings in use, one line each; the entry points log them as warnings. */
+  deprecations: string[];
 }
 
 /** What the HTTP API needs beyond Temporal: the contract's windows and the wait for a worker. */
@@ -139,8 +150,12 @@ export interface ApiSettings {
 
 export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promise<Config> {
   const env = parseEnv(source);
-  if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
-    throw new ConfigError('invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
+  let temporal: TemporalConnectConfig;
+  try {
+    temporal = loadTemporalConnectConfig(source);
+  } catch (err) {
+    if (err instanceof TemporalSettingsError) throw new ConfigError(`invalid configuration:\n  ${err.message}`);
+    throw err;
   }
   let financeMeeting: WeeklyTime;
   try {
@@ -171,15 +186,11 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
     codec,
     codecCorsOrigins: env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter((o) => o !== ''),
     temporal: {
-      address: env.TEMPORAL_ADDRESS,
-      namespace: env.TEMPORAL_NAMESPACE,
+      address: temporal.address,
+      namespace: temporal.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      tls: env.TEMPORAL_TLS === 'true' || Boolean(env.TEMPORAL_API_KEY) || Boolean(env.TEMPORAL_TLS_CERT_PATH),
-      ...(env.TEMPORAL_TLS_CERT_PATH && { tlsCertPath: env.TEMPORAL_TLS_CERT_PATH }),
-      ...(env.TEMPORAL_TLS_KEY_PATH && { tlsKeyPath: env.TEMPORAL_TLS_KEY_PATH }),
-      ...(env.TEMPORAL_TLS_CA_PATH && { tlsCaPath: env.TEMPORAL_TLS_CA_PATH }),
-      ...(env.TEMPORAL_TLS_SERVER_NAME && { tlsServerName: env.TEMPORAL_TLS_SERVER_NAME }),
-      ...(env.TEMPORAL_API_KEY && { apiKey: env.TEMPORAL_API_KEY }),
+      connection: temporal.connection,
     },
+    deprecations: temporal.deprecations,
   };
 }
