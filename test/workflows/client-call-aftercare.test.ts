@@ -86,6 +86,7 @@ describe('client-call: after the resolution', () => {
       expect((await h.describe()).memo?.lessons).toEqual({ rootCause: review.whatWentWrong, recurrence: 'one-off', steps: docs.steps, link: docs.link });
       const final = (await h.result()) as State;
       expect(final.details.followUp?.answer).toMatchObject({ satisfied: true });
+      expect(final.details.handover?.detail).toBe('account-manager is available');
       expect(final.timeline.find((e) => e.kind === 'outcome')?.detail).toContain('the client is satisfied');
       await settle(() => slackSteps(t.standIns, id).includes('closed'));
       expect(slackSteps(t.standIns, id)).toEqual(expect.arrayContaining(['client-feedback', 'review-done', 'documented', 'closed']));
@@ -146,7 +147,7 @@ describe('client-call: after the resolution', () => {
         await t.sleepUntil(back + 30 * MIN);
         const final = (await h.result()) as State;
         expect(final.status).toBe('closed');
-        expect(final.details.handover).toMatchObject({ state: 'done', to: ['account-manager'] });
+        expect(final.details.handover).toMatchObject({ state: 'done', to: ['account-manager'], detail: 'account-manager is back' });
         expect(Date.parse(final.details.handover!.doneAt!) - back).toBeLessThan(MIN);
         expect(slackSteps(t.standIns, id)).toContain('handover-account-manager');
       },

@@ -62,7 +62,9 @@ export async function handoverCheck(c: ClientCall): Promise<void> {
   }
   h.checks += 1;
   if (!availability || availability.available) {
-    await handOver(c, [d.usualContact], `${d.usualContact} is back`);
+    // Available at the first check, with no return time to wait for: they were never away for it.
+    const waited = h.checks > 1 || h.expectedAt !== null;
+    await handOver(c, [d.usualContact], waited ? `${d.usualContact} is back` : `${d.usualContact} is available`);
     return;
   }
   if (availability.returnsAt) {
