@@ -48,6 +48,7 @@ export type { PostSlackMessageInput, PostedSlackMessage, SlackTarget, UpdateSlac
 export type { CreateEscalationChannelInput, EscalationChannel } from './slack-channels.js';
 export type { ButtonExtra, ButtonValue, SlackBlock, SlackButton } from './slack-blocks.js';
 export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-email.js';
+export type { TemplateFlagName } from './email/templates.js';
 export type { CheckAvailabilityInput, FindTeamInput } from './directory.js';
 export type { EarlierEscalation, EarlierEscalations, EscalationLessons, FindEscalationsInput } from './escalations.js';
 export type { AddCaseNoteInput, AddedCaseNote, CaseTargetSettings, CreateEscalationCaseInput, EscalationCase } from './case-target.js';
