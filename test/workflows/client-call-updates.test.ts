@@ -50,7 +50,7 @@ describe('client-call: client updates by the preferred channel', () => {
       await settle(() => emails(t.standIns, id).length === 1);
       const [cause] = emails(t.standIns, id);
       expect(cause!.to).toEqual([{ email: 'dana.client@example.org', name: 'Dana Client' }]);
-      expect(cause!.cc).toEqual([{ email: 'emery.specialist@example.com' }]);
+      expect(cause!.cc).toEqual([{ email: 'emery.specialist@example.com', name: 'Emery Specialist' }]);
       expect(cause!.subject).toBe('Update on your issue: we found the cause (Learners cannot sign in to the course portal)');
       expect(cause!.text).toContain('The cause: A certificate on the sign-in service expired <overnight> & nobody was alerted');
       expect(cause!.html).toContain('expired &lt;overnight&gt; &amp; nobody');
