@@ -1,23 +1,27 @@
 // /escalations: start, read, list, and deliver events.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from 'typebox';
-import { Value } from 'typebox/value';
+import { Type } from 'typebox';
+import { resolveActor } from '../auth/actor.js';
+import type { Identities } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
+import type { EventGateway } from '../escalations/events.js';
+import { defaultId, parseInput, withReporter } from '../escalations/intake.js';
 import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
-import { playbookNames, playbooks, type Playbook } from '../playbooks.js';
 import { problemResponses } from '../http/openapi.js';
-import { problems, type FieldProblem } from '../problem.js';
+import { playbookNames, playbooks } from '../playbooks.js';
 import { EscalationId } from './schemas.js';
-import { schemaErrors as contractErrors } from '../http/schema-errors.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
+  events: EventGateway;
   directory: Directory;
+  identities: Identities;
 }
 
-// The router validates the envelope; the input and the event are validated per playbook below, with
-// the very schemas the OpenAPI document publishes for them (http/openapi.ts: oneOf by playbook/type).
+// The router validates the envelope; the input and the event are validated per playbook (intake.ts,
+// events.ts), with the very schemas the OpenAPI document publishes for them (http/openapi.ts: oneOf
+// by playbook/type).
 const StartBody = Type.Object(
   {
     playbook: Type.Union(playbookNames.map((n) => Type.Literal(n)), { description: 'Which playbook to run' }),
@@ -28,7 +32,12 @@ const StartBody = Type.Object(
 );
 
 const EventBody = Type.Object(
-  { type: Type.String({ minLength: 1, description: 'Event type (GET /playbooks lists them per playbook)' }) },
+  {
+    type: Type.String({ minLength: 1, description: 'Event type (GET /playbooks lists them per playbook)' }),
+    actor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'The directory person a tool sends this for (needs scope on-behalf-of); default: the caller' }),
+    ),
+  },
   { additionalProperties: true },
 );
 
@@ -52,33 +61,18 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-function schemaErrors(schema: TSchema, value: unknown, prefix: string): FieldProblem[] {
-  return contractErrors(schema, value, prefix).map((e) => ({ in: 'body', ...e }));
-}
-
-function fail(errors: FieldProblem[]): never {
-  throw problems.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-}
-
-export function parseInput(def: Playbook, raw: unknown, directory: Directory): unknown {
-  const input = Value.Default(def.inputSchema, Value.Clone(raw));
-  const errors = schemaErrors(def.inputSchema, input, '/input');
-  if (errors.length > 0) fail(errors);
-  const semantic = def.check(input as never, directory).map((e) => ({ in: 'body', field: `/input${e.field}`, message: e.message }));
-  if (semantic.length > 0) fail(semantic);
-  return input;
-}
-
-export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (app, { escalations, directory }) => {
+export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (app, { escalations, events, directory, identities }) => {
   app.post(
     '/escalations',
     {
+      config: { auth: { scope: 'escalations:start' } },
       schema: {
         summary: 'Start an escalation (idempotent by id)',
         description:
           "The body's `input` follows the playbook's schema (oneOf, discriminated by `playbook`). Answers 201 and " +
           'Location for a new escalation, 200 for the same id with the same input, 409 for the same id with other input. ' +
-          'Bad input starts nothing.',
+          'Bad input starts nothing. `input.reportedBy` is set from the credential; a tool names the person it acts for ' +
+          'there (scope `on-behalf-of`).',
         operationId: 'startEscalation',
         tags: ['escalations'],
         body: StartBody,
@@ -88,8 +82,9 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     async (request, reply) => {
       const def = playbooks[request.body.playbook]!;
       tagEscalation(request, { playbook: def.name });
-      const input = parseInput(def, request.body.input, directory);
-      const id = request.body.id ?? `${def.name}:${def.businessKey(input as never)}`;
+      const actor = resolveActor(request.principal!, request.body.input.reportedBy, identities, '/input/reportedBy');
+      const input = parseInput(def, withReporter(request.body.input, actor), directory);
+      const id = request.body.id ?? defaultId(def, input);
       tagEscalation(request, { escalationId: id });
       const { created, escalation } = await escalations.start(def, id, input);
       tagEscalation(request, { workflowRunId: escalation.execution.runId });
@@ -103,6 +98,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app.get(
     '/escalations',
     {
+      config: { auth: { scope: 'escalations:read' } },
       schema: {
         summary: 'List escalations (Temporal visibility)',
         operationId: 'listEscalations',
@@ -117,6 +113,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app.get(
     '/escalations/:id',
     {
+      config: { auth: { scope: 'escalations:read' } },
       schema: {
         summary: 'An escalation: status, outcome, pending deadlines, open tasks, timeline',
         operationId: 'getEscalation',
@@ -135,10 +132,14 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app.post(
     '/escalations/:id/events',
     {
+      config: { auth: { scope: 'events:send' } },
       schema: {
         summary: 'Deliver an event (e.g. facilitator-arrived); answers with the new state',
         description:
           'The event follows its type\'s schema (oneOf, discriminated by `type`; GET /playbooks lists which types each playbook takes). ' +
+          "It is recorded as sent by the credential's identity; `actor` names the directory person a tool acts for " +
+          "(scope `on-behalf-of`). The playbook's role rules may refuse it: 403 `refused-by-rule` naming the rule, nothing " +
+          'changes, and the attempt is recorded on the timeline. ' +
           'Waits a few seconds (API_WORKER_WAIT_MS) for a worker, then answers 503 no-worker with Retry-After: send an ' +
           'Idempotency-Key and retry with the same key, and the event applies once.',
         operationId: 'deliverEvent',
@@ -150,19 +151,15 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       },
     },
     async (request) => {
-      const found = await escalations.lookup(request.params.id);
-      const def = playbooks[found.playbook];
-      if (!def) throw problems.notFound(`no escalation '${request.params.id}'`);
-      tagEscalation(request, { escalationId: request.params.id, playbook: def.name, workflowRunId: found.runId });
-      // Own keys only: an event type such as `constructor` or `toString` is unknown, not Object's.
-      const schema = Object.hasOwn(def.events, request.body.type) ? def.events[request.body.type] : undefined;
-      if (schema) tagEscalation(request, { eventType: request.body.type });
-      if (!schema) {
-        fail([{ in: 'body', field: '/type', message: `unknown event type for ${def.name}; expected one of: ${Object.keys(def.events).join(', ')}` }]);
-      }
-      const errors = schemaErrors(schema, request.body, '');
-      if (errors.length > 0) fail(errors);
-      return escalations.deliver(request.params.id, request.body, found, { idempotencyKey: request.headers['idempotency-key'] });
+      const actor = resolveActor(request.principal!, request.body.actor, identities, '/actor');
+      const { state } = await events.send(request.params.id, request.body, actor, {
+        idempotencyKey: request.headers['idempotency-key'],
+        found: (def, found) => {
+          tagEscalation(request, { escalationId: request.params.id, playbook: def.name, workflowRunId: found.runId });
+          if (Object.hasOwn(def.events, request.body.type)) tagEscalation(request, { eventType: request.body.type });
+        },
+      });
+      return state;
     },
   );
 };
