@@ -22,8 +22,10 @@ const as = (person: string | null) => ({
 
 const live = playbooks['live-delivery']!;
 const account = playbooks['account-escalation']!;
+const clientCall = playbooks['client-call']!;
 const liveFacts: AccessFacts = { bookingOwner: 'booking-owner', portfolioTeamLead: 'portfolio-team-lead' };
 const accountFacts: AccessFacts = { csm: 'csm', teamLead: 'cs-team-lead', mrr: 10_000 };
+const clientCallFacts: AccessFacts = { usualContact: 'account-manager', takenBy: 'desk-agent' };
 
 interface Case {
   rule: string;
@@ -62,11 +64,23 @@ const cases: [typeof live, AccessFacts, Case[]][] = [
       { rule: 'outcome-by-csm-or-tl', event: { type: 'churned' }, allowed: ['cs-team-lead'], refused: ['desk-agent'] },
     ],
   ],
+  [
+    clientCall,
+    clientCallFacts,
+    [
+      {
+        rule: 'usual-contact-back-by-contact-or-taker',
+        event: { type: 'usual-contact-back' },
+        allowed: ['account-manager', 'desk-agent'],
+        refused: ['account-specialist', 'client-services-manager', null],
+      },
+    ],
+  ],
 ];
 
 describe('role rules', () => {
   it('every declared rule has a case here', () => {
-    const declared = [...(live.access?.rules ?? []), ...(account.access?.rules ?? [])].map((r) => r.id);
+    const declared = [live, account, clientCall].flatMap((def) => def.access?.rules ?? []).map((r) => r.id);
     const tested = new Set(cases.flatMap(([, , cs]) => cs.map((c) => c.rule)));
     expect(declared.filter((id) => !tested.has(id))).toEqual([]);
   });
@@ -113,8 +127,23 @@ describe('role rules', () => {
     expect(decide(account.access, skip(9_900), tl, accountFacts, { financeSkipLimitPercent: 0 })).toMatchObject({ allowed: false });
   });
 
+  it('client-call usual-contact-back: without a taker in the input only the usual contact may send it', () => {
+    const facts: AccessFacts = { usualContact: 'account-manager', takenBy: null };
+    expect(decide(clientCall.access, { type: 'usual-contact-back' }, as('account-manager'), facts, settings)).toMatchObject({ allowed: true });
+    const d = decide(clientCall.access, { type: 'usual-contact-back' }, as('desk-agent'), facts, settings);
+    expect(!d.allowed && d.reason).toBe(
+      "'usual-contact-back' may be sent only by the usual contact (account-manager) or who took the call; desk-agent is not (rule usual-contact-back-by-contact-or-taker)",
+    );
+  });
+
+  it('client-call: the facts are the people the intake names', () => {
+    const input = clientCall.example!(Date.parse('2026-11-23T10:00:00Z'));
+    expect(clientCall.access!.facts(input as never)).toEqual({ usualContact: 'account-manager', takenBy: 'desk-agent' });
+  });
+
   it('events no rule governs are open (the desk reports what happened)', () => {
     expect(decide(live.access, { type: 'facilitator-arrived' }, as(null), liveFacts, settings)).toEqual({ allowed: true, rules: [] });
     expect(decide(account.access, { type: 'note', text: 'x' }, as('fmc-lead'), accountFacts, settings)).toEqual({ allowed: true, rules: [] });
+    expect(decide(clientCall.access, { type: 'client-info', info: 'x' }, as('desk-agent'), clientCallFacts, settings)).toEqual({ allowed: true, rules: [] });
   });
 });

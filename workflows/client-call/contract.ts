@@ -41,7 +41,14 @@ export type Issue = Static<typeof Issue>;
 export const ClientCallInput = Type.Object(
   {
     callAt: Instant({ description: 'When the call came in; the deadlines to take it and to update the client count from here', window: 'happened' }),
-    takenBy: Type.Optional(DirectoryRef('Who took the call')),
+    takenBy: Type.Optional(DirectoryRef('Who took the call (a directory person); may send usual-contact-back')),
+    reportedBy: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'Who recorded the call, as the credential says (set by the API; a tool names the person it acts for)',
+      }),
+    ),
     client: Type.Object(
       {
         accountId: Type.String({

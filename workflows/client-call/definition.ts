@@ -4,6 +4,7 @@
 import { checkPeople, checkTimeZones, type DirectoryLookup, type FieldError } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
 import { assigneeKey, clientKey, severityKey } from '../kit/search-attributes.js';
+import { clientCallAccess } from './access.js';
 import { worstSeverity } from './codes.js';
 import {
   CLIENT_CALL_OUTCOMES,
@@ -56,6 +57,7 @@ export default definePlaybook<ClientCallInput>({
   statuses: CLIENT_CALL_STATUSES,
   outcomes: CLIENT_CALL_OUTCOMES,
   templates: CLIENT_CALL_TEMPLATES,
+  access: clientCallAccess,
   businessKey: (input) => `${input.client.accountId}-${compactInstant(input.callAt)}`,
   businessTime: (input) => new Date(input.callAt),
   summary: (input) => {

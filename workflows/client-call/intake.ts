@@ -19,8 +19,10 @@ export function prepareIntake(c: ClientCall): void {
   esc.timeline.add(
     'opened',
     `Call from ${d.client.callerName} (${d.client.accountName}) at ${c.local(d.callAt)}: ${d.issues.length} issue(s), severity ${d.severity}` +
-      `${d.criticalToBusiness ? ', critical to their business' : ''}; usual contact ${d.usualContact} is away`,
-    input.takenBy ?? 'desk',
+      `${d.criticalToBusiness ? ', critical to their business' : ''}; usual contact ${d.usualContact} is away` +
+      `${input.takenBy ? `; taken by ${input.takenBy}` : ''}`,
+    // Who opened it, as the credential says (the API sets reportedBy); the taker when started otherwise.
+    input.reportedBy ?? input.takenBy ?? 'desk',
     { workflowStartedAt: workflowInfo().startTime.toISOString(), callAt: d.callAt },
   );
   esc.deadlines.add(
