@@ -70,10 +70,18 @@ describe('client-call over HTTP', () => {
 
   it('the email path from taken to closed; a second call from the same client lists the first with its lessons', async () => {
     const input = clientCallInput(Date.now() - 3 * 60_000, { issue: { ...clientCallInput(0).issue, summary: 'Sign-in fails <after the update>' } });
-    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'client-call', input });
+    // The service's local API key (a tool with every scope) records the call on behalf of the taker.
+    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'client-call', input: { ...input, reportedBy: 'desk-agent' } });
     expect(created.status).toBe(201);
     const id = created.body.id;
     expect(id).toMatch(new RegExp(`^client-call:${input.client.accountId}-\\d{8}T\\d{4,6}Z$`));
+    const opened = await until(
+      () => http<Escalation>(svc.apiUrl, 'GET', path(id)),
+      (x) => Boolean(x.body.state?.timeline.some((e) => e.kind === 'opened')),
+    );
+    expect(opened.body.state!.timeline.find((e) => e.kind === 'opened')).toMatchObject({ actor: 'tool:local on behalf of desk-agent' });
+    const anonymous = await http<Problem>(svc.apiUrl, 'POST', '/escalations', { playbook: 'client-call', input }, undefined, { token: null });
+    expect(anonymous.status).toBe(401);
     const post = await slackStep(id, 'team-post');
     expect(post.kind === 'slack' && post.text).toContain('Sign-in fails &lt;after the update&gt;');
     expect(post.kind === 'slack' && post.text).toContain(`*Has this happened before?* No earlier client-call escalations of ${input.client.accountId}.`);
@@ -95,6 +103,10 @@ describe('client-call over HTTP', () => {
     expect(r.body.status).toBe('resolved');
     await svc.outbox!.waitFor((x) => x.kind === 'email' && x.escalationId === id && x.custom_args.template === 'client-call-follow-up', 15_000);
     await slackStep(id, 'handover-account-manager');
+    // Role rule: only the usual contact or who took the call says the usual contact is back.
+    const notTheirs = await event(id, { type: 'usual-contact-back', actor: 'account-specialist' });
+    expect(notTheirs.status).toBe(403);
+    expect(notTheirs.body.detail).toContain('usual-contact-back-by-contact-or-taker');
     expect((await event(id, { type: 'client-feedback', actor: 'account-specialist', satisfied: true })).status).toBe(200);
     const review = { type: 'review-done', actor: 'client-services-manager', whatWentWrong: 'A stale token cache', prevention: 'Cache bound to the certificate', whyClientNoticedFirst: 'No sign-in probe' };
     expect((await event(id, review)).status).toBe(200);

@@ -6,6 +6,7 @@
 //
 // A deadline that passed wins over a late `assigned`: the call still gets its assignee (someone must
 // work it), but it counts as not taken in time and the managers hear of it.
+import { actorPerson } from '../kit/actor.js';
 import { runLadder } from '../kit/ladder.js';
 import { notApplicable, outOfOrder } from '../kit/messages.js';
 import { lines, mention, slack } from '../kit/slack-text.js';
@@ -18,7 +19,8 @@ type Assigned = Extract<ClientCallEvent, { type: 'assigned' }>;
 const PERSON_KEY = /^[a-z0-9][a-z0-9-]*$/;
 const takeButton = [{ event: 'assigned', label: "I'll take it", style: 'primary' as const }];
 
-const assigneeOf = (event: Assigned) => event.assignee ?? event.actor;
+// Default: the sender, also when a tool sends it on their behalf.
+const assigneeOf = (event: Assigned) => event.assignee ?? actorPerson(event.actor);
 const takeByMs = (c: ClientCall) => Date.parse(c.d.callAt) + minutes(c.d.policy.takeWithinMinutes);
 
 export function validateAssigned(c: ClientCall, event: Assigned): void {
@@ -57,7 +59,7 @@ export function assigned(c: ClientCall, event: Assigned, by: string, at: string)
 async function announceAssignee(c: ClientCall, assignee: string, previous: string | null, by: string): Promise<void> {
   const { d } = c;
   const n = d.assignments.length;
-  const who = by === assignee ? slack`${mention.person(assignee)} took it` : slack`${mention.person(assignee)} has it (assigned by ${by})`;
+  const who = actorPerson(by) === assignee ? slack`${mention.person(assignee)} took it` : slack`${mention.person(assignee)} has it (assigned by ${by})`;
   await c.toTeam(`assigned-${n}`, slack`:raising_hand: ${who}${previous ? slack`, taking over from ${mention.person(previous)}` : ''}. New information from the client goes in this thread.`);
   await c.dm(
     `brief-${n}`,
