@@ -11,6 +11,7 @@ import { caseTargetActivities, type CaseTargetSettings } from './case-target.js'
 import { scheduleActivities } from './schedules.js';
 import { directoryActivities } from './directory.js';
 import { escalationActivities } from './escalations.js';
+import { temporalActivities } from './temporal.js';
 import type { Client } from '@temporalio/client';
 import type { WeeklyTime } from '../workflows/kit/calendar.js';
 
@@ -40,6 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     ...scheduleActivities({ financeMeeting: deps.financeMeeting }),
     ...directoryActivities({ directory: deps.directory }),
     ...escalationActivities({ client: deps.temporal }),
+    ...temporalActivities(),
   };
 }
 
@@ -51,4 +53,5 @@ export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-e
 export type { TemplateFlagName } from './email/templates.js';
 export type { CheckAvailabilityInput, FindTeamInput } from './directory.js';
 export type { EarlierEscalation, EarlierEscalations, EscalationLessons, FindEscalationsInput } from './escalations.js';
+export type { ListedWorkflows, ListWorkflowsInput, StartCompanionInput, StartedCompanion, VisibleWorkflow } from './temporal.js';
 export type { AddCaseNoteInput, AddedCaseNote, CaseTargetSettings, CreateEscalationCaseInput, EscalationCase } from './case-target.js';

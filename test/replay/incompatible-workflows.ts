@@ -3,6 +3,8 @@
 import { sleep } from '@temporalio/workflow';
 import { clientCall as currentClientCall } from '../../workflows/client-call/workflow.js';
 import { liveDelivery as current } from '../../workflows/live-delivery/workflow.js';
+import { gamedayIssue as currentIssue } from '../../workflows/gameday-issue/workflow.js';
+import { gamedaySummary as currentSummary } from '../../workflows/gameday-issue/summary.js';
 
 export async function liveDelivery(...args: Parameters<typeof current>): ReturnType<typeof current> {
   await sleep('1 minute');
@@ -12,4 +14,15 @@ export async function liveDelivery(...args: Parameters<typeof current>): ReturnT
 export async function clientCall(...args: Parameters<typeof currentClientCall>): ReturnType<typeof currentClientCall> {
   await sleep('1 minute');
   return currentClientCall(...args);
+}
+
+// The same kind of edit for gameday-issue and its summary.
+export async function gamedayIssue(...args: Parameters<typeof currentIssue>): ReturnType<typeof currentIssue> {
+  await sleep('1 minute');
+  return currentIssue(...args);
+}
+
+export async function gamedaySummary(...args: Parameters<typeof currentSummary>): ReturnType<typeof currentSummary> {
+  await sleep('1 minute');
+  return currentSummary(...args);
 }

@@ -58,6 +58,8 @@ export default definePlaybook<ClientCallInput>({
   outcomes: CLIENT_CALL_OUTCOMES,
   templates: CLIENT_CALL_TEMPLATES,
   access: clientCallAccess,
+  // Nothing by key of its own: the team and its managers come from the input (usualContact, team).
+  directory: {},
   businessKey: (input) => `${input.client.accountId}-${compactInstant(input.callAt)}`,
   businessTime: (input) => new Date(input.callAt),
   summary: (input) => {
