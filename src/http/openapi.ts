@@ -152,19 +152,28 @@ export function publishPlaybooks(doc: Document, playbooks: readonly PlaybookDefi
     }
   }
 
-  // Events: one component per event type; a type two playbooks share must have one schema.
+  // Events: one component per event type. A type several playbooks declare with different fields
+  // (e.g. `resolved`) is a oneOf of one component per playbook, so the `type` mapping stays one entry.
   const eventMapping: Record<string, string> = {};
-  const eventSchemas = new Map<string, string>();
+  const variants = new Map<string, Map<string, { playbook: string; schema: TSchema }>>();
   for (const def of playbooks) {
     for (const [type, schema] of Object.entries(def.events)) {
+      const byJson = variants.get(type) ?? new Map<string, { playbook: string; schema: TSchema }>();
       const json = JSON.stringify(schema);
-      const seen = eventSchemas.get(type);
-      if (seen !== undefined && seen !== json) throw new Error(`OpenAPI: event type '${type}' has two different schemas`);
-      eventSchemas.set(type, json);
-      const name = `${pascal(type)}Event`;
-      schemas[name] = { ...plain(schema), title: `${type} (${def.name})` };
-      eventMapping[type] = `#/components/schemas/${name}`;
+      if (!byJson.has(json)) byJson.set(json, { playbook: def.name, schema });
+      variants.set(type, byJson);
     }
+  }
+  for (const [type, byJson] of variants) {
+    const name = `${pascal(type)}Event`;
+    const list = [...byJson.values()];
+    if (list.length === 1) {
+      schemas[name] = { ...plain(list[0]!.schema), title: `${type} (${list[0]!.playbook})` };
+    } else {
+      for (const v of list) schemas[`${pascal(v.playbook)}${name}`] = { ...plain(v.schema), title: `${type} (${v.playbook})` };
+      schemas[name] = { title: `${type} (${list.map((v) => v.playbook).join(', ')})`, oneOf: list.map((v) => ({ $ref: `#/components/schemas/${pascal(v.playbook)}${name}` })) };
+    }
+    eventMapping[type] = `#/components/schemas/${name}`;
   }
   setJsonBody(doc, '/escalations/{id}/events', 'post', {
     oneOf: Object.values(eventMapping).map(($ref) => ({ $ref })),
