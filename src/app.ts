@@ -33,7 +33,7 @@ import { SlackHandler } from './slack/handler.js';
 import { slackRoutes } from './slack/routes.js';
 import { SlackRequestVerifier } from './slack/verify.js';
 import type { TemplateCatalog } from '../activities/email/templates.js';
-import { Escalation, EscalationId, EscalationState } from './routes/schemas.js';
+import { Escalation, EscalationId, EscalationListItem, EscalationState } from './routes/schemas.js';
 import { configureContract, DEFAULT_CONTRACT_SETTINGS, type ContractSettings } from '../workflows/kit/schemas/index.js';
 
 /**
@@ -129,6 +129,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addSchema(ProblemSchema);
   app.addSchema(EscalationState);
   app.addSchema(Escalation);
+  app.addSchema(EscalationListItem);
   registerProblemHandlers(app, (request) => ({ allow: methods.allowed(request) }));
 
   // After authentication (onRequest) and Slack's signature check (preValidation): keyed per

@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { ConfigError, loadConfig } from './config.js';
 import { DirectoryError } from './directory.js';
 import { createLogger } from './logger.js';
+import { onShutdownSignals } from './ops/shutdown.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
 import { startService, type RunningService } from './service.js';
 
@@ -29,9 +30,10 @@ async function main() {
     `Ctrl-C stops it.`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
-  closeWithGrace({ delay: 30_000 }, async ({ signal, err }) => {
+  // Signals: one press of Ctrl-C drains and stops (ops/shutdown.ts); errors: close-with-grace.
+  onShutdownSignals({ close: () => service.close(), log, timeoutMs: 30_000 });
+  closeWithGrace({ delay: 30_000, skip: ['SIGINT', 'SIGTERM'] }, async ({ err }) => {
     if (err) log.error({ err }, 'shutting down after an error');
-    else log.info({ signal }, 'shutting down');
     await service.close();
   });
 }

@@ -145,7 +145,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const running = worker.run();
     cleanups.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
+      await running; // resolves once the worker has drained: running activities finished, tasks handed back
+      log.info('worker drained and stopped');
     });
 
     // API

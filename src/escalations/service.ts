@@ -10,7 +10,7 @@ import {
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { AccessFacts } from '../auth/rules.js';
-import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
+import { businessTimeKey, nextDeadlineKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import {
   EVENT_BUSY,
   EVENT_NOT_APPLICABLE,
@@ -35,11 +35,36 @@ export interface EscalationView {
   state: EscalationState | null;
 }
 
+/**
+ * One escalation as the list answers it: all from visibility (search attributes and memo), no
+ * query to the workflow, so a list of 500 costs one call to Temporal however many workers are busy.
+ */
+export interface EscalationListItem {
+  id: string;
+  playbook: string;
+  /** The playbook's status (`EscalationStatus`), e.g. awaiting-facilitator, pending-finance, delivered. */
+  status: string | null;
+  /** The business time the escalation is about (`EscalationBusinessTime`: a session's start, a complaint's time). */
+  businessTime: string | null;
+  /** The earliest pending deadline (`EscalationNextDeadline`); null when none is pending or the escalation predates it. */
+  nextDeadline: string | null;
+  /** The one-line summary the Web UI shows (playbook, subject, business time). */
+  summary: string | null;
+  execution: EscalationView['execution'];
+}
+
 interface Memo {
   inputHash?: string;
   playbook?: string;
+  /** The start's summary (visibility lists the memo, not the Web UI's user metadata). */
+  summary?: string;
   /** What the playbook's role rules need (the people in each role, ...), from the input at start. */
   access?: AccessFacts;
+}
+
+/** The Web UI's one-line summary: the playbook first, then its own line (subject and business time). */
+export function escalationSummary(def: Playbook, input: unknown): string {
+  return `${def.name}: ${def.summary(input as never)}`;
 }
 
 /** Same input (after defaults) gives the same hash, whatever the key order. */
@@ -112,6 +137,7 @@ export class EscalationService {
   async start(def: Playbook, id: string, input: unknown): Promise<{ created: boolean; escalation: EscalationView }> {
     const hash = inputHash(def.name, input);
     const businessTime = def.businessTime(input as never);
+    const summary = escalationSummary(def, input);
     try {
       await this.client.workflow.start(def.workflowType, {
         workflowId: id,
@@ -120,14 +146,14 @@ export class EscalationService {
         // An id is never reused, even after the escalation closed: a repeat is always a repeat.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
-        memo: { inputHash: hash, playbook: def.name, ...(def.access && { access: def.access.facts(input as never, this.playbookSettings(def.name)) }) } satisfies Memo,
+        memo: { inputHash: hash, playbook: def.name, summary, ...(def.access && { access: def.access.facts(input as never, this.playbookSettings(def.name)) }) } satisfies Memo,
         typedSearchAttributes: [
           { key: playbookKey, value: def.name },
           { key: statusKey, value: 'opened' },
           ...(businessTime ? [{ key: businessTimeKey, value: businessTime }] : []),
           ...(def.searchAttributes?.(input as never) ?? []),
         ],
-        staticSummary: def.summary(input as never),
+        staticSummary: summary,
       });
       return { created: true, escalation: await this.view(await this.describe(id), { stateRequired: false }) };
     } catch (err) {
@@ -145,7 +171,7 @@ export class EscalationService {
     return this.view(await this.describe(id), { stateRequired: true });
   }
 
-  async list(filter: { playbook?: string; status?: string; limit: number; where?: ListCondition[] }): Promise<EscalationView[]> {
+  async list(filter: { playbook?: string; status?: string; limit: number; where?: ListCondition[] }): Promise<EscalationListItem[]> {
     const clauses = [`${playbookKey.name} IS NOT NULL`];
     if (filter.playbook) clauses.push(`${playbookKey.name} = ${JSON.stringify(filter.playbook)}`);
     if (filter.status) clauses.push(`${statusKey.name} = ${JSON.stringify(filter.status)}`);
@@ -156,19 +182,24 @@ export class EscalationService {
     );
   }
 
-  private async listPage(query: string, limit: number): Promise<EscalationView[]> {
-    const out: EscalationView[] = [];
+  private async listPage(query: string, limit: number): Promise<EscalationListItem[]> {
+    const out: EscalationListItem[] = [];
+    const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
     for await (const wf of this.client.workflow.list({ query, pageSize: limit })) {
+      const sa = wf.typedSearchAttributes;
       out.push({
         id: wf.workflowId,
-        playbook: String(wf.typedSearchAttributes.get(playbookKey) ?? ''),
+        playbook: String(sa.get(playbookKey) ?? ''),
+        status: sa.get(statusKey) ?? null,
+        businessTime: iso(sa.get(businessTimeKey)),
+        nextDeadline: iso(sa.get(nextDeadlineKey)),
+        summary: (wf.memo as Memo | undefined)?.summary ?? null,
         execution: {
           status: wf.status.name,
           runId: wf.runId,
           startedAt: wf.startTime.toISOString(),
           closedAt: wf.closeTime?.toISOString() ?? null,
         },
-        state: null,
       });
       if (out.length >= limit) break;
     }
@@ -234,7 +265,8 @@ export class EscalationService {
       return await this.client.withDeadline(Date.now() + this.workerWaitMs, () => this.client.workflow.getHandle(id).query(stateQuery));
     } catch {
       // The event is applied: answer what the update said (its timeline: the entries it added) rather than an error.
-      return { ...result, playbook: found?.playbook ?? '', messages: [], details: null };
+      const deciding = result.open && result.deadlines.some((d) => Date.parse(d.at) <= Date.now());
+      return { ...result, deciding, playbook: found?.playbook ?? '', messages: [], details: null };
     }
   }
 

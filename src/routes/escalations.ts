@@ -107,7 +107,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         operationId: 'listEscalations',
         tags: ['escalations'],
         querystring: ListQuery,
-        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), ...problemResponses(400, 503, 504) },
+        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'EscalationListItem#' }) }), ...problemResponses(400, 503, 504) },
       },
     },
     async (request) =>

@@ -27,6 +27,11 @@ export const EscalationState = Type.Object(
     open: Type.Boolean(),
     outcome: Type.Union([Type.String(), Type.Null()]),
     waitingFor: Type.Array(Type.String(), { description: 'Event types the escalation waits for now' }),
+    deciding: Type.Boolean({
+      description:
+        'True while a deadline has passed and the escalation is acting on it (e.g. started after its cutoff): ' +
+        'the status and outcome are about to change; read the escalation again in a moment',
+    }),
     deadlines: Type.Array(Type.Object({ name: Type.String(), at: Type.String({ format: 'date-time' }), description: Type.String() })),
     tasks: Type.Array(Type.Record(Type.String(), Type.Unknown())),
     messages: Type.Array(Type.Record(Type.String(), Type.Unknown())),
@@ -49,6 +54,28 @@ export const Escalation = Type.Object(
     state: Type.Union([Type.Ref('EscalationState'), Type.Null()]),
   },
   { $id: 'Escalation' },
+);
+
+export const EscalationListItem = Type.Object(
+  {
+    id: Type.String(),
+    playbook: Type.String(),
+    status: Type.Union([Type.String(), Type.Null()], { description: "The playbook's status (EscalationStatus), e.g. awaiting-facilitator" }),
+    businessTime: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'What the escalation is about in time (EscalationBusinessTime): the session start, the complaint time',
+    }),
+    nextDeadline: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'The earliest pending deadline (EscalationNextDeadline); null when none is pending',
+    }),
+    summary: Type.Union([Type.String(), Type.Null()], { description: 'One line: playbook, subject, business time (the Web UI summary)' }),
+    execution: Type.Object({
+      status: Type.String({ description: 'Temporal execution status: RUNNING, COMPLETED, ...' }),
+      runId: Type.String(),
+      startedAt: Type.String({ format: 'date-time' }),
+      closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    }),
+  },
+  { $id: 'EscalationListItem', description: 'From Temporal visibility (search attributes and memo): no query per escalation' },
 );
 
 /** An error response (application/problem+json). Prefer problemResponses(...statuses) from http/openapi. */

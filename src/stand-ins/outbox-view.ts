@@ -1,6 +1,7 @@
 // The outbox as one HTML page: each email as its recipient would see it (headers, HTML body in a
 // sandboxed iframe), each Slack message roughly as Slack shows it. Everything from the records is
 // escaped; the page has no script.
+import * as emoji from 'node-emoji';
 import type {
   CaseNoteOutboxRecord,
   CaseOutboxRecord,
@@ -266,6 +267,12 @@ export function renderMrkdwn(text: string, labels: Record<string, string>): stri
   let html = escapeHtml(plain)
     .replace(/```([\s\S]*?)```/g, (_m, code: string) => hold(`<pre class="code">${code.replace(/^\n/, '')}</pre>`))
     .replace(/`([^`\n]+)`/g, (_m, code: string) => hold(`<code>${code}</code>`));
+  // Emoji codes as Slack shows them (outside code, which is held above): ":warning:" -> ⚠️. Unknown
+  // codes (a workspace's custom emoji) stay as typed, as Slack shows a code it does not know.
+  html = html.replace(/:([a-z0-9_+-]+):/gi, (code: string, name: string) => {
+    const glyph = emoji.get(name);
+    return glyph ? hold(`<span class="emoji" title="${code}">${glyph}</span>`) : code;
+  });
   html = html
     .replace(/(^|[^\w*])\*(?=\S)([^*\n]*?\S)\*(?!\w)/g, '$1<strong>$2</strong>')
     .replace(/(^|[^\w_])_(?=\S)([^_\n]*?\S)_(?!\w)/g, '$1<em>$2</em>')

@@ -47,7 +47,13 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     await mkdir(dirname(opts.dbFilename), { recursive: true });
     args.push('--db-filename', opts.dbFilename);
   }
-  const child = spawn(opts.executable, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C in the terminal reaches this process, which drains the worker
+  // first and then stops the server; in the terminal's group the server would die at once, under
+  // the draining worker. An exit of this process without close() still takes the server along.
+  const child = spawn(opts.executable, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

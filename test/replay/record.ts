@@ -360,6 +360,16 @@ Object.assign(scenarios, {
   },
 });
 
+// Since patched('agenda-timer-per-deadline') (issue 16 item 3): one timer per deadline and the
+// EscalationNextDeadline attribute. The same scenarios as above, recorded with the patch.
+for (const name of [
+  'live-delivery-participants-adapted',
+  'live-delivery-facilitator-cutoff',
+  'account-escalation-finance-approved',
+  'account-escalation-renegotiation',
+]) {
+  scenarios[`${name}-timer-per-deadline`] = scenarios[name]!;
+}
 // gameday-issue: the example event placed around the server's clock (the worker's activities read the
 // directory at run time); events at mm:30, clear of the acknowledgement ladder's timers.
 async function gamedayEventAround(key: string, startOffset: number, endOffset: number) {

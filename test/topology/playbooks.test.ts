@@ -32,7 +32,7 @@ describe('the production topology', () => {
     const info = await topology.client.workflowService.getSystemInfo({});
     expect(info.serverVersion).toBe((await import('../../src/ops/settings.js')).versions.temporalServer);
     const attributes = await topology.client.connection.operatorService.listSearchAttributes({ namespace: topology.namespace });
-    expect(Object.keys(attributes.customAttributes ?? {})).toEqual(expect.arrayContaining(['EscalationPlaybook', 'EscalationStatus', 'EscalationBusinessTime']));
+    expect(Object.keys(attributes.customAttributes ?? {})).toEqual(expect.arrayContaining(['EscalationPlaybook', 'EscalationStatus', 'EscalationBusinessTime', 'EscalationNextDeadline']));
   });
 
   it('requires a credential on each API instance (its API_KEYS_FILE holds the topology key only)', async () => {

@@ -1,7 +1,7 @@
 // Case notes: every step of the escalation is noted on its CRM case ("Escalation Notes"). Notes queue
 // in the state and go out once the case number is known; while the CRM cannot be reached they wait and
 // are tried again in 30 minutes, without holding up the escalation's timers.
-import { notes } from '../kit/activities.js';
+import { notes, summary } from '../kit/activities.js';
 import { failureReason, isPermanent } from '../kit/failures.js';
 import { postSlack } from '../kit/notify.js';
 import { nowIso } from '../kit/time.js';
@@ -31,7 +31,9 @@ export async function flushCaseNotes(a: AccountEscalation): Promise<void> {
   if (esc.deadlines.list().some((x) => x.name === 'case-notes-retry')) return; // the CRM was down: wait for the retry
   for (let note = d.pendingCaseNotes[0]; note && d.case.number; note = d.pendingCaseNotes[0]) {
     try {
-      await notes.addCaseNote({ escalationId: esc.escalationId, caseNumber: d.case.number, ...note });
+      await notes.addCaseNote.executeWithOptions(summary(`Case note '${note.key}' on case ${d.case.number}`), [
+        { escalationId: esc.escalationId, caseNumber: d.case.number, ...note },
+      ]);
       d.caseNotesSent += 1;
     } catch (err) {
       if (!isPermanent(err)) {

@@ -2,6 +2,7 @@
 // that makes starting it idempotent, the summary and business time for the Web UI, the input checks.
 import { checkPeople, checkTimeZones, type FieldError } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
+import { localTime } from '../kit/time.js';
 import { accountEscalationAccess } from './access.js';
 import { churnCodingErrors, type ChurnCoding } from './codes.js';
 import {
@@ -47,9 +48,10 @@ export default definePlaybook<AccountEscalationInput>({
     // "Escalate account" on a customer's message: the intake form with the message as the summary.
     messageShortcut: { callbackId: 'escalate-account', prefill: (message) => ({ summary: message.text.slice(0, 2000) }) },
   },
+  /** What an operator scans for: account, MRR, trigger, when it was escalated (the team's zone). */
   summary: (input) =>
     `${input.account.name} (${input.account.id}, MRR ${input.account.mrr.amount} ${input.account.mrr.currency}): ${input.trigger}` +
-    `${input.explicit ? ', explicit complaint' : ''}`,
+    `${input.explicit ? ', explicit complaint' : ''}, escalated ${localTime(input.escalatedAt, input.teamTimeZone ?? input.account.timeZone)}`,
   check(input, directory) {
     const people: Record<string, string> = { '/csm': input.csm, '/teamLead': input.teamLead };
     if (input.teamLeadManager) people['/teamLeadManager'] = input.teamLeadManager;

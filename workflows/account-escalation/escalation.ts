@@ -41,6 +41,23 @@ export class AccountEscalation {
     this.esc = new Escalation<AccountEscalationStatus, AccountEscalationDetails>('account-escalation', carried?.status ?? 'open', details);
     this.d = details;
     this.agenda = agenda(this.esc);
+    // Computed when shown, so "case pending" turns into the case number the moment it is known.
+    this.esc.present({
+      timeZone: details.teamTimeZone,
+      headline: () => this.statusSummary(this.esc.status),
+      facts: () => {
+        const d = this.d;
+        return [
+          `${d.trigger}${d.explicit ? ' (explicit complaint)' : ''}; churn ${d.churn.primary}`,
+          `CSM ${d.csm}, TL ${d.teamLead}`,
+          ...(d.case.problem && !d.case.number ? [`Case not created: ${d.case.problem}`] : []),
+          ...(d.slackChannel ? [`Slack #${d.slackChannel.name}`] : []),
+          ...(d.meeting.required ? [d.meeting.heldAt ? `Meeting held ${this.local(d.meeting.heldAt, d.teamTimeZone)}` : `Meeting due ${d.meeting.dueAt ? this.local(d.meeting.dueAt, d.teamTimeZone) : ''}`] : []),
+          ...(d.contact ? [`Contact attempts: ${d.contact.daysDone}/${CONTACT_DAYS} days (${d.contact.state})`] : []),
+          ...(d.lastNoteDay ? [`Last escalation note ${d.lastNoteDay}`] : []),
+        ];
+      },
+    });
   }
 
   /** Public holidays of the account's calendar (contact days), local dates. */

@@ -3,7 +3,7 @@
 // series of an unresponsive customer, the daily notes, the FMC channel with the account's facts, and
 // a DM to the CSM and the TL saying what happens next.
 import { workflowInfo } from '@temporalio/workflow';
-import { channels, records } from '../kit/activities.js';
+import { channels, records, summary } from '../kit/activities.js';
 import { failureReason } from '../kit/failures.js';
 import { postSlack } from '../kit/notify.js';
 import { nowIso } from '../kit/time.js';
@@ -58,7 +58,7 @@ export async function open(a: AccountEscalation): Promise<void> {
 async function createCase(a: AccountEscalation): Promise<void> {
   const { d, input } = a;
   try {
-    const made = await records.createEscalationCase({
+    const made = await records.createEscalationCase.executeWithOptions(summary(`CRM escalation case for ${d.account.name} (${d.account.id})`), [{
       escalationId: a.esc.escalationId,
       account: {
         id: d.account.id,
@@ -77,7 +77,7 @@ async function createCase(a: AccountEscalation): Promise<void> {
       customerContact: input.customerContact,
       summary: input.summary,
       escalatedAt: input.escalatedAt,
-    });
+    }]);
     d.case = { number: made.caseNumber, url: made.url ?? null, source: 'created', problem: null };
     a.esc.timeline.add('case-created', `Escalation case ${made.caseNumber} created in the CRM`, 'engine', {
       caseNumber: made.caseNumber,
@@ -94,13 +94,13 @@ async function createCase(a: AccountEscalation): Promise<void> {
 async function openFmcChannel(a: AccountEscalation): Promise<void> {
   const { d, esc } = a;
   try {
-    const channel = await channels.createEscalationChannel({
+    const channel = await channels.createEscalationChannel.executeWithOptions(summary(`FMC Slack channel for ${d.account.name}`), [{
       escalationId: esc.escalationId,
       accountName: d.account.name,
       memberPeople: [d.csm, d.teamLead],
       memberGroups: [ACCOUNT_ESCALATION_DIRECTORY.fmcTeam],
       topic: `Escalation ${d.account.name}: MRR ${money(d.account.mrr.amount, d.account.mrr.currency)}, case ${d.case.number ?? 'pending'}`,
-    });
+    }]);
     d.slackChannel = { id: channel.channelId, name: channel.name };
     esc.timeline.add('channel-created', `FMC escalation channel #${channel.name} ${channel.created ? 'created' : 'reused'}; ${channel.members.length} members invited`, 'engine', {
       channel: channel.channelId,

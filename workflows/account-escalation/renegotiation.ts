@@ -2,7 +2,7 @@
 // a timer to the next weekly meeting (FINANCE_MEETING, DST-correct), the TL reminded 24 hours before,
 // then a new proposal round.
 import { formatWeeklyTime, nextWeeklyOccurrence } from '../kit/calendar.js';
-import { lookups } from '../kit/activities.js';
+import { lookups, summary } from '../kit/activities.js';
 import { failureReason } from '../kit/failures.js';
 import { nowIso } from '../kit/time.js';
 import { caseNote } from './case-notes.js';
@@ -29,7 +29,7 @@ async function scheduleRenegotiation(a: AccountEscalation, round: number): Promi
   if (!r || r.round !== round || esc.status !== 'renegotiation') return;
   let slot;
   try {
-    slot = await lookups.financeMeetingSchedule();
+    slot = await lookups.financeMeetingSchedule.executeWithOptions(summary('Weekly finance meeting schedule'), []);
   } catch (err) {
     esc.timeline.add('step-failed', `Weekly finance meeting schedule not available: ${failureReason(err)}`, 'engine');
     await a.dm(`renegotiation-${round}`, [d.teamLead], slack`:leftwards_arrow_with_hook: ${d.account.name}: the customer rejected the offer (round ${round}). Put it on the next weekly finance meeting to renegotiate, then propose again.`);

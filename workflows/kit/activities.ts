@@ -50,8 +50,11 @@ export const ACTIVITY_PROFILES = {
   },
 } as const satisfies Record<string, ActivityOptions>;
 
-// Every call goes through these proxies: a per-call summary for the Web UI (the SDK's
-// `executeWithOptions({ summary }, args)`) is added here and in notify.ts, not at each call site.
+// Every call goes through these proxies with a per-call summary naming the step and its target
+// (`.executeWithOptions({ summary }, [args])`, ActivityOptions.summary since SDK 1.12): the Web UI's
+// history shows "Slack 'alert' to #bookings-emergencies" instead of a bare `postSlackMessage`. The
+// summary is user metadata on the command (encoded by the payload codec, like the arguments), not
+// part of what replay compares, so histories recorded without it keep replaying.
 export const messaging = proxyActivities<Activities>(ACTIVITY_PROFILES.message);
 export const channels = proxyActivities<Activities>(ACTIVITY_PROFILES.channel);
 export const records = proxyActivities<Activities>(ACTIVITY_PROFILES.record);
@@ -59,3 +62,9 @@ export const notes = proxyActivities<Activities>(ACTIVITY_PROFILES.note);
 export const tickets = proxyActivities<Activities>(ACTIVITY_PROFILES.ticket);
 export const lookups = proxyActivities<Activities>(ACTIVITY_PROFILES.lookup);
 export const cluster = proxyActivities<Activities>(ACTIVITY_PROFILES.cluster);
+
+/** A summary for the Web UI: one line, at most 200 characters (the UI shows the start of it). */
+export function summary(text: string): { summary: string } {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return { summary: line.length > 200 ? `${line.slice(0, 199)}…` : line };
+}

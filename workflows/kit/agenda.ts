@@ -9,14 +9,36 @@
 // outcome. An escalation opened after a deadline passed decides at once: nothing waits for a time
 // already gone.
 //
-// The commands the loop issues are fixed by the escalations already in flight (test/replay): the wait
-// is one `condition` whose timeout is the earliest deadline, restarted whenever the loop goes round.
-// `waitForNextRound` is the one place that decides how the loop waits: a later version ("a deadline
-// is one timer for its whole life unless it moves") replaces it behind `patched()`, arming a timer
-// per deadline when `Deadlines.add` registers it and cancelling it when the deadline is cleared.
-import { allHandlersFinished, condition } from '@temporalio/workflow';
+// How the loop waits (issue 16 item 3). Before the patch AGENDA_TIMER_PER_DEADLINE the wait was one
+// `condition` whose timeout was the earliest deadline, restarted whenever the loop went round: every
+// event cancelled the deadline's timer and started it again ("Timer Canceled: Participants by session
+// start + 30 minutes" in the Web UI, as if the deadline were gone), two history events per event.
+// Since the patch each pending deadline has one timer for its whole life, started when the loop first
+// waits with it, cancelled only when the deadline is cleared or moves; the loop itself waits on a
+// `condition` without a timeout. The escalations already in flight (test/replay/histories) keep the
+// old wait. With the patch the loop also keeps `EscalationNextDeadline` (the earliest pending
+// deadline) up to date, for the list API and the Web UI's list.
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  isCancellation,
+  patched,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import { historyIsLong } from './carry-over.js';
 import type { AnyEscalation, DeadlineFirer } from './escalation.js';
+import { nextDeadlineKey } from './search-attributes.js';
+
+/** patched() id: one timer per deadline for its whole life, and the next-deadline search attribute (issue 16 item 3). */
+export const AGENDA_TIMER_PER_DEADLINE = 'agenda-timer-per-deadline';
+
+/** A deadline's timer: armed for `at`, cancelled through its scope. */
+interface ArmedTimer {
+  at: string;
+  scope: CancellationScope;
+}
 
 export interface AgendaOptions {
   /** Runs after every fired deadline (e.g. recompute what the escalation waits for). */
@@ -35,6 +57,13 @@ export class Agenda implements DeadlineFirer {
   /** Side effects queued by events, run by the loop in order. */
   private readonly work: (() => Promise<void>)[] = [];
   private changes = 0;
+  /** Since AGENDA_TIMER_PER_DEADLINE: the timer of each pending deadline, by name. */
+  private readonly timers = new Map<string, ArmedTimer>();
+  /** Timers that fired since the loop last looked (each one wakes the loop). */
+  private fired = 0;
+  /** The `EscalationNextDeadline` last written ('' = none). */
+  private nextDeadlineWritten: string | undefined;
+  private timerPerDeadline: boolean | undefined;
   private finished = false;
 
   constructor(
@@ -97,6 +126,7 @@ export class Agenda implements DeadlineFirer {
       await this.waitForNextRound(seen);
     }
     await this.drain();
+    if (this.timerPerDeadline) this.syncTimers();
   }
 
   private async drain(): Promise<void> {
@@ -116,14 +146,59 @@ export class Agenda implements DeadlineFirer {
     }
   }
 
-  /** Until the earliest deadline, new work, a change or the outcome (one timer, named after the deadline for the Web UI). */
+  /** Until the earliest deadline, new work, a change or the outcome. */
   private async waitForNextRound(seen: number): Promise<void> {
+    this.timerPerDeadline ??= patched(AGENDA_TIMER_PER_DEADLINE);
+    this.esc.refreshDetails(); // waitingFor and the playbook's facts change without a hook
     const woken = () => this.work.length > 0 || this.esc.outcome !== null || this.changes !== seen;
+    if (this.timerPerDeadline) {
+      const fired = this.fired;
+      this.syncTimers();
+      await condition(() => woken() || this.fired !== fired);
+      return;
+    }
+    // Before the patch: one timer (named after the deadline for the Web UI), restarted every round.
     const next = this.esc.deadlines.list()[0];
     if (next) {
       await condition(woken, Math.max(1, Date.parse(next.at) - Date.now()), { summary: next.description });
     } else {
       await condition(woken);
+    }
+  }
+
+  /**
+   * One timer per pending deadline: arms the new ones, cancels those cleared or moved (a moved
+   * deadline gets a new timer), and writes `EscalationNextDeadline` when the earliest one changed.
+   */
+  private syncTimers(): void {
+    const pending = new Map(this.esc.deadlines.list().map((d) => [d.name, d]));
+    for (const [name, timer] of this.timers) {
+      if (pending.get(name)?.at !== timer.at) {
+        timer.scope.cancel();
+        this.timers.delete(name);
+      }
+    }
+    for (const d of pending.values()) {
+      if (this.timers.has(d.name)) continue;
+      const scope = new CancellationScope();
+      this.timers.set(d.name, { at: d.at, scope });
+      const ms = Math.max(1, Date.parse(d.at) - Date.now());
+      scope
+        .run(() => sleep(ms, { summary: d.description }))
+        .then(
+          () => {
+            if (this.timers.get(d.name)?.scope === scope) this.timers.delete(d.name);
+            this.fired++;
+          },
+          (err: unknown) => {
+            if (!isCancellation(err)) throw err;
+          },
+        );
+    }
+    const next = this.esc.outcome === null ? (this.esc.deadlines.list()[0]?.at ?? '') : '';
+    if (next !== (this.nextDeadlineWritten ?? '')) {
+      upsertSearchAttributes([{ key: nextDeadlineKey, value: next ? new Date(next) : null }]);
+      this.nextDeadlineWritten = next;
     }
   }
 }

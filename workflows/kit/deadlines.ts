@@ -20,6 +20,9 @@ export class Deadlines {
   /** Fired deadlines that close events, by name: what they close stays closed. */
   private readonly passed = new Map<string, PendingDeadline>();
 
+  /** `onChange` runs after every add, clear and fire (the Web UI's details list the pending deadlines). */
+  constructor(private readonly onChange?: () => void) {}
+
   /**
    * Registers `name` at `anchor + offsetMs` (replacing a pending one of that name); visible in the
    * state until it fires or is cleared. Registering a name again reopens what its last firing closed.
@@ -34,12 +37,13 @@ export class Deadlines {
     };
     this.pending.set(name, deadline);
     this.passed.delete(name);
+    this.onChange?.();
     return deadline;
   }
 
   /** Removes a pending deadline that will not come (what it waited for happened). */
   clear(name: string): void {
-    this.pending.delete(name);
+    if (this.pending.delete(name)) this.onChange?.();
   }
 
   /** The agenda fires `name`: it is no longer pending, and what it closes stays closed. */
@@ -47,6 +51,7 @@ export class Deadlines {
     const deadline = this.pending.get(name);
     this.pending.delete(name);
     if (deadline?.closes) this.passed.set(name, deadline);
+    if (deadline) this.onChange?.();
     return deadline;
   }
 

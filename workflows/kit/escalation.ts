@@ -18,10 +18,19 @@ import {
 } from '@temporalio/workflow';
 import { Deadlines } from './deadlines.js';
 import { countTimelineEntry } from './metrics.js';
-import { eventSignal, eventUpdate, outOfOrder, refusedEventSignal, stateQuery } from './messages.js';
+import {
+  EVENT_SIGNAL_DESCRIPTION,
+  EVENT_UPDATE_DESCRIPTION,
+  eventSignal,
+  eventUpdate,
+  outOfOrder,
+  refusedEventSignal,
+  STATE_QUERY_DESCRIPTION,
+  stateQuery,
+} from './messages.js';
 import { statusKey } from './search-attributes.js';
 import type { EscalationEvent, EscalationState, EventResult, PendingDeadline, SentMessage, Task, TimelineEntry } from './state.js';
-import { nowIso } from './time.js';
+import { localTime, nowIso } from './time.js';
 import { Timeline } from './timeline.js';
 
 /**
@@ -44,9 +53,25 @@ export interface EventRules<E extends EscalationEvent> {
   apply(event: E): void;
 }
 
+/**
+ * How the Web UI's "current details" show an escalation (issue 16 item 4): refreshed whenever what
+ * they show changes (status, deadlines, tasks, timeline), with times in the escalation's own zone.
+ */
+export interface Presentation {
+  /** IANA zone of the people working it (the session's, the team's), as Slack and email show times. */
+  timeZone: string;
+  /** The first line: where the escalation stands (default: the summary given with the status). */
+  headline?: () => string;
+  /** Facts worth a glance, one per line (case number, Slack channel, who handles the client). */
+  facts?: () => string[];
+}
+
 export class Escalation<Status extends string, Details> {
-  readonly timeline = new Timeline((entry) => countTimelineEntry(this.playbook, entry));
-  readonly deadlines = new Deadlines();
+  readonly timeline = new Timeline((entry) => {
+    countTimelineEntry(this.playbook, entry);
+    this.refreshDetails();
+  });
+  readonly deadlines = new Deadlines(() => this.refreshDetails());
   readonly tasks: Task[] = [];
   readonly messages: SentMessage[] = [];
   readonly escalationId = workflowInfo().workflowId;
@@ -58,6 +83,9 @@ export class Escalation<Status extends string, Details> {
   private waitingForDeadlines = 0;
   private firer: DeadlineFirer | null = null;
   private currentStatus: Status;
+  private statusSummary: string | undefined;
+  private presentation: Presentation = { timeZone: 'UTC' };
+  private shownDetails = '';
 
   constructor(
     readonly playbook: string,
@@ -99,8 +127,9 @@ export class Escalation<Status extends string, Details> {
       const { type, actor, ...fields } = event;
       this.timeline.add(`event:${type}`, `${type} reported`, actor ?? 'unknown', Object.keys(fields).length ? fields : undefined);
       rules.apply(event);
+      this.refreshDetails();
     };
-    setHandler(stateQuery, () => this.state());
+    setHandler(stateQuery, () => this.state(), { description: STATE_QUERY_DESCRIPTION });
     // Synchronous unless the event must wait for a due deadline: an event buffered before the handler
     // was registered is applied inside setHandler, before the workflow's next command (histories rely on it).
     setHandler(
@@ -119,29 +148,33 @@ export class Escalation<Status extends string, Details> {
           return apply();
         });
       },
-      { validator: (event) => validate(event as E) },
+      { validator: (event) => validate(event as E), description: EVENT_UPDATE_DESCRIPTION },
     );
     setHandler(refusedEventSignal, (attempt) => {
       this.timeline.add('event-refused', `${attempt.type} refused: ${attempt.reason}`, attempt.actor, { rule: attempt.rule, event: attempt.type });
     });
-    setHandler(eventSignal, (event) => {
-      const check = () => {
-        try {
-          validate(event as E);
-          return true;
-        } catch (err) {
-          const reason = err instanceof ApplicationFailure ? err.message : String(err);
-          this.timeline.add('event-rejected', `${event.type} rejected: ${reason}`, event.actor ?? 'unknown');
-          return false;
-        }
-      };
-      if (!check()) return;
-      const due = this.dueDeadlinesToWaitFor();
-      if (!due) return accept(event as E);
-      return this.untilFired(due).then(() => {
-        if (check()) accept(event as E);
-      });
-    });
+    setHandler(
+      eventSignal,
+      (event) => {
+        const check = () => {
+          try {
+            validate(event as E);
+            return true;
+          } catch (err) {
+            const reason = err instanceof ApplicationFailure ? err.message : String(err);
+            this.timeline.add('event-rejected', `${event.type} rejected: ${reason}`, event.actor ?? 'unknown');
+            return false;
+          }
+        };
+        if (!check()) return;
+        const due = this.dueDeadlinesToWaitFor();
+        if (!due) return accept(event as E);
+        return this.untilFired(due).then(() => {
+          if (check()) accept(event as E);
+        });
+      },
+      { description: EVENT_SIGNAL_DESCRIPTION },
+    );
   }
 
   /**
@@ -191,7 +224,58 @@ export class Escalation<Status extends string, Details> {
   private writeStatus(status: Status, summary?: string): void {
     this.currentStatus = status;
     upsertSearchAttributes([{ key: statusKey, value: status }]);
-    if (summary) setCurrentDetails(summary);
+    if (summary) this.statusSummary = summary;
+    this.refreshDetails();
+  }
+
+  /** Sets how the current details read (zone, headline, facts) and shows them. */
+  present(presentation: Presentation): void {
+    this.presentation = presentation;
+    this.refreshDetails();
+  }
+
+  /**
+   * The Web UI's current details (Markdown): status or outcome, every pending deadline in local
+   * time, what the escalation waits for, open tasks, the playbook's facts and the latest step.
+   * Not a command (the SDK answers it from memory to the metadata query), so it costs no history.
+   */
+  refreshDetails(): void {
+    const text = this.renderDetails();
+    if (text === this.shownDetails) return;
+    this.shownDetails = text;
+    setCurrentDetails(text);
+  }
+
+  private renderDetails(): string {
+    const { timeZone, headline, facts } = this.presentation;
+    const when = (iso: string) => localTime(iso, timeZone);
+    const lines: string[] = [];
+    const passed = this.outcome === null ? this.deadlines.overdue(Date.now()) : [];
+    if (passed.length) lines.push(`**Deciding**: ${passed.map((d) => `${d.description} passed (${when(d.at)})`).join('; ')}`);
+    lines.push(
+      this.outcome !== null
+        ? `**${this.currentStatus}**: outcome **${this.outcome}**`
+        : `**${this.currentStatus}**${this.waitingFor.length ? `, waiting for ${this.waitingFor.join(', ')}` : ''}`,
+    );
+    const head = headline?.() ?? this.statusSummary;
+    if (head) lines.push(head);
+    const deadlines = this.deadlines.list();
+    if (deadlines.length) {
+      lines.push('', `**Next deadline${deadlines.length > 1 ? 's' : ''}**`);
+      for (const d of deadlines) lines.push(`- ${when(d.at)}: ${d.description}`);
+    } else if (this.outcome === null) {
+      lines.push('', '**No deadline pending**');
+    }
+    const open = this.tasks.filter((t) => t.status === 'open');
+    if (open.length) {
+      lines.push('', '**Open tasks**');
+      for (const t of open) lines.push(`- ${t.assignee}: ${t.description}${t.nextAttemptAt ? ` (asked again ${when(t.nextAttemptAt)})` : ''}`);
+    }
+    const more = facts?.() ?? [];
+    if (more.length) lines.push('', ...more.map((f) => `- ${f}`));
+    const last = this.timeline.entries.at(-1);
+    if (last) lines.push('', `Last: ${when(last.at)}, ${last.actor}: ${last.detail}`);
+    return lines.join('\n');
   }
 
   openTask(id: string, assignee: string, description: string): Task {
@@ -206,6 +290,7 @@ export class Escalation<Status extends string, Details> {
     if (!task) return;
     task.status = status;
     task.closedAt = nowIso();
+    this.refreshDetails();
   }
 
   /** Decides the outcome: from here on every event is rejected. */
@@ -216,6 +301,11 @@ export class Escalation<Status extends string, Details> {
     for (const t of this.tasks) if (t.status === 'open') this.closeTask(t.id, 'cancelled');
     this.timeline.add('outcome', detail, 'engine', { outcome });
     this.writeStatus(status, detail);
+  }
+
+  /** A deadline has passed and the loop is acting on it: the outcome is being decided (issue 16 item 8). */
+  deciding(): boolean {
+    return this.outcome === null && this.deadlines.overdue(Date.now()).length > 0;
   }
 
   /** The update's compact answer: status, what it waits for, deadlines, open tasks and `added` (this event's timeline entries). */
@@ -240,6 +330,7 @@ export class Escalation<Status extends string, Details> {
       open: this.outcome === null,
       outcome: this.outcome,
       waitingFor: this.waitingFor,
+      deciding: this.deciding(),
       deadlines: this.deadlines.list(),
       tasks: this.tasks,
       messages: this.messages,

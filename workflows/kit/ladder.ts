@@ -15,7 +15,7 @@
 // a rung that asks "until acknowledged" included, and no attempt waits less than
 // LADDER_LIMITS.minTimeoutMs. A ladder that hits its cap ends `exhausted` and the timeline says so.
 import { condition, patched } from '@temporalio/workflow';
-import { lookups } from './activities.js';
+import { lookups, summary } from './activities.js';
 import type { AnyEscalation } from './escalation.js';
 import { failureReason } from './failures.js';
 import { minutes } from './time.js';
@@ -144,7 +144,9 @@ async function isAway<R extends Rung>(esc: AnyEscalation, ladder: string, rung: 
   const person = rung.person!;
   let availability;
   try {
-    [availability] = await lookups.checkAvailability({ people: [person], at: new Date(Date.now()).toISOString() });
+    [availability] = await lookups.checkAvailability.executeWithOptions(summary(`Availability of ${person} (ladder '${ladder}')`), [
+      { people: [person], at: new Date(Date.now()).toISOString() },
+    ]);
   } catch (err) {
     esc.timeline.add('step-failed', `Availability of ${person} not known (${failureReason(err)}); trying them anyway`, 'engine', { ladder });
     return false;

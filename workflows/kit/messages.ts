@@ -12,6 +12,19 @@ export const eventUpdate = defineUpdate<EventResult, [EscalationEvent]>('event')
 export const eventSignal = defineSignal<[EscalationEvent]>('event-signal');
 export const stateQuery = defineQuery<EscalationState>('state');
 
+// What the Web UI's "Queries" / "Updates" / "Signals" pickers and `temporal workflow metadata` show
+// for each handler (the SDK sends them with the workflow's metadata query).
+export const EVENT_UPDATE_DESCRIPTION =
+  "Delivers an event { type, actor?, ...fields } (GET /playbooks lists each playbook's event types and fields). " +
+  "The validator refuses what makes no sense now (EventNotApplicable: another issue type's event; EventOutOfOrder: " +
+  'out of order or after the outcome). Answers the compact result: status, outcome, waitingFor, deadlines, open tasks ' +
+  'and the timeline entries the event added. The API sends it with update id <type>:<actor>:<Idempotency-Key>.';
+export const EVENT_SIGNAL_DESCRIPTION =
+  'Fire-and-forget variant of the event update (e.g. Slack buttons): the same checks, but a refused event is recorded ' +
+  "on the timeline as 'event-rejected' instead of answering an error.";
+export const STATE_QUERY_DESCRIPTION =
+  "The whole escalation: the playbook's status, outcome, waitingFor, pending deadlines (ISO instants), tasks, " +
+  "messages sent, timeline and the playbook's details.";
 /** An event the API refused by a role rule: who tried what, and why. */
 export interface RefusedAttempt {
   /** The event type tried. */

@@ -2,7 +2,7 @@
 // is recorded on the timeline and the escalation goes on: a failed Slack post must not stop the
 // client email, and vice versa. Every message is also listed in the state (`messages`).
 import type { PostSlackMessageInput, SendTemplateEmailInput, SlackButton } from '../../activities/index.js';
-import { messaging } from './activities.js';
+import { messaging, summary } from './activities.js';
 import type { AnyEscalation } from './escalation.js';
 import { failureReason } from './failures.js';
 import type { SlackText } from './slack-text.js';
@@ -22,8 +22,11 @@ export interface PostedRef {
 /** Posts to a channel, a thread or a DM; undefined when it failed for good (recorded on the timeline). */
 export async function postSlack(esc: AnyEscalation, input: SlackPost): Promise<PostedRef | undefined> {
   try {
-    const posted = await messaging.postSlackMessage({ escalationId: esc.escalationId, ...input, text: input.text.mrkdwn });
     const to = 'channel' in input.target ? `#${input.target.channel}` : `dm:${input.target.dm}`;
+    const posted = await messaging.postSlackMessage.executeWithOptions(
+      summary(`Slack '${input.step}' to ${'dm' in input.target ? `${input.target.dm} (DM)` : to}${input.threadTs ? ' (thread)' : ''}`),
+      [{ escalationId: esc.escalationId, ...input, text: input.text.mrkdwn }],
+    );
     esc.messages.push({ step: input.step, channel: 'slack', to, at: nowIso(), ref: posted.ts });
     const where = posted.fallback === 'thread-gone' ? ' (its thread is gone: posted in the channel)' : input.threadTs ? ' (thread)' : '';
     esc.timeline.add('slack-posted', `Slack message '${input.step}' posted to ${to}${where}`, 'engine', {
@@ -42,7 +45,9 @@ export async function postSlack(esc: AnyEscalation, input: SlackPost): Promise<P
 export async function updateSlack(esc: AnyEscalation, step: string, channel: string, ts: string, text: SlackText): Promise<void> {
   try {
     // Older histories recorded no result (undefined); the fallback field is new.
-    const updated = await messaging.updateSlackMessage({ channel, ts, text: text.mrkdwn, escalationId: esc.escalationId, step });
+    const updated = await messaging.updateSlackMessage.executeWithOptions(summary(`Slack update '${step}' of the message in ${channel}`), [
+      { channel, ts, text: text.mrkdwn, escalationId: esc.escalationId, step },
+    ]);
     if (updated?.fallback === 'message-gone') {
       esc.timeline.add('slack-posted', `Slack message for '${step}' is gone: its update was posted in the channel`, 'engine', { channel, ts: updated.ts });
     }
@@ -76,7 +81,11 @@ export async function dm(esc: AnyEscalation, step: string, people: string[], tex
 /** A templated email; false when it failed for good (recorded on the timeline). */
 export async function sendEmail(esc: AnyEscalation, input: Omit<SendTemplateEmailInput, 'escalationId'>): Promise<boolean> {
   try {
-    const sent = await messaging.sendTemplateEmail({ escalationId: esc.escalationId, ...input });
+    const cc = input.ccPeople.length ? `, cc ${input.ccPeople.join(', ')}` : '';
+    const sent = await messaging.sendTemplateEmail.executeWithOptions(
+      summary(`Email '${input.step}' (template ${input.template}, ${input.locale}) to ${input.to.name}${cc}`),
+      [{ escalationId: esc.escalationId, ...input }],
+    );
     esc.messages.push({ step: input.step, channel: 'email', to: sent.to, at: nowIso(), ref: sent.messageId, subject: sent.subject });
     esc.timeline.add('email-sent', `Email '${input.template}' sent to ${sent.to}${sent.cc.length ? `, cc ${sent.cc.join(', ')}` : ''}`, 'engine', {
       subject: sent.subject,

@@ -8,7 +8,10 @@ export const statusKey = defineSearchAttributeKey('EscalationStatus', SearchAttr
 /** The business time the escalation is about (a session's start, a report's time). */
 export const businessTimeKey = defineSearchAttributeKey('EscalationBusinessTime', SearchAttributeType.DATETIME);
 
-export const searchAttributeKeys = [playbookKey, statusKey, businessTimeKey] as const;
+/** The earliest pending deadline (unset when none is pending, e.g. after the outcome): what comes next. */
+export const nextDeadlineKey = defineSearchAttributeKey('EscalationNextDeadline', SearchAttributeType.DATETIME);
+
+export const searchAttributeKeys = [playbookKey, statusKey, businessTimeKey, nextDeadlineKey] as const;
 
 // Keys a playbook may use (listed in its definition's `searchAttributeKeys`, registered with the others).
 

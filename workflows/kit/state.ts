@@ -52,6 +52,11 @@ export interface EscalationState<Status extends string = string, Details = unkno
   outcome: string | null;
   /** Events the escalation is waiting for now. */
   waitingFor: string[];
+  /**
+   * True while a deadline has passed and the escalation is acting on it (e.g. opened after its
+   * cutoff): the status and outcome shown are about to change; read again in a moment.
+   */
+  deciding: boolean;
   deadlines: PendingDeadline[];
   tasks: Task[];
   messages: SentMessage[];

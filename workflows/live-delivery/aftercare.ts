@@ -2,7 +2,7 @@
 // (announceOutcome), a provider-caused cancellation raises a service-recovery ticket and the booking
 // owner gets the whole timeline (followUp). Since patch live-delivery-sop-v2 the ticket is raised at
 // once and the client is told (the call, then the email) before the owner's DM, so it includes that.
-import { tickets } from '../kit/activities.js';
+import { summary as activitySummary, tickets } from '../kit/activities.js';
 import { failureReason } from '../kit/failures.js';
 import { postSlack, updateSlack } from '../kit/notify.js';
 import { lines, slack } from '../kit/slack-text.js';
@@ -52,7 +52,7 @@ export async function raiseServiceRecovery(s: LiveSession): Promise<void> {
   const outcome = esc.outcome ?? 'unknown';
   if (outcome === 'cancelled-provider') {
     try {
-      const ticket = await tickets.raiseTicket({
+      const ticket = await tickets.raiseTicket.executeWithOptions(activitySummary(`Service-recovery ticket for booking ${input.booking.id}`), [{
         escalationId: esc.escalationId,
         kind: 'service-recovery',
         title: `Service recovery: "${input.booking.sessionTitle}" (booking ${input.booking.id}) did not go ahead`,
@@ -64,7 +64,7 @@ export async function raiseServiceRecovery(s: LiveSession): Promise<void> {
           bookingOwner: input.bookingOwner,
           ...(input.issueType === 'tech-issue' && s.v2 && { cause: s.details.techCause ?? 'not recorded' }),
         },
-      });
+      }]);
       s.details.ticketId = ticket.ticketId;
       esc.timeline.add('ticket-raised', `Service-recovery ticket ${ticket.ticketId} raised`, 'engine');
     } catch (err) {

@@ -5,6 +5,7 @@ import { definePlaybook } from '../kit/playbook.js';
 import { liveDeliveryAccess } from './access.js';
 import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
 import { contractNow } from '../kit/schemas/settings.js';
+import { localTime } from '../kit/time.js';
 import { LIVE_DELIVERY_OUTCOMES, LIVE_DELIVERY_STATUSES, LIVE_DELIVERY_TEMPLATES, liveDeliveryEvents, LiveDeliveryInput } from './contract.js';
 
 /**
@@ -31,7 +32,9 @@ export default definePlaybook<LiveDeliveryInput>({
   businessKey: (input) => `${input.booking.id}-${input.issueType}`,
   businessTime: (input) => new Date(input.booking.startTime),
   access: liveDeliveryAccess,
-  summary: (input) => `${input.issueType}: "${input.booking.sessionTitle}" (booking ${input.booking.id}) starting ${input.booking.startTime}`,
+  /** What an operator scans for: issue type, session, booking, start in the session's zone. */
+  summary: (input) =>
+    `${input.issueType}: "${input.booking.sessionTitle}" (booking ${input.booking.id}), start ${localTime(input.booking.startTime, input.booking.timeZone)}`,
   check(input, directory) {
     const errors = checkPeople(directory, { '/bookingOwner': input.bookingOwner, '/portfolioTeamLead': input.portfolioTeamLead });
     errors.push(...checkTimeZones({ '/booking/timeZone': input.booking.timeZone }));

@@ -75,6 +75,19 @@ export class LiveSession {
       ticketId: null,
     });
     this.agenda = new Agenda(this.esc);
+    const d = this.esc.details;
+    this.esc.present({
+      timeZone: booking.timeZone,
+      headline: () => `${input.issueType}: "${booking.sessionTitle}" (booking ${booking.id}), start ${this.local(booking.startTime)}`,
+      facts: () => [
+        `Client handled by the ${d.handledBy === 'owner' ? `booking owner (${input.bookingOwner})` : 'desk'}`,
+        ...(d.facilitatorReachedAt ? [`Facilitator reached ${this.local(d.facilitatorReachedAt)}`] : []),
+        ...(d.clientReached ? [`Client reached: ${d.clientReached}`] : []),
+        ...(d.clientUnreachableAt ? [`Client unreachable ${this.local(d.clientUnreachableAt)}`] : []),
+        ...(d.mismatches.length ? [`Details differ from the client's: ${d.mismatches.map((m) => m.field).join(', ')}`] : []),
+        ...(d.ticketId ? [`Service-recovery ticket ${d.ticketId}`] : []),
+      ],
+    });
   }
 
   /** True the first time only: for steps an event sets going once (e.g. the unreachable-client email). */
