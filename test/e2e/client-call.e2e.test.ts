@@ -130,7 +130,7 @@ describe('client-call over HTTP', () => {
     expect(described.typedSearchAttributes.get(assigneeKey)).toBe('account-specialist');
     const attributes = JSON.stringify(described.typedSearchAttributes);
     for (const personal of [input.client.callerName, input.client.email!, input.client.accountName]) expect(attributes).not.toContain(personal);
-    expect(await described.staticSummary()).toBe(`${input.client.accountName} (${input.client.accountId}): Sign-in fails <after the update>, critical`);
+    expect(await described.staticSummary()).toBe(`client-call: ${input.client.accountName} (${input.client.accountId}): Sign-in fails <after the update>, critical`);
 
     // The same client calls again: the first call, its root cause and documentation are listed.
     const again = clientCallInput(Date.now(), { client: { ...input.client }, issue: { ...input.issue, summary: 'Sign-in fails again' } });
@@ -147,7 +147,7 @@ describe('client-call over HTTP', () => {
           id,
           execution: 'COMPLETED',
           status: 'closed',
-          summary: `${input.client.accountName} (${input.client.accountId}): Sign-in fails <after the update>, critical`,
+          summary: `client-call: ${input.client.accountName} (${input.client.accountId}): Sign-in fails <after the update>, critical`,
           lessons: { rootCause: 'A stale token cache', recurrence: 'recurring', steps: 'Flush the token cache', link: 'https://wiki.example.com/runbooks/token-cache' },
         }),
       ],
