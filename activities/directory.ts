@@ -1,6 +1,6 @@
 // Directory look-ups the workflows need at run time (configuration changes without a deploy, so a
 // person marked away today is skipped by ladders already running).
-import { DirectoryError, type Availability, type Directory } from '../src/directory.js';
+import { DirectoryError, type Availability, type Directory, type Team } from '../src/directory.js';
 import { publicHolidayDates, regionLabel } from '../src/holidays.js';
 import { permanent } from './failures.js';
 
@@ -40,6 +40,13 @@ export interface PersonFacts {
   phone?: string;
   /** The directory groups they are a member of (e.g. a group of people trained for a task). */
   groups: string[];
+}
+
+export interface FindTeamInput {
+  /** The person whose team is wanted (e.g. a client's usual contact). */
+  person: string;
+  /** A team key that overrides the person's own (e.g. named at intake). */
+  team?: string | undefined;
 }
 
 export function directoryActivities({ directory }: { directory: Directory }) {
@@ -96,6 +103,19 @@ export function directoryActivities({ directory }: { directory: Directory }) {
     },
 
     /**
+     * The person's team (a directory group with a channel, its members and managers in order): the
+     * `team` given, else the one team that lists the person. No such team, or several without one
+     * named, is a permanent failure naming what to fix in the directory.
+     */
+    async findTeam({ person, team }: FindTeamInput): Promise<Team> {
+      if (!directory.hasPerson(person)) throw permanent(`team: unknown person '${person}' in the directory`);
+      const key = team ?? onlyTeam(directory, person);
+      const found = directory.team(key);
+      if (!found) throw permanent(`team: '${key}' is not a team in the directory (a group with a channel)`);
+      return found;
+    },
+
+    /**
      * The playbook's section of the directory file (`playbooks.<name>`, checked and defaulted at
      * start-up), or null when the file has none. Read at run time, so a changed file (after a restart)
      * reaches escalations already running, e.g. an event whose end moved.
@@ -104,4 +124,14 @@ export function directoryActivities({ directory }: { directory: Directory }) {
       return directory.settings(playbook) ?? null;
     },
   };
+}
+
+function onlyTeam(directory: Directory, person: string): string {
+  const teams = directory.teamsOf(person);
+  if (teams.length === 1) return teams[0]!;
+  throw permanent(
+    teams.length === 0
+      ? `team: no team (a group with a channel) lists '${person}' as a member`
+      : `team: '${person}' is in several teams (${teams.join(', ')}); name one`,
+  );
 }

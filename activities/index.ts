@@ -11,7 +11,9 @@ import { trackingActivities, type TrackingTarget } from './tracking.js';
 import { caseTargetActivities, type CaseTargetSettings } from './case-target.js';
 import { scheduleActivities } from './schedules.js';
 import { directoryActivities } from './directory.js';
+import { escalationActivities } from './escalations.js';
 import { temporalActivities } from './temporal.js';
+import type { Client } from '@temporalio/client';
 import type { WeeklyTime } from '../workflows/kit/calendar.js';
 
 export interface ActivityDeps {
@@ -29,6 +31,8 @@ export interface ActivityDeps {
   financeMeeting?: WeeklyTime | undefined;
   /** The API's public URL (PUBLIC_URL), for links to an escalation in Slack fallback posts. */
   publicUrl?: string | undefined;
+  /** A Temporal client for look-ups in visibility; unset: the worker's own (the activity context's). */
+  temporal?: Client | undefined;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -40,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...caseTargetActivities({ caseTarget: deps.caseTarget }),
     ...scheduleActivities({ financeMeeting: deps.financeMeeting }),
     ...directoryActivities({ directory: deps.directory }),
+    ...escalationActivities({ client: deps.temporal }),
     ...temporalActivities(),
   };
 }
@@ -50,7 +55,8 @@ export type { CreateEscalationChannelInput, EscalationChannel } from './slack-ch
 export type { ButtonExtra, ButtonValue, SlackBlock, SlackButton } from './slack-blocks.js';
 export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-email.js';
 export type { TemplateFlagName } from './email/templates.js';
-export type { CheckAvailabilityInput, LookupPeopleInput, PersonFacts } from './directory.js';
+export type { CheckAvailabilityInput, FindTeamInput, LookupPeopleInput, PersonFacts } from './directory.js';
+export type { EarlierEscalation, EarlierEscalations, EscalationLessons, FindEscalationsInput } from './escalations.js';
 export type { AddTrackingRowInput, TrackingRow, TrackingTarget } from './tracking.js';
 export type { ListedWorkflows, ListWorkflowsInput, StartCompanionInput, StartedCompanion, VisibleWorkflow } from './temporal.js';
 export type { AddCaseNoteInput, AddedCaseNote, CaseTargetSettings, CreateEscalationCaseInput, EscalationCase } from './case-target.js';

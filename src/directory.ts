@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
-import { isValidTimeZone, localDateKey } from '../workflows/kit/calendar.js';
+import { isValidTimeZone, localDateKey, startOfNextLocalDay, zonedTimeToUtc } from '../workflows/kit/calendar.js';
 import { holidayRegionProblem } from './holidays.js';
 
 const Key = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' });
@@ -55,6 +55,13 @@ export const GroupSchema = Type.Object(
     name: Type.String({ minLength: 1 }),
     slackUserGroupId: Type.Optional(Type.String({ pattern: '^S[A-Z0-9]+$' })),
     members: Type.Array(Key, { default: [] }),
+    /**
+     * A group with a channel is a team: its channel (a channel key) is where work for its members'
+     * clients is posted (e.g. a client's call while their usual contact is away).
+     */
+    channel: Type.Optional(Key),
+    /** The team's managers (person keys), in the order an escalation asks them. */
+    managers: Type.Optional(Type.Array(Key)),
   },
   { additionalProperties: false },
 );
@@ -114,6 +121,27 @@ export interface Availability {
   reason?: string;
   /** The last day of the vacation that makes them unavailable (YYYY-MM-DD). */
   until?: string;
+  /**
+   * When they are back (ISO instant): the start of the day after `until` in their time zone, or
+   * later when the next vacation follows straight on. Unset when available, or when marked away
+   * without a date (they are back when the flag is removed).
+   */
+  returnsAt?: string;
+  /** With `returnsAt`: their IANA time zone (UTC without one in the directory). */
+  timeZone?: string;
+}
+
+/** A team: a directory group with a channel. */
+export interface Team {
+  key: string;
+  name: string;
+  /** Channel key in the directory. */
+  channel: string;
+  members: string[];
+  /** Person keys, in the order an escalation asks them. */
+  managers: string[];
+  /** Whether the group can be mentioned in Slack (it has a Slack user group id). */
+  mentionable: boolean;
 }
 
 export class DirectoryError extends Error {
@@ -147,6 +175,20 @@ export class Directory {
 
   hasGroup(key: string): boolean {
     return Object.hasOwn(this.data.groups, key);
+  }
+
+  /** The team `key` (a group with a channel), or undefined when there is no such group or it has no channel. */
+  team(key: string): Team | undefined {
+    const g = Object.hasOwn(this.data.groups, key) ? this.data.groups[key] : undefined;
+    if (!g?.channel) return undefined;
+    return { key, name: g.name, channel: g.channel, members: [...g.members], managers: [...(g.managers ?? [])], mentionable: Boolean(g.slackUserGroupId) };
+  }
+
+  /** The keys of the teams (groups with a channel) that list the person as a member, in file order. */
+  teamsOf(person: string): string[] {
+    return Object.entries(this.data.groups)
+      .filter(([, g]) => g.channel !== undefined && g.members.includes(person))
+      .map(([key]) => key);
   }
 
   hasCalendar(key: string): boolean {
@@ -197,11 +239,26 @@ export class Directory {
   /** Away flag, or a vacation covering the person's local date at instant `atMs`; throws DirectoryError for an unknown person. */
   availability(key: string, atMs: number): Availability {
     const p = this.person(key);
+    const timeZone = p.timeZone ?? 'UTC';
     if (p.away) return { person: key, available: false, reason: `${p.name} is marked away in the directory` };
-    const day = localDateKey(atMs, p.timeZone ?? 'UTC');
+    const day = localDateKey(atMs, timeZone);
     const vacation = p.vacations?.find((v) => v.from <= day && day <= v.to);
     if (vacation) {
-      return { person: key, available: false, reason: `${p.name} is on vacation until ${vacation.to}${vacation.note ? ` (${vacation.note})` : ''}`, until: vacation.to };
+      // Back the day after the last vacation day, unless another vacation starts that day.
+      let until = vacation.to;
+      for (let next = nextDay(until, timeZone); ; next = nextDay(until, timeZone)) {
+        const following = p.vacations?.find((v) => v.from <= next && next <= v.to && v.to > until);
+        if (!following) break;
+        until = following.to;
+      }
+      return {
+        person: key,
+        available: false,
+        reason: `${p.name} is on vacation until ${vacation.to}${vacation.note ? ` (${vacation.note})` : ''}`,
+        until: vacation.to,
+        returnsAt: new Date(startOfNextLocalDay(localMidday(until, timeZone), timeZone)).toISOString(),
+        timeZone,
+      };
     }
     return { person: key, available: true };
   }
@@ -209,6 +266,17 @@ export class Directory {
   get organisation() {
     return this.data.organisation;
   }
+}
+
+/** Noon of a local date (YYYY-MM-DD): an instant safely inside that day whatever the DST shift. */
+function localMidday(date: string, timeZone: string): number {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return zonedTimeToUtc({ year, month, day }, { hour: 12, minute: 0 }, timeZone);
+}
+
+/** The local date after `date`. */
+function nextDay(date: string, timeZone: string): string {
+  return localDateKey(startOfNextLocalDay(localMidday(date, timeZone), timeZone), timeZone);
 }
 
 /** Validates directory data, naming the offending path in the error. */
@@ -241,10 +309,18 @@ export function parseDirectory(data: unknown, source = 'directory'): Directory {
   const orgCalendar = directory.data.organisation.calendar;
   if (orgCalendar !== undefined && !directory.hasCalendar(orgCalendar)) fail(`/organisation/calendar: unknown calendar '${orgCalendar}'`);
   for (const [key, group] of Object.entries(directory.data.groups)) {
-    for (const member of group.members) {
-      if (!directory.hasPerson(member)) {
-        throw new DirectoryError(`invalid directory file ${source}:\n  /groups/${key}/members: unknown person '${member}'`);
+    for (const [field, people] of [['members', group.members], ['managers', group.managers ?? []]] as const) {
+      for (const person of people) {
+        if (!directory.hasPerson(person)) {
+          throw new DirectoryError(`invalid directory file ${source}:\n  /groups/${key}/${field}: unknown person '${person}'`);
+        }
       }
+    }
+    if (group.channel !== undefined && !Object.hasOwn(directory.data.channels, group.channel)) {
+      throw new DirectoryError(`invalid directory file ${source}:\n  /groups/${key}/channel: unknown channel '${group.channel}'`);
+    }
+    if (group.managers && group.channel === undefined) {
+      throw new DirectoryError(`invalid directory file ${source}:\n  /groups/${key}/managers: only a team (a group with a channel) has managers`);
     }
   }
   return directory;

@@ -3,6 +3,7 @@
 // playbook's workflow type is its workflow function's name. Its definition (contract, business key,
 // checks) is loaded outside the workflow bundle: see kit/playbook.ts.
 import { accountEscalation } from './account-escalation/workflow.js';
+import { clientCall } from './client-call/workflow.js';
 import { gamedaySummary } from './gameday-issue/summary.js';
 import { gamedayIssue } from './gameday-issue/workflow.js';
 import { playbook } from './kit/playbook.js';
@@ -13,5 +14,6 @@ export const registry = [
   playbook(liveDelivery, () => import(/* webpackIgnore: true */ './live-delivery/definition.js')),
   playbook(accountEscalation, () => import(/* webpackIgnore: true */ './account-escalation/definition.js')),
   playbook(techIncident, () => import(/* webpackIgnore: true */ './tech-incident/definition.js')),
+  playbook(clientCall, () => import(/* webpackIgnore: true */ './client-call/definition.js')),
   playbook(gamedayIssue, () => import(/* webpackIgnore: true */ './gameday-issue/definition.js'), { companions: [gamedaySummary] }),
 ] as const;

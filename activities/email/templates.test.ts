@@ -15,6 +15,7 @@ import {
   type TemplateName,
 } from './templates.js';
 import { sessionTimeLabel } from './time-label.js';
+import { LIVE_DELIVERY_TEMPLATES } from '../../workflows/live-delivery/contract.js';
 
 let catalog: TemplateCatalog;
 beforeAll(async () => {
@@ -86,8 +87,8 @@ describe.each(cases)('$locale/$name', ({ locale, name }) => {
       if (bodyFacts.includes(key)) expect(email.text, key).toContain(value);
     }
     expect(values).toHaveProperty('clientName');
-    // Session emails carry the session's time; the account-escalation follow-up is about an account.
-    if (name !== 'account-follow-up') expect(values).toHaveProperty('startTimeLabel');
+    // Session emails carry the session's time; the other playbooks' emails are about an account or an issue.
+    if (Object.hasOwn(LIVE_DELIVERY_TEMPLATES, name)) expect(values).toHaveProperty('startTimeLabel');
   });
 
   it('has a readable plain-text part without markup or CSS', () => {
@@ -99,7 +100,8 @@ describe.each(cases)('$locale/$name', ({ locale, name }) => {
   });
 
   it('escapes every interpolated value in the HTML but shows it literally in text and subject', () => {
-    const values = { ...catalog.exampleValues(name, locale), clientName: HOSTILE, sessionTitle: HOSTILE };
+    // Every value hostile: whichever the subject carries shows as typed.
+    const values = Object.fromEntries(Object.keys(catalog.exampleValues(name, locale)).map((key) => [key, HOSTILE]));
     const email = catalog.render(name, locale, values);
     expect(email.html).not.toContain('<script>');
     expect(email.html).not.toContain(`O'Brien`);
@@ -147,6 +149,13 @@ describe('English subjects match the SOP', () => {
     deskName: 'Service Support Center',
     organisationName: 'Example Learning Co.',
     accountName: 'Example Health Clinics',
+    issueSummary: 'Learners cannot sign in',
+    cause: 'An expired certificate',
+    plan: 'Renew it',
+    etaLabel: 'Mon 23 Nov, 17:00 CET',
+    roadblock: 'A second approval is needed',
+    resolution: 'Renewed',
+    measures: 'Automatic renewal',
   };
   const base = "Today's 11 AM CT Virtual Workout: Leading Essentials";
   const expected: Record<TemplateName, string> = {
@@ -156,6 +165,10 @@ describe('English subjects match the SOP', () => {
     'no-participants-cutoff': `${base} - No participants`,
     'tech-issue-cancelled': `${base} - Reschedule`,
     'account-follow-up': 'Alex Example, can we talk? Your Example Health Clinics account with Example Learning Co.',
+    'client-call-cause': 'Update on your issue: we found the cause (Learners cannot sign in)',
+    'client-call-eta': 'Update on your issue: expected fix by Mon 23 Nov, 17:00 CET (Learners cannot sign in)',
+    'client-call-roadblock': 'Update on your issue: a delay (Learners cannot sign in)',
+    'client-call-follow-up': 'Your issue is resolved: are you satisfied? (Learners cannot sign in)',
   };
   it.each(templateNames)('%s', (name) => {
     const email = catalog.render(name, 'en', values);

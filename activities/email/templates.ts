@@ -56,6 +56,14 @@ export const templateValueNames = [
   'startDateLabel',
   /** The client's delivery partner (the booking owner), when they are online. */
   'partnerName',
+  // client-call
+  'issueSummary',
+  'cause',
+  'plan',
+  'etaLabel',
+  'roadblock',
+  'resolution',
+  'measures',
 ] as const;
 export type TemplateValueName = (typeof templateValueNames)[number];
 
@@ -284,6 +292,13 @@ const examples: Record<Locale, Record<TemplateValueName, string>> = {
     deskName: 'Service Support Center',
     organisationName: 'Example Learning Co.',
     accountName: 'Example Health Clinics',
+    issueSummary: 'Learners cannot sign in to the course portal',
+    cause: 'A certificate on the sign-in service expired overnight.',
+    plan: 'We are renewing the certificate and adding an alert for its expiry.',
+    etaLabel: 'Mon 23 Nov, 17:00 CET',
+    roadblock: 'The certificate authority needs a second approval before it issues the new certificate.',
+    resolution: 'The certificate was renewed at 16:40; sign-in works again for every learner.',
+    measures: 'Certificates are now renewed automatically 30 days before they expire, and an alert fires 14 days before.',
     startDateLabel: sessionDateLabel('2026-01-13T17:00:00Z', 'America/Chicago', 'en'),
     partnerName: 'Morgan Example',
   },
@@ -297,6 +312,13 @@ const examples: Record<Locale, Record<TemplateValueName, string>> = {
     deskName: 'Service Support Center',
     organisationName: 'Example Learning Co.',
     accountName: 'Beispiel Kliniken',
+    issueSummary: 'Teilnehmende können sich nicht im Kursportal anmelden',
+    cause: 'Ein Zertifikat des Anmeldedienstes ist über Nacht abgelaufen.',
+    plan: 'Wir erneuern das Zertifikat und richten eine Warnung vor seinem Ablauf ein.',
+    etaLabel: 'Mo., 23. Nov., 17:00 MEZ',
+    roadblock: 'Die Zertifizierungsstelle braucht eine zweite Freigabe, bevor sie das neue Zertifikat ausstellt.',
+    resolution: 'Das Zertifikat wurde um 16:40 Uhr erneuert; die Anmeldung funktioniert wieder für alle.',
+    measures: 'Zertifikate werden jetzt 30 Tage vor Ablauf automatisch erneuert, und 14 Tage vorher gibt es eine Warnung.',
     startDateLabel: sessionDateLabel('2026-01-13T10:00:00Z', 'Europe/Berlin', 'de'),
     partnerName: 'Morgan Beispiel',
   },

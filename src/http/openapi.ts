@@ -160,6 +160,7 @@ export function publishPlaybooks(doc: Document, playbooks: readonly PlaybookDefi
   const variants = new Map<string, { playbook: string; schema: TSchema; json: string }[]>();
   for (const def of playbooks) {
     for (const [type, schema] of Object.entries(def.events)) {
+      const byJson = variants.get(type) ?? new Map<string, { playbook: string; schema: TSchema }>();
       const json = JSON.stringify(schema);
       const list = variants.get(type) ?? [];
       if (!list.some((v) => v.json === json)) list.push({ playbook: def.name, schema, json });

@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateCatalog, templateNames } from '../../activities/email/templates.js';
+import { LIVE_DELIVERY_TEMPLATES } from '../../workflows/live-delivery/contract.js';
 import { ProblemSchema, registerProblemHandlers } from '../../src/problem.js';
 import { templateRoutes } from '../../src/routes/templates.js';
 
@@ -42,8 +43,8 @@ describe('GET /templates', () => {
       expect(t.description.length).toBeGreaterThan(20);
       expect(t.locales).toEqual(['en', 'de']);
       expect(t.requiredValues).toContain('clientName');
-      // Session emails name the session; the account-escalation follow-up is about an account.
-      if (t.name !== 'account-follow-up') expect(t.requiredValues).toContain('sessionTitle');
+      // Session emails name the session; the other playbooks' emails are about an account or an issue.
+      if (Object.hasOwn(LIVE_DELIVERY_TEMPLATES, t.name)) expect(t.requiredValues).toContain('sessionTitle');
     }
   });
 });

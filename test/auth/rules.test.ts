@@ -23,8 +23,10 @@ const as = (person: string | null) => ({
 const live = playbooks['live-delivery']!;
 const account = playbooks['account-escalation']!;
 const tech = playbooks['tech-incident']!;
+const clientCall = playbooks['client-call']!;
 const liveFacts: AccessFacts = { bookingOwner: 'booking-owner', portfolioTeamLead: 'portfolio-team-lead' };
 const accountFacts: AccessFacts = { csm: 'csm', teamLead: 'cs-team-lead', mrr: 10_000 };
+const clientCallFacts: AccessFacts = { usualContact: 'account-manager', takenBy: 'desk-agent' };
 const gameday = playbooks['gameday-issue']!;
 // The example event's lead and groups, as an issue's facts take them from the directory file at its start.
 const gamedayFacts: AccessFacts = { raisedBy: 'client-event-host', lead: 'event-lead', responseGroup: 'client-success', techSupportGroup: 'tech-support' };
@@ -105,11 +107,23 @@ const cases: [typeof live, AccessFacts, Case[]][] = [
       { rule: 'reproduction-and-calls-by-support-agents', event: { type: 'call-no-answer' }, allowed: ['support-agent'], refused: ['social-media-agent', 'desk-agent'] },
     ],
   ],
+  [
+    clientCall,
+    clientCallFacts,
+    [
+      {
+        rule: 'usual-contact-back-by-contact-or-taker',
+        event: { type: 'usual-contact-back' },
+        allowed: ['account-manager', 'desk-agent'],
+        refused: ['account-specialist', 'client-services-manager', null],
+      },
+    ],
+  ],
 ];
 
 describe('role rules', () => {
   it('every declared rule has a case here', () => {
-    const declared = [live, account, gameday, tech].flatMap((def) => def.access?.rules ?? []).map((r) => r.id);
+    const declared = [live, account, tech, clientCall, gameday].flatMap((def) => def.access?.rules ?? []).map((r) => r.id);
     const tested = new Set(cases.flatMap(([, , cs]) => cs.map((c) => c.rule)));
     expect(declared.filter((id) => !tested.has(id))).toEqual([]);
   });
@@ -156,8 +170,23 @@ describe('role rules', () => {
     expect(decide(account.access, skip(9_900), tl, accountFacts, { financeSkipLimitPercent: 0 })).toMatchObject({ allowed: false });
   });
 
+  it('client-call usual-contact-back: without a taker in the input only the usual contact may send it', () => {
+    const facts: AccessFacts = { usualContact: 'account-manager', takenBy: null };
+    expect(decide(clientCall.access, { type: 'usual-contact-back' }, as('account-manager'), facts, settings)).toMatchObject({ allowed: true });
+    const d = decide(clientCall.access, { type: 'usual-contact-back' }, as('desk-agent'), facts, settings);
+    expect(!d.allowed && d.reason).toBe(
+      "'usual-contact-back' may be sent only by the usual contact (account-manager) or who took the call; desk-agent is not (rule usual-contact-back-by-contact-or-taker)",
+    );
+  });
+
+  it('client-call: the facts are the people the intake names', () => {
+    const input = clientCall.example!(Date.parse('2026-11-23T10:00:00Z'));
+    expect(clientCall.access!.facts(input as never)).toEqual({ usualContact: 'account-manager', takenBy: 'desk-agent' });
+  });
+
   it('events no rule governs are open (the desk reports what happened)', () => {
     expect(decide(live.access, { type: 'facilitator-arrived' }, as(null), liveFacts, settings)).toEqual({ allowed: true, rules: [] });
     expect(decide(account.access, { type: 'note', text: 'x' }, as('fmc-lead'), accountFacts, settings)).toEqual({ allowed: true, rules: [] });
+    expect(decide(clientCall.access, { type: 'client-info', info: 'x' }, as('desk-agent'), clientCallFacts, settings)).toEqual({ allowed: true, rules: [] });
   });
 });

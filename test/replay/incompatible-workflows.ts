@@ -1,6 +1,7 @@
-// A deliberately incompatible edit of live-delivery, for the replay test: it sleeps before the
-// real workflow's first command, which replay of an old history must reject.
+// Deliberately incompatible edits of the playbooks, for the replay test: each sleeps before the real
+// workflow's first command, which replay of an old history must reject.
 import { sleep } from '@temporalio/workflow';
+import { clientCall as currentClientCall } from '../../workflows/client-call/workflow.js';
 import { liveDelivery as current } from '../../workflows/live-delivery/workflow.js';
 import { gamedayIssue as currentIssue } from '../../workflows/gameday-issue/workflow.js';
 import { gamedaySummary as currentSummary } from '../../workflows/gameday-issue/summary.js';
@@ -8,6 +9,11 @@ import { gamedaySummary as currentSummary } from '../../workflows/gameday-issue/
 export async function liveDelivery(...args: Parameters<typeof current>): ReturnType<typeof current> {
   await sleep('1 minute');
   return current(...args);
+}
+
+export async function clientCall(...args: Parameters<typeof currentClientCall>): ReturnType<typeof currentClientCall> {
+  await sleep('1 minute');
+  return currentClientCall(...args);
 }
 
 // The same kind of edit for gameday-issue and its summary.

@@ -26,6 +26,9 @@ import { gamedayIssueInput } from '../helpers/gameday.js';
 import { liveDeliveryInput, loadExampleDirectory } from '../helpers/fixtures.js';
 import type { LiveDeliveryInput } from '../../workflows/live-delivery/contract.js';
 import { accountEscalationInput, nextLocal } from '../helpers/account-fixtures.js';
+import { clientCallInput } from '../helpers/client-call-fixtures.js';
+import { clientCall } from '../../workflows/client-call/workflow.js';
+import type { ClientCallInput } from '../../workflows/client-call/contract.js';
 import { standInActivities, startStandIns } from '../helpers/stand-ins.js';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal.js';
 
@@ -301,6 +304,64 @@ scenarios['account-escalation-event-at-start'] = async (id: string) => {
   });
   return h;
 };
+
+// client-call: events at mm:30 past the call's minute, clear of its timers (15 and 30 minutes, hours).
+async function startClientCall(id: string, overrides: Partial<ClientCallInput> = {}) {
+  const input = clientCallInput(await env.currentTimeMs(), overrides);
+  return env.client.workflow.start(clientCall, { taskQueue: 'record', workflowId: id, args: [input], memo: { playbook: 'client-call' } });
+}
+const clientCallAftercare = async (h: WorkflowHandle, satisfied: boolean) => {
+  await send(h, { type: 'client-feedback', actor: 'account-specialist', satisfied, comment: satisfied ? 'Thanks' : 'Still slow in the mornings' });
+  await send(h, { type: 'review-done', actor: 'client-services-manager', whatWentWrong: 'Expired certificate', prevention: 'Automatic renewal', whyClientNoticedFirst: 'No expiry alert' });
+  await send(h, { type: 'documented', actor: 'account-specialist', steps: 'Renew the certificate', recurrence: 'one-off', link: 'https://wiki.example.com/runbooks/cert' });
+};
+Object.assign(scenarios, {
+  // Taken in time; email updates; an update reminder; resolved; follow-up email; handover at once (the usual contact is available); closed.
+  'client-call-email-closed': async (id: string) => {
+    const h = await startClientCall(id);
+    await env.sleep(at(5));
+    await send(h, { type: 'assigned', actor: 'account-specialist' });
+    await send(h, { type: 'client-info', actor: 'desk-agent', info: 'They also see it in the app' });
+    await env.sleep(at(60)); // the update reminder at 60 minutes
+    await send(h, { type: 'cause-identified', actor: 'account-specialist', cause: 'Expired certificate', plan: 'Renew it' });
+    await send(h, { type: 'eta', actor: 'account-specialist', eta: new Date((await env.currentTimeMs()) + 3 * HOUR).toISOString() });
+    await env.sleep(at(20));
+    await send(h, { type: 'roadblock', actor: 'account-specialist', roadblock: 'Second approval needed' });
+    await env.sleep(at(30));
+    await send(h, { type: 'resolved', actor: 'account-specialist', resolution: 'Renewed', measures: 'Automatic renewal' });
+    await env.sleep(at(10));
+    await clientCallAftercare(h, true);
+    return h;
+  },
+  // Nobody takes it: the managers at 15 and 30 minutes; phone updates (no answer, then reached); phone follow-up; closed.
+  'client-call-managers-phone': async (id: string) => {
+    const h = await startClientCall(id, { preferredContact: 'phone' });
+    await env.sleep(at(32));
+    await send(h, { type: 'assigned', actor: 'client-services-director', assignee: 'account-specialist' });
+    await send(h, { type: 'cause-identified', actor: 'account-specialist', cause: 'Expired certificate', plan: 'Renew it' });
+    await env.sleep(at(10));
+    await send(h, { type: 'client-called', actor: 'account-specialist', outcome: 'no-answer' });
+    await env.sleep(at(5));
+    await send(h, { type: 'client-called', actor: 'account-specialist', outcome: 'reached' });
+    await env.sleep(at(20));
+    await send(h, { type: 'resolved', actor: 'account-specialist', resolution: 'Renewed', measures: 'Automatic renewal' });
+    await env.sleep(at(10));
+    await clientCallAftercare(h, false);
+    return h;
+  },
+  // The review and the documentation recorded in the memo `lessons` (patch client-call-lessons-memo); closed.
+  'client-call-lessons-memo': async (id: string) => {
+    const h = await startClientCall(id);
+    await env.sleep(at(5));
+    await send(h, { type: 'assigned', actor: 'account-specialist' });
+    await send(h, { type: 'cause-identified', actor: 'account-specialist', cause: 'Expired certificate', plan: 'Renew it' });
+    await env.sleep(at(20));
+    await send(h, { type: 'resolved', actor: 'account-specialist', resolution: 'Renewed', measures: 'Automatic renewal' });
+    await env.sleep(at(10));
+    await clientCallAftercare(h, true);
+    return h;
+  },
+});
 
 // Since patched('agenda-timer-per-deadline') (issue 16 item 3): one timer per deadline and the
 // EscalationNextDeadline attribute. The same scenarios as above, recorded with the patch.

@@ -28,7 +28,7 @@ describe('replay of recorded histories', () => {
     await Worker.runReplayHistory({ workflowBundle: bundle }, await load(file), file.replace(/\.json$/, ''));
   });
 
-  it.each(['live-delivery-facilitator-cutoff', 'gameday-issue-tier-3-resolved', 'gameday-summary'])(
+  it.each(['live-delivery-facilitator-cutoff', 'client-call-email-closed', 'gameday-issue-tier-3-resolved', 'gameday-summary'])(
     'an incompatible change (a new step before the first one) fails %s with a nondeterminism error',
     async (name) => {
       incompatibleBundle ??= bundleWorkflowCode({

@@ -74,6 +74,10 @@ export interface FieldError {
 export interface DirectoryLookup {
   hasPerson(key: string): boolean;
   hasGroup(key: string): boolean;
+  /** The team `key` (a group with a channel), or undefined. */
+  team(key: string): { channel: string; managers: string[] } | undefined;
+  /** The teams (groups with a channel) that list the person as a member. */
+  teamsOf(person: string): string[];
   /** A business calendar (public holidays) of that key exists. */
   hasCalendar(key: string): boolean;
   /** The person's Slack user id, or undefined (unknown person, or none configured). */
