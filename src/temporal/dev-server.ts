@@ -25,6 +25,8 @@ export interface DevServerOptions {
 export interface DevServer {
   address: string;
   uiUrl: string | undefined;
+  /** The server's process id (for its memory and CPU figures). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   return {
     address,
     uiUrl: opts.uiPort === undefined ? undefined : `http://${ip}:${opts.uiPort}`,
+    pid: child.pid,
     stop: () => stopChild(child, exited),
   };
 }

@@ -1,0 +1,158 @@
+// API against the raw SDK on the same server in the same run: start (1 and 8 callers), event,
+// read and list, in interleaved batches. Every batch starts from an idle worker: after a start
+// batch the bench waits until each new escalation's first Slack post reached the stand-in, so the
+// work a start leaves behind (its first workflow task, the alert activity) is never billed to the
+// next batch of the other side.
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Directory } from '../../src/directory.js';
+import { playbooks } from '../../src/playbooks/index.js';
+import { eventUpdate } from '../../workflows/kit/messages.js';
+import { Api, liveDelivery, Raw, type Prepared } from '../lib/escalations.js';
+import type { Stack } from '../lib/stack.js';
+import { batch, interleaved, ratioRows, round, summarize, type Row, type Side } from '../lib/stats.js';
+
+export interface LatencyOptions {
+  /** Scales every batch count (1 = the default sample sizes). */
+  scale: number;
+  log: (line: string) => void;
+}
+
+export interface LatencyResult {
+  rows: Row[];
+  raw: Record<string, { api: Side; raw: Side }>;
+}
+
+const HOUR = 3_600_000;
+const event = { type: 'facilitator-no-answer', actor: 'desk-agent' };
+
+export async function latencySections(stack: Stack, directory: Directory, opts: LatencyOptions): Promise<LatencyResult> {
+  const api = new Api(stack.apiUrl);
+  const raw = new Raw(stack.client, stack.taskQueue);
+  const started = new Set<string>();
+  const n = (x: number) => Math.max(2, Math.round(x * opts.scale));
+  const rows: Row[] = [];
+  const sides: LatencyResult['raw'] = {};
+
+  // Sessions starting in 2 hours: the cutoff is far off, so a started escalation only posts its
+  // alert and waits (its first call reminder comes after 5 minutes, when the section is over).
+  const fresh = (count: number) => Array.from({ length: count }, () => liveDelivery(directory, 2 * HOUR));
+  const idle = async (ps: Prepared[]) => {
+    const ok = await stack.arrivals.until(() => ps.every((p) => stack.arrivals.first(p.id, (m) => m.step === 'alert')), 120_000);
+    if (!ok) opts.log(`  (worker not idle after 120 s: ${ps.filter((p) => !stack.arrivals.first(p.id)).length} alerts missing)`);
+  };
+  const startBatch = (count: number, concurrency: number, how: (p: Prepared) => Promise<unknown>) => async () => {
+    const ps = fresh(count);
+    ps.forEach((p) => started.add(p.id));
+    const res = await batch(count, concurrency, (i) => how(ps[i]!));
+    await idle(ps);
+    return res;
+  };
+
+  // Warm-up: first calls pay for connections, the worker's bundle and V8's JIT.
+  opts.log('warm-up');
+  await startBatch(n(6), 2, api.start)();
+  await startBatch(n(6), 2, raw.start)();
+
+  for (const c of [1, 8]) {
+    const section = `start c${c}`;
+    opts.log(`${section}: API POST /escalations vs raw workflow.start`);
+    const count = c === 1 ? n(20) : n(48);
+    const r = await interleaved({ rounds: n(6), a: startBatch(count, c, api.start), b: startBatch(count, c, raw.start) });
+    sides[section] = { api: r.a, raw: r.b };
+    rows.push(...ratioRows(section, r.a, r.b, { throughput: c > 1, rawLabel: 'workflow.start', goals: true }));
+  }
+
+  // The designs a start could have, on the raw SDK: what the answer costs beyond workflow.start.
+  for (const c of [1, 8]) {
+    const count = c === 1 ? n(12) : n(32);
+    const designs: [string, (p: Prepared) => Promise<unknown>][] = [
+      ['start + describe + query (the answer before)', async (p) => { await raw.start(p); await raw.get(p.id); }],
+      ['executeUpdateWithStart', (p) => updateWithStart(raw, p)],
+    ];
+    for (const [label, how] of designs) {
+      const section = `start design c${c}`;
+      opts.log(`${section}: ${label} vs workflow.start`);
+      const r = await interleaved({ rounds: n(4), a: startBatch(count, c, how), b: startBatch(count, c, raw.start) });
+      sides[`${section}: ${label}`] = { api: r.a, raw: r.b };
+      const a = summarize(r.a.latencies);
+      const b = summarize(r.b.latencies);
+      for (const k of ['p50', 'p99'] as const) {
+        rows.push({ section, figure: `${label} ${k}`, unit: 'ms', api: a[k], raw: b[k], ratio: round(a[k] / b[k], 2), note: 'raw SDK only: API column = this design' });
+      }
+      if (c > 1) {
+        const ta = round((r.a.latencies.length / r.a.wallMs) * 1000);
+        const tb = round((r.b.latencies.length / r.b.wallMs) * 1000);
+        rows.push({ section, figure: `${label} throughput`, unit: '/s', api: ta, raw: tb, ratio: round(ta / tb, 2) });
+      }
+    }
+  }
+
+  // Event, read, list on a pool of open escalations (started through the raw SDK, alerts posted).
+  const pool = fresh(16);
+  for (const p of pool) {
+    started.add(p.id);
+    await raw.start(p);
+  }
+  await idle(pool);
+  let turn = 0;
+  const next = () => pool[turn++ % pool.length]!.id;
+
+  opts.log('event: API POST /escalations/{id}/events vs raw executeUpdate');
+  {
+    const count = n(25);
+    const r = await interleaved({
+      rounds: n(8),
+      a: () => batch(count, 1, () => api.event(next(), event)),
+      b: () => batch(count, 1, () => raw.event(next(), event)),
+    });
+    sides.event = { api: r.a, raw: r.b };
+    rows.push(...ratioRows('event', r.a, r.b, { rawLabel: 'executeUpdate', goals: true }));
+  }
+
+  opts.log('read: API GET /escalations/{id} vs raw describe + query');
+  {
+    const count = n(25);
+    const r = await interleaved({
+      rounds: n(8),
+      a: () => batch(count, 1, () => api.get(next())),
+      b: () => batch(count, 1, () => raw.get(next())),
+    });
+    sides.read = { api: r.a, raw: r.b };
+    rows.push(...ratioRows('read', r.a, r.b, { rawLabel: 'describe + query', goals: true }));
+  }
+
+  opts.log('list: API GET /escalations?playbook=live-delivery&limit=50 vs raw workflow.list');
+  {
+    const count = n(10);
+    const query = `EscalationPlaybook IS NOT NULL AND EscalationPlaybook = "live-delivery"`;
+    const r = await interleaved({
+      rounds: n(6),
+      a: () => batch(count, 1, () => api.list('playbook=live-delivery&limit=50')),
+      b: () => batch(count, 1, () => raw.list(query, 50)),
+    });
+    sides.list = { api: r.a, raw: r.b };
+    rows.push(...ratioRows('list', r.a, r.b, { rawLabel: 'workflow.list (50)' }));
+  }
+
+  opts.log(`terminating the ${started.size} escalations this section started`);
+  await raw.terminate(started);
+  stack.arrivals.forget(started);
+  return { rows, raw: sides };
+}
+
+/**
+ * Start and a first update in one call. Until the workflow has an update that answers the view,
+ * this sends an event the validator rejects: the same trip through the first workflow task.
+ */
+async function updateWithStart(raw: Raw, p: Prepared): Promise<unknown> {
+  const startWorkflowOperation = new WithStartWorkflowOperation(playbooks[p.playbook]!.workflowType, {
+    ...raw.options(p),
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  try {
+    return await raw.client.workflow.executeUpdateWithStart(eventUpdate, { args: [{ type: 'bench-probe' }], startWorkflowOperation });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) return undefined;
+    throw err;
+  }
+}
