@@ -72,7 +72,7 @@ if (sections.has('latency') || sections.has('timers')) {
     if (sections.has('timers')) {
       const r = await timerPrecision(stack, directory, { log });
       rows.push(...r.rows);
-      details.timers = r.lateness;
+      details.timers = { lateness: r.lateness, breakdown: r.breakdown };
     }
   } finally {
     await stack.close();

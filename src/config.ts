@@ -36,6 +36,9 @@ export const EnvSchema = Type.Object({
   TEMPORAL_UI_PORT: Port,
   TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TEST_SERVER_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  // Worker: how many escalations it keeps in memory between their workflow tasks (the sticky cache).
+  // An escalation out of the cache is replayed from its history at its next task. See the README.
+  TEMPORAL_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }),
 
   // Slack and SendGrid: unset credentials mean "use the local stand-ins" on the embedded default.
   SLACK_BOT_TOKEN: Type.Optional(Type.String({ pattern: '^xox[a-z]-' })),
@@ -101,6 +104,8 @@ export interface Config {
     tlsCaPath?: string;
     tlsServerName?: string;
     apiKey?: string;
+    /** TEMPORAL_MAX_CACHED_WORKFLOWS: the worker's workflow cache, in escalations. */
+    maxCachedWorkflows: number;
   };
 }
 
@@ -130,6 +135,7 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
       ...(env.TEMPORAL_TLS_CA_PATH && { tlsCaPath: env.TEMPORAL_TLS_CA_PATH }),
       ...(env.TEMPORAL_TLS_SERVER_NAME && { tlsServerName: env.TEMPORAL_TLS_SERVER_NAME }),
       ...(env.TEMPORAL_API_KEY && { apiKey: env.TEMPORAL_API_KEY }),
+      maxCachedWorkflows: env.TEMPORAL_MAX_CACHED_WORKFLOWS,
     },
   };
 }

@@ -136,6 +136,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       directory: config.directory,
       providers,
       financeMeeting: config.financeMeeting,
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     });
     const running = worker.run();
     cleanups.push(async () => {

@@ -39,6 +39,7 @@ async function main() {
       ...(env.CASE_TARGET_URL && { caseTarget: { url: env.CASE_TARGET_URL, token: env.CASE_TARGET_TOKEN } }),
     },
     financeMeeting: config.financeMeeting,
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
   // The SDK shuts the worker down on SIGINT/SIGTERM and lets running activities finish.
   await worker.run();

@@ -826,6 +826,10 @@ class AccountEscalation {
       case 'customer-responded':
       case 'note':
         break;
+      default:
+        // The API routes an event by its type without reading the escalation first: the workflow
+        // itself refuses a type that is not this playbook's.
+        notApplicable(`'${(event as { type: string }).type}' is not an account-escalation event`);
     }
   }
 

@@ -22,6 +22,20 @@ export interface EscalationView {
   state: EscalationState | null;
 }
 
+/** What a start answers by default: enough to read the escalation and send it events. */
+export interface EscalationRef {
+  id: string;
+  playbook: string;
+  /** The Temporal run the id names now (a long escalation continues as new under the same id). */
+  runId: string;
+  links: { self: string; events: string };
+}
+
+export function escalationRef(id: string, playbook: string, runId: string): EscalationRef {
+  const self = `/escalations/${encodeURIComponent(id)}`;
+  return { id, playbook, runId, links: { self, events: `${self}/events` } };
+}
+
 interface Memo {
   inputHash?: string;
   playbook?: string;
@@ -44,11 +58,24 @@ export class EscalationService {
     private readonly taskQueue: string,
   ) {}
 
-  async start(def: PlaybookDefinition, id: string, input: unknown): Promise<{ created: boolean; escalation: EscalationView }> {
+  /**
+   * Starts the escalation, or finds the one this id already names. Costs one call to Temporal
+   * (`workflow.start`): the answer is the id, run and links, not the state, so a start never waits
+   * for the worker. A repeat (same id) costs one describe more: same playbook and input -> the
+   * existing escalation (`created: false`); anything else -> 409 `id-in-use`.
+   * `withState` reads the state as well (describe + state query), which waits for the workflow's
+   * first task: what `Prefer: return=representation` asks for.
+   */
+  async start(
+    def: PlaybookDefinition,
+    id: string,
+    input: unknown,
+    opts: { withState?: boolean } = {},
+  ): Promise<{ created: boolean; ref: EscalationRef; escalation?: EscalationView }> {
     const hash = inputHash(def.name, input);
     const businessTime = def.businessTime(input as never);
     try {
-      await this.client.workflow.start(def.workflowType, {
+      const handle = await this.client.workflow.start(def.workflowType, {
         workflowId: id,
         taskQueue: this.taskQueue,
         args: [input],
@@ -63,14 +90,16 @@ export class EscalationService {
         ],
         staticSummary: def.summary(input as never),
       });
-      return { created: true, escalation: await this.get(id) };
+      const ref = escalationRef(id, def.name, handle.firstExecutionRunId);
+      return { created: true, ref, ...(opts.withState && { escalation: await this.get(id) }) };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const existing = await this.describe(id);
       if ((existing.memo as Memo | undefined)?.inputHash !== hash) {
         throw problems.conflict('id-in-use', `escalation '${id}' already exists with a different playbook or input`);
       }
-      return { created: false, escalation: await this.view(existing) };
+      const ref = escalationRef(id, def.name, existing.runId);
+      return { created: false, ref, ...(opts.withState && { escalation: await this.view(existing) }) };
     }
   }
 
@@ -106,12 +135,14 @@ export class EscalationService {
     return { playbook: String((d.memo as Memo).playbook), running: d.status.name === 'RUNNING', status: d.status.name };
   }
 
-  /** Delivers an event through the workflow's update; its validator decides if it makes sense now. */
+  /**
+   * Delivers an event through the workflow's update; its validator decides if it makes sense now.
+   * Without `found` it goes straight to the update and describes the escalation only when the
+   * update fails to find it (404 unknown, 409 closed).
+   */
   async deliver(id: string, event: EscalationEvent, found?: { running: boolean; status: string }): Promise<EscalationState> {
-    const { running, status } = found ?? (await this.lookup(id));
-    if (!running) {
-      throw problems.conflict('escalation-closed', `escalation '${id}' is closed (${status.toLowerCase()}); no more events`);
-    }
+    const closed = (status: string) => problems.conflict('escalation-closed', `escalation '${id}' is closed (${status.toLowerCase()}); no more events`);
+    if (found && !found.running) throw closed(found.status);
     try {
       return await this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event] });
     } catch (err) {
@@ -123,7 +154,9 @@ export class EscalationService {
         throw problems.conflict('event-out-of-order', cause.message);
       }
       if (err instanceof WorkflowNotFoundError) {
-        throw problems.conflict('escalation-closed', `escalation '${id}' closed before the event arrived`);
+        if (found) throw problems.conflict('escalation-closed', `escalation '${id}' closed before the event arrived`);
+        const now = await this.lookup(id); // 404 when there is no such escalation
+        throw now.running ? err : closed(now.status);
       }
       throw err;
     }

@@ -6,7 +6,7 @@ import type { Directory } from '../directory.js';
 import type { EscalationService } from '../escalations/service.js';
 import { playbookNames, playbooks, type PlaybookDefinition } from '../playbooks/index.js';
 import { problems, type FieldProblem } from '../problem.js';
-import { EscalationId, problemResponse } from './schemas.js';
+import { EscalationId, EscalationRef, problemResponse } from './schemas.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
@@ -39,6 +39,12 @@ function fail(errors: FieldProblem[]): never {
   throw problems.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
 }
 
+/** RFC 7240 `Prefer: return=representation` (preferences are comma-separated, tokens case-insensitive). */
+export function prefersRepresentation(prefer: string | string[] | undefined): boolean {
+  const values = (Array.isArray(prefer) ? prefer : prefer ? [prefer] : []).flatMap((v) => v.split(','));
+  return values.some((v) => /^\s*return\s*=\s*"?representation"?\s*(;|$)/i.test(v));
+}
+
 export function parseInput(def: PlaybookDefinition, raw: unknown, directory: Directory): unknown {
   const input = Value.Default(def.inputSchema, Value.Clone(raw));
   const errors = schemaErrors(def.inputSchema, input, '/input');
@@ -54,20 +60,30 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     {
       schema: {
         summary: 'Start an escalation (idempotent by id)',
+        description:
+          'Answers 201 (started) or 200 (this id already names an escalation with the same playbook and input) with the id, run and links, ' +
+          'as soon as Temporal has the workflow: the answer does not wait for the worker. `Prefer: return=representation` ' +
+          'answers the escalation with its state instead (as GET does), which waits for the workflow\'s first task.',
         tags: ['escalations'],
+        headers: Type.Object({ prefer: Type.Optional(Type.String({ description: 'RFC 7240: return=minimal (default) or return=representation' })) }),
         body: StartBody,
-        response: { 200: { $ref: 'Escalation#' }, 201: { $ref: 'Escalation#' }, 400: problemResponse, 409: problemResponse },
+        response: {
+          200: Type.Union([EscalationRef, Type.Ref('Escalation')]),
+          201: Type.Union([EscalationRef, Type.Ref('Escalation')]),
+          400: problemResponse,
+          409: problemResponse,
+        },
       },
     },
     async (request, reply) => {
       const def = playbooks[request.body.playbook]!;
       const input = parseInput(def, request.body.input, directory);
       const id = request.body.id ?? `${def.name}:${def.businessKey(input as never)}`;
-      const { created, escalation } = await escalations.start(def, id, input);
-      return reply
-        .status(created ? 201 : 200)
-        .header('location', `/escalations/${encodeURIComponent(id)}`)
-        .send(escalation);
+      const withState = prefersRepresentation(request.headers.prefer);
+      const { created, ref, escalation } = await escalations.start(def, id, input, { withState });
+      reply.status(created ? 201 : 200).header('location', ref.links.self).header('vary', 'Prefer');
+      if (withState) reply.header('preference-applied', 'return=representation');
+      return reply.send(escalation ?? ref);
     },
   );
 
@@ -113,16 +129,27 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       },
     },
     async (request) => {
-      const found = await escalations.lookup(request.params.id);
-      const def = playbooks[found.playbook];
-      if (!def) throw problems.notFound(`no escalation '${request.params.id}'`);
-      const schema = def.events[request.body.type];
-      if (!schema) {
-        fail([{ in: 'body', field: '/type', message: `unknown event type for ${def.name}; expected one of: ${Object.keys(def.events).join(', ')}` }]);
-      }
+      const { id } = request.params;
+      const { type } = request.body;
+      // The event's schema comes from its type when one playbook owns that type, so a valid event
+      // costs one call to Temporal (the update; the workflow's validator rejects a type that is not
+      // its playbook's). The escalation's playbook is looked up (one describe) only for a type no
+      // playbook owns alone, or to word the 400 for an event that fails its schema.
+      const owners = playbookNames.filter((name) => playbooks[name]!.events[type]);
+      let found = owners.length === 1 ? undefined : await escalations.lookup(id);
+      const def = playbooks[found?.playbook ?? owners[0]!];
+      if (!def) throw problems.notFound(`no escalation '${id}'`);
+      const unknownType = (d: PlaybookDefinition): never =>
+        fail([{ in: 'body', field: '/type', message: `unknown event type for ${d.name}; expected one of: ${Object.keys(d.events).join(', ')}` }]);
+      const schema = def.events[type];
+      if (!schema) return unknownType(def);
       const errors = schemaErrors(schema, request.body, '');
-      if (errors.length > 0) fail(errors);
-      return escalations.deliver(request.params.id, request.body, found);
+      if (errors.length > 0) {
+        found ??= await escalations.lookup(id);
+        if (found.playbook !== def.name) unknownType(playbooks[found.playbook] ?? def);
+        fail(errors);
+      }
+      return escalations.deliver(id, request.body, found);
     },
   );
 };

@@ -46,4 +46,18 @@ export const Escalation = Type.Object(
   { $id: 'Escalation' },
 );
 
+/** The default answer of a start: the escalation's id, its run and where to read it and send it events. */
+export const EscalationRef = Type.Object(
+  {
+    id: Type.String(),
+    playbook: Type.String(),
+    runId: Type.String({ description: 'The Temporal run the id names now' }),
+    links: Type.Object({
+      self: Type.String({ description: 'GET: the escalation with its state' }),
+      events: Type.String({ description: 'POST: deliver an event' }),
+    }),
+  },
+  { description: 'Default answer (Prefer: return=minimal). With Prefer: return=representation the answer is the escalation with its state, as GET answers it.' },
+);
+
 export const problemResponse = { $ref: 'Problem#' } as const;

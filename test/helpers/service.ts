@@ -21,6 +21,7 @@ export interface HttpResult<T = Record<string, unknown>> {
   status: number;
   contentType: string;
   body: T;
+  headers: Headers;
 }
 
 export async function http<T = Record<string, unknown>>(
@@ -29,15 +30,16 @@ export async function http<T = Record<string, unknown>>(
   path: string,
   body?: unknown,
   rawBody?: string,
+  headers: Record<string, string> = {},
 ): Promise<HttpResult<T>> {
   const res = await fetch(base + path, {
     method,
-    headers: body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {},
+    headers: { ...(body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     ...(rawBody !== undefined ? { body: rawBody } : body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const contentType = res.headers.get('content-type') ?? '';
   const text = await res.text();
-  return { status: res.status, contentType, body: (text && contentType.includes('json') ? JSON.parse(text) : text) as T };
+  return { status: res.status, contentType, body: (text && contentType.includes('json') ? JSON.parse(text) : text) as T, headers: res.headers };
 }
 
 /** Polls `fn` until `ok` holds or the time is up (the real dev server runs in real time). */
