@@ -3,7 +3,8 @@
 // markdown table and writes the figures as JSON (bench/results/<date>.json) for a later comparison.
 //
 //   npm run bench                                  everything (about 10 minutes on 2 busy cores)
-//   npm run bench -- --sections latency,timers     only some (latency, timers, history, email)
+//   npm run bench -- --sections latency,timers     only some (latency, timers, history, email; design:
+//                                                  the start designs on the raw SDK, with latency)
 //   npm run bench -- --compare bench/results/X.json   adds that run's ratios as a column
 //   npm run bench -- --scale 0.5                   smaller samples (a quick look; p99 gets noisy)
 //   npm run bench -- --db memory                   dev server in memory instead of a SQLite file
@@ -65,7 +66,7 @@ if (sections.has('latency') || sections.has('timers')) {
   const stack = await startStack({ db: values.db, log });
   try {
     if (sections.has('latency')) {
-      const r = await latencySections(stack, directory, { scale, log });
+      const r = await latencySections(stack, directory, { scale, log, designs: sections.has('design') });
       rows.push(...r.rows);
       details.latency = Object.fromEntries(Object.entries(r.raw).map(([k, v]) => [k, { api: v.api.latencies.map((x) => round(x, 2)), raw: v.raw.latencies.map((x) => round(x, 2)), apiWallMs: v.api.wallMs, rawWallMs: v.raw.wallMs, errors: [...v.api.errors, ...v.raw.errors].slice(0, 20) }]));
     }

@@ -39,6 +39,8 @@ export interface Stack {
   apiPid: number;
   devServerPid: number | undefined;
   arrivals: Arrivals;
+  /** Tasks waiting in the task queue for a worker (Temporal's approximate backlog). */
+  backlog(): Promise<{ workflow: number; activity: number }>;
   /** Restarts the worker process (e.g. with other settings). */
   restartWorker(env?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
@@ -248,6 +250,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       apiPid: api.proc.pid!,
       devServerPid,
       arrivals,
+      async backlog() {
+        const count = async (taskQueueType: proto.temporal.api.enums.v1.TaskQueueType) => {
+          const d = await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType, reportStats: true });
+          return Number(d.stats?.approximateBacklogCount ?? 0);
+        };
+        const [workflow, activity] = await Promise.all([count(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), count(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)]);
+        return { workflow, activity };
+      },
       async restartWorker(env) {
         await worker!.stop();
         await startWorker(env);

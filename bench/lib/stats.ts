@@ -79,6 +79,8 @@ const emptySide = (): Side => ({ latencies: [], wallMs: 0, calls: 0, errors: [] 
 /**
  * A against B in `rounds` rounds of one batch each, the order alternating (AB, BA, AB, ...) so that
  * whatever drifts during the run (other load on the machine, history growing) falls on both sides.
+ * On a shared machine the load swings within seconds: keep batches short (one call where no
+ * throughput is measured), so each A and its B see the same machine.
  * `between` runs after every batch (e.g. waiting until the worker is idle again), untimed.
  */
 export async function interleaved(opts: {

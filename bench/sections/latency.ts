@@ -14,6 +14,8 @@ import { batch, interleaved, ratioRows, round, summarize, type Row, type Side } 
 export interface LatencyOptions {
   /** Scales every batch count (1 = the default sample sizes). */
   scale: number;
+  /** Also measure the start designs (start + query, update-with-start) against workflow.start. */
+  designs: boolean;
   log: (line: string) => void;
 }
 
@@ -56,15 +58,17 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
   for (const c of [1, 8]) {
     const section = `start c${c}`;
     opts.log(`${section}: API POST /escalations vs raw workflow.start`);
-    const count = c === 1 ? n(20) : n(48);
-    const r = await interleaved({ rounds: n(6), a: startBatch(count, c, api.start), b: startBatch(count, c, raw.start) });
+    // One call per batch at c1; at c8 four calls per caller (throughput needs a batch).
+    const [count, rounds] = c === 1 ? [1, n(120)] : [32, n(9)];
+    const r = await interleaved({ rounds, a: startBatch(count, c, api.start), b: startBatch(count, c, raw.start) });
     sides[section] = { api: r.a, raw: r.b };
     rows.push(...ratioRows(section, r.a, r.b, { throughput: c > 1, rawLabel: 'workflow.start', goals: true }));
   }
 
-  // The designs a start could have, on the raw SDK: what the answer costs beyond workflow.start.
-  for (const c of [1, 8]) {
-    const count = c === 1 ? n(12) : n(32);
+  // The designs a start could have, on the raw SDK: what the answer costs beyond workflow.start
+  // (how the start answer was chosen; opt-in: --sections latency,design).
+  for (const c of opts.designs ? [1, 8] : []) {
+    const count = c === 1 ? 1 : 32;
     const designs: [string, (p: Prepared) => Promise<unknown>][] = [
       ['start + describe + query (the answer before)', async (p) => { await raw.start(p); await raw.get(p.id); }],
       ['executeUpdateWithStart', (p) => updateWithStart(raw, p)],
@@ -72,7 +76,7 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     for (const [label, how] of designs) {
       const section = `start design c${c}`;
       opts.log(`${section}: ${label} vs workflow.start`);
-      const r = await interleaved({ rounds: n(4), a: startBatch(count, c, how), b: startBatch(count, c, raw.start) });
+      const r = await interleaved({ rounds: c === 1 ? n(50) : n(5), a: startBatch(count, c, how), b: startBatch(count, c, raw.start) });
       sides[`${section}: ${label}`] = { api: r.a, raw: r.b };
       const a = summarize(r.a.latencies);
       const b = summarize(r.b.latencies);
@@ -99,9 +103,9 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
 
   opts.log('event: API POST /escalations/{id}/events vs raw executeUpdate');
   {
-    const count = n(25);
+    const count = 1;
     const r = await interleaved({
-      rounds: n(8),
+      rounds: n(200),
       a: () => batch(count, 1, () => api.event(next(), event)),
       b: () => batch(count, 1, () => raw.event(next(), event)),
     });
@@ -111,9 +115,9 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
 
   opts.log('read: API GET /escalations/{id} vs raw describe + query');
   {
-    const count = n(25);
+    const count = 1;
     const r = await interleaved({
-      rounds: n(8),
+      rounds: n(200),
       a: () => batch(count, 1, () => api.get(next())),
       b: () => batch(count, 1, () => raw.get(next())),
     });
@@ -123,10 +127,10 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
 
   opts.log('list: API GET /escalations?playbook=live-delivery&limit=50 vs raw workflow.list');
   {
-    const count = n(10);
+    const count = 1;
     const query = `EscalationPlaybook IS NOT NULL AND EscalationPlaybook = "live-delivery"`;
     const r = await interleaved({
-      rounds: n(6),
+      rounds: n(60),
       a: () => batch(count, 1, () => api.list('playbook=live-delivery&limit=50')),
       b: () => batch(count, 1, () => raw.list(query, 50)),
     });
