@@ -138,6 +138,28 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     rows.push(...ratioRows('list', r.a, r.b, { rawLabel: 'workflow.list (50)' }));
   }
 
+  // What any HTTP call to the API process costs on this machine (no Temporal call): the floor of
+  // "API minus raw" in the rows above. Measured between the same kind of batches.
+  opts.log('HTTP floor: API GET /healthz');
+  {
+    const r = await interleaved({
+      rounds: n(60),
+      a: () => batch(1, 1, () => api.request('GET', '/healthz')),
+      b: () => batch(1, 1, () => raw.client.connection.workflowService.getSystemInfo({})),
+    });
+    const a = summarize(r.a.latencies);
+    const b = summarize(r.b.latencies);
+    rows.push({
+      section: 'HTTP floor',
+      figure: 'p50 / p99',
+      unit: 'ms',
+      api: a.p50,
+      raw: b.p50,
+      ratio: null,
+      note: `GET /healthz round trip (API process, no Temporal call), p99 ${a.p99} ms; raw = gRPC getSystemInfo, p99 ${b.p99} ms: what a call costs before any work`,
+    });
+  }
+
   opts.log(`terminating the ${started.size} escalations this section started`);
   await raw.terminate(started);
   stack.arrivals.forget(started);

@@ -9,6 +9,15 @@ import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { devServerSearchAttributeFlags } from './search-attributes.js';
 
+/**
+ * SQLite's write-ahead log with synchronous=NORMAL: a commit is in the log, so it survives the server
+ * process crashing or being killed, without waiting for the disk's fsync as SQLite's defaults do on
+ * every commit. On this project's bench machine that made a start 8 times faster (p50 55 -> 7 ms) and
+ * deadlines fire on time under load. What it gives up: after a power cut or kernel crash the last
+ * commits before it may be lost (never a corrupt file). Production runs on PostgreSQL.
+ */
+export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
+
 export interface DevServerOptions {
   executable: string;
   /** SQLite file; undefined keeps everything in memory (tests). */
@@ -44,7 +53,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   ];
   if (opts.dbFilename) {
     await mkdir(dirname(opts.dbFilename), { recursive: true });
-    args.push('--db-filename', opts.dbFilename);
+    args.push('--db-filename', opts.dbFilename, ...SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]));
   }
   const child = spawn(opts.executable, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
