@@ -17,6 +17,20 @@ export async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
+/**
+ * Seconds the process's threads spent runnable but waiting for a CPU (the scheduler's run queue),
+ * summed over threads: on a shared machine, the CPU a process wanted and did not get.
+ */
+export async function runQueueWaitSeconds(pid: number): Promise<number> {
+  const { readdir } = await import('node:fs/promises');
+  let ns = 0;
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').catch(() => '');
+    ns += Number(stat.split(' ')[1] ?? 0);
+  }
+  return ns / 1e9;
+}
+
 /** Share of one core the process used over `ms` (100 = one full core). */
 export async function cpuPercent(pid: number, ms: number): Promise<number> {
   const a = await cpuSeconds(pid);

@@ -237,6 +237,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const apiUrl = `http://127.0.0.1:${port}`;
     await poll('api', async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000);
 
+    // Ctrl-C or a kill ends the run, never leaves its server, worker, API or stand-ins behind.
+    const onSignal = (signal: NodeJS.Signals) => {
+      log(`${signal}: stopping the stack`);
+      void close().finally(() => process.exit(130));
+    };
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+    cleanups.unshift(async () => {
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    });
+
     return {
       client,
       connection,
