@@ -3,8 +3,8 @@
 #   override     the Temporal worker (node --import tsx src/worker-main.ts; see docker-compose.yml)
 #
 # The app runs its TypeScript sources through tsx, exactly as in development, so the image carries
-# the source tree: the worker bundles workflows/ at start-up and the email activities read the
-# .mjml templates under activities/email/templates/ at run time. No build step, no dist/.
+# the source tree: the worker bundles workflows/ at start-up and the email activities read each
+# playbook's .mjml templates (workflows/<playbook>/templates/) at run time. No build step, no dist/.
 #
 # The entry points are started with node directly, never through `npm start`: its `prestart` hook
 # runs scripts/setup.mjs, which installs dev tooling (Temporal CLI binaries) a container must not need.

@@ -9,6 +9,7 @@ import { slackActivities } from './slack.js';
 import { ticketActivities, type TicketTarget } from './tickets.js';
 import { caseTargetActivities, type CaseTargetSettings } from './case-target.js';
 import { scheduleActivities } from './schedules.js';
+import { directoryActivities } from './directory.js';
 import type { WeeklyTime } from '../workflows/kit/calendar.js';
 
 export interface ActivityDeps {
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   caseTarget?: CaseTargetSettings | undefined;
   /** The weekly finance meeting (FINANCE_MEETING); unset: DEFAULT_FINANCE_MEETING. */
   financeMeeting?: WeeklyTime | undefined;
+  /** The API's public URL (PUBLIC_URL), for links to an escalation in Slack fallback posts. */
+  publicUrl?: string | undefined;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -31,12 +34,14 @@ export function createActivities(deps: ActivityDeps) {
     ...ticketActivities({ tickets: deps.tickets }),
     ...caseTargetActivities({ caseTarget: deps.caseTarget }),
     ...scheduleActivities({ financeMeeting: deps.financeMeeting }),
+    ...directoryActivities({ directory: deps.directory }),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-export type { PostSlackMessageInput, PostedSlackMessage, SlackTarget, UpdateSlackMessageInput } from './slack.js';
+export type { PostSlackMessageInput, PostedSlackMessage, SlackTarget, UpdateSlackMessageInput, UpdatedSlackMessage } from './slack.js';
 export type { CreateEscalationChannelInput, EscalationChannel } from './slack-channels.js';
 export type { ButtonExtra, ButtonValue, SlackBlock, SlackButton } from './slack-blocks.js';
 export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-email.js';
+export type { CheckAvailabilityInput } from './directory.js';
 export type { AddCaseNoteInput, AddedCaseNote, CaseTargetSettings, CreateEscalationCaseInput, EscalationCase } from './case-target.js';

@@ -7,8 +7,13 @@
 // first looks for a message with that key in the channel (or thread) since the activity was
 // scheduled and returns it instead of posting again. So a timeout after Slack accepted the post,
 // or a worker crash before the result reached Temporal, does not double-post.
+//
+// A thread that is gone (its parent deleted, or a workspace that lost it: Slack answers
+// thread_not_found / message_not_found) does not fail the step for good: the reply is posted in the
+// channel instead, naming (and, with PUBLIC_URL, linking) the escalation, so the people following it
+// still see it. The same holds for an update of a message that is gone.
 import { Context } from '@temporalio/activity';
-import type { WebClient } from '@slack/web-api';
+import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Directory } from '../src/directory.js';
 import { permanent, slackFailure } from './failures.js';
 import { mapBlockTexts, messageBlocks, type SlackBlock, type SlackButton } from './slack-blocks.js';
@@ -48,6 +53,15 @@ export interface PostedSlackMessage {
   mentions: string[];
   /** True when an earlier attempt had already posted it (found by its metadata). */
   deduplicated: boolean;
+  /** `thread-gone`: the thread's parent no longer exists, so it was posted in the channel instead. */
+  fallback?: 'thread-gone';
+}
+
+export interface UpdatedSlackMessage {
+  /** `message-gone`: the message no longer exists, so the new text was posted in the channel instead. */
+  fallback?: 'message-gone';
+  /** The fallback post's ts. */
+  ts?: string;
 }
 
 export interface UpdateSlackMessageInput {
@@ -63,6 +77,11 @@ export interface UpdateSlackMessageInput {
   /** The buttons that remain, e.g. only "resolve" after an acknowledgement; needs `escalationId`. */
   buttons?: SlackButton[];
   escalationId?: string;
+  /**
+   * Names the update (e.g. `mark-resolved`). With `escalationId`, an update of a message that is gone
+   * is posted in the channel instead (idempotency key `<escalation id>/<step>`); without, it fails.
+   */
+  step?: string;
 }
 
 export const SLACK_METADATA_EVENT_TYPE = 'escalation_step';
@@ -96,8 +115,44 @@ export function mentionResolver(directory: Directory) {
   };
 }
 
-export function slackActivities({ slack, directory }: { slack: WebClient; directory: Directory }) {
+/** Slack's answers for a thread parent or message that no longer exists. */
+const GONE = new Set(['thread_not_found', 'message_not_found']);
+const isGone = (err: unknown) => err instanceof WebAPIPlatformError && GONE.has(String(err.data.error));
+
+/** mrkdwn-escaped: the id is data. */
+const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export interface SlackActivityDeps {
+  slack: WebClient;
+  directory: Directory;
+  /** The API's public URL (PUBLIC_URL): fallback posts link `<url>/escalations/<id>`. */
+  publicUrl?: string | undefined;
+}
+
+export function slackActivities({ slack, directory, publicUrl }: SlackActivityDeps) {
   const mentions = mentionResolver(directory);
+
+  /** The escalation as a mrkdwn link (with PUBLIC_URL) or its id in code. */
+  function escalationRef(escalationId: string): string {
+    if (!publicUrl) return `\`${escapeMrkdwn(escalationId)}\``;
+    const url = `${publicUrl.replace(/\/+$/, '')}/escalations/${encodeURIComponent(escalationId)}`;
+    return `<${url}|${escapeMrkdwn(escalationId)}>`;
+  }
+
+  /** A note that heads a message posted in the channel because its thread or original is gone. */
+  function goneNote(escalationId: string, what: 'thread' | 'message'): string {
+    return what === 'thread'
+      ? `:leftwards_arrow_with_hook: Escalation ${escalationRef(escalationId)}: its Slack thread is gone, so this update is posted here.`
+      : `:leftwards_arrow_with_hook: Escalation ${escalationRef(escalationId)}: its original message is gone, so its update is posted here.`;
+  }
+
+  /** `message` headed by the note (as the first line of the text, and a context block before any blocks). */
+  function withNote(message: { text: string; blocks?: SlackBlock[] | undefined }, note: string) {
+    return {
+      text: `${note}\n${message.text}`,
+      ...(message.blocks && { blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: note }] } as SlackBlock, ...message.blocks] }),
+    };
+  }
 
   const idsByName = new Map<string, string>();
   /** History look-ups need the channel id; directories may name a channel only by its name. */
@@ -146,7 +201,17 @@ export function slackActivities({ slack, directory }: { slack: WebClient; direct
    * After an ambiguous failure (e.g. a timeout after Slack accepted), find the earlier post among the
    * channel's (or thread's) messages since the activity was first scheduled (at most 10 pages).
    */
-  async function findEarlierPost(channel: string, key: string, threadTs?: string) {
+  async function findEarlierPost(channel: string, key: string, threadTs?: string): Promise<{ ts?: string } | undefined> {
+    try {
+      return await lookUp(channel, key, threadTs);
+    } catch (err) {
+      // The thread is gone: an earlier attempt may have posted in the channel instead.
+      if (threadTs && isGone(err)) return lookUp(channel, key, undefined);
+      throw err;
+    }
+  }
+
+  async function lookUp(channel: string, key: string, threadTs?: string) {
     const scheduled = Context.current().info.scheduledTimestampMs;
     const oldest = (Math.max(0, scheduled - LOOKBACK_MARGIN_MS) / 1000).toFixed(6);
     const pages = threadTs
@@ -164,6 +229,28 @@ export function slackActivities({ slack, directory }: { slack: WebClient; direct
     return undefined;
   }
 
+  /** One chat.postMessage carrying the step's idempotency key in its metadata. */
+  async function post(
+    channel: string,
+    key: string,
+    input: { escalationId: string; step: string },
+    message: { text: string; blocks?: SlackBlock[] | undefined },
+    threadTs: string | undefined,
+  ): Promise<{ channel: string; ts: string }> {
+    const posted = await slack.chat.postMessage({
+      channel,
+      text: message.text,
+      ...(message.blocks && { blocks: message.blocks }),
+      ...(threadTs && { thread_ts: threadTs }),
+      metadata: {
+        event_type: SLACK_METADATA_EVENT_TYPE,
+        event_payload: { key, escalation_id: input.escalationId, step: input.step },
+      },
+    });
+    if (!posted.ts) throw permanent(`Slack post '${input.step}': Slack returned no message ts`);
+    return { channel: posted.channel ?? channel, ts: posted.ts };
+  }
+
   return {
     async postSlackMessage(input: PostSlackMessageInput): Promise<PostedSlackMessage> {
       const key = `${input.escalationId}/${input.step}`;
@@ -174,34 +261,51 @@ export function slackActivities({ slack, directory }: { slack: WebClient; direct
           const earlier = await findEarlierPost(channel, key, input.threadTs);
           if (earlier?.ts) return { channel, ts: earlier.ts, mentions: message.mentions, deduplicated: true };
         }
-        const posted = await slack.chat.postMessage({
-          channel,
-          text: message.text,
-          ...(message.blocks && { blocks: message.blocks }),
-          ...(input.threadTs && { thread_ts: input.threadTs }),
-          metadata: {
-            event_type: SLACK_METADATA_EVENT_TYPE,
-            event_payload: { key, escalation_id: input.escalationId, step: input.step },
-          },
-        });
-        if (!posted.ts) throw permanent(`Slack post '${input.step}': Slack returned no message ts`);
-        return { channel: posted.channel ?? channel, ts: posted.ts, mentions: message.mentions, deduplicated: false };
+        try {
+          const posted = await post(channel, key, input, message, input.threadTs);
+          return { ...posted, mentions: message.mentions, deduplicated: false };
+        } catch (err) {
+          if (!input.threadTs || !isGone(err)) throw err;
+          Context.current().log.warn('Slack thread is gone; posting in the channel instead', {
+            escalationId: input.escalationId,
+            step: input.step,
+            channel,
+            threadTs: input.threadTs,
+          });
+          const posted = await post(channel, key, input, withNote(message, goneNote(input.escalationId, 'thread')), undefined);
+          return { ...posted, mentions: message.mentions, deduplicated: false, fallback: 'thread-gone' };
+        }
       } catch (err) {
         throw slackFailure(err, `Slack post '${input.step}'`);
       }
     },
 
-    /** Idempotent by nature: the same update twice leaves the same message. */
-    async updateSlackMessage(input: UpdateSlackMessageInput): Promise<void> {
+    /**
+     * Idempotent by nature: the same update twice leaves the same message. A message that is gone
+     * gets its new text posted in the channel instead (once per step: retries find it by its key).
+     */
+    async updateSlackMessage(input: UpdateSlackMessageInput): Promise<UpdatedSlackMessage> {
       try {
         if (input.buttons?.length && !input.escalationId) throw permanent('Slack update: buttons need the escalationId');
         const message = content(input);
-        await slack.chat.update({
-          channel: input.channel,
-          ts: input.ts,
-          text: message.text,
-          blocks: message.blocks ?? [],
-        });
+        try {
+          await slack.chat.update({
+            channel: input.channel,
+            ts: input.ts,
+            text: message.text,
+            blocks: message.blocks ?? [],
+          });
+          return {};
+        } catch (err) {
+          if (!input.escalationId || !input.step || !isGone(err)) throw err;
+          const ids = { escalationId: input.escalationId, step: input.step };
+          const key = `${ids.escalationId}/${ids.step}`;
+          const earlier = await findEarlierPost(input.channel, key);
+          if (earlier?.ts) return { fallback: 'message-gone', ts: earlier.ts };
+          Context.current().log.warn('Slack message to update is gone; posting in the channel instead', { ...ids, channel: input.channel, ts: input.ts });
+          const posted = await post(input.channel, key, ids, withNote(message, goneNote(ids.escalationId, 'message')), undefined);
+          return { fallback: 'message-gone', ts: posted.ts };
+        }
       } catch (err) {
         throw slackFailure(err, 'Slack update');
       }

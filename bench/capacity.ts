@@ -23,7 +23,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { TRIGGER_KEYS } from '../workflows/account-escalation-codes.js';
+import { TRIGGER_KEYS } from '../workflows/account-escalation/codes.js';
 import { loadExampleDirectory } from '../test/helpers/fixtures.js';
 import { accountEscalation, Api, liveDelivery, Raw, type Prepared } from './lib/escalations.js';
 import { cpuPercent, cpuSeconds, machine, MiB, rssBytes, runQueueWaitSeconds } from './lib/proc.js';

@@ -1,12 +1,10 @@
 // Precompiled TemplateCatalog.render vs. filling the MJML and running mjml2html on every send.
 // Run: npx tsx bench/email-render.ts [iterations]   (prints plain lines, then one JSON line)
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import mjml2html from 'mjml';
 import {
   TemplateCatalog,
-  defaultTemplateDir,
   escapeHtml,
   htmlToPlainText,
   mjmlOptions,
@@ -47,7 +45,7 @@ export async function runEmailRenderBench(iterations = 200): Promise<EmailRender
   const name: TemplateName = 'tech-issue-cancelled'; // the longest template
   const catalog = await TemplateCatalog.load();
   const values = catalog.exampleValues(name);
-  const file = join(defaultTemplateDir, 'en', `${name}.mjml`);
+  const file = catalog.file(name, 'en');
   const source = await readFile(file, 'utf8');
 
   // The naive path does the same work per send that load() does once: escape, compile, derive text.

@@ -83,7 +83,7 @@ if (sections.has('latency') || sections.has('timers')) {
 if (sections.has('history')) {
   const r = await historySection(directory, { log });
   rows.push(...r.rows);
-  details.history = r.scenarios;
+  details.history = { scenarios: r.scenarios, long: r.long };
 }
 
 if (sections.has('email')) {

@@ -5,6 +5,7 @@ import { TemplateCatalog } from '../activities/email/templates.js';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { dataConverterWith } from './temporal/codec.js';
 import { connectionOptions } from './temporal/connection.js';
 
 async function main() {
@@ -12,9 +13,18 @@ async function main() {
   if (!config.temporal.address) throw new ConfigError('invalid configuration:\n  TEMPORAL_ADDRESS: required when the API runs on its own');
   const log = createLogger(config.env.LOG_LEVEL);
   const connection = await Connection.connect(await connectionOptions(config.temporal, config.temporal.address));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const dataConverter = dataConverterWith(config.codec);
+  const client = new Client({ connection, namespace: config.temporal.namespace, ...(dataConverter && { dataConverter }) });
   const templates = await TemplateCatalog.load();
-  const app = await buildApp({ client, taskQueue: config.temporal.taskQueue, directory: config.directory, templates, logger: log });
+  const app = await buildApp({
+    client,
+    taskQueue: config.temporal.taskQueue,
+    directory: config.directory,
+    templates,
+    logger: log,
+    codec: config.codec,
+    codecCorsOrigins: config.codecCorsOrigins,
+  });
   await app.listen({ host: config.env.HOST, port: config.env.PORT });
   closeWithGrace({ delay: 20_000 }, async () => {
     await app.close();

@@ -6,10 +6,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import formbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Directory } from './directory.js';
 import { EscalationService } from './escalations/service.js';
 import { ProblemSchema, registerProblemHandlers } from './problem.js';
+import { codecRoutes } from './routes/codec.js';
 import { escalationRoutes } from './routes/escalations.js';
+import { apiMetrics } from './routes/metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { playbookRoutes } from './routes/playbooks.js';
 import { templateRoutes } from './routes/templates.js';
@@ -26,6 +29,10 @@ export interface AppOptions {
   templates: TemplateCatalog;
   /** Extra routes (e.g. the dev outbox on the embedded default). */
   extraRoutes?: (app: FastifyInstance) => PromiseLike<unknown>;
+  /** The payload codec (PAYLOAD_CODEC_KEYS): serves POST /codec/decode and /codec/encode for the Web UI. */
+  codec?: PayloadCodec | undefined;
+  /** Browser origins allowed to call the codec endpoint (CODEC_CORS_ORIGINS). */
+  codecCorsOrigins?: string[] | undefined;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -41,10 +48,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         version: '0.1.0',
         description: 'Start escalations, deliver events from people, read what each escalation waits for.',
       },
-      tags: [{ name: 'escalations' }, { name: 'playbooks' }, { name: 'templates' }, { name: 'health' }],
+      tags: [{ name: 'escalations' }, { name: 'playbooks' }, { name: 'templates' }, { name: 'health' }, { name: 'codec' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // GET /metrics; its hooks time every route registered after it.
+  await app.register(apiMetrics);
   await app.register(formbody);
   app.addSchema(ProblemSchema);
   app.addSchema(EscalationState);
@@ -59,6 +68,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     escalations: new EscalationService(opts.client, opts.taskQueue),
     directory: opts.directory,
   });
+  if (opts.codec) await app.register(codecRoutes, { codec: opts.codec, corsOrigins: opts.codecCorsOrigins ?? [] });
   if (opts.extraRoutes) await opts.extraRoutes(app);
   return app;
 }

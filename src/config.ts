@@ -5,6 +5,7 @@ import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { loadDirectory, type Directory } from './directory.js';
 import { parseWeeklyTime, type WeeklyTime } from '../workflows/kit/calendar.js';
+import { CodecKeyError, payloadCodecFrom, type AesGcmPayloadCodec } from './temporal/codec.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
 const Bool = Type.Union([Type.Literal('true'), Type.Literal('false')]);
@@ -55,6 +56,19 @@ export const EnvSchema = Type.Object({
   CASE_TARGET_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   // The weekly finance meeting where rejected offers are renegotiated: "<MON..SUN> <HH:MM> <IANA zone>".
   FINANCE_MEETING: Type.String({ default: 'TUE 15:00 Europe/Berlin', minLength: 1 }),
+
+  // `npm run stand-ins`: where the local stand-ins listen (outbox page on the port, then Slack,
+  // SendGrid, tickets, cases on the next four; 0 = free ports).
+  STAND_INS_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  STAND_INS_PORT: Type.Integer({ minimum: 0, maximum: 65530, default: 3100 }),
+
+  // Observability: the worker's Prometheus endpoint (the Temporal SDK's runtime telemetry), `none` for none.
+  WORKER_METRICS_ADDRESS: Type.String({ default: '127.0.0.1:9464', pattern: '^(none|[^\\s:]+:\\d+)$' }),
+
+  // Data protection: payload encryption keys (`<key id>=<base64 of 32 bytes>`, comma-separated; the
+  // first encrypts, all decrypt) and the Web UI origins allowed to call the codec endpoint.
+  PAYLOAD_CODEC_KEYS: Type.Optional(Type.String({ minLength: 1 })),
+  CODEC_CORS_ORIGINS: Type.String({ default: 'http://127.0.0.1:8233,http://localhost:8233', minLength: 1 }),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -93,6 +107,10 @@ export interface Config {
   directory: Directory;
   /** FINANCE_MEETING, parsed. */
   financeMeeting: WeeklyTime;
+  /** The payload codec for PAYLOAD_CODEC_KEYS (client, worker, codec endpoint); undefined: payloads in the clear. */
+  codec: AesGcmPayloadCodec | undefined;
+  /** CODEC_CORS_ORIGINS, split. */
+  codecCorsOrigins: string[];
   temporal: {
     /** undefined: start the embedded dev server (npm start only). */
     address: string | undefined;
@@ -120,11 +138,20 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
   } catch (err) {
     throw new ConfigError(`invalid configuration:\n  FINANCE_MEETING: ${(err as Error).message}`);
   }
+  let codec: AesGcmPayloadCodec | undefined;
+  try {
+    codec = payloadCodecFrom(env.PAYLOAD_CODEC_KEYS);
+  } catch (err) {
+    if (!(err instanceof CodecKeyError)) throw err;
+    throw new ConfigError(`invalid configuration:\n  PAYLOAD_CODEC_KEYS: ${err.message}`);
+  }
   const directory = await loadDirectory(env.DIRECTORY_FILE);
   return {
     env,
     directory,
     financeMeeting,
+    codec,
+    codecCorsOrigins: env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter((o) => o !== ''),
     temporal: {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,

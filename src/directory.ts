@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
+import { isValidTimeZone, localDateKey } from '../workflows/kit/calendar.js';
 
 const Key = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' });
 
@@ -14,8 +15,18 @@ export const PersonSchema = Type.Object(
     email: Type.String({ format: 'email' }),
     slackUserId: Type.Optional(Type.String({ pattern: '^[UW][A-Z0-9]+$' })),
     phone: Type.Optional(Type.String({ minLength: 3 })),
-    /** Marked away (vacation, out of office): acknowledgement ladders skip them. */
+    /** Marked away (vacation, out of office) until the flag is removed: acknowledgement ladders skip them. */
     away: Type.Optional(Type.Boolean()),
+    /** Planned absences, first and last day inclusive (dates in the person's time zone): ladders skip them on those days. */
+    vacations: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }), note: Type.Optional(Type.String({ maxLength: 200 })) },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    /** IANA time zone; vacation days count in it (UTC without one). */
     timeZone: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
@@ -65,6 +76,16 @@ export type Group = Static<typeof GroupSchema>;
 export type Channel = Static<typeof ChannelSchema>;
 export type DirectoryData = Static<typeof DirectorySchema>;
 
+/** Whether a person can be notified now, and if not why (for the escalation's timeline). */
+export interface Availability {
+  person: string;
+  available: boolean;
+  /** Why not, e.g. "Casey Oncall is on vacation until 2026-12-04". */
+  reason?: string;
+  /** The last day of the vacation that makes them unavailable (YYYY-MM-DD). */
+  until?: string;
+}
+
 export class DirectoryError extends Error {
   override name = 'DirectoryError';
 }
@@ -94,6 +115,22 @@ export class Directory {
     return Object.hasOwn(this.data.people, key);
   }
 
+  hasGroup(key: string): boolean {
+    return Object.hasOwn(this.data.groups, key);
+  }
+
+  /** Away flag, or a vacation covering the person's local date at instant `atMs`; throws DirectoryError for an unknown person. */
+  availability(key: string, atMs: number): Availability {
+    const p = this.person(key);
+    if (p.away) return { person: key, available: false, reason: `${p.name} is marked away in the directory` };
+    const day = localDateKey(atMs, p.timeZone ?? 'UTC');
+    const vacation = p.vacations?.find((v) => v.from <= day && day <= v.to);
+    if (vacation) {
+      return { person: key, available: false, reason: `${p.name} is on vacation until ${vacation.to}${vacation.note ? ` (${vacation.note})` : ''}`, until: vacation.to };
+    }
+    return { person: key, available: true };
+  }
+
   get organisation() {
     return this.data.organisation;
   }
@@ -108,6 +145,14 @@ export function parseDirectory(data: unknown, source = 'directory'): Directory {
     throw new DirectoryError(`invalid directory file ${source}:\n${lines.join('\n')}`);
   }
   const directory = new Directory(withDefaults as DirectoryData);
+  for (const [key, person] of Object.entries(directory.data.people)) {
+    if (person.timeZone !== undefined && !isValidTimeZone(person.timeZone)) {
+      throw new DirectoryError(`invalid directory file ${source}:\n  /people/${key}/timeZone: unknown IANA time zone '${person.timeZone}'`);
+    }
+    for (const [i, v] of (person.vacations ?? []).entries()) {
+      if (v.from > v.to) throw new DirectoryError(`invalid directory file ${source}:\n  /people/${key}/vacations/${i}: 'from' (${v.from}) is after 'to' (${v.to})`);
+    }
+  }
   for (const [key, group] of Object.entries(directory.data.groups)) {
     for (const member of group.members) {
       if (!directory.hasPerson(member)) {

@@ -10,15 +10,14 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
-import { Outbox } from './stand-ins/outbox.js';
-import { startSendGridStandIn } from './stand-ins/sendgrid.js';
-import { startSlackStandIn } from './stand-ins/slack.js';
-import { startTicketTargetStandIn } from './stand-ins/ticket-target.js';
-import { startCaseTargetStandIn, type CaseTargetStandIn } from './stand-ins/case-target.js';
+import type { Outbox } from './stand-ins/outbox.js';
+import type { CaseTargetStandIn } from './stand-ins/case-target.js';
+import { standInsFile, startLocalStandIns, type LocalStandIns, type StandInName } from './stand-ins/local.js';
 import { findTemporalBinary, missingBinaryHelp } from './temporal/binaries.js';
 import { connectionOptions } from './temporal/connection.js';
 import { startDevServer, type DevServer } from './temporal/dev-server.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
+import { dataConverterWith } from './temporal/codec.js';
 import { createWorker, type ProviderSettings } from './worker.js';
 
 export interface ServiceOptions {
@@ -30,6 +29,11 @@ export interface ServiceOptions {
   uiPort?: number | null;
   /** gRPC port for the embedded dev server. */
   temporalPort?: number;
+  /**
+   * The local stand-ins' state file (default DATA_DIR/stand-ins.sqlite, so Slack threads, ticket and
+   * case numbers survive a restart); null = in memory. Defaults to null when `dbFilename` is null.
+   */
+  standInsFile?: string | null;
 }
 
 export interface RunningService {
@@ -37,6 +41,8 @@ export interface RunningService {
   temporalAddress: string;
   uiUrl: string | undefined;
   outbox: Outbox | undefined;
+  /** The local stand-ins this process runs (for the parts without real credentials), if any. */
+  standIns: LocalStandIns | undefined;
   /** The local case target when CASE_TARGET_URL is unset (its cases and notes can be looked at). */
   caseTarget: CaseTargetStandIn | undefined;
   app: FastifyInstance;
@@ -67,6 +73,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         port: opts.temporalPort ?? env.TEMPORAL_DEV_PORT,
         ...(opts.uiPort !== null && { uiPort: opts.uiPort ?? env.TEMPORAL_UI_PORT }),
         ...(opts.dbFilename !== null && { dbFilename: opts.dbFilename ?? join(env.DATA_DIR, 'temporal.sqlite') }),
+        // With encrypted payloads the Web UI decodes them through the API's codec endpoint.
+        ...(config.codec && env.PORT !== 0 && { uiCodecEndpoint: `${env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`}/codec` }),
         log,
       });
       cleanups.push(() => devServer!.stop());
@@ -76,53 +84,29 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     const connection = await Connection.connect(connOpts);
     cleanups.push(() => connection.close());
     if (!devServer) await ensureSearchAttributes(connection, config.temporal.namespace, log);
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const dataConverter = dataConverterWith(config.codec);
+    const client = new Client({ connection, namespace: config.temporal.namespace, ...(dataConverter && { dataConverter }) });
 
-    // Slack and SendGrid: the real APIs when credentials are set, the local stand-ins otherwise.
-    let outbox: Outbox | undefined;
+    // Slack, SendGrid, tickets and CRM cases: the real ones when configured, the local stand-ins otherwise.
+    const local: StandInName[] = [];
+    if (!env.SLACK_BOT_TOKEN) local.push('slack');
+    if (!env.SENDGRID_API_KEY) local.push('sendgrid');
+    if (!env.TICKET_TARGET_URL) local.push('tickets');
+    if (!env.CASE_TARGET_URL) local.push('cases');
+    let standIns: LocalStandIns | undefined;
+    if (local.length > 0) {
+      const file = opts.standInsFile !== undefined ? opts.standInsFile : opts.dbFilename === null ? null : standInsFile(env.DATA_DIR);
+      standIns = await startLocalStandIns({ directory: config.directory, only: local, file });
+      cleanups.push(() => standIns!.close());
+    }
+    const providerEnv = { ...env, ...standIns?.env };
     const providers: ProviderSettings = {
-      slack: { token: env.SLACK_BOT_TOKEN ?? '', apiUrl: env.SLACK_API_URL },
-      sendgrid: { apiKey: env.SENDGRID_API_KEY ?? '', apiUrl: env.SENDGRID_API_URL },
+      slack: { token: providerEnv.SLACK_BOT_TOKEN ?? '', apiUrl: providerEnv.SLACK_API_URL },
+      sendgrid: { apiKey: providerEnv.SENDGRID_API_KEY ?? '', apiUrl: providerEnv.SENDGRID_API_URL },
+      ...(providerEnv.TICKET_TARGET_URL && { tickets: { url: providerEnv.TICKET_TARGET_URL, token: providerEnv.TICKET_TARGET_TOKEN } }),
+      ...(providerEnv.CASE_TARGET_URL && { caseTarget: { url: providerEnv.CASE_TARGET_URL, token: providerEnv.CASE_TARGET_TOKEN } }),
     };
-    if (!env.SLACK_BOT_TOKEN || !env.SENDGRID_API_KEY) outbox = new Outbox();
-    if (!env.SLACK_BOT_TOKEN) {
-      const token = 'xoxb-local-stand-in';
-      const d = config.directory.data;
-      const slack = await startSlackStandIn({
-        token,
-        outbox: outbox!,
-        channels: Object.values(d.channels).map((c, i) => ({ id: c.id ?? `C0LOCAL${i}`, name: c.name })),
-        users: Object.values(d.people).flatMap((p) => (p.slackUserId ? [{ id: p.slackUserId, name: p.name }] : [])),
-        userGroups: Object.values(d.groups).flatMap((g) => (g.slackUserGroupId ? [{ id: g.slackUserGroupId, handle: g.name }] : [])),
-      });
-      cleanups.push(() => slack.close());
-      providers.slack = { token, apiUrl: slack.url };
-    }
-    if (env.TICKET_TARGET_URL) {
-      providers.tickets = { url: env.TICKET_TARGET_URL, token: env.TICKET_TARGET_TOKEN };
-    } else {
-      const token = 'local-ticket-token';
-      const tickets = await startTicketTargetStandIn({ token });
-      cleanups.push(() => tickets.close());
-      providers.tickets = { url: tickets.url, token };
-    }
-    // Escalation cases: the CRM's webhook when CASE_TARGET_URL is set, the local stand-in otherwise.
-    let caseTarget: CaseTargetStandIn | undefined;
-    if (env.CASE_TARGET_URL) {
-      providers.caseTarget = { url: env.CASE_TARGET_URL, token: env.CASE_TARGET_TOKEN };
-    } else {
-      const token = 'local-case-token';
-      const cases = await startCaseTargetStandIn({ token });
-      cleanups.push(() => cases.close());
-      caseTarget = cases;
-      providers.caseTarget = { url: cases.url, token };
-    }
-    if (!env.SENDGRID_API_KEY) {
-      const apiKey = 'SG.local-stand-in';
-      const sendgrid = await startSendGridStandIn({ apiKey, outbox: outbox! });
-      cleanups.push(() => sendgrid.close());
-      providers.sendgrid = { apiKey, apiUrl: sendgrid.url };
-    }
+    const outbox = standIns?.outbox;
 
     // Worker
     const nativeConnection = await NativeConnection.connect(connOpts);
@@ -136,6 +120,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       directory: config.directory,
       providers,
       financeMeeting: config.financeMeeting,
+      codec: config.codec,
+      publicUrl: env.PUBLIC_URL,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     });
     const running = worker.run();
@@ -151,6 +137,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       directory: config.directory,
       templates,
       logger: log.child({ component: 'api' }),
+      codec: config.codec,
+      codecCorsOrigins: config.codecCorsOrigins,
       ...(outbox && { extraRoutes: (a: FastifyInstance) => a.register(devOutboxRoutes, { outbox: outbox! }) }),
     });
     cleanups.push(() => app.close());
@@ -162,7 +150,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       temporalAddress: address,
       uiUrl: devServer?.uiUrl,
       outbox,
-      caseTarget,
+      standIns,
+      caseTarget: standIns?.cases,
       app,
       client,
       close: closeAll,

@@ -21,7 +21,7 @@ async function main() {
     throw new ConfigError(`invalid configuration:\n${missing.map((m) => `  ${m}: required when the worker runs on its own`).join('\n')}`);
   }
   const log = createLogger(env.LOG_LEVEL);
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, { metricsAddress: env.WORKER_METRICS_ADDRESS });
   const opts = await connectionOptions(config.temporal, config.temporal.address!);
   const admin = await Connection.connect(opts);
   await ensureSearchAttributes(admin, config.temporal.namespace, log);
@@ -39,6 +39,8 @@ async function main() {
       ...(env.CASE_TARGET_URL && { caseTarget: { url: env.CASE_TARGET_URL, token: env.CASE_TARGET_TOKEN } }),
     },
     financeMeeting: config.financeMeeting,
+    codec: config.codec,
+    publicUrl: env.PUBLIC_URL,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
   // The SDK shuts the worker down on SIGINT/SIGTERM and lets running activities finish.

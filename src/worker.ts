@@ -9,8 +9,11 @@ import { createActivities } from '../activities/index.js';
 import { TemplateCatalog } from '../activities/email/templates.js';
 import type { TicketTarget } from '../activities/tickets.js';
 import type { CaseTargetSettings } from '../activities/case-target.js';
+import type { PayloadCodec } from '@temporalio/common';
 import type { WeeklyTime } from '../workflows/kit/calendar.js';
 import type { Directory } from './directory.js';
+import { dataConverterWith } from './temporal/codec.js';
+import { escalationActivityInterceptors } from './temporal/observability.js';
 
 /** workflows/index.ts when run from source (tsx, tests), the compiled .js in a build. */
 export function workflowsPath(): string {
@@ -56,6 +59,10 @@ export interface CreateWorkerOptions {
   templates?: TemplateCatalog;
   /** The weekly finance meeting (FINANCE_MEETING); default Tuesdays 15:00 Europe/Berlin. */
   financeMeeting?: WeeklyTime | undefined;
+  /** Encrypts payloads (PAYLOAD_CODEC_KEYS); must match the clients'. */
+  codec?: PayloadCodec | undefined;
+  /** The API's public URL (PUBLIC_URL), linked from Slack fallback posts. */
+  publicUrl?: string | undefined;
   /** Escalations kept in memory between workflow tasks (TEMPORAL_MAX_CACHED_WORKFLOWS); unset: the SDK's default. */
   maxCachedWorkflows?: number | undefined;
 }
@@ -69,12 +76,17 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     financeMeeting: opts.financeMeeting,
     directory: opts.directory,
     templates,
+    publicUrl: opts.publicUrl,
   });
+  const dataConverter = dataConverterWith(opts.codec);
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     activities,
+    ...(dataConverter && { dataConverter }),
+    // Escalation id, playbook and run id on activity logs; failure counts by kind.
+    interceptors: { activity: [escalationActivityInterceptors] },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
     // Lets SIGINT/SIGTERM finish running activities instead of abandoning them.
     shutdownGraceTime: '20 seconds',

@@ -6,9 +6,9 @@ import {
   MissingTemplateValuesError,
   TemplateCatalog,
   UnknownTemplateError,
-  defaultTemplateDir,
   escapeHtml,
   locales,
+  playbookTemplateSources,
   templateNames,
   type Locale,
   type TemplateName,
@@ -208,7 +208,8 @@ describe('load fails loudly on broken templates', () => {
   async function brokenCopy(file: string, edit: (source: string) => string): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'email-templates-'));
     dirs.push(dir);
-    await cp(defaultTemplateDir, dir, { recursive: true });
+    // Every playbook's templates in one folder (the catalog also loads from one).
+    for (const source of playbookTemplateSources) await cp(source.dir, dir, { recursive: true });
     const target = join(dir, file);
     const current = await readFile(target, 'utf8').catch(() => readFile(join(dir, 'en/facilitator-no-show.mjml'), 'utf8'));
     await writeFile(target, edit(current));

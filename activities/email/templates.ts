@@ -2,27 +2,39 @@
 // placeholders into precompiled HTML, subject and plain text. mjml2html costs milliseconds per
 // call; a fill costs microseconds, and a bad template fails at worker start, not mid-escalation.
 //
-// Convention: templates/<locale>/<template-name>.mjml, one complete MJML document each;
-// <mj-title> holds the subject; placeholders are {{valueName}} with names from templateValueNames.
+// Convention: each playbook keeps its templates beside it, workflows/<playbook>/templates/<locale>/
+// <template-name>.mjml, one complete MJML document each, and lists them (name -> when it is sent) in
+// its contract; <mj-title> holds the subject; placeholders are {{valueName}} with names from
+// templateValueNames.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convert } from 'html-to-text';
 import mjml2html from 'mjml';
+import { playbooks } from '../../src/playbooks.js';
+import { locales, type Locale } from './locales.js';
 import { sessionTimeLabel } from './time-label.js';
 
-export const templateNames = [
-  'facilitator-no-show',
-  'participant-no-show',
-  'session-cancelled-after-call',
-  'no-participants-cutoff',
-  'tech-issue-cancelled',
-  'account-follow-up',
-] as const;
-export type TemplateName = (typeof templateNames)[number];
+export { locales, type Locale };
 
-export const locales = ['en', 'de'] as const;
-export type Locale = (typeof locales)[number];
+/** A folder in the `<locale>/<name>.mjml` layout and the templates it holds (name -> when it is sent). */
+export interface TemplateSource {
+  dir: string;
+  templates: Readonly<Record<string, string>>;
+}
+
+/** Every playbook's templates folder (`workflows/<name>/templates/`), from the registry. */
+export const playbookTemplateSources: readonly TemplateSource[] = Object.values(playbooks).map((p) => ({
+  dir: fileURLToPath(new URL(`../../workflows/${p.name}/templates/`, import.meta.url)),
+  templates: p.templates,
+}));
+
+const descriptions: Readonly<Record<string, string>> = Object.assign({}, ...playbookTemplateSources.map((s) => s.templates));
+
+/** Every template the playbooks send. */
+export const templateNames: readonly string[] = Object.keys(descriptions);
+/** A template name (checked when the catalog loads and on every render: an unknown one is an UnknownTemplateError). */
+export type TemplateName = string;
 
 // Closed set so a typo such as {{clientname}} fails at load instead of demanding a value nobody sends.
 export const templateValueNames = [
@@ -50,23 +62,6 @@ export interface TemplateInfo {
   locales: Locale[];
   requiredValues: TemplateValueName[];
 }
-
-const descriptions: Record<TemplateName, string> = {
-  'facilitator-no-show':
-    'Facilitator has not arrived 15 minutes after the start and cannot be reached: the session cannot go ahead and will be rescheduled.',
-  'participant-no-show':
-    'No participants have joined and the client cannot be reached by phone: ask whether participants are still expected.',
-  'session-cancelled-after-call':
-    'Follow-up to a client phone call: confirms the session is not going ahead and loops in the Client Delivery partner.',
-  'no-participants-cutoff':
-    'Still no participants 30 minutes after the start: the session will not run and will be rescheduled.',
-  'tech-issue-cancelled':
-    'Technical issues could not be resolved within 15 minutes: participants were sent away and the session will be rescheduled.',
-  'account-follow-up':
-    'Account escalation, unresponsive customer: the daily follow-up asking the customer contact to get in touch (cc the CSM).',
-};
-
-export const defaultTemplateDir = fileURLToPath(new URL('./templates/', import.meta.url));
 
 // Shared with bench/email-render.ts so the per-send comparison compiles exactly like load does.
 export const mjmlOptions = { validationLevel: 'strict', keepComments: false } as const;
@@ -234,20 +229,24 @@ const examples: Record<Locale, Record<TemplateValueName, string>> = {
 };
 
 export class TemplateCatalog {
-  private constructor(private readonly compiled: ReadonlyMap<string, CompiledTemplate>) {}
+  private constructor(
+    private readonly compiled: ReadonlyMap<string, CompiledTemplate>,
+    private readonly files: ReadonlyMap<string, string>,
+  ) {}
 
-  /** Compiles every template in every locale; throws on any missing, unknown or invalid file. */
-  static async load(dir: string = defaultTemplateDir): Promise<TemplateCatalog> {
-    await checkNoStrayFiles(dir);
-    const entries = await Promise.all(
-      locales.flatMap((locale) =>
-        templateNames.map(async (name) => {
-          const file = join(dir, locale, `${name}.mjml`);
-          return [`${locale}/${name}`, await compileFile(file)] as const;
-        }),
+  /**
+   * Compiles every template in every locale; throws on any missing, unknown or invalid file.
+   * `source`: the playbooks' template folders (default), or one folder holding every template.
+   */
+  static async load(source: string | readonly TemplateSource[] = playbookTemplateSources): Promise<TemplateCatalog> {
+    const sources = typeof source === 'string' ? [{ dir: source, templates: descriptions }] : source;
+    for (const { dir, templates } of sources) await checkNoStrayFiles(dir, Object.keys(templates));
+    const files = new Map(
+      sources.flatMap(({ dir, templates }) =>
+        locales.flatMap((locale) => Object.keys(templates).map((name) => [`${locale}/${name}`, join(dir, locale, `${name}.mjml`)] as const)),
       ),
     );
-    const compiled = new Map(entries);
+    const compiled = new Map(await Promise.all([...files].map(async ([key, file]) => [key, await compileFile(file)] as const)));
     // A translation that drops or adds a value is a content bug: every locale must ask for the same.
     for (const name of templateNames) {
       const perLocale = locales.map((l) => compiled.get(`${l}/${name}`)?.required.join(', ') ?? '');
@@ -256,7 +255,13 @@ export class TemplateCatalog {
         throw new Error(`Template "${name}" uses different values per locale (${detail})`);
       }
     }
-    return new TemplateCatalog(compiled);
+    return new TemplateCatalog(compiled, files);
+  }
+
+  /** The MJML file a template was compiled from. */
+  file(name: TemplateName, locale: Locale): string {
+    this.get(name, locale);
+    return this.files.get(`${locale}/${name}`)!;
   }
 
   /** Synchronous and cheap: fills the precompiled parts. Values are HTML-escaped in the HTML only. */
@@ -281,7 +286,7 @@ export class TemplateCatalog {
   list(): TemplateInfo[] {
     return templateNames.map((name) => ({
       name,
-      description: descriptions[name],
+      description: descriptions[name] ?? '',
       locales: [...locales],
       requiredValues: [...this.get(name, 'en').required],
     }));
@@ -301,17 +306,17 @@ export class TemplateCatalog {
 }
 
 // An unlisted .mjml file or locale folder is almost certainly a typo'd name that would never be sent.
-async function checkNoStrayFiles(dir: string): Promise<void> {
+async function checkNoStrayFiles(dir: string, names: readonly string[]): Promise<void> {
   const stray: string[] = [];
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     if (entry.isDirectory() && !isLocale(entry.name)) stray.push(`${entry.name}/`);
   }
   for (const locale of locales) {
     for (const file of await readdir(join(dir, locale))) {
-      if (file.endsWith('.mjml') && !isTemplateName(file.slice(0, -'.mjml'.length))) stray.push(`${locale}/${file}`);
+      if (file.endsWith('.mjml') && !names.includes(file.slice(0, -'.mjml'.length))) stray.push(`${locale}/${file}`);
     }
   }
   if (stray.length > 0) {
-    throw new Error(`${dir}: unknown template files or locales (${stray.join(', ')}); known: ${templateNames.join(', ')}`);
+    throw new Error(`${dir}: unknown template files or locales (${stray.join(', ')}); known: ${names.join(', ')}`);
   }
 }

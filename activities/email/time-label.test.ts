@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTimeZone, sessionTimeLabel } from './time-label.js';
+import { isValidTimeZone } from '../../workflows/kit/calendar.js';
+import { sessionTimeLabel } from './time-label.js';
 
 describe('sessionTimeLabel (en)', () => {
   it.each([

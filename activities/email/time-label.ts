@@ -1,21 +1,12 @@
 // Human time labels for email copy ("11 AM CT", "11:00 Uhr MEZ"), computed from an instant and an
 // IANA zone so DST is handled by Intl rather than by hand.
-import type { Locale } from './templates.js';
+import { isValidTimeZone } from '../../workflows/kit/calendar.js';
+import type { Locale } from './locales.js';
 
 // Calendar-checked ISO 8601 instant with an explicit offset: without one, Date would read the
 // string in the worker's own zone and silently shift the session time.
 const ISO_INSTANT =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
-
-export function isValidTimeZone(tz: string): boolean {
-  if (typeof tz !== 'string' || tz.trim() === '') return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function parseInstant(startIso: string): Date {
   const m = typeof startIso === 'string' ? ISO_INSTANT.exec(startIso) : null;

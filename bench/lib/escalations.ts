@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Directory } from '../../src/directory.js';
 import { inputHash } from '../../src/escalations/service.js';
-import { playbooks, type PlaybookDefinition } from '../../src/playbooks/index.js';
+import { playbooks, type Playbook } from '../../src/playbooks.js';
 import { parseInput } from '../../src/routes/escalations.js';
 import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
@@ -60,7 +60,7 @@ export class Raw {
   ) {}
 
   options(p: Prepared) {
-    const def: PlaybookDefinition = playbooks[p.playbook]!;
+    const def: Playbook = playbooks[p.playbook]!;
     const businessTime = def.businessTime(p.input as never);
     return {
       workflowId: p.id,
@@ -72,6 +72,7 @@ export class Raw {
         { key: playbookKey, value: def.name },
         { key: statusKey, value: 'opened' },
         ...(businessTime ? [{ key: businessTimeKey, value: businessTime }] : []),
+        ...(def.searchAttributes?.(p.input as never) ?? []),
       ],
       staticSummary: def.summary(p.input as never),
     };

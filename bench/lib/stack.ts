@@ -181,9 +181,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     });
     const standIns = child(standInsProc, 'stand-ins', log);
     cleanups.push(() => standIns.stop());
-    const providers = await new Promise<Extract<StandInsMessage, { type: 'ready' }>['providers']>((resolve, reject) => {
+    const standInsEnv = await new Promise<Record<string, string>>((resolve, reject) => {
       standInsProc.on('message', (m: StandInsMessage) => {
-        if (m.type === 'ready') resolve(m.providers);
+        if (m.type === 'ready') resolve(m.env);
         else arrivals.add(m.messages);
       });
       void standIns.exited.then(() => reject(new Error('stand-ins exited before they were ready')));
@@ -195,17 +195,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       TEMPORAL_TASK_QUEUE: taskQueue,
       LOG_LEVEL: 'warn',
     };
-    const workerEnvBase = {
-      ...common,
-      SLACK_BOT_TOKEN: providers.slack.token,
-      SLACK_API_URL: providers.slack.apiUrl!,
-      SENDGRID_API_KEY: providers.sendgrid.apiKey,
-      SENDGRID_API_URL: providers.sendgrid.apiUrl!,
-      TICKET_TARGET_URL: providers.tickets!.url,
-      TICKET_TARGET_TOKEN: providers.tickets!.token!,
-      CASE_TARGET_URL: providers.caseTarget!.url,
-      CASE_TARGET_TOKEN: providers.caseTarget!.token!,
-    };
+    const workerEnvBase = { ...common, ...standInsEnv };
 
     // Worker: `npm run worker`, alone in its process so its memory and CPU are its own.
     let worker: Child | undefined;

@@ -1,9 +1,10 @@
-// The Slack, SendGrid, ticket and case stand-ins in a process of their own (as the production
-// topology runs them), so the bench's load generator cannot delay the instant a message arrives.
-// Tells the parent (over IPC) where they listen, then one line per message they accept.
+// The local stand-ins (Slack, SendGrid, tickets, CRM cases: the same set `npm run stand-ins` runs)
+// in a process of their own, in memory, so the bench's load generator cannot delay the instant a
+// message arrives. Tells the parent (over IPC) the environment for the worker, then, batched, every
+// Slack message and email they accept with the instant they accepted it.
 import { loadDirectory } from '../../src/directory.js';
+import { startLocalStandIns } from '../../src/stand-ins/local.js';
 import type { OutboxEntry } from '../../src/stand-ins/outbox.js';
-import { startStandIns } from '../../test/helpers/stand-ins.js';
 
 export interface ArrivedMessage {
   kind: 'slack' | 'email';
@@ -13,12 +14,10 @@ export interface ArrivedMessage {
   step: string | undefined;
 }
 
-export type StandInsMessage =
-  | { type: 'ready'; providers: Awaited<ReturnType<typeof startStandIns>>['providers'] }
-  | { type: 'messages'; messages: ArrivedMessage[] };
+export type StandInsMessage = { type: 'ready'; env: Record<string, string> } | { type: 'messages'; messages: ArrivedMessage[] };
 
 const directory = await loadDirectory(process.env.DIRECTORY_FILE ?? 'config/directory.example.yaml');
-const standIns = await startStandIns(directory);
+const standIns = await startLocalStandIns({ directory, file: null });
 const send = (m: StandInsMessage) => process.send?.(m);
 
 // Batched per tick: thousands of messages a minute should not cost one IPC write each.
@@ -26,10 +25,11 @@ let pending: ArrivedMessage[] = [];
 const append = standIns.outbox.append.bind(standIns.outbox);
 standIns.outbox.append = (entry: OutboxEntry) => {
   const record = append(entry);
-  const step =
-    record.kind === 'slack' ? (record.metadata?.event_payload.step as string | undefined) : record.custom_args.step;
-  if (pending.length === 0) setImmediate(flush);
-  pending.push({ kind: record.kind, escalationId: record.escalationId, at: Date.parse(record.at), step });
+  if (record.kind === 'slack' || record.kind === 'email') {
+    const step = record.kind === 'slack' ? (record.metadata?.event_payload.step as string | undefined) : record.custom_args.step;
+    if (pending.length === 0) setImmediate(flush);
+    pending.push({ kind: record.kind, escalationId: record.escalationId, at: Date.parse(record.at), step });
+  }
   return record;
 };
 function flush() {
@@ -37,7 +37,8 @@ function flush() {
   pending = [];
   send({ type: 'messages', messages });
 }
-send({ type: 'ready', providers: standIns.providers });
+
+send({ type: 'ready', env: standIns.env });
 process.on('disconnect', () => {
   void standIns.close().finally(() => process.exit(0));
 });

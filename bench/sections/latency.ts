@@ -5,7 +5,7 @@
 // next batch of the other side.
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Directory } from '../../src/directory.js';
-import { playbooks } from '../../src/playbooks/index.js';
+import { playbooks } from '../../src/playbooks.js';
 import { eventUpdate } from '../../workflows/kit/messages.js';
 import { Api, liveDelivery, Raw, type Prepared } from '../lib/escalations.js';
 import type { Stack } from '../lib/stack.js';

@@ -9,8 +9,8 @@ import {
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
-import type { EscalationEvent, EscalationState } from '../../workflows/kit/state.js';
-import type { PlaybookDefinition } from '../playbooks/types.js';
+import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
+import type { Playbook } from '../playbooks.js';
 import { problems } from '../problem.js';
 
 export interface EscalationView {
@@ -67,7 +67,7 @@ export class EscalationService {
    * first task: what `Prefer: return=representation` asks for.
    */
   async start(
-    def: PlaybookDefinition,
+    def: Playbook,
     id: string,
     input: unknown,
     opts: { withState?: boolean } = {},
@@ -87,6 +87,7 @@ export class EscalationService {
           { key: playbookKey, value: def.name },
           { key: statusKey, value: 'opened' },
           ...(businessTime ? [{ key: businessTimeKey, value: businessTime }] : []),
+          ...(def.searchAttributes?.(input as never) ?? []),
         ],
         staticSummary: def.summary(input as never),
       });
@@ -130,17 +131,39 @@ export class EscalationService {
   }
 
   /** The playbook an escalation runs and whether it still takes events: one describe, no query. */
-  async lookup(id: string): Promise<{ playbook: string; running: boolean; status: string }> {
+  async lookup(id: string): Promise<{ playbook: string; running: boolean; status: string; runId: string }> {
     const d = await this.describe(id);
-    return { playbook: String((d.memo as Memo).playbook), running: d.status.name === 'RUNNING', status: d.status.name };
+    return { playbook: String((d.memo as Memo).playbook), running: d.status.name === 'RUNNING', status: d.status.name, runId: d.runId };
   }
 
   /**
    * Delivers an event through the workflow's update; its validator decides if it makes sense now.
-   * Without `found` it goes straight to the update and describes the escalation only when the
-   * update fails to find it (404 unknown, 409 closed).
+   * One call to Temporal: the update, whose compact result (status, outcome, waitingFor, deadlines,
+   * open tasks, the timeline entries the event added) is the answer. `withState` reads the whole
+   * state after it (a state query): what `Prefer: return=representation` asks for.
    */
-  async deliver(id: string, event: EscalationEvent, found?: { running: boolean; status: string }): Promise<EscalationState> {
+  async deliver(
+    id: string,
+    event: EscalationEvent,
+    found?: { running: boolean; status: string; playbook?: string },
+    opts: { withState?: boolean; playbook?: string } = {},
+  ): Promise<EventResult | EscalationState> {
+    const result = await this.applyEvent(id, event, found);
+    if (!opts.withState) return result;
+    try {
+      return await this.client.withDeadline(Date.now() + 10_000, () => this.client.workflow.getHandle(id).query(stateQuery));
+    } catch {
+      // The event is applied: answer what the update said (its timeline: the entries it added) rather than an error.
+      return { ...result, playbook: found?.playbook ?? opts.playbook ?? '', messages: [], details: null };
+    }
+  }
+
+  /**
+   * The update alone. Without `found` it goes straight to the update (the workflow's validator
+   * refuses what makes no sense now, another playbook's event types included) and describes the
+   * escalation only when the update does not find it running (404 unknown, 409 closed).
+   */
+  async applyEvent(id: string, event: EscalationEvent, found?: { running: boolean; status: string }): Promise<EventResult> {
     const closed = (status: string) => problems.conflict('escalation-closed', `escalation '${id}' is closed (${status.toLowerCase()}); no more events`);
     if (found && !found.running) throw closed(found.status);
     try {

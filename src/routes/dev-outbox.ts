@@ -1,6 +1,6 @@
 // Development-only routes over the stand-ins' outbox: GET /dev/outbox (JSON) and
-// GET /dev/outbox/view (HTML). Registered by the app only in the embedded default, where the
-// stand-ins replace Slack and SendGrid.
+// GET /dev/outbox/view (HTML). Registered by the app in the embedded default, where the stand-ins
+// replace Slack, SendGrid, the ticket intake and the CRM, and served by `npm run stand-ins` itself.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Outbox } from '../stand-ins/outbox.js';
@@ -9,6 +9,8 @@ import { OUTBOX_PAGE_CSP, renderOutboxPage } from '../stand-ins/outbox-view.js';
 
 export interface DevOutboxOptions {
   outbox: Outbox;
+  /** The API's origin for escalation links, when the page is not served by the API. */
+  apiBase?: string | undefined;
 }
 
 const Filters = {
@@ -26,14 +28,14 @@ export const OutboxViewQuery = Type.Object(
 
 export const OutboxListResponse = Type.Object({ records: Type.Array(OutboxRecord) });
 
-export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = async (app, { outbox }) => {
+export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = async (app, { outbox, apiBase }) => {
   app.get(
     '/dev/outbox',
     {
       schema: {
         tags: ['dev'],
-        summary: 'Messages received by the local Slack and SendGrid stand-ins',
-        description: 'Newest first. Only in the embedded default, where the stand-ins replace Slack and SendGrid.',
+        summary: 'What the local stand-ins received: Slack messages, emails, tickets, CRM cases and notes',
+        description: 'Newest first. Only where the local stand-ins run (the embedded default, or `npm run stand-ins`).',
         querystring: OutboxQuery,
         response: { 200: OutboxListResponse },
       },
@@ -57,6 +59,7 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = asyn
         records: outbox.list({ ...filter, limit: filter.limit ?? 500 }),
         filter,
         refreshSeconds: refresh,
+        apiBase,
       });
       return reply
         .type('text/html; charset=utf-8')

@@ -3,10 +3,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import type { Directory } from '../directory.js';
+import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
-import { playbookNames, playbooks, type PlaybookDefinition } from '../playbooks/index.js';
+import { playbookNames, playbooks, type Playbook } from '../playbooks.js';
 import { problems, type FieldProblem } from '../problem.js';
-import { EscalationId, EscalationRef, problemResponse } from './schemas.js';
+import { EscalationId, EscalationRef, EventResult, problemResponse } from './schemas.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
@@ -45,7 +46,7 @@ export function prefersRepresentation(prefer: string | string[] | undefined): bo
   return values.some((v) => /^\s*return\s*=\s*"?representation"?\s*(;|$)/i.test(v));
 }
 
-export function parseInput(def: PlaybookDefinition, raw: unknown, directory: Directory): unknown {
+export function parseInput(def: Playbook, raw: unknown, directory: Directory): unknown {
   const input = Value.Default(def.inputSchema, Value.Clone(raw));
   const errors = schemaErrors(def.inputSchema, input, '/input');
   if (errors.length > 0) fail(errors);
@@ -77,10 +78,13 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     },
     async (request, reply) => {
       const def = playbooks[request.body.playbook]!;
+      tagEscalation(request, { playbook: def.name });
       const input = parseInput(def, request.body.input, directory);
       const id = request.body.id ?? `${def.name}:${def.businessKey(input as never)}`;
+      tagEscalation(request, { escalationId: id });
       const withState = prefersRepresentation(request.headers.prefer);
       const { created, ref, escalation } = await escalations.start(def, id, input, { withState });
+      tagEscalation(request, { workflowRunId: ref.runId });
       reply.status(created ? 201 : 200).header('location', ref.links.self).header('vary', 'Prefer');
       if (withState) reply.header('preference-applied', 'return=representation');
       return reply.send(escalation ?? ref);
@@ -114,42 +118,62 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         response: { 200: { $ref: 'Escalation#' }, 404: problemResponse },
       },
     },
-    async (request) => escalations.get(request.params.id),
+    async (request) => {
+      const escalation = await escalations.get(request.params.id);
+      tagEscalation(request, { escalationId: escalation.id, playbook: escalation.playbook, workflowRunId: escalation.execution.runId });
+      return escalation;
+    },
   );
 
   app.post(
     '/escalations/:id/events',
     {
       schema: {
-        summary: 'Deliver an event (e.g. facilitator-arrived); answers with the new state',
+        summary: 'Deliver an event (e.g. facilitator-arrived); answers what it changed',
+        description:
+          'One call to Temporal (the workflow\'s update, whose validator decides if the event makes sense now). Answers the event\'s ' +
+          'result: status, outcome, what the escalation waits for, deadlines, open tasks and the timeline entries the event added. ' +
+          '`Prefer: return=representation` answers the whole state after the event instead (one state query more).',
         tags: ['escalations'],
         params: Type.Object({ id: EscalationId }),
+        headers: Type.Object({ prefer: Type.Optional(Type.String({ description: 'RFC 7240: return=minimal (default) or return=representation' })) }),
         body: EventBody,
-        response: { 200: { $ref: 'EscalationState#' }, 400: problemResponse, 404: problemResponse, 409: problemResponse },
+        response: {
+          // The whole state first: a compact result lacks its playbook, messages and details, so it can only match the second.
+          200: Type.Union([Type.Ref('EscalationState'), EventResult]),
+          400: problemResponse,
+          404: problemResponse,
+          409: problemResponse,
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id } = request.params;
       const { type } = request.body;
       // The event's schema comes from its type when one playbook owns that type, so a valid event
-      // costs one call to Temporal (the update; the workflow's validator rejects a type that is not
+      // costs one call to Temporal (the update; the workflow's validator refuses a type that is not
       // its playbook's). The escalation's playbook is looked up (one describe) only for a type no
       // playbook owns alone, or to word the 400 for an event that fails its schema.
-      const owners = playbookNames.filter((name) => playbooks[name]!.events[type]);
+      const owners = playbookNames.filter((name) => Object.hasOwn(playbooks[name]!.events, type));
       let found = owners.length === 1 ? undefined : await escalations.lookup(id);
       const def = playbooks[found?.playbook ?? owners[0]!];
       if (!def) throw problems.notFound(`no escalation '${id}'`);
-      const unknownType = (d: PlaybookDefinition): never =>
+      tagEscalation(request, { escalationId: id, playbook: def.name, ...(found && { workflowRunId: found.runId }) });
+      const unknownType = (d: Playbook): never =>
         fail([{ in: 'body', field: '/type', message: `unknown event type for ${d.name}; expected one of: ${Object.keys(d.events).join(', ')}` }]);
       const schema = def.events[type];
       if (!schema) return unknownType(def);
+      tagEscalation(request, { eventType: type });
       const errors = schemaErrors(schema, request.body, '');
       if (errors.length > 0) {
         found ??= await escalations.lookup(id);
         if (found.playbook !== def.name) unknownType(playbooks[found.playbook] ?? def);
         fail(errors);
       }
-      return escalations.deliver(id, request.body, found);
+      const withState = prefersRepresentation(request.headers.prefer);
+      reply.header('vary', 'Prefer');
+      if (withState) reply.header('preference-applied', 'return=representation');
+      return escalations.deliver(id, request.body, found, { withState, playbook: def.name });
     },
   );
 };

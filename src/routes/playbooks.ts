@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { playbooks } from '../playbooks/index.js';
+import { playbooks } from '../playbooks.js';
 
 export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -18,6 +18,8 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 description: Type.String(),
                 inputSchema: Type.Unknown(),
                 events: Type.Record(Type.String(), Type.Unknown()),
+                statuses: Type.Array(Type.String(), { description: 'Its statuses (EscalationStatus; GET /escalations?status=)' }),
+                outcomes: Type.Array(Type.String()),
               }),
             ),
           }),
@@ -31,6 +33,8 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: p.description,
         inputSchema: JSON.parse(JSON.stringify(p.inputSchema)) as unknown,
         events: JSON.parse(JSON.stringify(p.events)) as Record<string, unknown>,
+        statuses: [...p.statuses],
+        outcomes: [...p.outcomes],
       })),
     }),
   );

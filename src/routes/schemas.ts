@@ -60,4 +60,19 @@ export const EscalationRef = Type.Object(
   { description: 'Default answer (Prefer: return=minimal). With Prefer: return=representation the answer is the escalation with its state, as GET answers it.' },
 );
 
+/** The default answer to an event: what the event changed, as the workflow's update answered it. */
+export const EventResult = Type.Object(
+  {
+    escalationId: Type.String(),
+    status: Type.String({ description: "The playbook's own status after the event" }),
+    open: Type.Boolean(),
+    outcome: Type.Union([Type.String(), Type.Null()]),
+    waitingFor: Type.Array(Type.String(), { description: 'Event types the escalation waits for now' }),
+    deadlines: Type.Array(Type.Object({ name: Type.String(), at: Type.String({ format: 'date-time' }), description: Type.String() })),
+    tasks: Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'The tasks still open' }),
+    timeline: Type.Array(TimelineEntry, { description: 'The timeline entries this event added (its own first)' }),
+  },
+  { description: 'Default answer (Prefer: return=minimal). With Prefer: return=representation the answer is the whole state after the event.' },
+);
+
 export const problemResponse = { $ref: 'Problem#' } as const;

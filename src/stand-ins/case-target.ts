@@ -1,12 +1,15 @@
 // A local case target (the CRM's escalation-case webhook) for the embedded default and the tests: a
 // real HTTP server that records cases and their notes, numbers cases CASE-000001, CASE-000002, ...,
-// answers a repeated Idempotency-Key with what the first request made, and fails on request.
+// answers a repeated Idempotency-Key with what the first request made, and fails on request. With a
+// store, cases, notes and the numbering go on across restarts; new cases and notes go to the outbox.
 //
 //   POST /cases                     { escalationId, account: { id, name, ... }, ... } -> 201 { caseNumber, url }
 //   POST /cases/{caseNumber}/notes  { key, kind, text, ... }                          -> 201 { noteId }
 //   GET  /cases, GET /cases/{caseNumber}                                               (to look at them)
 import { randomUUID } from 'node:crypto';
 import { bearerToken, FailureQueue, readBody, sendJson, startServer } from './http.js';
+import type { Outbox } from './outbox.js';
+import { MemoryStore, nextNumber, type StandInStore } from './store.js';
 
 export interface StandInCaseNote {
   noteId: string;
@@ -61,14 +64,20 @@ export interface CaseTargetStandInOptions {
   port?: number;
   /** Number of the first case (default 1 -> CASE-000001). */
   firstCaseNumber?: number;
+  /** Where new cases and notes are shown (the dev outbox page). */
+  outbox?: Outbox;
+  /** Keeps cases, notes and the case counter across restarts; default in memory only. */
+  store?: StandInStore;
 }
+
+const CASES = 'cases';
 
 const MAX_BODY = 1024 * 1024;
 const clone = <T>(v: T): T => structuredClone(v);
 
 export async function startCaseTargetStandIn(opts: CaseTargetStandInOptions = {}): Promise<CaseTargetStandIn> {
-  let cases: StandInCase[] = [];
-  let next = opts.firstCaseNumber ?? 1;
+  const store = opts.store ?? new MemoryStore();
+  let cases = store.list<StandInCase>(CASES);
   let log: { route: CaseTargetRoute; status: number; at: string }[] = [];
   const failures = new FailureQueue<CaseTargetFailure>();
 
@@ -117,7 +126,7 @@ export async function startCaseTargetStandIn(opts: CaseTargetStandInOptions = {}
         const existing = key ? cases.find((c) => c.idempotencyKey === key) : undefined;
         if (existing) return answer(200, { caseNumber: existing.caseNumber, url: caseUrl(existing.caseNumber) });
         const kase: StandInCase = {
-          caseNumber: `CASE-${String(next++).padStart(6, '0')}`,
+          caseNumber: `CASE-${String(nextNumber(store, CASES, opts.firstCaseNumber ?? 1)).padStart(6, '0')}`,
           receivedAt: new Date().toISOString(),
           idempotencyKey: key,
           escalationId: body.escalationId,
@@ -127,7 +136,17 @@ export async function startCaseTargetStandIn(opts: CaseTargetStandInOptions = {}
           body,
           notes: [],
         };
+        store.put(CASES, kase.caseNumber, kase);
         cases.push(kase);
+        opts.outbox?.append({
+          kind: 'case',
+          at: kase.receivedAt,
+          escalationId: kase.escalationId,
+          caseNumber: kase.caseNumber,
+          accountId: kase.accountId,
+          accountName: kase.accountName,
+          body,
+        });
         if (hang) await server.delay(hang);
         return answer(201, { caseNumber: kase.caseNumber, url: caseUrl(kase.caseNumber) });
       }
@@ -151,6 +170,18 @@ export async function startCaseTargetStandIn(opts: CaseTargetStandInOptions = {}
       };
       kase.notes.push(note);
       if (note.status) kase.status = note.status;
+      store.put(CASES, kase.caseNumber, kase);
+      opts.outbox?.append({
+        kind: 'case-note',
+        at: note.receivedAt,
+        escalationId: kase.escalationId,
+        caseNumber: kase.caseNumber,
+        noteId: note.noteId,
+        noteKind: note.kind,
+        text: note.text,
+        ...(note.author !== undefined && { author: note.author }),
+        ...(note.status !== undefined && { status: note.status }),
+      });
       if (hang) await server.delay(hang);
       return answer(201, { noteId: note.noteId });
     },
@@ -174,7 +205,10 @@ export async function startCaseTargetStandIn(opts: CaseTargetStandInOptions = {}
     reset() {
       cases = [];
       log = [];
-      next = opts.firstCaseNumber ?? 1;
+      store.transaction(() => {
+        store.clear(CASES);
+        store.delete('counters', CASES);
+      });
       failures.clear();
     },
     close: () => server.close(),

@@ -74,9 +74,49 @@ export const EmailOutboxRecord = Type.Object({
   attachments: Type.Optional(Type.Array(EmailAttachmentSummary)),
 });
 
-export const OutboxRecord = Type.Union([SlackOutboxRecord, EmailOutboxRecord]);
+/** A service-recovery ticket the ticket stand-in opened. */
+export const TicketOutboxRecord = Type.Object({
+  kind: Type.Literal('ticket'),
+  ...RecordBase,
+  ticketId: Type.String(),
+  title: Type.String(),
+  description: Type.Optional(Type.String()),
+  /** The request body as the ticket intake received it. */
+  body: Type.Record(Type.String(), Type.Unknown()),
+});
 
-export const OutboxKind = Type.Union([Type.Literal('slack'), Type.Literal('email')]);
+/** An escalation case the CRM case stand-in opened. */
+export const CaseOutboxRecord = Type.Object({
+  kind: Type.Literal('case'),
+  ...RecordBase,
+  caseNumber: Type.String(),
+  accountId: Type.String(),
+  accountName: Type.String(),
+  body: Type.Record(Type.String(), Type.Unknown()),
+});
+
+/** A note added to an escalation case (daily escalation notes, status changes, decisions). */
+export const CaseNoteOutboxRecord = Type.Object({
+  kind: Type.Literal('case-note'),
+  ...RecordBase,
+  caseNumber: Type.String(),
+  noteId: Type.String(),
+  noteKind: Type.String(),
+  text: Type.String(),
+  author: Type.Optional(Type.String()),
+  /** The case status the note reported, if any. */
+  status: Type.Optional(Type.String()),
+});
+
+export const OutboxRecord = Type.Union([SlackOutboxRecord, EmailOutboxRecord, TicketOutboxRecord, CaseOutboxRecord, CaseNoteOutboxRecord]);
+
+export const OutboxKind = Type.Union([
+  Type.Literal('slack'),
+  Type.Literal('email'),
+  Type.Literal('ticket'),
+  Type.Literal('case'),
+  Type.Literal('case-note'),
+]);
 
 export type SlackBroadcast = Static<typeof SlackBroadcast>;
 export type SlackMentions = Static<typeof SlackMentions>;
@@ -85,5 +125,8 @@ export type SlackOutboxRecord = Static<typeof SlackOutboxRecord>;
 export type EmailAddress = Static<typeof EmailAddress>;
 export type EmailAttachmentSummary = Static<typeof EmailAttachmentSummary>;
 export type EmailOutboxRecord = Static<typeof EmailOutboxRecord>;
+export type TicketOutboxRecord = Static<typeof TicketOutboxRecord>;
+export type CaseOutboxRecord = Static<typeof CaseOutboxRecord>;
+export type CaseNoteOutboxRecord = Static<typeof CaseNoteOutboxRecord>;
 export type OutboxRecord = Static<typeof OutboxRecord>;
 export type OutboxKind = Static<typeof OutboxKind>;

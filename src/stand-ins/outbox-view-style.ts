@@ -1,6 +1,6 @@
 // The outbox page's stylesheet (inline: the page's CSP allows no other source).
 export const STYLE = `
-:root { --bg: #f4f5f7; --card: #fff; --ink: #1d1c1d; --muted: #616061; --line: #e1e1e1; --slack: #4a154b; --email: #1a73e8; --link: #1264a3; }
+:root { --bg: #f4f5f7; --card: #fff; --ink: #1d1c1d; --muted: #616061; --line: #e1e1e1; --slack: #4a154b; --email: #1a73e8; --ticket: #b3261e; --case: #00796b; --link: #1264a3; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--ink); font: 15px/1.45 -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 a { color: var(--link); }
@@ -17,6 +17,9 @@ main { max-width: 980px; margin: 0 auto; padding: 20px 24px 48px; display: grid;
 .item { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; box-shadow: 0 1px 2px rgba(0,0,0,.04); }
 .item.slack { border-left: 4px solid var(--slack); }
 .item.email { border-left: 4px solid var(--email); }
+.item.ticket { border-left: 4px solid var(--ticket); }
+.item.case, .item.case-note { border-left: 4px solid var(--case); }
+.item.case-note { margin-left: 32px; }
 .item.slack.reply { margin-left: 32px; }
 .item-head { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; font-size: 13px; color: var(--muted); margin-bottom: 10px; }
 .item-head .title { color: var(--ink); font-weight: 600; font-size: 14px; }
@@ -24,6 +27,8 @@ main { max-width: 980px; margin: 0 auto; padding: 20px 24px 48px; display: grid;
 .badge { font-size: 11px; font-weight: 700; text-transform: uppercase; letter-spacing: .04em; padding: 2px 7px; border-radius: 999px; color: #fff; }
 .badge-slack { background: var(--slack); }
 .badge-email { background: var(--email); }
+.badge-ticket { background: var(--ticket); }
+.badge-case { background: var(--case); }
 .thread, .edited { background: #f3eef3; color: var(--slack); border-radius: 999px; padding: 1px 8px; }
 .edited { background: #fff4e5; color: #8a5300; }
 .esc { font-weight: 600; }

@@ -1,7 +1,16 @@
 // The outbox as one HTML page: each email as its recipient would see it (headers, HTML body in a
 // sandboxed iframe), each Slack message roughly as Slack shows it. Everything from the records is
 // escaped; the page has no script.
-import type { EmailAddress, EmailOutboxRecord, OutboxKind, OutboxRecord, SlackOutboxRecord } from './outbox-schema.js';
+import type {
+  CaseNoteOutboxRecord,
+  CaseOutboxRecord,
+  EmailAddress,
+  EmailOutboxRecord,
+  OutboxKind,
+  OutboxRecord,
+  SlackOutboxRecord,
+  TicketOutboxRecord,
+} from './outbox-schema.js';
 import { STYLE } from './outbox-view-style.js';
 import { decodeSlackEntities, tokenizeSlackText, type SlackToken } from './slack-format.js';
 
@@ -11,6 +20,11 @@ export interface OutboxPageOptions {
   filter: { escalationId?: string | undefined; kind?: OutboxKind | undefined };
   /** Seconds between reloads (meta refresh); 0 or absent: none. */
   refreshSeconds?: number | undefined;
+  /**
+   * Where escalation links point: the API's origin (e.g. `http://127.0.0.1:3000`). Absent: the
+   * page's own origin, which is the API when the API serves the page.
+   */
+  apiBase?: string | undefined;
 }
 
 /**
@@ -29,8 +43,12 @@ export function escapeHtml(value: string): string {
     .replace(/'/g, '&#39;');
 }
 
-export function renderOutboxPage({ records, filter, refreshSeconds }: OutboxPageOptions): string {
-  const slack = records.filter((r) => r.kind === 'slack').length;
+const KIND_LABELS: Record<OutboxKind, string> = { slack: 'Slack', email: 'email', ticket: 'ticket', case: 'case', 'case-note': 'case note' };
+
+export function renderOutboxPage({ records, filter, refreshSeconds, apiBase }: OutboxPageOptions): string {
+  const counts = new Map<OutboxKind, number>();
+  for (const r of records) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
+  const breakdown = [...counts].map(([kind, n]) => `${n} ${KIND_LABELS[kind]}`).join(', ');
   const query = new URLSearchParams();
   if (filter.escalationId) query.set('escalationId', filter.escalationId);
   if (filter.kind) query.set('kind', filter.kind);
@@ -51,11 +69,11 @@ ${refresh}<title>Outbox · escalation-engine</title>
 <header class="page-head">
   <div>
     <h1>Outbox</h1>
-    <p class="sub">What the local Slack and SendGrid stand-ins received, newest first: ${records.length} shown (${slack} Slack, ${records.length - slack} email).</p>
+    <p class="sub">What the local stand-ins received (Slack, SendGrid, ticket intake, CRM cases), newest first: ${records.length} shown${breakdown ? ` (${escapeHtml(breakdown)})` : ''}.</p>
   </div>
   <form class="filters" method="get">
     <label>Escalation <input name="escalationId" value="${escapeHtml(filter.escalationId ?? '')}" placeholder="any" size="28"></label>
-    <label>Kind <select name="kind">${option('', 'all', filter.kind)}${option('slack', 'Slack', filter.kind)}${option('email', 'email', filter.kind)}</select></label>
+    <label>Kind <select name="kind">${option('', 'all', filter.kind)}${(Object.keys(KIND_LABELS) as OutboxKind[]).map((k) => option(k, KIND_LABELS[k], filter.kind)).join('')}</select></label>
     <label>Refresh <select name="refresh">${option('', 'off', refreshValue)}${option('5', 'every 5 s', refreshValue)}${option('30', 'every 30 s', refreshValue)}</select></label>
     <button type="submit">Apply</button>
     <a href="view">Reset</a>
@@ -63,19 +81,30 @@ ${refresh}<title>Outbox · escalation-engine</title>
   </form>
 </header>
 <main>
-${records.length === 0 ? '<p class="empty">Nothing received yet.</p>' : records.map(renderRecord).join('\n')}
+${records.length === 0 ? '<p class="empty">Nothing received yet.</p>' : records.map((r) => renderRecord(r, apiBase ?? '')).join('\n')}
 </main>
 </body>
 </html>`;
 }
 
-function renderRecord(record: OutboxRecord): string {
-  return record.kind === 'slack' ? renderSlack(record) : renderEmail(record);
+function renderRecord(record: OutboxRecord, apiBase: string): string {
+  switch (record.kind) {
+    case 'slack':
+      return renderSlack(record, apiBase);
+    case 'email':
+      return renderEmail(record, apiBase);
+    case 'ticket':
+      return renderTicket(record, apiBase);
+    case 'case':
+      return renderCase(record, apiBase);
+    case 'case-note':
+      return renderCaseNote(record, apiBase);
+  }
 }
 
-function itemHead(record: OutboxRecord, badge: string, middle: string): string {
+function itemHead(record: OutboxRecord, apiBase: string, badge: string, middle: string): string {
   const escalation = record.escalationId
-    ? `<a class="esc" href="/escalations/${encodeURIComponent(record.escalationId)}">${escapeHtml(record.escalationId)}</a>`
+    ? `<a class="esc" href="${escapeHtml(`${apiBase.replace(/\/+$/, '')}/escalations/${encodeURIComponent(record.escalationId)}`)}">${escapeHtml(record.escalationId)}</a>`
     : '<span class="esc none">no escalation</span>';
   return `<div class="item-head">${badge}${middle}<span class="spacer"></span>${escalation}${renderTime(record.at)}</div>`;
 }
@@ -88,7 +117,7 @@ function renderTime(at: string): string {
 
 // ---- email -----------------------------------------------------------------------------------
 
-function renderEmail(r: EmailOutboxRecord): string {
+function renderEmail(r: EmailOutboxRecord, apiBase: string): string {
   const subject = r.subject ?? (r.template_id ? `(subject from template ${r.template_id})` : '(no subject)');
   const row = (name: string, value: string, cls?: string) => {
     const attr = cls ? ` class="${cls}"` : '';
@@ -125,7 +154,7 @@ function renderEmail(r: EmailOutboxRecord): string {
       : '',
   ].join('');
   return `<article class="item email" id="${escapeHtml(r.id)}">
-${itemHead(r, '<span class="badge badge-email">Email</span>', `<span class="title">${escapeHtml(subject)}</span>`)}
+${itemHead(r, apiBase, '<span class="badge badge-email">Email</span>', `<span class="title">${escapeHtml(subject)}</span>`)}
 <dl class="mail-headers">${headers}</dl>
 ${body}
 ${plainPart}
@@ -139,7 +168,7 @@ function formatAddress(a: EmailAddress): string {
 
 // ---- Slack -----------------------------------------------------------------------------------
 
-function renderSlack(r: SlackOutboxRecord): string {
+function renderSlack(r: SlackOutboxRecord, apiBase: string): string {
   const channel = r.channel.name.startsWith('@') ? r.channel.name : `#${r.channel.name}`;
   const thread = r.thread_ts
     ? `<span class="thread" title="Reply in the thread of the message with ts ${escapeHtml(r.thread_ts)}">↳ reply in thread <code>${escapeHtml(r.thread_ts)}</code></span>`
@@ -159,7 +188,7 @@ function renderSlack(r: SlackOutboxRecord): string {
     ? `<details><summary>Metadata <code>${escapeHtml(r.metadata.event_type)}</code></summary><pre class="json">${escapeHtml(JSON.stringify(r.metadata.event_payload, null, 2))}</pre></details>`
     : '';
   return `<article class="item slack${r.thread_ts ? ' reply' : ''}" id="${escapeHtml(r.id)}">
-${itemHead(r, '<span class="badge badge-slack">Slack</span>', `<span class="title channel">${escapeHtml(channel)}</span>${thread}${edited}`)}
+${itemHead(r, apiBase, '<span class="badge badge-slack">Slack</span>', `<span class="title channel">${escapeHtml(channel)}</span>${thread}${edited}`)}
 <div class="slack-msg">
   <div class="avatar" aria-hidden="true">EE</div>
   <div class="msg-body">
@@ -170,6 +199,37 @@ ${itemHead(r, '<span class="badge badge-slack">Slack</span>', `<span class="titl
 ${mentioned.length > 0 ? `<div class="mentions">Mentions ${mentioned.join(' ')}</div>` : ''}
 ${fallback}
 ${metadata}
+</article>`;
+}
+
+// ---- tickets and CRM cases -------------------------------------------------------------------
+
+function jsonDetails(label: string, value: unknown): string {
+  return `<details><summary>${escapeHtml(label)}</summary><pre class="json">${escapeHtml(JSON.stringify(value, null, 2))}</pre></details>`;
+}
+
+function renderTicket(r: TicketOutboxRecord, apiBase: string): string {
+  return `<article class="item ticket" id="${escapeHtml(r.id)}">
+${itemHead(r, apiBase, '<span class="badge badge-ticket">Ticket</span>', `<span class="title"><code>${escapeHtml(r.ticketId)}</code> ${escapeHtml(r.title)}</span>`)}
+${r.description ? `<pre class="mail-text">${escapeHtml(r.description)}</pre>` : ''}
+${jsonDetails('Request body', r.body)}
+</article>`;
+}
+
+function renderCase(r: CaseOutboxRecord, apiBase: string): string {
+  return `<article class="item case" id="${escapeHtml(r.id)}">
+${itemHead(r, apiBase, '<span class="badge badge-case">CRM case</span>', `<span class="title"><code>${escapeHtml(r.caseNumber)}</code> opened for ${escapeHtml(r.accountName)} <span class="muted">(${escapeHtml(r.accountId)})</span></span>`)}
+${typeof r.body.reason === 'string' ? `<p>${escapeHtml(r.body.reason)}</p>` : ''}
+${jsonDetails('Request body', r.body)}
+</article>`;
+}
+
+function renderCaseNote(r: CaseNoteOutboxRecord, apiBase: string): string {
+  const status = r.status ? ` <span class="chip">status ${escapeHtml(r.status)}</span>` : '';
+  return `<article class="item case-note" id="${escapeHtml(r.id)}">
+${itemHead(r, apiBase, '<span class="badge badge-case">Case note</span>', `<span class="title">Note on <code>${escapeHtml(r.caseNumber)}</code> <span class="muted">(${escapeHtml(r.noteKind)}${r.author ? `, by ${escapeHtml(r.author)}` : ''})</span>${status}</span>`)}
+<pre class="mail-text">${escapeHtml(r.text)}</pre>
+<p class="muted">Note id <code>${escapeHtml(r.noteId)}</code></p>
 </article>`;
 }
 

@@ -1,8 +1,26 @@
-// In-memory record of everything the stand-ins accepted, shared by both so a test or the dev page
-// can see one escalation's Slack messages and emails together.
-import type { EmailOutboxRecord, OutboxKind, OutboxRecord, SlackOutboxRecord } from './outbox-schema.js';
+// Record of everything the stand-ins accepted (Slack messages, emails, tickets, CRM cases and notes),
+// shared by all of them so a test or the dev page can see one escalation's side effects together.
+// Kept in memory and written through to a store (the data folder's SQLite file on `npm start`).
+import type {
+  CaseNoteOutboxRecord,
+  CaseOutboxRecord,
+  EmailOutboxRecord,
+  OutboxKind,
+  OutboxRecord,
+  SlackOutboxRecord,
+  TicketOutboxRecord,
+} from './outbox-schema.js';
+import { MemoryStore, type StandInStore } from './store.js';
 
-export type { EmailOutboxRecord, OutboxKind, OutboxRecord, SlackOutboxRecord } from './outbox-schema.js';
+export type {
+  CaseNoteOutboxRecord,
+  CaseOutboxRecord,
+  EmailOutboxRecord,
+  OutboxKind,
+  OutboxRecord,
+  SlackOutboxRecord,
+  TicketOutboxRecord,
+} from './outbox-schema.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -25,16 +43,26 @@ interface Waiter {
 export interface OutboxOptions {
   /** Oldest records are dropped past this many, so a long `npm start` does not grow without bound. */
   maxRecords?: number;
+  /** Where records are kept across restarts; default in memory only. */
+  store?: StandInStore;
 }
+
+const COLLECTION = 'outbox';
 
 export class Outbox {
   #records: OutboxRecord[] = []; // oldest first
   #waiters = new Set<Waiter>();
   #seq = 0;
   readonly #maxRecords: number;
+  readonly #store: StandInStore;
 
   constructor(options: OutboxOptions = {}) {
     this.#maxRecords = options.maxRecords ?? 5_000;
+    this.#store = options.store ?? new MemoryStore();
+    this.#records = this.#store.list<OutboxRecord>(COLLECTION);
+    // Ids go on from the highest one kept, so a restart never hands out an id twice.
+    this.#seq = this.#store.get<number>('counters', COLLECTION) ?? 0;
+    for (const r of this.#records) this.#seq = Math.max(this.#seq, Number(/-(\d+)$/.exec(r.id)?.[1] ?? 0));
   }
 
   get size(): number {
@@ -49,7 +77,12 @@ export class Outbox {
       at: entry.at ?? new Date().toISOString(),
     } as OutboxRecord;
     this.#records.push(record);
-    if (this.#records.length > this.#maxRecords) this.#records.splice(0, this.#records.length - this.#maxRecords);
+    const dropped = this.#records.length > this.#maxRecords ? this.#records.splice(0, this.#records.length - this.#maxRecords) : [];
+    this.#store.transaction(() => {
+      this.#store.put(COLLECTION, record.id, record);
+      this.#store.put('counters', COLLECTION, this.#seq);
+      for (const old of dropped) this.#store.delete(COLLECTION, old.id);
+    });
     for (const waiter of this.#waiters) {
       // A throwing predicate fails its own waitFor, never the stand-in call that appended.
       let matches: boolean;
@@ -71,6 +104,9 @@ export class Outbox {
   /** Newest first. */
   list(filter: OutboxFilter & { kind: 'slack' }): SlackOutboxRecord[];
   list(filter: OutboxFilter & { kind: 'email' }): EmailOutboxRecord[];
+  list(filter: OutboxFilter & { kind: 'ticket' }): TicketOutboxRecord[];
+  list(filter: OutboxFilter & { kind: 'case' }): CaseOutboxRecord[];
+  list(filter: OutboxFilter & { kind: 'case-note' }): CaseNoteOutboxRecord[];
   list(filter?: OutboxFilter): OutboxRecord[];
   list(filter: OutboxFilter = {}): OutboxRecord[] {
     const out: OutboxRecord[] = [];
@@ -91,6 +127,7 @@ export class Outbox {
   /** Forgets the records; pending waitFor calls keep waiting for new ones. */
   clear(): void {
     this.#records = [];
+    this.#store.clear(COLLECTION);
   }
 
   /**
@@ -125,7 +162,8 @@ export class Outbox {
   }
 
   #describe(): string {
-    const slack = this.#records.filter((r) => r.kind === 'slack').length;
-    return `outbox holds ${slack} slack and ${this.#records.length - slack} email records`;
+    const counts = new Map<string, number>();
+    for (const r of this.#records) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
+    return `outbox holds ${[...counts].map(([kind, n]) => `${n} ${kind}`).join(', ') || 'no'} records`;
   }
 }

@@ -6,6 +6,7 @@ import { bearerToken, FailureQueue, readBody, sendJson, startServer } from './ht
 import { Outbox } from './outbox.js';
 import type { EmailAddress, EmailOutboxRecord } from './outbox-schema.js';
 import { BAD_REQUEST, validateMailSend, type SendGridError } from './sendgrid-validate.js';
+import { MemoryStore, type StandInStore } from './store.js';
 
 /**
  * What the next request(s) should get instead of the normal answer:
@@ -22,6 +23,8 @@ export interface SendGridStandInOptions {
   /** The only API key accepted. */
   apiKey: string;
   outbox?: Outbox;
+  /** Keeps the accepted emails across restarts; default in memory only. */
+  store?: StandInStore;
 }
 
 /** One request the stand-in answered. */
@@ -41,7 +44,7 @@ export interface SendGridStandIn {
   readonly url: string;
   readonly outbox: Outbox;
   failNext(failure: SendGridFailure, times?: number): void;
-  /** Forgets messages, calls and queued failures (the outbox is left alone). */
+  /** Forgets messages (in the store too), calls and queued failures (the outbox is left alone). */
   reset(): void;
   /** Accepted emails, one per personalization, oldest first. */
   messages(): EmailOutboxRecord[];
@@ -49,6 +52,7 @@ export interface SendGridStandIn {
   close(): Promise<void>;
 }
 
+const MESSAGES = 'sendgrid.messages';
 const MAX_BODY = 30 * 1024 * 1024; // "The total size of your email, including attachments, must be less than 30MB."
 
 const errorBody = (message: string): { errors: SendGridError[] } => ({ errors: [{ message, field: null, help: null }] });
@@ -56,7 +60,8 @@ const errorBody = (message: string): { errors: SendGridError[] } => ({ errors: [
 export async function startSendGridStandIn(options: SendGridStandInOptions): Promise<SendGridStandIn> {
   const outbox = options.outbox ?? new Outbox();
   const failures = new FailureQueue<SendGridFailure>();
-  let sent: EmailOutboxRecord[] = [];
+  const store = options.store ?? new MemoryStore();
+  let sent = store.list<EmailOutboxRecord>(MESSAGES);
   let callLog: SendGridCall[] = [];
 
   const server = await startServer(async (req, res) => {
@@ -103,6 +108,7 @@ export async function startSendGridStandIn(options: SendGridStandInOptions): Pro
     const messageId = randomBytes(16).toString('base64url').slice(0, 22);
     const records = toRecords(body as MailSend, messageId).map((r) => outbox.append(r) as EmailOutboxRecord);
     sent.push(...records);
+    store.transaction(() => records.forEach((r) => store.put(MESSAGES, r.id, r)));
     callLog.push({ at: new Date().toISOString(), method, path, status: 202, messageId, body });
     if (failure && 'acceptThenHang' in failure) await server.delay(failure.acceptThenHang);
     if (res.destroyed || res.writableEnded) return;
@@ -120,6 +126,7 @@ export async function startSendGridStandIn(options: SendGridStandInOptions): Pro
     reset() {
       failures.clear();
       sent = [];
+      store.clear(MESSAGES);
       callLog = [];
     },
     messages: () => [...sent],

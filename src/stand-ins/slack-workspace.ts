@@ -116,6 +116,12 @@ export class TsClock {
     this.#last = Math.max(Date.now() * 1000, this.#last + 1);
     return `${Math.floor(this.#last / 1e6)}.${String(this.#last % 1e6).padStart(6, '0')}`;
   }
+
+  /** Never hands out `ts` or anything before it again (a restored workspace's newest ts). */
+  advancePast(ts: string): void {
+    const key = tsKey(ts);
+    if (key > BigInt(this.#last)) this.#last = Number(key);
+  }
 }
 
 export interface WorkspaceOptions {

@@ -6,6 +6,8 @@ import { bearerToken, FailureQueue, readBody, sendJson, startServer } from './ht
 import { Outbox } from './outbox.js';
 import { createSlackMethods, type SlackMethod, type SlackResult } from './slack-methods.js';
 import { Params } from './slack-params.js';
+import { callRefs, SlackWorkspaceStore } from './slack-store.js';
+import type { StandInStore } from './store.js';
 import {
   BOT,
   SlackApiError,
@@ -46,6 +48,11 @@ export interface SlackStandInOptions {
   channels?: SlackChannelInput[];
   users?: SlackUserInput[];
   userGroups?: SlackUserGroupInput[];
+  /**
+   * Keeps channels, messages (threads, ts, metadata) and users across restarts; default: in memory
+   * only. Configured channels that the store already has are kept as stored.
+   */
+  store?: StandInStore;
 }
 
 /** One call the stand-in answered, for tests that count attempts or inspect the raw arguments. */
@@ -68,7 +75,7 @@ export interface SlackStandIn {
   readonly botUserId: string;
   readonly teamId: string;
   failNext(method: string | '*', failure: SlackFailure, times?: number): void;
-  /** Back to the configured channels and users, no messages, no queued failures, empty call log (the outbox is left alone). */
+  /** Back to the configured channels and users, no messages, no queued failures, empty call log (the outbox is left alone; the store is emptied). */
   reset(): void;
   calls(method?: string): SlackCall[];
   /** Messages in posting order, across channels or in one (id, name or #name). */
@@ -92,7 +99,19 @@ const SCOPES = [
 export async function startSlackStandIn(options: SlackStandInOptions): Promise<SlackStandIn> {
   const outbox = options.outbox ?? new Outbox();
   const clock = new TsClock();
-  let ws = new Workspace(options, clock);
+  const persisted = options.store ? new SlackWorkspaceStore(options.store) : undefined;
+  /** A workspace from the store (if any), then the configured channels it does not have yet. */
+  const openWorkspace = () => {
+    const ws = new Workspace({ ...options, channels: [] }, clock);
+    persisted?.restore(ws, clock);
+    for (const channel of options.channels ?? []) {
+      if ((channel.id && ws.channels.has(channel.id)) || ws.findByName(channel.name)) continue;
+      ws.addChannel(channel);
+    }
+    persisted?.flush(ws);
+    return ws;
+  };
+  let ws = openWorkspace();
   let methods = createSlackMethods(ws, outbox);
   const failures = new FailureQueue<SlackFailure>();
   let callLog: SlackCall[] = [];
@@ -129,6 +148,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     if ('error' in parsed) result = { ok: false, error: parsed.error };
     else if (failure && 'error' in failure) result = { ok: false, error: failure.error };
     else result = call(methods[method], method, parsed, req);
+    // Written before the answer: a caller that saw `ok` finds the message after a restart.
+    persisted?.sync(ws, callRefs(args, result));
     log(200, result, args);
     if (failure && 'acceptThenHang' in failure) await server.delay(failure.acceptThenHang);
     sendJson(res, 200, result, { 'x-oauth-scopes': SCOPES, 'x-accepted-oauth-scopes': '' });
@@ -169,7 +190,8 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       failures.add(method, failure, times);
     },
     reset() {
-      ws = new Workspace(options, clock);
+      persisted?.clear();
+      ws = openWorkspace();
       methods = createSlackMethods(ws, outbox);
       failures.clear();
       callLog = [];
@@ -187,15 +209,22 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       return [...ws.channels.values()].map((c) => ws.snapshotChannel(c));
     },
     addChannel(channel) {
-      return ws.snapshotChannel(ws.addChannel(channel));
+      const added = ws.addChannel(channel);
+      persisted?.sync(ws);
+      return ws.snapshotChannel(added);
     },
     archiveChannel(ref) {
       channelRef(ref).isArchived = true;
+      persisted?.sync(ws);
     },
     addUser(user) {
       ws.users.set(user.id, { ...user });
+      persisted?.sync(ws);
     },
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      persisted?.flush(ws);
+    },
   };
 }
 

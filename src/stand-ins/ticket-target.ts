@@ -1,6 +1,9 @@
-// A local ticketing intake: records each ticket, numbers it, and answers a repeated
-// Idempotency-Key with the ticket it already made (as the activity relies on).
+// A local ticketing intake: records each ticket, numbers it SR-000001, SR-000002, ... (the numbers go
+// on across restarts when it has a store), and answers a repeated Idempotency-Key with the ticket it
+// already made (as the activity relies on). Each new ticket also goes to the outbox.
 import { bearerToken, readBody, sendJson, startServer } from './http.js';
+import type { Outbox } from './outbox.js';
+import { MemoryStore, nextNumber, type StandInStore } from './store.js';
 
 export interface StandInTicket {
   id: string;
@@ -15,12 +18,26 @@ export interface TicketTargetStandIn {
   tickets(): StandInTicket[];
   /** The next `times` requests answer with this HTTP status. */
   failNext(status: number, times?: number): void;
+  /** Forgets tickets (in the store too) and restarts the numbering. */
   reset(): void;
   close(): Promise<void>;
 }
 
-export async function startTicketTargetStandIn(opts: { token: string; host?: string; port?: number }): Promise<TicketTargetStandIn> {
-  let tickets: StandInTicket[] = [];
+export interface TicketTargetStandInOptions {
+  token: string;
+  host?: string;
+  port?: number;
+  /** Where new tickets are shown (the dev outbox page). */
+  outbox?: Outbox;
+  /** Keeps tickets and the ticket counter across restarts; default in memory only. */
+  store?: StandInStore;
+}
+
+const TICKETS = 'tickets';
+
+export async function startTicketTargetStandIn(opts: TicketTargetStandInOptions): Promise<TicketTargetStandIn> {
+  const store = opts.store ?? new MemoryStore();
+  let tickets = store.list<StandInTicket>(TICKETS);
   let failures: number[] = [];
   const server = await startServer(
     async (req, res) => {
@@ -41,8 +58,27 @@ export async function startTicketTargetStandIn(opts: { token: string; host?: str
       const key = req.headers['idempotency-key'] as string | undefined;
       const existing = key ? tickets.find((t) => t.idempotencyKey === key) : undefined;
       if (existing) return sendJson(res, 200, { id: existing.id });
-      const ticket = { id: `SR-${String(tickets.length + 1).padStart(6, '0')}`, at: new Date().toISOString(), idempotencyKey: key, body: body as Record<string, unknown> };
+      const fields = body as Record<string, unknown>;
+      const ticket = store.transaction(() => {
+        const made: StandInTicket = {
+          id: `SR-${String(nextNumber(store, TICKETS)).padStart(6, '0')}`,
+          at: new Date().toISOString(),
+          idempotencyKey: key,
+          body: fields,
+        };
+        store.put(TICKETS, made.id, made);
+        return made;
+      });
       tickets.push(ticket);
+      opts.outbox?.append({
+        kind: 'ticket',
+        at: ticket.at,
+        ...(typeof fields.escalationId === 'string' && { escalationId: fields.escalationId }),
+        ticketId: ticket.id,
+        title: fields.title as string,
+        ...(typeof fields.description === 'string' && { description: fields.description }),
+        body: fields,
+      });
       sendJson(res, 201, { id: ticket.id });
     },
     opts.host,
@@ -57,6 +93,10 @@ export async function startTicketTargetStandIn(opts: { token: string; host?: str
     reset() {
       tickets = [];
       failures = [];
+      store.transaction(() => {
+        store.clear(TICKETS);
+        store.delete('counters', TICKETS);
+      });
     },
     close: () => server.close(),
   };

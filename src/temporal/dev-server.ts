@@ -27,6 +27,8 @@ export interface DevServerOptions {
   port: number;
   /** undefined: headless. */
   uiPort?: number;
+  /** The Web UI decodes payloads through this codec endpoint (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   log?: Logger;
   startTimeoutMs?: number;
 }
@@ -50,6 +52,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--log-level', 'warn',
     ...devServerSearchAttributeFlags(),
     ...(opts.uiPort === undefined ? ['--headless'] : ['--ui-port', String(opts.uiPort), '--ui-disable-news-fetch']),
+    ...(opts.uiPort !== undefined && opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
   ];
   if (opts.dbFilename) {
     await mkdir(dirname(opts.dbFilename), { recursive: true });

@@ -1,8 +1,15 @@
-// Registering the project's search attributes on a cluster (the dev server gets them as flags).
+// Registering the project's search attributes on a cluster (the dev server gets them as flags): the
+// kit's (every escalation has them) and those a playbook definition declares.
 import type { Connection } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { Logger } from 'pino';
-import { searchAttributeKeys } from '../../workflows/kit/search-attributes.js';
+import { searchAttributeKeys as kitKeys } from '../../workflows/kit/search-attributes.js';
+import { playbooks } from '../playbooks.js';
+
+const searchAttributeKeys: SearchAttributePair['key'][] = [
+  ...new Map([...kitKeys, ...Object.values(playbooks).flatMap((p) => p.searchAttributeKeys ?? [])].map((k) => [k.name, k])).values(),
+];
 
 // @temporalio/proto is CommonJS: its namespaces come through the default export under ESM.
 const { IndexedValueType } = proto.temporal.api.enums.v1;
@@ -10,8 +17,12 @@ type IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
 
 const indexedType: Record<string, IndexedValueType> = {
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
   TEXT: IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DOUBLE: IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
 };
 
 export function searchAttributeTypes(): Record<string, IndexedValueType> {
@@ -23,8 +34,9 @@ export function devServerSearchAttributeFlags(): string[] {
   return searchAttributeKeys.flatMap((k) => ['--search-attribute', `${k.name}=${cliType(k.type)}`]);
 }
 
+const cliTypes: Record<string, string> = { DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' };
 function cliType(type: string): string {
-  return type === 'DATETIME' ? 'Datetime' : type.charAt(0) + type.slice(1).toLowerCase();
+  return cliTypes[type] ?? type.charAt(0) + type.slice(1).toLowerCase();
 }
 
 /** Adds missing search attributes; on clusters that forbid it (e.g. Cloud), says what to add by hand. */

@@ -401,3 +401,75 @@ describe('no double post after an ambiguous failure', () => {
     expect(standIns.slack.messages(EMERG)).toHaveLength(2);
   });
 });
+
+// The issue's failing input: after a restart the Slack workspace had lost every message, so each
+// in-flight escalation's call tasks, outcome and "resolved" mark failed for good (thread_not_found).
+// A thread or message that is gone now falls back to a post in the channel naming the escalation.
+describe('a thread or message that is gone', () => {
+  /** A thread parent ts that the workspace does not have (deleted, or lost). */
+  const goneTs = '1700000000.000100';
+
+  it('a thread reply is posted in the channel, naming the escalation, instead of failing', async () => {
+    const id = escalationId();
+    const posted = await runAttempt(acts.postSlackMessage, { ...alert(id), step: 'outcome', text: 'Resolved: delivered', threadTs: goneTs });
+    expect(posted).toMatchObject({ channel: EMERG, fallback: 'thread-gone', deduplicated: false });
+    const [msg, ...rest] = standIns.slack.messages(EMERG);
+    expect(rest).toHaveLength(0);
+    expect(msg?.thread_ts).toBeUndefined();
+    expect(msg?.text).toBe(`:leftwards_arrow_with_hook: Escalation \`${id}\`: its Slack thread is gone, so this update is posted here.\nResolved: delivered`);
+    expect(msg?.metadata?.event_payload).toEqual({ key: `${id}/outcome`, escalation_id: id, step: 'outcome' });
+  });
+
+  it('with PUBLIC_URL the note links the escalation (the id escaped as data), and blocks get the note as a context block', async () => {
+    const clients = createClients(standIns.providers);
+    const linked = createActivities({ ...clients, directory, templates, publicUrl: 'https://escalations.example.com/' });
+    const id = `live-delivery:B<&>-${++seq}`;
+    await runAttempt(linked.postSlackMessage, {
+      ...alert(id),
+      step: 'call-1',
+      threadTs: goneTs,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Call the facilitator' } }],
+    });
+    const [msg] = standIns.slack.messages(EMERG);
+    const note = `:leftwards_arrow_with_hook: Escalation <https://escalations.example.com/escalations/${encodeURIComponent(id)}|live-delivery:B&lt;&amp;&gt;-${seq}>: its Slack thread is gone, so this update is posted here.`;
+    expect(msg?.text?.split('\n')[0]).toBe(note);
+    expect(msg?.blocks?.[0]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: note }] });
+    expect(msg?.blocks?.[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: 'Call the facilitator' } });
+  });
+
+  it('a retry after an ambiguous failure finds the fallback post in the channel: still one message', async () => {
+    const clients = createClients(standIns.providers);
+    setSlackTimeout(clients.slack, 750);
+    const a = createActivities({ ...clients, directory, templates });
+    const input = { ...alert(), step: 'outcome', text: 'Resolved', threadTs: goneTs };
+    const scheduledAt = Date.now();
+    // Attempt 1: the thread reply fails (thread gone), the fallback post is accepted but answered too late.
+    standIns.slack.failNext('chat.postMessage', { error: 'thread_not_found' });
+    standIns.slack.failNext('chat.postMessage', { acceptThenHang: 5_000 });
+    expectRetryable(await failureOf(runAttempt(a.postSlackMessage, input, 1, scheduledAt)), TRANSIENT_DELIVERY_FAILURE);
+    const retried = await runAttempt(a.postSlackMessage, input, 2, scheduledAt);
+    expect(retried.deduplicated).toBe(true);
+    expect(standIns.slack.messages(EMERG)).toHaveLength(1);
+  });
+
+  it('a real thread still gets the reply in the thread (no fallback)', async () => {
+    const id = escalationId();
+    const parent = await runAttempt(acts.postSlackMessage, alert(id));
+    const reply = await runAttempt(acts.postSlackMessage, { ...alert(id), step: 'outcome', text: 'Resolved', threadTs: parent.ts });
+    expect(reply.fallback).toBeUndefined();
+    expect(standIns.slack.messages(EMERG)[1]?.thread_ts).toBe(parent.ts);
+  });
+
+  it('an update of a message that is gone posts the new text in the channel, once per step', async () => {
+    const id = escalationId();
+    const input = { channel: EMERG, ts: goneTs, text: '[resolved: delivered] facilitator-no-show', escalationId: id, step: 'mark-resolved' };
+    const updated = await runAttempt(acts.updateSlackMessage, input);
+    expect(updated).toMatchObject({ fallback: 'message-gone', ts: expect.any(String) });
+    const again = await runAttempt(acts.updateSlackMessage, input, 2);
+    expect(again).toEqual(updated);
+    const messages = standIns.slack.messages(EMERG);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.text).toBe(`:leftwards_arrow_with_hook: Escalation \`${id}\`: its original message is gone, so its update is posted here.\n[resolved: delivered] facilitator-no-show`);
+    expect(messages[0]?.metadata?.event_payload.key).toBe(`${id}/mark-resolved`);
+  });
+});

@@ -2,7 +2,7 @@
 // default's stand-ins (Slack, SendGrid, case target). The finance-approval path from start to
 // closed-retained; bad churn coding never starts a workflow and is refused as an event, naming the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccountEscalationDetails } from '../../workflows/account-escalation.js';
+import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
 import type { RunningService } from '../../src/service.js';
 import { accountEscalationInput } from '../helpers/account-fixtures.js';
@@ -161,7 +161,15 @@ describe('account-escalation over HTTP', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toContain('/churn/secondary/1');
     expect(bad.body.detail).toContain("'too-expensive' is not a secondary reason of 'customer'");
-    const ok = await event(id, { type: 'churned', actor: 'csm', churn: { primary: 'customer', secondary: ['bankruptcy'] } });
+    // The whole state after the event (Prefer: return=representation), not only what the event changed.
+    const ok = await http<State & Problem>(
+      svc.apiUrl,
+      'POST',
+      `${path(id)}/events`,
+      { type: 'churned', actor: 'csm', churn: { primary: 'customer', secondary: ['bankruptcy'] } },
+      undefined,
+      { prefer: 'return=representation' },
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe('closed-churned');
     expect(ok.body.details.closure?.churn).toEqual({ primary: 'customer', secondary: ['bankruptcy'] });

@@ -70,6 +70,9 @@ describe('live-delivery over HTTP', () => {
     });
     expect(event.status).toBe(200);
     expect(event.body?.outcome).toBe('delivered');
+    // By default the answer is what the event changed (the update's compact result), not the whole state.
+    expect(event.body).not.toHaveProperty('details');
+    expect(event.body?.timeline[0]?.kind).toBe('event:facilitator-arrived');
 
     const done = await until(
       () => http<Escalation>(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`),

@@ -8,10 +8,11 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
-import { accountEscalation as playbook, type AccountEscalationInput } from '../../src/playbooks/account-escalation.js';
+import playbook from '../../workflows/account-escalation/definition.js';
+import type { AccountEscalationInput } from '../../workflows/account-escalation/contract.js';
 import type { SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { createClients } from '../../src/worker.js';
-import { accountEscalation } from '../../workflows/account-escalation.js';
+import { accountEscalation } from '../../workflows/account-escalation/workflow.js';
 import type { WeeklyTime } from '../../workflows/kit/calendar.js';
 import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
@@ -28,8 +29,8 @@ export interface AccountEscalationTestEnv {
   env: TestWorkflowEnvironment;
   standIns: StandIns;
   directory: Directory;
-  /** Runs `fn` with a worker on a fresh task queue; the finance meeting defaults to Tuesdays 15:00 Berlin. */
-  withWorker<T>(fn: (taskQueue: string) => Promise<T>, opts?: { financeMeeting?: WeeklyTime }): Promise<T>;
+  /** Runs `fn` with a worker on a fresh task queue (or `taskQueue`); the finance meeting defaults to Tuesdays 15:00 Berlin. */
+  withWorker<T>(fn: (taskQueue: string) => Promise<T>, opts?: { financeMeeting?: WeeklyTime; taskQueue?: string }): Promise<T>;
   start(taskQueue: string, input: AccountEscalationInput): Promise<WorkflowHandle<typeof accountEscalation>>;
   /** Moves the test server's clock to `ms` (no-op if already past). */
   sleepUntil(ms: number): Promise<void>;
@@ -63,7 +64,7 @@ export function accountEscalationTestEnv(): AccountEscalationTestEnv {
   });
 
   t.withWorker = async (fn, opts = {}) => {
-    const taskQueue = uniqueTaskQueue('account-escalation');
+    const taskQueue = opts.taskQueue ?? uniqueTaskQueue('account-escalation');
     const worker = await Worker.create({
       connection: t.env.nativeConnection,
       taskQueue,
@@ -111,7 +112,11 @@ export function accountEscalationTestEnv(): AccountEscalationTestEnv {
   return t;
 }
 
-export const send = (handle: WorkflowHandle, event: EscalationEvent) => handle.executeUpdate(eventUpdate, { args: [event] });
+/** Delivers the event (the update answers compactly) and reads the state after it, as the API does. */
+export const send = async (handle: WorkflowHandle, event: EscalationEvent) => {
+  await handle.executeUpdate(eventUpdate, { args: [event] });
+  return handle.query(stateQuery);
+};
 export const state = (handle: WorkflowHandle) => handle.query(stateQuery);
 
 /** Slack posts of one escalation, oldest first, with the step each came from. */

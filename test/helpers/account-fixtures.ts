@@ -1,5 +1,5 @@
 // Example account-escalation inputs and time helpers for its tests (roles from the example directory).
-import type { AccountEscalationInput } from '../../src/playbooks/account-escalation.js';
+import type { AccountEscalationInput } from '../../workflows/account-escalation/contract.js';
 import { zonedTimeToUtc, zoneOffsetMs } from '../../workflows/kit/calendar.js';
 
 let seq = 0;

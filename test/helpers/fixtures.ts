@@ -1,7 +1,7 @@
 // Example inputs and the example directory, shared by the tests.
 import { fileURLToPath } from 'node:url';
 import { loadDirectory, type Directory } from '../../src/directory.js';
-import type { LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
+import type { LiveDeliveryInput } from '../../workflows/live-delivery/contract.js';
 
 export const directoryFile = fileURLToPath(new URL('../../config/directory.example.yaml', import.meta.url));
 export const loadExampleDirectory = (): Promise<Directory> => loadDirectory(directoryFile);

@@ -6,8 +6,9 @@ import { startService, type RunningService } from '../../src/service.js';
 import { freePort } from '../../src/temporal/free-port.js';
 import { directoryFile } from './fixtures.js';
 
-export async function startTestService(): Promise<RunningService> {
-  const config = await loadConfig({ PORT: '0', DIRECTORY_FILE: directoryFile, LOG_LEVEL: 'silent' });
+/** `env`: more configuration, e.g. `{ PAYLOAD_CODEC_KEYS }`. */
+export async function startTestService(env: Record<string, string> = {}): Promise<RunningService> {
+  const config = await loadConfig({ PORT: '0', DIRECTORY_FILE: directoryFile, LOG_LEVEL: 'silent', ...env });
   return startService({
     config,
     log: createLogger('warn'),

@@ -1,21 +1,24 @@
-// Records workflow histories for the replay tests: `npm run record-histories`.
-// Run it when a playbook gains a branch; never to make a failing replay test pass (that failure
-// means the change would break escalations already in flight: use patched() instead).
-import { mkdir, writeFile } from 'node:fs/promises';
+// Records workflow histories for the replay tests: `npm run record-histories [-- <scenario> ...]`
+// records the named scenarios, or (without names) every scenario that has no history yet. It never
+// overwrites a history: the old ones are what escalations in flight look like. Run it when a playbook
+// gains a branch or a patched() change; never to make a failing replay test pass (that failure means
+// the change would break escalations already in flight: use patched() instead).
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../activities/index.js';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import { createClients } from '../../src/worker.js';
-import { liveDelivery } from '../../workflows/live-delivery/index.js';
-import { accountEscalation } from '../../workflows/account-escalation.js';
-import { accountEscalation as accountEscalationPlaybook, type AccountEscalationInput } from '../../src/playbooks/account-escalation.js';
+import { liveDelivery } from '../../workflows/live-delivery/workflow.js';
+import { accountEscalation } from '../../workflows/account-escalation/workflow.js';
+import accountEscalationPlaybook from '../../workflows/account-escalation/definition.js';
+import type { AccountEscalationInput } from '../../workflows/account-escalation/contract.js';
 import { eventUpdate } from '../../workflows/kit/messages.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import { historyToJson } from './history-json.js';
 import { liveDeliveryInput, loadExampleDirectory } from '../helpers/fixtures.js';
-import type { LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
+import type { LiveDeliveryInput } from '../../workflows/live-delivery/contract.js';
 import { accountEscalationInput, nextLocal } from '../helpers/account-fixtures.js';
 import { standInActivities, startStandIns } from '../helpers/stand-ins.js';
 import { bundleWorkflows, createTimeSkippingEnv } from '../helpers/temporal.js';
@@ -26,12 +29,9 @@ const outDir = fileURLToPath(new URL('./histories/', import.meta.url));
 const env = await createTimeSkippingEnv();
 const directory = await loadExampleDirectory();
 const standIns = await startStandIns(directory);
-const worker = await Worker.create({
-  connection: env.nativeConnection,
-  taskQueue: 'record',
-  workflowBundle: await bundleWorkflows(),
-  activities: standInActivities(standIns, directory, await TemplateCatalog.load()),
-});
+const bundle = await bundleWorkflows();
+const activities = standInActivities(standIns, directory, await TemplateCatalog.load());
+const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: 'record', workflowBundle: bundle, activities });
 
 type Scenario = (id: string) => Promise<WorkflowHandle>;
 const start = async (id: string, startMs: number, issueType: LiveDeliveryInput['issueType'] = 'facilitator-no-show', overrides: Partial<LiveDeliveryInput> = {}) =>
@@ -181,6 +181,27 @@ Object.assign(scenarios, {
   },
 });
 
+// Since patched('account-escalation-events-after-opening'): an event that comes with the start. No
+// worker polls the task queue until the update waits on the server, so the update is in the very
+// first workflow task; it is applied after the opening, and the offer keeps its status.
+scenarios['account-escalation-event-at-start'] = async (id: string) => {
+  const monday = await mondayMorning();
+  await sleepUntil(monday);
+  const taskQueue = 'record-late';
+  const input = accountEscalationInput(await env.currentTimeMs(), { trigger: 'wants-to-downgrade' });
+  const h = await env.client.workflow.start(accountEscalation, { taskQueue, workflowId: id, args: [input], memo: { playbook: accountEscalationPlaybook.name } });
+  const proposed = send(h, { type: 'resolution-proposed', actor: 'csm', offer: 'Offered on the call that opened the escalation' });
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // real time: the update reaches the server first
+  const late = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
+  await late.runUntil(async () => {
+    await proposed;
+    await send(h, { type: 'finance-approved', actor: 'accounting-analyst' });
+    await send(h, { type: 'customer-accepted', actor: 'csm' });
+    await h.result();
+  });
+  return h;
+};
+
 /** Every run of the escalation, oldest first (more than one after continue-as-new). */
 async function allRuns(handle: WorkflowHandle) {
   const histories: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>[] = [];
@@ -194,15 +215,22 @@ async function allRuns(handle: WorkflowHandle) {
 }
 
 await mkdir(outDir, { recursive: true });
+const existing = new Set((await readdir(outDir)).map((f) => f.replace(/(-run\d+)?\.json$/, '')));
+const requested = process.argv.slice(2);
+for (const name of requested) if (!Object.hasOwn(scenarios, name)) throw new Error(`no scenario '${name}'; scenarios: ${Object.keys(scenarios).join(', ')}`);
+const chosen = requested.length > 0 ? requested : Object.keys(scenarios).filter((name) => !existing.has(name));
+for (const name of chosen) if (existing.has(name)) throw new Error(`${name} is recorded already: histories are never re-recorded (escalations in flight look like them)`);
 await worker.runUntil(async () => {
-  for (const [name, run] of Object.entries(scenarios)) {
-    const handle = await run(name);
+  for (const name of chosen) {
+    const handle = await scenarios[name]!(name);
     await handle.result();
     const histories = await allRuns(handle);
-    if (histories.length === 1) await writeFile(`${outDir}${name}.json`, historyToJson(histories[0]!));
-    else for (const [i, h] of histories.entries()) await writeFile(`${outDir}${name}-run${i + 1}.json`, historyToJson(h));
+    // 'wx': fails rather than overwrite a history.
+    if (histories.length === 1) await writeFile(`${outDir}${name}.json`, historyToJson(histories[0]!), { flag: 'wx' });
+    else for (const [i, h] of histories.entries()) await writeFile(`${outDir}${name}-run${i + 1}.json`, historyToJson(h), { flag: 'wx' });
     process.stdout.write(`recorded ${name} (${histories.map((h) => h.events?.length ?? 0).join(' + ')} events)\n`);
   }
 });
+if (chosen.length === 0) process.stdout.write('every scenario is recorded already\n');
 await standIns.close();
 await env.teardown();

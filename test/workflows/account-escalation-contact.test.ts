@@ -3,7 +3,7 @@
 // unresponsive and moves the case to the resolution decision; a day without an attempt starts the
 // count over. Under the time-skipping server at the real 10 days.
 import { describe, expect, it } from 'vitest';
-import type { AccountEscalationDetails } from '../../workflows/account-escalation.js';
+import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import { EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
 import { accountEscalationInput, nextLocal, wall } from '../helpers/account-fixtures.js';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AccountEscalationDetails } from '../../workflows/account-escalation.js';
+import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import { nextWeeklyOccurrence, parseWeeklyTime } from '../../workflows/kit/calendar.js';
 import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
 import { statusKey } from '../../workflows/kit/search-attributes.js';

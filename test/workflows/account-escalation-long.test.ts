@@ -4,11 +4,12 @@
 // MAX_RUN_EVENTS: every run's history stays within the bound, and so does the state it carries.
 import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { MAX_RUN_EVENTS, type AccountEscalationDetails } from '../../workflows/account-escalation.js';
+import { MAX_RUN_EVENTS, type AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import { isBusinessDay } from '../../workflows/kit/calendar.js';
 import { DEFAULT_CARRY_LIMITS } from '../../workflows/kit/carry-over.js';
-import type { EscalationEvent, EscalationState } from '../../workflows/kit/state.js';
+import type { EscalationState } from '../../workflows/kit/state.js';
 import { accountEscalationInput, nextLocal } from '../helpers/account-fixtures.js';
+import { longScenarioPlan as plan, noteForgotten } from '../helpers/account-long-scenario.js';
 import { accountEscalationTestEnv, DAY, HOUR, send, settle, state } from '../helpers/account-escalation-env.js';
 
 const t = accountEscalationTestEnv();
@@ -30,32 +31,6 @@ async function runs(handle: WorkflowHandle): Promise<{ runId: string; events: nu
   }
   return out;
 }
-
-// Day (0 = the Monday the escalation opens) -> what people report that day at 11:30 Chicago.
-const plan: Record<number, EscalationEvent[]> = {
-  0: [{ type: 'meeting-held', actor: 'csm', summary: 'Customer, TL and CSM met' }],
-  5: [{ type: 'customer-responded', actor: 'csm', summary: 'Replied to the follow-up email' }],
-  7: [{ type: 'resolution-proposed', actor: 'csm', offer: 'Round 1: 30% off for 6 months' }],
-  8: [{ type: 'finance-denied', actor: 'accounting-analyst', reason: 'Above the discount limit' }],
-  10: [{ type: 'resolution-proposed', actor: 'csm', offer: 'Round 2: 15% off for 6 months' }],
-  11: [{ type: 'finance-approved', actor: 'accounting-analyst' }],
-  15: [{ type: 'customer-rejected', actor: 'csm', reason: 'Wants more' }],
-  22: [{ type: 'resolution-proposed', actor: 'cs-team-lead', offer: 'Round 3: 20% off for 6 months' }],
-  23: [{ type: 'finance-approved', actor: 'accounting-analyst' }],
-  29: [{ type: 'customer-rejected', actor: 'csm', reason: 'Still too expensive' }],
-  30: [{ type: 'churn-coded', actor: 'cs-team-lead', churn: { primary: 'price', secondary: ['too-expensive', 'price-increase'] } }],
-  36: [{ type: 'resolution-proposed', actor: 'cs-team-lead', offer: 'Round 4: drop CRED SOFT, 10% off LMS' }],
-  37: [{ type: 'finance-denied', actor: 'accounting-analyst', reason: 'Needs a 12-month term' }],
-  38: [{ type: 'resolution-proposed', actor: 'cs-team-lead', offer: 'Round 5: drop CRED SOFT, 10% off LMS for 12 months' }],
-  39: [{ type: 'finance-approved', actor: 'accounting-analyst' }],
-  43: [{ type: 'customer-rejected', actor: 'csm', reason: 'Board review pending' }],
-  50: [{ type: 'resolution-proposed', actor: 'cs-team-lead', offer: 'Round 6: as round 5, first month free' }],
-  51: [{ type: 'finance-approved', actor: 'accounting-analyst' }],
-  57: [{ type: 'customer-rejected', actor: 'csm', reason: 'Wants two months free' }],
-  64: [{ type: 'resolution-proposed', actor: 'cs-team-lead', offer: 'Round 7: as round 5, two months free' }],
-  65: [{ type: 'finance-approved', actor: 'accounting-analyst' }],
-  88: [{ type: 'customer-accepted', actor: 'csm', downgrade: { removed: ['CRED SOFT'], mrrAfter: 2900 } }],
-};
 
 describe('account-escalation: a 90-day escalation stays within its history bound', () => {
   it('90 days, daily notes and reminders, 7 proposal rounds, 3 finance meetings: every run under the bound', { timeout: 600_000 }, async () => {
@@ -80,7 +55,7 @@ describe('account-escalation: a 90-day escalation stays within its history bound
           if (!s.open) final = s;
         }
         // A note on most business days; every fifth business day is forgotten, so the reminder fires.
-        if (!final && isBusinessDay(at, chicago) && day % 5 !== 3) {
+        if (!final && isBusinessDay(at, chicago) && !noteForgotten(day)) {
           await send(handle, { type: 'note', actor: 'csm', text: `Day ${day}: followed up with the customer.` });
         }
       }

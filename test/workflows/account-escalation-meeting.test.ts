@@ -2,7 +2,7 @@
 // hand), and the meeting with the customer and the TL within 24 hours of the complaint (met, missed,
 // already overdue at opening). Under the time-skipping server at the real 24 hours.
 import { describe, expect, it } from 'vitest';
-import type { AccountEscalationDetails } from '../../workflows/account-escalation.js';
+import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
 import { accountEscalationInput, nextLocal } from '../helpers/account-fixtures.js';
 import { accountEscalationTestEnv, HOUR, MIN, send, settle, slackPosts, slackSteps, state } from '../helpers/account-escalation-env.js';

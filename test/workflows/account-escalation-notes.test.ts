@@ -2,7 +2,7 @@
 // reminded at 16:00 (team time zone) if no note was recorded that day; weekends are skipped; notes
 // are in the state, on the timeline and on the CRM case.
 import { describe, expect, it } from 'vitest';
-import type { AccountEscalationDetails } from '../../workflows/account-escalation.js';
+import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
 import { accountEscalationInput, nextLocal, wall } from '../helpers/account-fixtures.js';
 import { accountEscalationTestEnv, DAY, HOUR, send, settle, slackSteps, state } from '../helpers/account-escalation-env.js';

@@ -8,8 +8,8 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
-import type { LiveDeliveryEvent, LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
-import { liveDelivery } from '../../workflows/live-delivery/index.js';
+import type { LiveDeliveryEvent, LiveDeliveryInput } from '../../workflows/live-delivery/contract.js';
+import { liveDelivery } from '../../workflows/live-delivery/workflow.js';
 import { eventUpdate, stateQuery, EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
 import type { EmailOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { liveDeliveryInput, loadExampleDirectory } from '../helpers/fixtures.js';
@@ -76,7 +76,11 @@ async function scenario(
   });
 }
 
-const send = (h: Handle, event: LiveDeliveryEvent) => h.executeUpdate(eventUpdate, { args: [event] });
+/** Delivers the event (the update answers compactly) and reads the state after it, as the API does. */
+const send = async (h: Handle, event: LiveDeliveryEvent) => {
+  await h.executeUpdate(eventUpdate, { args: [event] });
+  return h.query(stateQuery);
+};
 const rejection = async (h: Handle, event: LiveDeliveryEvent) => {
   const err = await send(h, event).then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
@@ -116,6 +120,25 @@ describe('always', () => {
       expect(dm?.kind === 'slack' && dm.text).toContain('facilitator-arrived reported');
       expect(final.messages.map((m) => m.step)).toEqual(expect.arrayContaining(['alert', 'outcome', 'owner-follow-up']));
     });
+  });
+  it('a session title with mrkdwn in it is shown as typed: no @channel, no extra mentions, no links (issue 17 item 16)', async () => {
+    const title = 'Sales & Service Leads <EMEA> <!channel> @{here} <https://evil.example|click>';
+    await scenario('facilitator-no-show', 0, async (h) => {
+      await env.sleep(2 * MIN);
+      await send(h, { type: 'facilitator-arrived', actor: 'desk <!here>' });
+      await h.result();
+      const slackPosts = standIns.outbox.list({ kind: 'slack' }).filter((r) => r.kind === 'slack');
+      expect(slackPosts.length).toBeGreaterThanOrEqual(3);
+      for (const post of slackPosts) {
+        if (post.kind !== 'slack') continue;
+        expect(post.mentions.broadcasts, post.text).toEqual([]);
+        expect(post.mentions.userGroups).toEqual([]);
+        expect(post.mentions.users.every((u) => u === 'U0MORGAN01')).toBe(true);
+        expect(post.text).not.toMatch(/<!channel>|<!here>|<https:\/\/evil/);
+      }
+      const alert = thread()[0]!;
+      expect(alert.text).toContain('Sales &amp; Service Leads &lt;EMEA&gt; &lt;!channel&gt;');
+    }, (start) => ({ booking: { ...liveDeliveryInput('facilitator-no-show', start).booking, sessionTitle: title } }));
   });
 });
 

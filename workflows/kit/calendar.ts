@@ -1,9 +1,11 @@
 // Calendar arithmetic in a time zone: local days, business days and weekly meetings, correct across
-// daylight-saving changes. Pure and deterministic (Intl and Date only, no clock): the workflow passes
-// its own `Date.now()` in. Civil dates are handled as UTC dates so day arithmetic never meets a DST
-// jump; only the final local wall time is turned into an instant, with the zone's offset at that time.
+// daylight-saving changes. Built on the Temporal API (`temporal-polyfill`: ZonedDateTime, PlainDate),
+// which does the zone rules and the disambiguation of skipped and repeated wall times; pure and
+// deterministic (no clock: the workflow passes its own `Date.now()` in), so it runs in the workflow
+// sandbox and replays. Instants are epoch milliseconds.
+import { Temporal } from 'temporal-polyfill';
 
-export const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 /** A civil date and wall time in some zone. `weekday` 0 = Sunday. */
@@ -29,93 +31,41 @@ export interface WeeklyTime extends TimeOfDay {
   timeZone: string;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+const zoned = (ms: number, timeZone: string) => Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(timeZone);
 
 /** The civil date and wall time of instant `ms` in `timeZone`. */
 export function localParts(ms: number, timeZone: string): LocalDateTime {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(ms))) {
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  }
-  const year = parts.year ?? 1970;
-  const month = parts.month ?? 1;
-  const day = parts.day ?? 1;
-  return {
-    year,
-    month,
-    day,
-    hour: (parts.hour ?? 0) % 24,
-    minute: parts.minute ?? 0,
-    second: parts.second ?? 0,
-    weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay(),
-  };
+  const z = zoned(ms, timeZone);
+  return { year: z.year, month: z.month, day: z.day, hour: z.hour, minute: z.minute, second: z.second, weekday: z.dayOfWeek % 7 };
 }
 
 /** Offset of `timeZone` from UTC at instant `ms`, in milliseconds (east positive). */
 export function zoneOffsetMs(ms: number, timeZone: string): number {
-  const whole = Math.floor(ms / 1000) * 1000;
-  const p = localParts(whole, timeZone);
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - whole;
+  return zoned(ms, timeZone).offsetNanoseconds / 1e6;
 }
 
 /**
  * The instant at which the wall clock in `timeZone` shows the given civil date and time. A time
  * that does not exist (skipped by a spring-forward change) moves forward by the size of the gap; a
- * time that exists twice (fall back) is its first occurrence.
+ * time that exists twice (fall back) is its first occurrence (Temporal's `compatible` disambiguation,
+ * as RFC 5545 does it).
  */
-export function zonedTimeToUtc(
-  date: { year: number; month: number; day: number },
-  time: TimeOfDay,
-  timeZone: string,
-): number {
-  const asUtc = Date.UTC(date.year, date.month - 1, date.day, time.hour, time.minute);
-  // The offset on either side of a change: try both and keep the candidate whose wall time matches.
-  const before = zoneOffsetMs(asUtc - 86_400_000, timeZone);
-  const after = zoneOffsetMs(asUtc + 86_400_000, timeZone);
-  const candidates = [asUtc - before, asUtc - after].sort((a, b) => a - b);
-  for (const t of candidates) {
-    const p = localParts(t, timeZone);
-    if (p.year === date.year && p.month === date.month && p.day === date.day && p.hour === time.hour && p.minute === time.minute) {
-      return t;
-    }
-  }
-  // In a gap: the offset before the change puts the instant just after it, at the shifted wall time.
-  return asUtc - before;
+export function zonedTimeToUtc(date: { year: number; month: number; day: number }, time: TimeOfDay, timeZone: string): number {
+  return Temporal.ZonedDateTime.from(
+    { timeZone, year: date.year, month: date.month, day: date.day, hour: time.hour, minute: time.minute },
+    { disambiguation: 'compatible', overflow: 'reject' },
+  ).epochMilliseconds;
 }
 
 /** `YYYY-MM-DD` of instant `ms` in `timeZone`. */
 export function localDateKey(ms: number, timeZone: string): string {
-  const p = localParts(ms, timeZone);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
-}
-
-/** The civil date `days` after the local date of `ms`. */
-function civilDatePlus(ms: number, timeZone: string, days: number) {
-  const p = localParts(ms, timeZone);
-  const d = new Date(Date.UTC(p.year, p.month - 1, p.day + days));
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() };
+  return zoned(ms, timeZone).toPlainDate().toString();
 }
 
 /** The instant of wall time `time` on the local date of `ms` plus `days`. */
 export function atLocalTime(ms: number, timeZone: string, time: TimeOfDay, days = 0): number {
-  return zonedTimeToUtc(civilDatePlus(ms, timeZone, days), time, timeZone);
+  const date = zoned(ms, timeZone).toPlainDate().add({ days });
+  return date.toZonedDateTime({ timeZone, plainTime: { hour: time.hour, minute: time.minute } }).epochMilliseconds;
 }
 
 /** Local midnight starting the day after the local date of `ms` (23 or 25 hours away across DST). */
@@ -123,45 +73,44 @@ export function startOfNextLocalDay(ms: number, timeZone: string): number {
   return atLocalTime(ms, timeZone, { hour: 0, minute: 0 }, 1);
 }
 
+const isWeekend = (date: Temporal.PlainDate) => date.dayOfWeek >= 6;
+
 /** Monday to Friday on the local date of `ms`. */
 export function isBusinessDay(ms: number, timeZone: string): boolean {
-  const weekday = localParts(ms, timeZone).weekday;
-  return weekday >= 1 && weekday <= 5;
+  return !isWeekend(zoned(ms, timeZone).toPlainDate());
+}
+
+/** The first day from the local date of `afterMs` on that `matches`, at wall time `time`, strictly after `afterMs`. */
+function nextLocalDayAt(afterMs: number, timeZone: string, time: TimeOfDay, matches: (d: Temporal.PlainDate) => boolean, maxDays: number): number {
+  const today = zoned(afterMs, timeZone).toPlainDate();
+  for (let days = 0; days < maxDays; days++) {
+    const date = today.add({ days });
+    if (!matches(date)) continue;
+    const at = date.toZonedDateTime({ timeZone, plainTime: { hour: time.hour, minute: time.minute } }).epochMilliseconds;
+    if (at > afterMs) return at;
+  }
+  throw new RangeError(`no matching local day within ${maxDays} days`);
 }
 
 /** The first business day at wall time `time` strictly after `afterMs`. */
 export function nextBusinessDayAt(afterMs: number, timeZone: string, time: TimeOfDay): number {
-  for (let days = 0; days < 8; days++) {
-    const date = civilDatePlus(afterMs, timeZone, days);
-    if (date.weekday === 0 || date.weekday === 6) continue;
-    const at = zonedTimeToUtc(date, time, timeZone);
-    if (at > afterMs) return at;
-  }
-  throw new Error('unreachable: a week always has a business day');
+  return nextLocalDayAt(afterMs, timeZone, time, (d) => !isWeekend(d), 8);
 }
 
 /** The first occurrence of the weekly slot strictly after `afterMs`. */
 export function nextWeeklyOccurrence(slot: WeeklyTime, afterMs: number): number {
   const target = WEEKDAYS.indexOf(slot.weekday);
-  for (let days = 0; days < 15; days++) {
-    const date = civilDatePlus(afterMs, slot.timeZone, days);
-    if (date.weekday !== target) continue;
-    const at = zonedTimeToUtc(date, slot, slot.timeZone);
-    if (at > afterMs) return at;
-  }
-  throw new Error('unreachable: a weekly slot recurs within two weeks');
+  return nextLocalDayAt(afterMs, slot.timeZone, slot, (d) => d.dayOfWeek % 7 === target, 15);
 }
 
 /** Whole local calendar days from the local date of `fromMs` to that of `toMs` (DST-proof). */
 export function localDaysBetween(fromMs: number, toMs: number, timeZone: string): number {
-  const a = localParts(fromMs, timeZone);
-  const b = localParts(toMs, timeZone);
-  return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86_400_000);
+  return zoned(fromMs, timeZone).toPlainDate().until(zoned(toMs, timeZone).toPlainDate(), { largestUnit: 'days' }).days;
 }
 
-const WEEKLY = /^(MON|TUE|WED|THU|FRI|SAT|SUN)\s+([01]?\d|2[0-3]):([0-5]\d)\s+(\S+)$/i;
-
-export function isValidTimeZoneName(timeZone: string): boolean {
+/** True for an IANA time zone name the runtime knows (e.g. `America/Chicago`, `UTC`); the one check every input uses. */
+export function isValidTimeZone(timeZone: unknown): timeZone is string {
+  if (typeof timeZone !== 'string' || timeZone.trim() === '') return false;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
     return true;
@@ -170,12 +119,14 @@ export function isValidTimeZoneName(timeZone: string): boolean {
   }
 }
 
+const WEEKLY = /^(MON|TUE|WED|THU|FRI|SAT|SUN)\s+([01]?\d|2[0-3]):([0-5]\d)\s+(\S+)$/i;
+
 /** Parses `"TUE 15:00 Europe/Berlin"`; throws an Error saying what is wrong. */
 export function parseWeeklyTime(text: string): WeeklyTime {
   const m = WEEKLY.exec(text.trim());
   if (!m) throw new Error(`expected "<MON..SUN> <HH:MM> <IANA time zone>", e.g. "TUE 15:00 Europe/Berlin"; got "${text}"`);
   const timeZone = m[4]!;
-  if (!isValidTimeZoneName(timeZone)) throw new Error(`unknown IANA time zone '${timeZone}' in "${text}"`);
+  if (!isValidTimeZone(timeZone)) throw new Error(`unknown IANA time zone '${timeZone}' in "${text}"`);
   return { weekday: m[1]!.toUpperCase() as Weekday, hour: Number(m[2]), minute: Number(m[3]), timeZone };
 }
 

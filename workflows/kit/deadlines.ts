@@ -1,6 +1,6 @@
 // Deadlines relative to a business time (a session's start, a report's time), not to when the
-// workflow started: an escalation opened late fires its already-past deadlines at once.
-import { condition } from '@temporalio/workflow';
+// workflow started: an escalation opened late fires its already-past deadlines at once (the agenda
+// fires every deadline that is due before it waits).
 import type { PendingDeadline } from './state.js';
 
 export class Deadlines {
@@ -21,14 +21,4 @@ export class Deadlines {
   list(): PendingDeadline[] {
     return [...this.pending.values()].sort((a, b) => a.at.localeCompare(b.at));
   }
-}
-
-/**
- * Waits until `done()` holds or the deadline passes; true when `done()` won.
- * A deadline already in the past is decided at once, without a timer.
- */
-export async function beforeDeadline(done: () => boolean, deadline: PendingDeadline): Promise<boolean> {
-  const remaining = Date.parse(deadline.at) - Date.now();
-  if (remaining <= 0) return done();
-  return condition(done, remaining, { summary: deadline.description });
 }

@@ -9,9 +9,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { Deadlines } from './deadlines.js';
+import { countTimelineEntry } from './metrics.js';
 import { eventSignal, eventUpdate, outOfOrder, stateQuery } from './messages.js';
 import { statusKey } from './search-attributes.js';
-import type { EscalationEvent, EscalationState, SentMessage, Task } from './state.js';
+import type { EscalationEvent, EscalationState, EventResult, SentMessage, Task, TimelineEntry } from './state.js';
+import { nowIso } from './time.js';
 import { Timeline } from './timeline.js';
 
 export interface EventRules<E extends EscalationEvent> {
@@ -22,7 +24,7 @@ export interface EventRules<E extends EscalationEvent> {
 }
 
 export class Escalation<Status extends string, Details> {
-  readonly timeline = new Timeline();
+  readonly timeline = new Timeline((entry) => countTimelineEntry(this.playbook, entry));
   readonly deadlines = new Deadlines();
   readonly tasks: Task[] = [];
   readonly messages: SentMessage[] = [];
@@ -58,8 +60,9 @@ export class Escalation<Status extends string, Details> {
     setHandler(
       eventUpdate,
       (event) => {
+        const before = this.timeline.entries.length;
         accept(event as E);
-        return this.state();
+        return this.eventResult(this.timeline.entries.slice(before));
       },
       { validator: (event) => validate(event as E) },
     );
@@ -87,7 +90,7 @@ export class Escalation<Status extends string, Details> {
   }
 
   openTask(id: string, assignee: string, description: string): Task {
-    const task: Task = { id, assignee, description, status: 'open', openedAt: new Date(Date.now()).toISOString() };
+    const task: Task = { id, assignee, description, status: 'open', openedAt: nowIso() };
     this.tasks.push(task);
     this.timeline.add('task-opened', description, 'engine', { task: id, assignee });
     return task;
@@ -97,7 +100,7 @@ export class Escalation<Status extends string, Details> {
     const task = this.tasks.find((t) => t.id === id && t.status === 'open');
     if (!task) return;
     task.status = status;
-    task.closedAt = new Date(Date.now()).toISOString();
+    task.closedAt = nowIso();
   }
 
   /** Decides the outcome: from here on every event is rejected. */
@@ -108,6 +111,20 @@ export class Escalation<Status extends string, Details> {
     for (const t of this.tasks) if (t.status === 'open') this.closeTask(t.id, 'cancelled');
     this.timeline.add('outcome', detail, 'engine', { outcome });
     this.writeStatus(status, detail);
+  }
+
+  /** The update's compact answer: status, what it waits for, deadlines, open tasks and `added` (this event's timeline entries). */
+  eventResult(added: TimelineEntry[]): EventResult<Status> {
+    return {
+      escalationId: this.escalationId,
+      status: this.currentStatus,
+      open: this.outcome === null,
+      outcome: this.outcome,
+      waitingFor: this.waitingFor,
+      deadlines: this.deadlines.list(),
+      tasks: this.tasks.filter((t) => t.status === 'open'),
+      timeline: added,
+    };
   }
 
   state(): EscalationState<Status, Details> {
@@ -126,3 +143,6 @@ export class Escalation<Status extends string, Details> {
     };
   }
 }
+
+/** Any playbook's escalation, for kit code that does not look at the status or details. */
+export type AnyEscalation = Escalation<string, unknown>;

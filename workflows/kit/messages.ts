@@ -1,12 +1,27 @@
 // Message definitions shared by every playbook workflow and the API: one update delivers events
-// (validated, so the caller gets a clear answer) and one query reads the state.
-import { defineQuery, defineSignal, defineUpdate, ApplicationFailure } from '@temporalio/workflow';
-import type { EscalationEvent, EscalationState } from './state.js';
+// (validated, so the caller gets a clear answer, and answered with a compact EventResult), one query
+// reads the whole state. Each playbook's contract.ts types them for its own events and state with
+// `escalationMessages<Event, State>()`: same names (so every escalation answers the same messages),
+// typed per playbook.
+import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { EscalationEvent, EscalationState, EventResult } from './state.js';
 
-export const eventUpdate = defineUpdate<EscalationState, [EscalationEvent]>('event');
+export const eventUpdate = defineUpdate<EventResult, [EscalationEvent]>('event');
 /** Fire-and-forget variant (e.g. from Slack buttons, where nobody waits for the answer). */
 export const eventSignal = defineSignal<[EscalationEvent]>('event-signal');
 export const stateQuery = defineQuery<EscalationState>('state');
+
+export interface EscalationMessages<E extends EscalationEvent, S extends EscalationState> {
+  event: UpdateDefinition<EventResult<S['status']>, [E]>;
+  eventSignal: SignalDefinition<[E]>;
+  state: QueryDefinition<S>;
+}
+
+/** The shared definitions, typed for one playbook's events and state (no new names: a typed view). */
+export function escalationMessages<E extends EscalationEvent, S extends EscalationState>(): EscalationMessages<E, S> {
+  return { event: eventUpdate, eventSignal, state: stateQuery } as unknown as EscalationMessages<E, S>;
+}
 
 /** Failure types the API maps to HTTP statuses. */
 export const EVENT_NOT_APPLICABLE = 'EventNotApplicable';

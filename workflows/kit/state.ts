@@ -1,4 +1,5 @@
-// The shape every playbook exposes through the state query and the API.
+// The shapes every playbook exposes: the full state (state query, GET /escalations/{id}) and the
+// compact result of an event (the update's answer, stored in the history for every event).
 
 export interface TimelineEntry {
   /** ISO instant (workflow time). */
@@ -62,4 +63,22 @@ export interface EscalationEvent {
   /** Who reports it (person key, Slack user, service name). */
   actor?: string;
   [field: string]: unknown;
+}
+
+/**
+ * What an event update answers: the facts a sender needs right away, without the timeline and
+ * details (Temporal stores every update's result in the history, so the whole state per event would
+ * grow the history by the size of the state each time). The full state is read by the state query.
+ */
+export interface EventResult<Status extends string = string> {
+  escalationId: string;
+  status: Status;
+  open: boolean;
+  outcome: string | null;
+  waitingFor: string[];
+  deadlines: PendingDeadline[];
+  /** The tasks still open after the event. */
+  tasks: Task[];
+  /** The timeline entries this event added (its own entry first). */
+  timeline: TimelineEntry[];
 }

@@ -4,9 +4,13 @@ import type { TimelineEntry } from './state.js';
 export class Timeline {
   readonly entries: TimelineEntry[] = [];
 
+  /** `onAdd` sees every new entry (the kit counts deadlines, failures and outcomes from them). */
+  constructor(private readonly onAdd?: (entry: TimelineEntry) => void) {}
+
   add(kind: string, detail: string, actor = 'engine', data?: Record<string, unknown>): TimelineEntry {
     const entry: TimelineEntry = { at: new Date(Date.now()).toISOString(), kind, actor, detail, ...(data && { data }) };
     this.entries.push(entry);
+    this.onAdd?.(entry);
     return entry;
   }
 }

@@ -1,16 +1,11 @@
 // After every outcome: the emergencies thread gets the outcome and the original post is marked,
 // the booking owner gets the whole timeline, and a provider-caused cancellation raises a
 // service-recovery ticket.
-import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../../activities/index.js';
+import { tickets } from '../kit/activities.js';
+import { failureReason } from '../kit/failures.js';
 import { postSlack, updateSlack } from '../kit/notify.js';
+import { lines, slack } from '../kit/slack-text.js';
 import type { LiveSession } from './session.js';
-
-const { raiseTicket } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 hour',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-});
 
 const outcomeText: Record<string, string> = {
   delivered: 'the session is going ahead',
@@ -23,17 +18,17 @@ const outcomeText: Record<string, string> = {
 export async function aftercare(s: LiveSession): Promise<void> {
   const { esc, input } = s;
   const outcome = esc.outcome ?? 'unknown';
-  const summary = `"${input.booking.sessionTitle}" (booking ${input.booking.id}): ${outcomeText[outcome] ?? outcome}.`;
+  const summary = slack`"${input.booking.sessionTitle}" (booking ${input.booking.id}): ${outcomeText[outcome] ?? outcome}.`;
   const thread = s.details.thread;
 
-  await s.announce('outcome', `${outcome.startsWith('delivered') ? ':white_check_mark:' : ':x:'} Resolved: ${summary}`);
+  await s.announce('outcome', slack`${outcome.startsWith('delivered') ? ':white_check_mark:' : ':x:'} Resolved: ${summary}`);
   if (thread) {
-    await updateSlack(esc, 'mark-resolved', thread.channel, thread.ts, `[resolved: ${outcome}] ${input.issueType} for ${summary}`);
+    await updateSlack(esc, 'mark-resolved', thread.channel, thread.ts, slack`[resolved: ${outcome}] ${input.issueType} for ${summary}`);
   }
 
   if (outcome === 'cancelled-provider') {
     try {
-      const ticket = await raiseTicket({
+      const ticket = await tickets.raiseTicket({
         escalationId: esc.escalationId,
         kind: 'service-recovery',
         title: `Service recovery: "${input.booking.sessionTitle}" (booking ${input.booking.id}) did not go ahead`,
@@ -43,17 +38,19 @@ export async function aftercare(s: LiveSession): Promise<void> {
       s.details.ticketId = ticket.ticketId;
       esc.timeline.add('ticket-raised', `Service-recovery ticket ${ticket.ticketId} raised`, 'engine');
     } catch (err) {
-      const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
-      esc.timeline.add('step-failed', `Service-recovery ticket not raised: ${reason}`, 'engine');
+      esc.timeline.add('step-failed', `Service-recovery ticket not raised: ${failureReason(err)}`, 'engine');
     }
   }
 
-  const lines = esc.timeline.entries.map((e) => `• ${s.local(e.at)} ${e.detail}`);
+  // Timeline details quote what people typed: each entry is data in the DM.
+  const happened = esc.timeline.entries.map((e) => slack`• ${s.local(e.at)} ${e.detail}`);
   await postSlack(esc, {
     step: 'owner-follow-up',
     target: { dm: input.bookingOwner },
-    text:
-      `Follow-up on ${input.issueType} for ${summary}${s.details.ticketId ? ` Service-recovery ticket ${s.details.ticketId}.` : ''}\n` +
-      `What happened:\n${lines.join('\n')}`,
+    text: lines(
+      slack`Follow-up on ${input.issueType} for ${summary}${s.details.ticketId ? ` Service-recovery ticket ${s.details.ticketId}.` : ''}`,
+      slack`What happened:`,
+      ...happened,
+    ),
   });
 }

@@ -1,5 +1,5 @@
 // Which events make sense for which issue type; the update validator rejects the rest (HTTP 400).
-import type { IssueType, LiveDeliveryEvent } from '../../src/playbooks/live-delivery.js';
+import type { IssueType, LiveDeliveryEvent } from './contract.js';
 
 /** Which events make sense for which issue type (owner-acknowledged: all). */
 export const eventsByIssueType: Record<IssueType, LiveDeliveryEvent['type'][]> = {

@@ -1,15 +1,16 @@
 // Participant no-show: the facilitator stays on while the desk phones the client. Unreachable:
 // template 2. The client calls it off: template 3. Participants by start + 30 minutes: an adapted
 // session. Nobody by then: template 4 and the facilitator tells late arrivals.
-import { beforeDeadline } from '../kit/deadlines.js';
-import { minutes } from '../kit/time.js';
 import type { PendingDeadline } from '../kit/state.js';
+import { minutes } from '../kit/time.js';
+import type { LiveDeliveryEvent } from './contract.js';
+import { slack, type SlackText } from '../kit/slack-text.js';
 import type { LiveSession } from './session.js';
 
 export const PARTICIPANT_CUTOFF = minutes(30);
 
-export function participantNoShowAlert(s: LiveSession): string {
-  return `no participants have joined. ${s.input.facilitator.name} stays on; the desk is phoning the client contact ${s.input.siteContact.name}.`;
+export function participantNoShowAlert(s: LiveSession): SlackText {
+  return slack`no participants have joined. ${s.input.facilitator.name} stays on; the desk is phoning the client contact ${s.input.siteContact.name}.`;
 }
 
 export function prepareParticipantNoShow(s: LiveSession): PendingDeadline {
@@ -21,8 +22,29 @@ export function prepareParticipantNoShow(s: LiveSession): PendingDeadline {
   return cutoff;
 }
 
+/** What an event sets going before the cutoff: the check of our details once, the unreachable-client email once. */
+export function participantNoShowReacts(s: LiveSession, event: LiveDeliveryEvent): void {
+  const { esc, agenda } = s;
+  if (event.type === 'client-reached' && event.participants === 'still-expected' && s.once('check-details')) {
+    agenda.later(async () => {
+      if (!s.decided) esc.openTask('check-details', 'desk', "Check our session time and link against the client's");
+    });
+  }
+  if (event.type === 'client-unreachable' && s.once('unreachable-email')) {
+    agenda.later(async () => {
+      if (!s.decided) await s.clientEmail('participant-no-show', 'no participants have joined; are they still expected?');
+    });
+  }
+}
+
 export async function participantNoShow(s: LiveSession, cutoff: PendingDeadline): Promise<void> {
-  const { esc, input } = s;
+  const { esc, input, agenda } = s;
+  agenda.on(cutoff.name, async () => {
+    esc.timeline.add('deadline-passed', `No participants by ${s.local(cutoff.at)}`, 'engine', { deadline: cutoff.name });
+    s.decide('cancelled-no-show', 'Nobody joined by start + 30 minutes: not enough time left to run the session');
+    esc.openTask('tell-late-arrivals', 'desk', `Ask ${input.facilitator.name} to stay on and tell anyone who joins late that the session will be rescheduled`);
+    await s.clientEmail('no-participants-cutoff', 'nobody joined within 30 minutes; the session will be rescheduled');
+  });
   const calling = s.call(
     'call-client',
     input.siteContact.name,
@@ -32,29 +54,10 @@ export async function participantNoShow(s: LiveSession, cutoff: PendingDeadline)
       { event: 'client-reached', label: 'Reached: session off', extra: { participants: 'cancel' }, style: 'danger' },
       { event: 'client-unreachable', label: 'No answer: email the client' },
     ],
-    () => s.details.clientReached !== null);
-
-  let unreachableEmailed = false;
-  let checkDetailsAsked = false;
-  const pending = () => (s.details.clientUnreachableAt !== null && !unreachableEmailed) || (s.details.clientReached === 'still-expected' && !checkDetailsAsked);
-  while (await beforeDeadline(() => s.decided || pending(), cutoff)) {
-    if (s.decided) break;
-    if (s.details.clientReached === 'still-expected' && !checkDetailsAsked) {
-      checkDetailsAsked = true;
-      esc.openTask('check-details', 'desk', "Check our session time and link against the client's");
-    }
-    if (s.details.clientUnreachableAt !== null && !unreachableEmailed) {
-      unreachableEmailed = true;
-      await s.clientEmail('participant-no-show', 'no participants have joined; are they still expected?');
-    }
-  }
-
-  if (!s.decided) {
-    esc.timeline.add('deadline-passed', `No participants by ${s.local(cutoff.at)}`, 'engine', { deadline: cutoff.name });
-    s.decide('cancelled-no-show', 'Nobody joined by start + 30 minutes: not enough time left to run the session');
-    esc.openTask('tell-late-arrivals', 'desk', `Ask ${input.facilitator.name} to stay on and tell anyone who joins late that the session will be rescheduled`);
-    await s.clientEmail('no-participants-cutoff', 'nobody joined within 30 minutes; the session will be rescheduled');
-  } else if (esc.outcome === 'cancelled-client') {
+    () => s.details.clientReached !== null,
+  );
+  await agenda.run();
+  if (esc.outcome === 'cancelled-client') {
     await s.clientEmail('session-cancelled-after-call', 'confirming the call: the session is not going ahead');
   }
   await calling;

@@ -1,49 +1,34 @@
-// What every live-delivery issue type shares: the escalation state, the emergencies-channel thread,
-// client emails (left to the booking owner once they take over) and call requests.
-import type { LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
-import type { TemplateName } from '../../activities/email/templates.js';
-import type { SlackButton } from '../../activities/slack-blocks.js';
+// What every live-delivery issue type shares: the escalation state and its agenda, the
+// emergencies-channel thread, client emails (left to the booking owner once they take over) and
+// call requests.
+import type { SlackButton } from '../../activities/index.js';
+import { Agenda } from '../kit/agenda.js';
 import { callTask } from '../kit/call-task.js';
 import { Escalation } from '../kit/escalation.js';
-import { postSlack, sendEmail } from '../kit/notify.js';
+import { replyInThread, sendEmail } from '../kit/notify.js';
+import { slack, type SlackText } from '../kit/slack-text.js';
 import { localTime, minutes } from '../kit/time.js';
+import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
+import type {
+  LiveDeliveryDetails,
+  LiveDeliveryInput,
+  LiveDeliveryOutcome,
+  LiveDeliveryStatus,
+  LiveDeliveryTemplate,
+} from './contract.js';
 
-export type LiveDeliveryStatus =
-  | 'awaiting-facilitator'
-  | 'awaiting-participants'
-  | 'troubleshooting'
-  | 'delivered'
-  | 'cancelled';
-
-/** delivered*: the session ran; cancelled-provider: not through the client's fault (ticket raised). */
-export type LiveDeliveryOutcome = 'delivered' | 'delivered-adapted' | 'cancelled-provider' | 'cancelled-client' | 'cancelled-no-show';
-
-export interface LiveDeliveryDetails {
-  issueType: LiveDeliveryInput['issueType'];
-  bookingId: string;
-  sessionTitle: string;
-  sessionStart: string;
-  timeZone: string;
-  /** The desk follows the SOP until the booking owner takes over. */
-  handledBy: 'desk' | 'owner';
-  facilitatorReachedAt: string | null;
-  facilitatorArrivedAt: string | null;
-  clientReached: LiveDeliveryClientAnswer | null;
-  clientUnreachableAt: string | null;
-  participantsArrivedAt: string | null;
-  techResolvedAt: string | null;
-  /** Client's view where it differs from the booking. */
-  mismatches: { field: 'startTime' | 'sessionLink'; ours: string | null; theirs: string }[];
-  /** The emergencies-channel post whose thread carries the updates. */
-  thread: { channel: string; ts: string } | null;
-  ticketId: string | null;
-}
-
-export type LiveDeliveryClientAnswer = 'still-expected' | 'not-coming' | 'cancel';
+const initialStatus: Record<LiveDeliveryInput['issueType'], LiveDeliveryStatus> = {
+  'facilitator-no-show': 'awaiting-facilitator',
+  'participant-no-show': 'awaiting-participants',
+  'tech-issue': 'troubleshooting',
+};
 
 export class LiveSession {
   readonly esc: Escalation<LiveDeliveryStatus, LiveDeliveryDetails>;
+  /** The cutoff deadline and the work events queue (e.g. an email once the client is unreachable). */
+  readonly agenda: Agenda;
   readonly locale: 'en' | 'de';
+  private readonly happened = new Set<string>();
 
   constructor(readonly input: LiveDeliveryInput) {
     const { booking } = input;
@@ -65,6 +50,14 @@ export class LiveSession {
       thread: null,
       ticketId: null,
     });
+    this.agenda = new Agenda(this.esc);
+  }
+
+  /** True the first time only: for steps an event sets going once (e.g. the unreachable-client email). */
+  once(step: string): boolean {
+    if (this.happened.has(step)) return false;
+    this.happened.add(step);
+    return true;
   }
 
   get details(): LiveDeliveryDetails {
@@ -85,33 +78,25 @@ export class LiveSession {
   }
 
   /** A reply in the emergencies-channel thread (or a new post if the alert never got through). */
-  async announce(step: string, text: string, buttons?: SlackButton[]): Promise<void> {
-    const thread = this.details.thread;
-    await postSlack(this.esc, {
-      step,
-      target: { channel: 'bookings-emergencies' },
-      text,
-      ...(thread && { threadTs: thread.ts }),
-      ...(buttons && { buttons }),
-    });
+  async announce(step: string, text: SlackText, buttons?: SlackButton[]): Promise<void> {
+    await replyInThread(this.esc, LIVE_DELIVERY_DIRECTORY.emergencyChannel, this.details.thread, step, text, buttons);
   }
 
   /**
    * Repeats the request in the thread until the callee is reached or the escalation is decided;
    * each request carries buttons for the call's outcome events.
    */
-  call(id: string, callee: string, phone: string | undefined, outcomes: SlackButton[], reached: () => boolean): Promise<void> {
-    return callTask(this.esc, {
+  async call(id: string, callee: string, phone: string | undefined, outcomes: SlackButton[], reached: () => boolean): Promise<void> {
+    await callTask(this.esc, {
       id,
       assignee: 'desk',
-      callee,
-      phone,
+      callees: [{ name: callee, phone }],
       intervalMs: minutes(this.input.callRetryMinutes),
       finished: () => reached() || this.decided,
       ask: (attempt, request) =>
         this.announce(
           `${id}-${attempt}`,
-          attempt === 1 ? `:telephone_receiver: ${request}.` : `:telephone_receiver: ${request} (attempt ${attempt}, no outcome reported yet).`,
+          attempt === 1 ? slack`:telephone_receiver: ${request}.` : slack`:telephone_receiver: ${request} (attempt ${attempt}, no outcome reported yet).`,
           outcomes,
         ),
     });
@@ -121,7 +106,7 @@ export class LiveSession {
    * A client email in the seed's template. Once the booking owner has taken over, the owner
    * handles the client: the desk sends nothing and the owner gets a task instead.
    */
-  async clientEmail(template: TemplateName, purpose: string): Promise<void> {
+  async clientEmail(template: LiveDeliveryTemplate, purpose: string): Promise<void> {
     const { input, esc } = this;
     if (this.details.handledBy === 'owner') {
       esc.openTask(`owner-${template}`, input.bookingOwner, `Tell the client: ${purpose} (the desk's email '${template}' was not sent)`);
@@ -143,9 +128,3 @@ export class LiveSession {
     });
   }
 }
-
-const initialStatus: Record<LiveDeliveryInput['issueType'], LiveDeliveryStatus> = {
-  'facilitator-no-show': 'awaiting-facilitator',
-  'participant-no-show': 'awaiting-participants',
-  'tech-issue': 'troubleshooting',
-};

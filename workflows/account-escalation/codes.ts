@@ -1,6 +1,16 @@
-// account-escalation (seed 002): the SOP's escalation triggers and churn codes as plain data, shared
-// by the workflow (its event validator) and the API (TypeBox schemas and the input check). Pure: no
-// imports, so the workflow bundle can use it.
+// account-escalation (seed 002): the SOP's escalation triggers and churn codes, and the directory
+// keys, as plain data shared by the workflow (its event validator, its messages) and the API
+// (contract.ts's schemas and the input check). Pure: no imports, so the workflow bundle can use it.
+
+/** Directory keys the playbook relies on (see config/directory.example.yaml). */
+export const ACCOUNT_ESCALATION_DIRECTORY = {
+  /** Group invited to the escalation channel of an account with the fully managed credentialing service. */
+  fmcTeam: 'fmc-team',
+  /** Group tagged on resolution offers that need finance approval. */
+  accounting: 'accounting',
+  /** Channel where accounting approves or denies resolution offers. */
+  financeChannel: 'finance-approvals',
+} as const;
 
 /** The seven ways an account becomes an escalation (SOP: "Escalation Conditions"). */
 export const TRIGGERS = {
@@ -93,7 +103,7 @@ export interface ChurnCoding {
   secondary: ChurnSecondary[];
 }
 
-export const secondaryReasonsOf = (primary: ChurnPrimary): string[] => Object.keys(CHURN_REASONS[primary].secondary);
+const secondaryReasonsOf = (primary: ChurnPrimary): string[] => Object.keys(CHURN_REASONS[primary].secondary);
 
 /**
  * Secondary reasons that do not belong to the primary, as field errors relative to the coding

@@ -2,56 +2,57 @@
 // Deadlines count from the session's start (or a mid-session report), never from when the
 // escalation was opened; every decision point is an event a person or a Slack button sends.
 import { workflowInfo } from '@temporalio/workflow';
-import type { LiveDeliveryEvent, LiveDeliveryInput } from '../../src/playbooks/live-delivery.js';
 import { notApplicable, outOfOrder } from '../kit/messages.js';
 import { postSlack } from '../kit/notify.js';
-import type { EscalationState, PendingDeadline } from '../kit/state.js';
+import { mention, slack, type SlackText } from '../kit/slack-text.js';
+import type { PendingDeadline } from '../kit/state.js';
 import { nowIso } from '../kit/time.js';
 import { aftercare } from './aftercare.js';
+import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
+import type { LiveDeliveryEvent, LiveDeliveryInput, LiveDeliveryState } from './contract.js';
 import { eventsByIssueType } from './events.js';
 import { facilitatorNoShow, facilitatorNoShowAlert, prepareFacilitatorNoShow } from './facilitator-no-show.js';
-import { participantNoShow, participantNoShowAlert, prepareParticipantNoShow } from './participant-no-show.js';
+import { participantNoShow, participantNoShowAlert, participantNoShowReacts, prepareParticipantNoShow } from './participant-no-show.js';
 import { LiveSession } from './session.js';
 import { prepareTechIssue, techIssue, techIssueAlert } from './tech-issue.js';
 
-export type { LiveDeliveryDetails, LiveDeliveryOutcome, LiveDeliveryStatus } from './session.js';
-export { FACILITATOR_CUTOFF } from './facilitator-no-show.js';
-export { PARTICIPANT_CUTOFF } from './participant-no-show.js';
-export { TECH_CUTOFF } from './tech-issue.js';
-
+/** One issue type's section of the SOP. */
 interface Procedure {
   /** Deadlines, status and first tasks: in place before anything else, so the first read sees them. */
   prepare(s: LiveSession): PendingDeadline;
-  alert(s: LiveSession): string;
-  /** Runs to the outcome; `cutoff` is the deadline prepare set (events may have cleared it since). */
+  alert(s: LiveSession): SlackText;
+  /** Runs to the outcome on the session's agenda; `cutoff` is the deadline prepare set. */
   run(s: LiveSession, cutoff: PendingDeadline): Promise<void>;
+  /** Queues what an applied event sets going (on the agenda), if anything. */
+  react?(s: LiveSession, event: LiveDeliveryEvent): void;
 }
 
 const procedures: Record<LiveDeliveryInput['issueType'], Procedure> = {
   'facilitator-no-show': { prepare: prepareFacilitatorNoShow, alert: facilitatorNoShowAlert, run: facilitatorNoShow },
-  'participant-no-show': { prepare: prepareParticipantNoShow, alert: participantNoShowAlert, run: participantNoShow },
+  'participant-no-show': { prepare: prepareParticipantNoShow, alert: participantNoShowAlert, run: participantNoShow, react: participantNoShowReacts },
   'tech-issue': { prepare: prepareTechIssue, alert: techIssueAlert, run: techIssue },
 };
 
-export async function liveDelivery(input: LiveDeliveryInput): Promise<EscalationState> {
+export async function liveDelivery(input: LiveDeliveryInput): Promise<LiveDeliveryState> {
   const s = new LiveSession(input);
   const { esc } = s;
+  const procedure = procedures[input.issueType];
   esc.handleEvents<LiveDeliveryEvent>({
     validate: (event) => validate(s, event),
-    apply: (event) => apply(s, event),
+    apply: (event) => {
+      apply(s, event);
+      procedure.react?.(s, event);
+    },
   });
   esc.timeline.add('opened', `Escalation opened: ${input.issueType} for "${input.booking.sessionTitle}"`, input.reportedBy ?? 'desk', {
     workflowStartedAt: workflowInfo().startTime.toISOString(),
   });
 
-  const procedure = procedures[input.issueType];
   const cutoff = procedure.prepare(s);
   const posted = await postSlack(esc, {
     step: 'alert',
-    target: { channel: 'bookings-emergencies' },
-    text:
-      `:rotating_light: @{${input.bookingOwner}} please respond: "${input.booking.sessionTitle}" (booking ${input.booking.id}, ` +
-      `${input.booking.sessionFormat}, start ${s.local(input.booking.startTime)}) has a problem: ${procedure.alert(s)}`,
+    target: { channel: LIVE_DELIVERY_DIRECTORY.emergencyChannel },
+    text: slack`:rotating_light: ${mention.person(input.bookingOwner)} please respond: "${input.booking.sessionTitle}" (booking ${input.booking.id}, ${input.booking.sessionFormat}, start ${s.local(input.booking.startTime)}) has a problem: ${procedure.alert(s)}`,
     buttons: [{ event: 'owner-acknowledged', label: "I'm on it: I'll handle the client", style: 'primary' }],
   });
   if (posted) s.details.thread = posted;

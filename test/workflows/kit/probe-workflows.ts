@@ -1,0 +1,69 @@
+// Small workflows that run the kit's ladder and call task on their own (the playbooks to come use
+// them the same way: tech-incident's phone ladder, client-call's managers), for the kit's tests.
+import { callTask, type Callee } from '../../../workflows/kit/call-task.js';
+import { Escalation } from '../../../workflows/kit/escalation.js';
+import { runLadder, type LadderResult, type Rung } from '../../../workflows/kit/ladder.js';
+import { postSlack } from '../../../workflows/kit/notify.js';
+import type { EscalationState } from '../../../workflows/kit/state.js';
+import { minutes } from '../../../workflows/kit/time.js';
+import { slack } from '../../../workflows/kit/slack-text.js';
+
+type ProbeEvent = { type: 'reached' | 'no-answer' | 'ack'; actor?: string };
+interface ProbeDetails {
+  reached: boolean;
+  noAnswers: number;
+  acknowledged: boolean;
+  result: Omit<LadderResult<Rung>, 'rung' | 'skipped'> & { rung: string | null; skipped: string[] } | null;
+}
+
+function probe(): Escalation<'running' | 'done', ProbeDetails> {
+  const esc = new Escalation<'running' | 'done', ProbeDetails>('kit-probe', 'running', { reached: false, noAnswers: 0, acknowledged: false, result: null });
+  esc.handleEvents<ProbeEvent>({
+    validate: () => undefined,
+    apply: (event) => {
+      if (event.type === 'reached') esc.details.reached = true;
+      if (event.type === 'no-answer') esc.details.noAnswers += 1;
+      if (event.type === 'ack') esc.details.acknowledged = true;
+    },
+  });
+  return esc;
+}
+
+const summarise = <R extends Rung>(r: LadderResult<R>): ProbeDetails['result'] => ({
+  outcome: r.outcome,
+  attempts: r.attempts,
+  rung: r.rung?.target ?? null,
+  skipped: r.skipped.map((s) => s.target),
+});
+
+/** The desk is asked (DM) to phone the callees in order; "reached" ends it, "no-answer" ends an attempt. */
+export async function callLadderProbe(callees: Callee[], intervalMinutes: number): Promise<EscalationState> {
+  const esc = probe();
+  const result = await callTask(esc, {
+    id: 'call-on-call',
+    assignee: 'desk-agent',
+    callees,
+    intervalMs: minutes(intervalMinutes),
+    finished: () => esc.details.reached,
+    noAnswers: () => esc.details.noAnswers,
+    ask: (attempt, request, callee) => postSlack(esc, { step: `call-${callee.person ?? callee.name}-${attempt}`, target: { dm: 'desk-agent' }, text: slack`${request}` }),
+  });
+  esc.details.result = summarise(result);
+  esc.decide('done', 'done', 'probe finished');
+  return esc.state();
+}
+
+/** Each person is DMed in order and has `timeoutMinutes` to acknowledge ("ack"). */
+export async function notifyLadderProbe(people: string[], timeoutMinutes: number): Promise<EscalationState> {
+  const esc = probe();
+  const result = await runLadder(esc, {
+    id: 'notify',
+    rungs: people.map((person) => ({ target: person, person, timeoutMs: minutes(timeoutMinutes) })),
+    acknowledged: () => esc.details.acknowledged,
+    notify: (rung, attempt) => postSlack(esc, { step: `notify-${rung.person}-${attempt}`, target: { dm: rung.person! }, text: slack`Please acknowledge` }),
+    summary: (rung) => `Acknowledgement from ${rung.target}`,
+  });
+  esc.details.result = summarise(result);
+  esc.decide('done', 'done', 'probe finished');
+  return esc.state();
+}

@@ -1,0 +1,143 @@
+// Unresponsive customer (SOP: "try to reach the customer on 10 consecutive days"): a contact task
+// (and optional email) each day in the account's time zone; a day without an attempt restarts the
+// count; a response ends the series; after 10 days the customer is recorded unresponsive and the
+// resolution is decided next.
+import { atLocalTime, localDateKey, localParts, startOfNextLocalDay } from '../kit/calendar.js';
+import { sendEmail } from '../kit/notify.js';
+import { nowIso } from '../kit/time.js';
+import { caseNote } from './case-notes.js';
+import type { AccountEscalation } from './escalation.js';
+import { ATTEMPT_DAYS_KEPT, CONTACT_DAYS, CONTACT_LAST_START, CONTACT_TIME } from './sop.js';
+import { slack } from '../kit/slack-text.js';
+
+export function startContactSeries(a: AccountEscalation, why: string): void {
+  const { d, esc } = a;
+  const now = Date.now();
+  const tz = d.account.timeZone;
+  const number = (d.contact?.number ?? 0) + 1;
+  d.contact = { number, startedAt: nowIso(), state: 'running', daysDone: 0, currentDay: null, attemptedDays: [], missedDays: [], endedAt: null };
+  const today = localParts(now, tz);
+  const beforeLastStart = today.hour * 60 + today.minute < CONTACT_LAST_START.hour * 60 + CONTACT_LAST_START.minute;
+  const first = beforeLastStart ? Math.max(now, atLocalTime(now, tz, CONTACT_TIME)) : atLocalTime(now, tz, CONTACT_TIME, 1);
+  esc.deadlines.add('contact-day', first, 0, `Contact attempt day 1 of ${CONTACT_DAYS}`);
+  esc.timeline.add('contact-series-started', `Contact attempts on ${CONTACT_DAYS} consecutive days start (${why}); days count in ${tz}`, 'engine', {
+    firstAttemptAt: new Date(first).toISOString(),
+  });
+  a.setStatus('waiting-for-customer');
+  caseNote(a, 'contact', `Customer unresponsive: contact attempts on ${CONTACT_DAYS} consecutive days started (${why}).`, 'engine');
+}
+
+/** Deadline `contact-day`: the day's task, DM and (optionally) email. */
+export async function contactDayStarts(a: AccountEscalation): Promise<void> {
+  const { d, esc, input } = a;
+  const series = d.contact;
+  if (!series || series.state !== 'running') return;
+  const tz = d.account.timeZone;
+  const now = Date.now();
+  const day = localDateKey(now, tz);
+  const n = series.daysDone + 1;
+  series.currentDay = day;
+  esc.deadlines.add('contact-day-end', startOfNextLocalDay(now, tz), 0, `End of contact day ${n} of ${CONTACT_DAYS} (${day}, ${tz})`);
+  if (series.attemptedDays.includes(day)) return; // already tried today before the contact time
+  esc.openTask(`contact-${day}`, d.csm, `Contact attempt ${n}/${CONTACT_DAYS} (${day}): try to reach ${d.customerContact.name}; record contact-attempted or customer-responded`);
+  await a.dm(
+    `contact-${series.number}-${day}`,
+    [d.csm],
+    slack`:telephone_receiver: ${d.account.name}: contact attempt ${n} of ${CONTACT_DAYS} consecutive days (${day}). Try to reach ${d.customerContact.name} (${d.customerContact.email}${input.customerContact.phone ? `, ${input.customerContact.phone}` : ''}) and record the attempt.${input.followUpEmails ? ' A follow-up email goes to the customer today as well.' : ''}`,
+    [
+      { event: 'contact-attempted', label: 'Contact attempted' },
+      { event: 'customer-responded', label: 'Customer responded', style: 'primary' },
+    ],
+  );
+  if (input.followUpEmails) {
+    const sent = await sendEmail(esc, {
+      step: `contact-email-${series.number}-${day}`,
+      template: 'account-follow-up',
+      locale: input.locale ?? 'en',
+      to: input.customerContact,
+      ccPeople: [d.csm],
+      values: { clientName: d.customerContact.name, accountName: d.account.name },
+    });
+    if (sent && d.contact?.state === 'running') recordAttempt(a, day, 'engine', 'email');
+  }
+}
+
+/** contact-attempted (and the day's follow-up email). */
+export function recordAttempt(a: AccountEscalation, day: string, by: string, channel: string): void {
+  const series = a.d.contact;
+  if (!series) return;
+  if (!series.attemptedDays.includes(day)) {
+    series.attemptedDays.push(day);
+    if (series.attemptedDays.length > ATTEMPT_DAYS_KEPT) series.attemptedDays.shift();
+  }
+  a.esc.closeTask(`contact-${day}`);
+  a.esc.timeline.add('contact-attempt', `Contact attempt on ${day} by ${channel}`, by, { day, channel });
+}
+
+/** Deadline `contact-day-end` (local midnight): the day counts, or the count starts over. */
+export async function contactDayEnds(a: AccountEscalation): Promise<void> {
+  const { d, esc } = a;
+  const series = d.contact;
+  if (!series || series.state !== 'running' || !series.currentDay) return;
+  const day = series.currentDay;
+  const tz = d.account.timeZone;
+  series.currentDay = null;
+  if (series.attemptedDays.includes(day)) {
+    series.daysDone += 1;
+    esc.closeTask(`contact-${day}`);
+    if (series.daysDone >= CONTACT_DAYS) {
+      await customerUnresponsive(a);
+      return;
+    }
+  } else {
+    esc.closeTask(`contact-${day}`, 'cancelled');
+    series.missedDays.push(day);
+    if (series.missedDays.length > ATTEMPT_DAYS_KEPT) series.missedDays.shift();
+    const had = series.daysDone;
+    series.daysDone = 0;
+    esc.timeline.add('contact-day-missed', `No contact attempt on ${day}: the ${CONTACT_DAYS} consecutive days start over (had ${had})`, 'engine', { day });
+    await a.dm(
+      `contact-missed-${series.number}-${day}`,
+      [d.csm, d.teamLead],
+      slack`:warning: ${d.account.name}: no contact attempt was recorded on ${day}. The SOP needs ${CONTACT_DAYS} consecutive days, so the count starts over tomorrow (${had} day(s) lost).`,
+    );
+  }
+  const next = atLocalTime(Date.now(), tz, CONTACT_TIME);
+  esc.deadlines.add('contact-day', Math.max(Date.now(), next), 0, `Contact attempt day ${series.daysDone + 1} of ${CONTACT_DAYS}`);
+}
+
+async function customerUnresponsive(a: AccountEscalation): Promise<void> {
+  const { d, esc } = a;
+  const series = d.contact!;
+  series.state = 'unresponsive';
+  series.endedAt = nowIso();
+  d.unresponsive = true;
+  esc.deadlines.clear('contact-day');
+  esc.deadlines.clear('contact-day-end');
+  esc.timeline.add('customer-unresponsive', `No response after contact attempts on ${CONTACT_DAYS} consecutive days: recorded as unresponsive; the resolution is decided next`, 'engine', {
+    days: series.attemptedDays.slice(-CONTACT_DAYS),
+  });
+  a.setStatus('open');
+  esc.openTask(`decide-resolution-${series.number}`, d.teamLead, `Decide the resolution for ${d.account.name}: propose an offer (resolution-proposed) or record the churn`);
+  caseNote(a, 'contact', `No response after ${CONTACT_DAYS} consecutive days of contact attempts: customer recorded as unresponsive.`, 'engine');
+  await a.dm(
+    `unresponsive-${series.number}`,
+    [d.csm, d.teamLead],
+    slack`:no_entry: ${d.account.name}: no response after ${CONTACT_DAYS} consecutive days of contact attempts. The customer is recorded as unresponsive; decide the resolution (propose an offer, or record the churn).`,
+  );
+}
+
+/** customer-responded while the series runs: it ends. */
+export function endContactSeries(a: AccountEscalation, by: string, summary: string | undefined): void {
+  const { d, esc } = a;
+  const series = d.contact!;
+  series.state = 'responded';
+  series.endedAt = nowIso();
+  esc.deadlines.clear('contact-day');
+  esc.deadlines.clear('contact-day-end');
+  if (series.currentDay) esc.closeTask(`contact-${series.currentDay}`);
+  for (const t of esc.tasks) if (t.status === 'open' && t.id.startsWith('contact-')) esc.closeTask(t.id, 'cancelled');
+  esc.timeline.add('contact-series-ended', `The customer responded after ${series.daysDone} completed contact day(s): contact attempts end`, by);
+  a.setStatus('open');
+  caseNote(a, 'contact', `Customer responded${summary ? `: ${summary}` : ''}. Contact attempts ended.`, by);
+}

@@ -1,0 +1,56 @@
+// account-escalation: what the API knows about the playbook besides its contract: the business key
+// that makes starting it idempotent, the summary and business time for the Web UI, the input checks.
+import { checkPeople, checkTimeZones, type FieldError } from '../kit/contract.js';
+import { definePlaybook } from '../kit/playbook.js';
+import { churnCodingErrors, type ChurnCoding } from './codes.js';
+import {
+  ACCOUNT_ESCALATION_DIRECTORY,
+  ACCOUNT_ESCALATION_OUTCOMES,
+  ACCOUNT_ESCALATION_STATUSES,
+  ACCOUNT_ESCALATION_TEMPLATES,
+  accountEscalationEvents,
+  AccountEscalationInput,
+} from './contract.js';
+
+function checkChurn(coding: ChurnCoding, at: string): FieldError[] {
+  return churnCodingErrors(coding).map((e) => ({ field: `${at}${e.field}`, message: e.message }));
+}
+
+/** `acct-1-20260113T1700Z`: one escalation per account and complaint time. */
+function compactInstant(iso: string): string {
+  return new Date(iso).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace(/00Z$/, 'Z');
+}
+
+export default definePlaybook<AccountEscalationInput>({
+  name: 'account-escalation',
+  title: 'Account escalation (churn risk)',
+  description:
+    'A customer at risk of cancelling: escalation case in the CRM, FMC channel for managed-service accounts, meeting with ' +
+    'the customer and the TL within 24 hours for explicit complaints, 10 consecutive days of contact attempts for unresponsive ' +
+    'customers, daily escalation notes, resolution offer approved or denied by accounting, renegotiation at the weekly finance ' +
+    'meeting, closed as retained, downgraded or churned with its churn coding.',
+  inputSchema: AccountEscalationInput,
+  events: accountEscalationEvents,
+  statuses: ACCOUNT_ESCALATION_STATUSES,
+  outcomes: ACCOUNT_ESCALATION_OUTCOMES,
+  templates: ACCOUNT_ESCALATION_TEMPLATES,
+  businessKey: (input) => `${input.account.id}-${compactInstant(input.escalatedAt)}`,
+  businessTime: (input) => new Date(input.escalatedAt),
+  summary: (input) =>
+    `${input.account.name} (${input.account.id}, MRR ${input.account.mrr.amount} ${input.account.mrr.currency}): ${input.trigger}` +
+    `${input.explicit ? ', explicit complaint' : ''}`,
+  check(input, directory) {
+    const people: Record<string, string> = { '/csm': input.csm, '/teamLead': input.teamLead };
+    if (input.teamLeadManager) people['/teamLeadManager'] = input.teamLeadManager;
+    const errors = checkPeople(directory, people);
+    errors.push(...checkChurn(input.churn as ChurnCoding, '/churn'));
+    errors.push(...checkTimeZones({ '/account/timeZone': input.account.timeZone, '/teamTimeZone': input.teamTimeZone }));
+    if (input.explicit && !input.teamLeadManager) {
+      errors.push({ field: '/teamLeadManager', message: 'required for an explicit escalation: told when the 24-hour meeting deadline is missed' });
+    }
+    if (input.account.fmc && !directory.hasGroup(ACCOUNT_ESCALATION_DIRECTORY.fmcTeam)) {
+      errors.push({ field: '/account/fmc', message: `the directory has no group '${ACCOUNT_ESCALATION_DIRECTORY.fmcTeam}' to invite` });
+    }
+    return errors;
+  },
+});

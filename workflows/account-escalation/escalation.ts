@@ -1,0 +1,139 @@
+// The running account escalation: the shared state every SOP section reads and changes (the kit's
+// escalation, the playbook's details, the agenda), and the helpers they share (status with its Web UI
+// summary, what it waits for, DMs, local times). The sections are functions over it, one file each.
+import type { Agenda } from '../kit/agenda.js';
+import { dm } from '../kit/notify.js';
+import { Escalation } from '../kit/escalation.js';
+import type { SlackButton } from '../../activities/index.js';
+import type { SlackText } from '../kit/slack-text.js';
+import { localTime } from '../kit/time.js';
+import { TRIGGERS, type ChurnCoding } from './codes.js';
+import type {
+  AccountEscalationCarried,
+  AccountEscalationDetails,
+  AccountEscalationInput,
+  AccountEscalationStatus,
+  Proposal,
+} from './contract.js';
+import { CONTACT_DAYS } from './sop.js';
+
+export const money = (amount: number, currency: string) => `${amount.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${currency}`;
+
+export class AccountEscalation {
+  readonly esc: Escalation<AccountEscalationStatus, AccountEscalationDetails>;
+  readonly d: AccountEscalationDetails;
+  readonly agenda: Agenda;
+
+  constructor(
+    readonly input: AccountEscalationInput,
+    readonly carried: AccountEscalationCarried | undefined,
+    agenda: (esc: Escalation<AccountEscalationStatus, AccountEscalationDetails>) => Agenda,
+  ) {
+    const details = carried?.details ?? initialDetails(input);
+    this.esc = new Escalation<AccountEscalationStatus, AccountEscalationDetails>('account-escalation', carried?.status ?? 'open', details);
+    this.d = details;
+    this.agenda = agenda(this.esc);
+  }
+
+  currentProposal(): Proposal | undefined {
+    return this.d.proposals.at(-1);
+  }
+
+  /** DMs each person once, in order. */
+  dm(step: string, people: string[], text: SlackText, buttons?: SlackButton[]): Promise<void> {
+    return dm(this.esc, step, people, text, buttons);
+  }
+
+  local(at: string | number, timeZone: string): string {
+    return localTime(at, timeZone);
+  }
+
+  /** Sets the status (search attribute) with a summary of what it means now (the Web UI's current details). */
+  setStatus(status: AccountEscalationStatus): void {
+    this.esc.setStatus(status, this.statusSummary(status));
+  }
+
+  private statusSummary(status: AccountEscalationStatus): string {
+    const { d } = this;
+    const p = this.currentProposal();
+    const head = `${d.account.name} (MRR ${money(d.account.mrr.amount, d.account.mrr.currency)}), case ${d.case.number ?? 'pending'}`;
+    switch (status) {
+      case 'open':
+        return `${head}: open${d.unresponsive ? ', customer unresponsive after 10 days' : ''}; resolution to be decided`;
+      case 'waiting-for-customer':
+        return `${head}: waiting for the customer (contact attempts, ${d.contact?.daysDone ?? 0}/${CONTACT_DAYS} days done)`;
+      case 'pending-finance':
+        return `${head}: offer round ${p?.round} waits for accounting's approval`;
+      case 'approved':
+        return `${head}: offer round ${p?.round} approved, waiting for the customer's answer`;
+      case 'denied':
+        return `${head}: offer round ${p?.round} denied by accounting (${p?.finance?.reason ?? ''}); revise and propose again`;
+      case 'renegotiation':
+        return `${head}: renegotiation at the weekly finance meeting${d.renegotiation?.meetingAt ? ` on ${d.renegotiation.meetingAt}` : ''}`;
+      default:
+        return `${head}: ${status}`;
+    }
+  }
+
+  /** The events that make sense now (the state's `waitingFor`). */
+  refreshWaitingFor(): void {
+    const { d, esc } = this;
+    if (esc.outcome !== null) {
+      esc.waitingFor = [];
+      return;
+    }
+    const w: string[] = [];
+    if (!d.case.number) w.push('case-created');
+    if (d.meeting.required && !d.meeting.heldAt) w.push('meeting-held');
+    if (d.contact?.state === 'running') w.push('contact-attempted', 'customer-responded');
+    switch (esc.status) {
+      case 'open':
+      case 'denied':
+      case 'renegotiation':
+        if (d.contact?.state !== 'running') w.push('resolution-proposed');
+        break;
+      case 'pending-finance':
+        w.push('finance-approved', 'finance-denied');
+        break;
+      case 'approved':
+        w.push('customer-accepted', 'customer-rejected');
+        break;
+      default:
+        break;
+    }
+    w.push('note', 'churned');
+    esc.waitingFor = w;
+  }
+}
+
+function initialDetails(i: AccountEscalationInput): AccountEscalationDetails {
+  return {
+    account: i.account,
+    trigger: i.trigger,
+    reason: TRIGGERS[i.trigger],
+    explicit: i.explicit ?? false,
+    churn: i.churn as ChurnCoding,
+    csm: i.csm,
+    teamLead: i.teamLead,
+    teamLeadManager: i.teamLeadManager ?? null,
+    customerContact: { name: i.customerContact.name, email: i.customerContact.email },
+    teamTimeZone: i.teamTimeZone ?? i.account.timeZone,
+    case: { number: i.caseNumber ?? null, url: null, source: i.caseNumber ? 'given' : null, problem: null },
+    slackChannel: null,
+    meeting: { required: i.explicit ?? false, dueAt: null, heldAt: null, missed: false },
+    contact: null,
+    unresponsive: false,
+    notes: [],
+    notesDropped: 0,
+    lastNoteDay: null,
+    proposals: [],
+    proposalsDropped: 0,
+    renegotiation: null,
+    closure: null,
+    pendingCaseNotes: [],
+    caseNotesSent: 0,
+    seq: 0,
+    runs: [],
+    runsDropped: 0,
+  };
+}

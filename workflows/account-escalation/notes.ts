@@ -1,0 +1,42 @@
+// Daily escalation notes (SOP: "update the escalation notes every day"): a note is asked for at 16:00
+// on the team's business days when none was recorded that day; every note goes to the case.
+import { localDateKey, nextBusinessDayAt } from '../kit/calendar.js';
+import { caseNote } from './case-notes.js';
+import type { AccountEscalation } from './escalation.js';
+import { NOTES_KEPT, NOTES_REMINDER_TIME } from './sop.js';
+import { slack } from '../kit/slack-text.js';
+
+export function armNotesReminder(a: AccountEscalation): void {
+  const at = nextBusinessDayAt(Date.now(), a.d.teamTimeZone, NOTES_REMINDER_TIME);
+  a.esc.deadlines.add('notes-reminder', at, 0, `Daily escalation note check (${a.local(at, a.d.teamTimeZone)})`);
+}
+
+/** Deadline `notes-reminder`: re-armed for the next business day; the CSM is asked when today has no note. */
+export async function notesReminder(a: AccountEscalation): Promise<void> {
+  const { d, esc } = a;
+  const day = localDateKey(Date.now(), d.teamTimeZone);
+  armNotesReminder(a);
+  if (d.lastNoteDay === day) return;
+  for (const t of esc.tasks) if (t.status === 'open' && t.id.startsWith('notes-')) esc.closeTask(t.id, 'cancelled');
+  esc.openTask(`notes-${day}`, d.csm, `Record today's escalation note for ${d.account.name} (${day})`);
+  esc.timeline.add('reminder', `No escalation note recorded on ${day}: reminded the CSM`, 'engine', { day });
+  await a.dm(
+    `notes-${day}`,
+    [d.csm],
+    slack`:memo: ${d.account.name}: no escalation note recorded today (${day}). Please update the case${d.case.number ? ` ${d.case.number}` : ''} with today's escalation note (send a note event).`,
+  );
+}
+
+/** note: kept in the state (the latest ones), closes today's task, goes to the case. */
+export function recordNote(a: AccountEscalation, text: string, by: string, at: string): void {
+  const { d, esc } = a;
+  const day = localDateKey(Date.now(), d.teamTimeZone);
+  d.notes.push({ at, day, by, text });
+  if (d.notes.length > NOTES_KEPT) {
+    d.notes.shift();
+    d.notesDropped += 1;
+  }
+  d.lastNoteDay = day;
+  esc.closeTask(`notes-${day}`);
+  caseNote(a, 'escalation-note', text, by);
+}

@@ -1,0 +1,82 @@
+// What every playbook contract is made of: TypeBox schema pieces (directory references, contacts,
+// locales, events) and the input checks beyond a schema (directory look-ups, time zones). Pure: the
+// API imports contracts as values; workflow code imports them as types only (TypeBox stays out of the
+// workflow bundle).
+import { Type, type Static, type TObject, type TObjectOptions, type TProperties } from 'typebox';
+import { isValidTimeZone } from './calendar.js';
+
+export const DirectoryRef = (description: string) =>
+  Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', description: `${description} (a person key in the directory)` });
+
+export const Contact = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    email: Type.String({ format: 'email' }),
+    phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);
+
+export const Locale = Type.Union([Type.Literal('en'), Type.Literal('de')], { description: 'Language of client-facing messages' });
+export type Locale = Static<typeof Locale>;
+
+/** Fields every event has. */
+const EventBase = {
+  actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Who reports the event' })),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+};
+
+/**
+ * What a playbook declares about one of its events besides its fields, for the API to read (kept on
+ * the event's schema as `x-escalation-event`). The place for rules such as which directory roles may
+ * send the event.
+ */
+export type EventMeta = Record<string, unknown>;
+
+export const EVENT_META_KEY = 'x-escalation-event';
+
+/**
+ * An event's schema: `{ type: <type>, actor?, note?, ...fields }`, nothing else. `options` are the
+ * object's schema options (e.g. `minProperties`), `meta` what the API knows about the event.
+ */
+export function defineEvent<T extends string, P extends TProperties = {}>(
+  type: T,
+  description: string,
+  fields?: P,
+  options: Omit<TObjectOptions, 'description' | 'additionalProperties'> & { meta?: EventMeta } = {},
+) {
+  const { meta, ...schemaOptions } = options;
+  return Type.Object(
+    { type: Type.Literal(type), ...EventBase, ...(fields as P) },
+    { ...schemaOptions, additionalProperties: false, description, ...(meta && { [EVENT_META_KEY]: meta }) },
+  );
+}
+
+/** The event union of a contract's `{ type: schema }` map. */
+export type EventsOf<M extends Record<string, TObject>> = { [K in keyof M]: Static<M[K]> }[keyof M];
+
+/** A problem with one input field: `field` is a JSON pointer relative to `/input`. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** What an input check may ask the directory (src/directory.ts implements it). */
+export interface DirectoryLookup {
+  hasPerson(key: string): boolean;
+  hasGroup(key: string): boolean;
+}
+
+/** Each `{ '/field': personKey }` that the directory does not know. */
+export function checkPeople(directory: DirectoryLookup, refs: Record<string, string>): FieldError[] {
+  return Object.entries(refs)
+    .filter(([, key]) => !directory.hasPerson(key))
+    .map(([field, key]) => ({ field, message: `unknown person '${key}' in the directory` }));
+}
+
+/** Each `{ '/field': zone }` (unset ones skipped) that is not an IANA time zone. */
+export function checkTimeZones(zones: Record<string, string | undefined>): FieldError[] {
+  return Object.entries(zones)
+    .filter(([, zone]) => zone !== undefined && !isValidTimeZone(zone))
+    .map(([field, zone]) => ({ field, message: `unknown IANA time zone '${zone}'` }));
+}

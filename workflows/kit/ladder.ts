@@ -1,0 +1,126 @@
+// The ladder (an escalation policy's steps): notify or ask targets in order, wait for an
+// acknowledgement with a timeout, repeat up to N times, then move on to the next target. People the
+// directory marks away (an `away` flag, or a vacation range covering today) are skipped, and the
+// timeline says so. A call task (kit/call-task.ts) is one use of it: each rung is a callee, each
+// attempt a request to phone them.
+//
+// Commands: a rung for a directory person first asks the directory (one activity, `checkAvailability`);
+// every attempt is the rung's notification (activities) and one timer for its acknowledgement timeout.
+// A rung without a person issues nothing before its first notification, so code that starts a ladder
+// and then waits for something else issues the notification first.
+import { condition } from '@temporalio/workflow';
+import { lookups } from './activities.js';
+import type { AnyEscalation } from './escalation.js';
+import { failureReason } from './failures.js';
+
+export interface Rung {
+  /** Who is notified or asked, as people read it (a name, `#channel`, a role). */
+  target: string;
+  /** The directory person behind the target: skipped when the directory marks them away. */
+  person?: string | undefined;
+  /** Attempts before the ladder moves on to the next rung (default 1; `Infinity`: until acknowledged or stopped). */
+  attempts?: number | undefined;
+  /** How long each attempt waits for the acknowledgement, in milliseconds. */
+  timeoutMs: number;
+}
+
+export interface LadderOptions<R extends Rung> {
+  /** Names the ladder on the timeline (e.g. `call-facilitator`, `ack-siren`). */
+  id: string;
+  rungs: readonly R[];
+  /** The acknowledgement (or whatever the ladder waits for) has arrived: the ladder ends. */
+  acknowledged: () => boolean;
+  /** The ladder is no longer needed (e.g. the escalation has its outcome): it ends without one. */
+  stopped?: () => boolean;
+  /**
+   * How many "no answer" reports have arrived so far (e.g. a call-outcome event): a new one ends the
+   * current attempt at once instead of at its timeout.
+   */
+  unanswered?: () => number;
+  /** Sends attempt `attempt` (from 1, per rung) to the rung's target. */
+  notify: (rung: R, attempt: number) => Promise<unknown>;
+  /** The rung's first attempt is about to go out (after the availability check): e.g. open a task. */
+  onRung?: (rung: R, index: number) => void;
+  /** Attempt `attempt` is about to go out; its acknowledgement is due at `dueAt` (epoch ms). */
+  onAttempt?: (rung: R, attempt: number, dueAt: number) => void;
+  /** Attempt `attempt` ended without the acknowledgement; `next` is what comes now (`'again'`, the next rung, or `null`: nothing). */
+  onUnanswered?: (rung: R, attempt: number, next: 'again' | R | null) => void;
+  /** The Web UI's summary of an attempt's timer. */
+  summary: (rung: R, attempt: number) => string;
+}
+
+export interface LadderResult<R extends Rung> {
+  /** acknowledged; stopped (no longer needed); exhausted (every rung tried or skipped). */
+  outcome: 'acknowledged' | 'stopped' | 'exhausted';
+  /** The rung the ladder ended on (null when every rung was skipped or it stopped before the first). */
+  rung: R | null;
+  /** Attempts sent, over all rungs. */
+  attempts: number;
+  /** Rungs skipped because the directory marks their person away. */
+  skipped: R[];
+}
+
+/** Runs the ladder to its acknowledgement, its stop, or its last rung's last attempt. */
+export async function runLadder<R extends Rung>(esc: AnyEscalation, o: LadderOptions<R>): Promise<LadderResult<R>> {
+  const skipped: R[] = [];
+  const done = () => o.acknowledged() || (o.stopped?.() ?? false);
+  const result = (rung: R | null): LadderResult<R> => ({
+    outcome: o.acknowledged() ? 'acknowledged' : done() ? 'stopped' : 'exhausted',
+    rung,
+    attempts,
+    skipped,
+  });
+  let attempts = 0;
+  let last: R | null = null;
+  for (const [index, rung] of o.rungs.entries()) {
+    if (done()) break;
+    // Only rungs with a person wait for the directory; the others notify straight away.
+    if (rung.person !== undefined && (await isAway(esc, o.id, rung, o.rungs[index + 1]))) {
+      skipped.push(rung);
+      continue;
+    }
+    if (done()) break;
+    last = rung;
+    o.onRung?.(rung, index);
+    const limit = rung.attempts ?? 1;
+    for (let attempt = 1; attempt <= limit && !done(); attempt++) {
+      attempts++;
+      o.onAttempt?.(rung, attempt, Date.now() + rung.timeoutMs);
+      await o.notify(rung, attempt);
+      const noAnswers = o.unanswered?.() ?? 0;
+      const ended = () => done() || (o.unanswered?.() ?? 0) > noAnswers;
+      if ((await condition(ended, rung.timeoutMs, { summary: o.summary(rung, attempt) })) && done()) return result(rung);
+      const next = attempt < limit ? 'again' : nextRung(o.rungs, index);
+      if (o.onUnanswered) o.onUnanswered(rung, attempt, next);
+      else esc.timeline.add('ladder-unanswered', unansweredText(rung, attempt, next), 'engine', { ladder: o.id, attempt });
+    }
+  }
+  return result(last);
+}
+
+const nextRung = <R extends Rung>(rungs: readonly R[], index: number): R | null => rungs[index + 1] ?? null;
+
+function unansweredText<R extends Rung>(rung: R, attempt: number, next: 'again' | R | null): string {
+  const then = next === 'again' ? 'trying again' : next ? `moving on to ${next.target}` : 'no one left to try';
+  return `No acknowledgement from ${rung.target} (attempt ${attempt}); ${then}`;
+}
+
+/** Asks the directory; away: says so on the timeline. A failed look-up counts as available (the notification will tell). */
+async function isAway<R extends Rung>(esc: AnyEscalation, ladder: string, rung: R, next: R | undefined): Promise<boolean> {
+  const person = rung.person!;
+  let availability;
+  try {
+    [availability] = await lookups.checkAvailability({ people: [person], at: new Date(Date.now()).toISOString() });
+  } catch (err) {
+    esc.timeline.add('step-failed', `Availability of ${person} not known (${failureReason(err)}); trying them anyway`, 'engine', { ladder });
+    return false;
+  }
+  if (!availability || availability.available) return false;
+  esc.timeline.add(
+    'ladder-skipped',
+    `${rung.target} skipped: ${availability.reason}${next ? `; moving on to ${next.target}` : '; no one left to try'}`,
+    'engine',
+    { ladder, person, ...(availability.until && { until: availability.until }) },
+  );
+  return true;
+}

@@ -1,0 +1,147 @@
+// live-delivery (seed 000): a live training session going wrong, escalated by the support desk.
+// The contract: input and event schemas (TypeBox), their static types, statuses, outcomes, the
+// state's details, directory keys, email templates and the typed messages. Pure: the API imports it
+// as values, the workflow as types only.
+import { Type, type Static } from 'typebox';
+import { Contact, defineEvent, DirectoryRef, Locale, type EventsOf } from '../kit/contract.js';
+import { escalationMessages } from '../kit/messages.js';
+import type { EscalationState } from '../kit/state.js';
+import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
+
+export { LIVE_DELIVERY_DIRECTORY };
+
+export const IssueType = Type.Union(
+  [Type.Literal('facilitator-no-show'), Type.Literal('participant-no-show'), Type.Literal('tech-issue')],
+  { description: 'What went wrong' },
+);
+export type IssueType = Static<typeof IssueType>;
+
+export const LiveDeliveryInput = Type.Object(
+  {
+    booking: Type.Object(
+      {
+        id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$', description: 'Booking id in the booking system' }),
+        sessionTitle: Type.String({ minLength: 1, maxLength: 200 }),
+        sessionFormat: Type.String({ minLength: 1, maxLength: 100, default: 'Virtual Workout' }),
+        startTime: Type.String({ format: 'date-time', description: 'Session start, ISO 8601 with offset' }),
+        timeZone: Type.String({ minLength: 1, description: "IANA time zone of the client's session, e.g. America/Chicago" }),
+        sessionLink: Type.Optional(Type.String({ format: 'uri' })),
+      },
+      { additionalProperties: false },
+    ),
+    bookingOwner: DirectoryRef('Booking owner'),
+    portfolioTeamLead: DirectoryRef('Portfolio team lead'),
+    siteContact: Contact,
+    facilitator: Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 200 }),
+        email: Type.Optional(Type.String({ format: 'email' })),
+        phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40 })),
+      },
+      { additionalProperties: false },
+    ),
+    issueType: IssueType,
+    reportedBy: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Desk agent (name or directory key)' })),
+    techIssueReportedAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'Tech issue mid-session: when it was reported; the 15 minutes count from here instead of the start',
+      }),
+    ),
+    callRetryMinutes: Type.Integer({
+      minimum: 1,
+      maximum: 60,
+      default: 5,
+      description: 'How often an unanswered call task is asked for again',
+    }),
+    locale: Type.Optional(Locale),
+  },
+  { additionalProperties: false },
+);
+export type LiveDeliveryInput = Static<typeof LiveDeliveryInput>;
+
+export const liveDeliveryEvents = {
+  'owner-acknowledged': defineEvent('owner-acknowledged', 'The booking owner responded in the emergencies channel (all issue types)', {
+    takeOver: Type.Optional(Type.Boolean({ default: true, description: 'The owner handles the client from here on' })),
+  }),
+  'facilitator-reached': defineEvent('facilitator-reached', 'The desk reached the facilitator by phone (facilitator no-show)', {
+    eta: Type.Optional(Type.String({ maxLength: 200 })),
+  }),
+  'facilitator-no-answer': defineEvent('facilitator-no-answer', 'A call to the facilitator went unanswered (facilitator no-show)'),
+  'facilitator-arrived': defineEvent('facilitator-arrived', 'The facilitator is online (facilitator no-show)'),
+  'client-reached': defineEvent('client-reached', 'The desk reached the client contact by phone (participant no-show)', {
+    participants: Type.Union([Type.Literal('still-expected'), Type.Literal('not-coming'), Type.Literal('cancel')], {
+      description: 'What the client said on the phone',
+    }),
+  }),
+  'client-unreachable': defineEvent('client-unreachable', 'The client contact did not answer the phone: they are emailed (participant no-show)'),
+  'details-mismatch': defineEvent(
+    'details-mismatch',
+    "The client's session time or link differs from ours (participant no-show)",
+    {
+      clientStartTime: Type.Optional(Type.String({ format: 'date-time' })),
+      clientSessionLink: Type.Optional(Type.String({ format: 'uri' })),
+    },
+    { minProperties: 2 },
+  ),
+  'participants-arrived': defineEvent('participants-arrived', 'Participants joined (participant no-show)', {
+    count: Type.Optional(Type.Integer({ minimum: 1 })),
+  }),
+  'tech-resolved': defineEvent('tech-resolved', 'The technical issue is fixed; the session goes on (tech issue)'),
+  'session-ended-early': defineEvent('session-ended-early', 'The session could not be delivered in full (tech issue)', {
+    reason: Type.Optional(Type.String({ maxLength: 2000 })),
+  }),
+};
+
+export type LiveDeliveryEvent = EventsOf<typeof liveDeliveryEvents>;
+
+export const LIVE_DELIVERY_STATUSES = ['awaiting-facilitator', 'awaiting-participants', 'troubleshooting', 'delivered', 'cancelled'] as const;
+export type LiveDeliveryStatus = (typeof LIVE_DELIVERY_STATUSES)[number];
+
+/** delivered*: the session ran; cancelled-provider: not through the client's fault (ticket raised). */
+export const LIVE_DELIVERY_OUTCOMES = ['delivered', 'delivered-adapted', 'cancelled-provider', 'cancelled-client', 'cancelled-no-show'] as const;
+export type LiveDeliveryOutcome = (typeof LIVE_DELIVERY_OUTCOMES)[number];
+
+export type LiveDeliveryClientAnswer = 'still-expected' | 'not-coming' | 'cancel';
+
+/** The playbook's part of the state (`details`). */
+export interface LiveDeliveryDetails {
+  issueType: IssueType;
+  bookingId: string;
+  sessionTitle: string;
+  sessionStart: string;
+  timeZone: string;
+  /** The desk follows the SOP until the booking owner takes over. */
+  handledBy: 'desk' | 'owner';
+  facilitatorReachedAt: string | null;
+  facilitatorArrivedAt: string | null;
+  clientReached: LiveDeliveryClientAnswer | null;
+  clientUnreachableAt: string | null;
+  participantsArrivedAt: string | null;
+  techResolvedAt: string | null;
+  /** Client's view where it differs from the booking. */
+  mismatches: { field: 'startTime' | 'sessionLink'; ours: string | null; theirs: string }[];
+  /** The emergencies-channel post whose thread carries the updates. */
+  thread: { channel: string; ts: string } | null;
+  ticketId: string | null;
+}
+
+export type LiveDeliveryState = EscalationState<LiveDeliveryStatus, LiveDeliveryDetails>;
+
+/** The client emails (seed 000's five templates), name -> when it is sent; MJML in templates/<locale>/. */
+export const LIVE_DELIVERY_TEMPLATES = {
+  'facilitator-no-show':
+    'Facilitator has not arrived 15 minutes after the start and cannot be reached: the session cannot go ahead and will be rescheduled.',
+  'participant-no-show':
+    'No participants have joined and the client cannot be reached by phone: ask whether participants are still expected.',
+  'session-cancelled-after-call':
+    'Follow-up to a client phone call: confirms the session is not going ahead and loops in the Client Delivery partner.',
+  'no-participants-cutoff':
+    'Still no participants 30 minutes after the start: the session will not run and will be rescheduled.',
+  'tech-issue-cancelled':
+    'Technical issues could not be resolved within 15 minutes: participants were sent away and the session will be rescheduled.',
+} as const;
+export type LiveDeliveryTemplate = keyof typeof LIVE_DELIVERY_TEMPLATES;
+
+/** The event update, signal and state query, typed for live-delivery. */
+export const liveDeliveryMessages = escalationMessages<LiveDeliveryEvent, LiveDeliveryState>();
