@@ -132,10 +132,10 @@ describe('api, worker and stand-ins as separate processes', () => {
     // A session whose cutoff passed 20 minutes ago: the deadline fires at once, the client email is
     // attempted (and refused), a service-recovery ticket is raised.
     const input = facilitatorNoShow(Date.now() - 20 * MIN);
-    const created = await http<{ id: string; execution: { runId: string } }>(apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    const created = await http<{ id: string; runId: string }>(apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
     expect(created.status).toBe(201);
     const { id } = created.body;
-    const runId = created.body.execution.runId;
+    const runId = created.body.runId;
     const done = await until(
       () => http<{ execution: { status: string }; state: { outcome: string; timeline: { kind: string; detail: string }[] } | null }>(apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`),
       (r) => r.body.execution?.status === 'COMPLETED',
