@@ -244,6 +244,26 @@ try {
   const drained = await sample();
   const workerCpu = (await cpuSeconds(stack.workerPid)) - workerCpuAtStart;
   const serverCpu = stack.devServerPid ? (await cpuSeconds(stack.devServerPid)) - serverCpuAtStart : null;
+  // History events an opened escalation has by now (a sample): the unit the sizing note scales by.
+  const sampleIds = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 200)) === 0).slice(0, 200);
+  const lengths = await Promise.all(
+    sampleIds.map((id) =>
+      stack.client.workflow
+        .getHandle(id)
+        .describe()
+        .then((d) => Number(d.raw.workflowExecutionInfo?.historyLength ?? 0), () => 0),
+    ),
+  );
+  const eventsPerEscalation = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length);
+  rows.push({
+    section,
+    figure: 'history events per escalation opened (sample) / worker CPU per event',
+    unit: '',
+    api: round(eventsPerEscalation, 0),
+    raw: round((workerCpu * 1000) / Math.max(1, started * eventsPerEscalation), 2),
+    ratio: null,
+    note: `mean history length of ${lengths.length} escalations once the worker caught up; 'raw' column = worker CPU ms per history event`,
+  });
   rows.push({
     section,
     figure: 'CPU per escalation opened (worker / server)',

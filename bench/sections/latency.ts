@@ -8,6 +8,7 @@ import type { Directory } from '../../src/directory.js';
 import { playbooks } from '../../src/playbooks.js';
 import { eventUpdate } from '../../workflows/kit/messages.js';
 import { Api, liveDelivery, Raw, type Prepared } from '../lib/escalations.js';
+import { cpuSeconds } from '../lib/proc.js';
 import type { Stack } from '../lib/stack.js';
 import { batch, interleaved, ratioRows, round, summarize, type Row, type Side } from '../lib/stats.js';
 
@@ -50,10 +51,20 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     return res;
   };
 
+  // The API process's CPU per call, section by section (for sizing API instances).
+  let apiCpuMark = await cpuSeconds(stack.apiPid);
+  const apiCpuMs: Record<string, number> = {};
+  const apiCpu = async (section: string, calls: number) => {
+    const now = await cpuSeconds(stack.apiPid);
+    apiCpuMs[section] = round(((now - apiCpuMark) * 1000) / Math.max(1, calls), 2);
+    apiCpuMark = now;
+  };
+
   // Warm-up: first calls pay for connections, the worker's bundle and V8's JIT.
   opts.log('warm-up');
   await startBatch(n(6), 2, api.start)();
   await startBatch(n(6), 2, raw.start)();
+  apiCpuMark = await cpuSeconds(stack.apiPid);
 
   for (const c of [1, 8]) {
     const section = `start c${c}`;
@@ -63,6 +74,7 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     const r = await interleaved({ rounds, a: startBatch(count, c, api.start), b: startBatch(count, c, raw.start) });
     sides[section] = { api: r.a, raw: r.b };
     rows.push(...ratioRows(section, r.a, r.b, { throughput: c > 1, rawLabel: 'workflow.start', goals: true }));
+    await apiCpu(section, r.a.calls);
   }
 
   // The designs a start could have, on the raw SDK: what the answer costs beyond workflow.start
@@ -110,6 +122,7 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
       b: () => batch(count, 1, () => raw.event(next(), event)),
     });
     sides.event = { api: r.a, raw: r.b };
+    await apiCpu('event', r.a.calls);
     rows.push(...ratioRows('event', r.a, r.b, { rawLabel: 'executeUpdate', goals: true }));
   }
 
@@ -122,6 +135,7 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
       b: () => batch(count, 1, () => raw.get(next())),
     });
     sides.read = { api: r.a, raw: r.b };
+    await apiCpu('read', r.a.calls);
     rows.push(...ratioRows('read', r.a, r.b, { rawLabel: 'describe + query', goals: true }));
   }
 
@@ -135,6 +149,7 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
       b: () => batch(count, 1, () => raw.list(query, 50)),
     });
     sides.list = { api: r.a, raw: r.b };
+    await apiCpu('list', r.a.calls);
     rows.push(...ratioRows('list', r.a, r.b, { rawLabel: 'workflow.list (50)' }));
   }
 
@@ -159,6 +174,16 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
       note: `GET /healthz round trip (API process, no Temporal call), p99 ${a.p99} ms; raw = gRPC getSystemInfo, p99 ${b.p99} ms: what a call costs before any work`,
     });
   }
+
+  rows.push({
+    section: 'API process CPU',
+    figure: 'ms per call',
+    unit: '',
+    api: null,
+    raw: null,
+    ratio: null,
+    note: Object.entries(apiCpuMs).map(([k, v]) => `${k} ${v} ms`).join(', ') + ' (CPU the API process used in each section / the calls it answered)',
+  });
 
   opts.log(`terminating the ${started.size} escalations this section started`);
   await raw.terminate(started);
