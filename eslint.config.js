@@ -43,11 +43,11 @@ const workflowPatterns = [
 ];
 // Workflow code proper (what the bundle runs): contracts and TypeBox as types only, so the schemas stay
 // in the API and out of the workflow sandbox; definitions only through the registry's lazy import.
-const contractFiles = ['workflows/*/contract.ts', 'workflows/*/definition.ts', 'workflows/kit/contract.ts'];
+const contractFiles = ['workflows/*/contract.ts', 'workflows/*/definition.ts', 'workflows/kit/contract.ts', 'workflows/kit/schemas/*.ts'];
 const workflowCodePatterns = [
   ...workflowPatterns,
   { group: ['**/contract.js', '!**/kit/contract.js'], allowTypeImports: true, message: "Workflow code imports the playbook's contract as types only (values live in codes.ts)." },
-  { group: ['**/kit/contract.js'], allowTypeImports: true, message: 'Schema helpers are for contracts, not workflow code.' },
+  { group: ['**/kit/contract.js', '**/kit/schemas/*.js'], allowTypeImports: true, message: 'Schema helpers are for contracts, not workflow code.' },
   { group: ['typebox', 'typebox/*'], allowTypeImports: true, message: 'TypeBox schemas belong in contract.ts (the API), not in the workflow bundle.' },
   { group: ['**/definition.js'], message: 'Definitions are for the API: the registry loads them lazily, outside the workflow bundle.' },
 ];

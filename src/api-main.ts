@@ -10,8 +10,9 @@ import { connectionOptions } from './temporal/connection.js';
 
 async function main() {
   const config = await loadConfig();
-  if (!config.temporal.address) throw new ConfigError('invalid configuration:\n  TEMPORAL_ADDRESS: required when the API runs on its own');
+  if (!config.temporal.address) throw new ConfigError('invalid configuration:\n  TEMPORAL_ADDRESS (or a Temporal profile with an address): required when the API runs on its own');
   const log = createLogger(config.env.LOG_LEVEL);
+  for (const deprecation of config.deprecations) log.warn(deprecation);
   const connection = await Connection.connect(await connectionOptions(config.temporal, config.temporal.address));
   const dataConverter = dataConverterWith(config.codec);
   const client = new Client({ connection, namespace: config.temporal.namespace, ...(dataConverter && { dataConverter }) });
@@ -24,6 +25,8 @@ async function main() {
     logger: log,
     codec: config.codec,
     codecCorsOrigins: config.codecCorsOrigins,
+    contract: config.api.contract,
+    workerWaitMs: config.api.workerWaitMs,
   });
   await app.listen({ host: config.env.HOST, port: config.env.PORT });
   closeWithGrace({ delay: 20_000 }, async () => {

@@ -5,10 +5,13 @@ import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { loadDirectory, type Directory } from './directory.js';
 import { parseWeeklyTime, type WeeklyTime } from '../workflows/kit/calendar.js';
+import { loadTemporalConnectConfig, TemporalSettingsError, type TemporalConnectConfig } from './temporal/connection.js';
+import type { ContractSettings } from '../workflows/kit/schemas/index.js';
 import { CodecKeyError, payloadCodecFrom, type AesGcmPayloadCodec } from './temporal/codec.js';
 
 const Port = Type.Integer({ minimum: 0, maximum: 65535 });
-const Bool = Type.Union([Type.Literal('true'), Type.Literal('false')]);
+// Temporal's reading of a boolean variable: '1' and 'true' are true.
+const Bool = Type.Union(['true', 'false', '1', '0'].map((v) => Type.Literal(v)));
 
 /** Every environment variable the project reads. docker-compose.yml may use only these. */
 export const EnvSchema = Type.Object({
@@ -23,16 +26,28 @@ export const EnvSchema = Type.Object({
   DATA_DIR: Type.String({ default: '.data', minLength: 1 }),
   DIRECTORY_FILE: Type.String({ default: 'config/directory.example.yaml', minLength: 1 }),
 
-  // Temporal: unset TEMPORAL_ADDRESS means "run the embedded dev server" for `npm start`.
+  // Temporal, with Temporal's standard names (read through @temporalio/envconfig, which also reads
+  // the profile file named by TEMPORAL_CONFIG_FILE / TEMPORAL_PROFILE). No address from either means
+  // "run the embedded dev server" for `npm start`.
   TEMPORAL_ADDRESS: Type.Optional(Type.String({ pattern: '^[^\\s:]+:\\d+$' })),
-  TEMPORAL_NAMESPACE: Type.String({ default: 'default', minLength: 1 }),
+  TEMPORAL_NAMESPACE: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TASK_QUEUE: Type.String({ default: 'escalations', minLength: 1 }),
-  TEMPORAL_TLS: Bool,
+  TEMPORAL_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS: Type.Optional(Bool),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_CLIENT_CERT_DATA: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_CLIENT_KEY_DATA: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_TLS_SERVER_NAME: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_PROFILE: Type.Optional(Type.String({ minLength: 1 })),
+  TEMPORAL_CONFIG_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  // Deprecated (0.2.0; removed in 0.3.0): the project's older names for TEMPORAL_TLS_CLIENT_CERT_PATH,
+  // TEMPORAL_TLS_CLIENT_KEY_PATH and TEMPORAL_TLS_SERVER_CA_CERT_PATH (src/temporal/connection.ts).
   TEMPORAL_TLS_CERT_PATH: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TLS_KEY_PATH: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TLS_CA_PATH: Type.Optional(Type.String({ minLength: 1 })),
-  TEMPORAL_TLS_SERVER_NAME: Type.Optional(Type.String({ minLength: 1 })),
-  TEMPORAL_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_DEV_PORT: Port,
   TEMPORAL_UI_PORT: Port,
   TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1 })),
@@ -57,6 +72,12 @@ export const EnvSchema = Type.Object({
   // The weekly finance meeting where rejected offers are renegotiated: "<MON..SUN> <HH:MM> <IANA zone>".
   FINANCE_MEETING: Type.String({ default: 'TUE 15:00 Europe/Berlin', minLength: 1 }),
 
+  // API contract: the plausible window of business dates (a session up to 30 days back and a year
+  // ahead), the schemes of clickable links, and how long a request waits for a worker.
+  BUSINESS_DATE_PAST_DAYS: Type.Integer({ minimum: 0, maximum: 3650, default: 30 }),
+  BUSINESS_DATE_FUTURE_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 365 }),
+  LINK_SCHEMES: Type.Union([Type.Literal('https'), Type.Literal('https,http')], { default: 'https' }),
+  API_WORKER_WAIT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5_000 }),
   // `npm run stand-ins`: where the local stand-ins listen (outbox page on the port, then Slack,
   // SendGrid, tickets, cases on the next four; 0 = free ports).
   STAND_INS_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
@@ -73,7 +94,6 @@ export const EnvSchema = Type.Object({
 export type Env = Static<typeof EnvSchema>;
 
 const defaults: Record<string, string> = {
-  TEMPORAL_TLS: 'false',
   TEMPORAL_DEV_PORT: '7233',
   TEMPORAL_UI_PORT: '8233',
 };
@@ -107,30 +127,40 @@ export interface Config {
   directory: Directory;
   /** FINANCE_MEETING, parsed. */
   financeMeeting: WeeklyTime;
+  api: ApiSettings;
   /** The payload codec for PAYLOAD_CODEC_KEYS (client, worker, codec endpoint); undefined: payloads in the clear. */
   codec: AesGcmPayloadCodec | undefined;
   /** CODEC_CORS_ORIGINS, split. */
   codecCorsOrigins: string[];
   temporal: {
-    /** undefined: start the embedded dev server (npm start only). */
+    /** From TEMPORAL_ADDRESS or the Temporal profile; undefined: start the embedded dev server (npm start only). */
     address: string | undefined;
     namespace: string;
     taskQueue: string;
-    tls: boolean;
-    tlsCertPath?: string;
-    tlsKeyPath?: string;
-    tlsCaPath?: string;
-    tlsServerName?: string;
-    apiKey?: string;
+    /** TLS, API key and gRPC metadata for Connection / NativeConnection (see src/temporal/connection.ts). */
+    connection: TemporalConnectConfig['connection'];
     /** TEMPORAL_MAX_CACHED_WORKFLOWS: the worker's workflow cache, in escalations. */
     maxCachedWorkflows: number;
   };
+  /** Deprecated settings in use, one line each; the entry points log them as warnings. */
+  deprecations: string[];
+}
+
+/** What the HTTP API needs beyond Temporal: the contract's windows and the wait for a worker. */
+export interface ApiSettings {
+  contract: ContractSettings;
+  /** How long an event or a state read waits for a worker before answering 503 with Retry-After. */
+  workerWaitMs: number;
 }
 
 export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promise<Config> {
   const env = parseEnv(source);
-  if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
-    throw new ConfigError('invalid configuration:\n  TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together');
+  let temporal: TemporalConnectConfig;
+  try {
+    temporal = loadTemporalConnectConfig(source);
+  } catch (err) {
+    if (err instanceof TemporalSettingsError) throw new ConfigError(`invalid configuration:\n  ${err.message}`);
+    throw err;
   }
   let financeMeeting: WeeklyTime;
   try {
@@ -150,19 +180,23 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
     env,
     directory,
     financeMeeting,
+    api: {
+      contract: {
+        businessPastDays: env.BUSINESS_DATE_PAST_DAYS,
+        businessFutureDays: env.BUSINESS_DATE_FUTURE_DAYS,
+        linkSchemes: env.LINK_SCHEMES === 'https,http' ? ['https', 'http'] : ['https'],
+      },
+      workerWaitMs: env.API_WORKER_WAIT_MS,
+    },
     codec,
     codecCorsOrigins: env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter((o) => o !== ''),
     temporal: {
-      address: env.TEMPORAL_ADDRESS,
-      namespace: env.TEMPORAL_NAMESPACE,
+      address: temporal.address,
+      namespace: temporal.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
-      tls: env.TEMPORAL_TLS === 'true' || Boolean(env.TEMPORAL_API_KEY) || Boolean(env.TEMPORAL_TLS_CERT_PATH),
-      ...(env.TEMPORAL_TLS_CERT_PATH && { tlsCertPath: env.TEMPORAL_TLS_CERT_PATH }),
-      ...(env.TEMPORAL_TLS_KEY_PATH && { tlsKeyPath: env.TEMPORAL_TLS_KEY_PATH }),
-      ...(env.TEMPORAL_TLS_CA_PATH && { tlsCaPath: env.TEMPORAL_TLS_CA_PATH }),
-      ...(env.TEMPORAL_TLS_SERVER_NAME && { tlsServerName: env.TEMPORAL_TLS_SERVER_NAME }),
-      ...(env.TEMPORAL_API_KEY && { apiKey: env.TEMPORAL_API_KEY }),
+      connection: temporal.connection,
       maxCachedWorkflows: env.TEMPORAL_MAX_CACHED_WORKFLOWS,
     },
+    deprecations: temporal.deprecations,
   };
 }

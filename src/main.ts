@@ -9,6 +9,7 @@ import { startService, type RunningService } from './service.js';
 async function main() {
   const config = await loadConfig();
   const log = createLogger(config.env.LOG_LEVEL);
+  for (const deprecation of config.deprecations) log.warn(deprecation);
   installTemporalRuntime(log, { metricsAddress: config.env.WORKER_METRICS_ADDRESS });
   const service = await startService({ config, log });
   const workerMetrics = config.env.WORKER_METRICS_ADDRESS === 'none' ? undefined : config.env.WORKER_METRICS_ADDRESS;

@@ -139,6 +139,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       logger: log.child({ component: 'api' }),
       codec: config.codec,
       codecCorsOrigins: config.codecCorsOrigins,
+      contract: config.api.contract,
+      workerWaitMs: config.api.workerWaitMs,
       ...(outbox && { extraRoutes: (a: FastifyInstance) => a.register(devOutboxRoutes, { outbox: outbox! }) }),
     });
     cleanups.push(() => app.close());

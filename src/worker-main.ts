@@ -13,7 +13,7 @@ async function main() {
   const config = await loadConfig();
   const { env } = config;
   const missing = [
-    !config.temporal.address && 'TEMPORAL_ADDRESS',
+    !config.temporal.address && 'TEMPORAL_ADDRESS (or a Temporal profile with an address)',
     !env.SLACK_BOT_TOKEN && 'SLACK_BOT_TOKEN',
     !env.SENDGRID_API_KEY && 'SENDGRID_API_KEY',
   ].filter(Boolean);
@@ -21,6 +21,7 @@ async function main() {
     throw new ConfigError(`invalid configuration:\n${missing.map((m) => `  ${m}: required when the worker runs on its own`).join('\n')}`);
   }
   const log = createLogger(env.LOG_LEVEL);
+  for (const deprecation of config.deprecations) log.warn(deprecation);
   installTemporalRuntime(log, { metricsAddress: env.WORKER_METRICS_ADDRESS });
   const opts = await connectionOptions(config.temporal, config.temporal.address!);
   const admin = await Connection.connect(opts);

@@ -8,6 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EnvSchema, parseEnv } from '../src/config.js';
+import { deployFiles, namespaceRetention, postgresSettings, repoRoot, searchAttributesSetting, temporalServerSettings, versions } from '../src/ops/settings.js';
+import type { PostgresServer } from '../src/ops/postgres.js';
+import { TemporalServer, standardTemporalPorts } from '../src/ops/temporal-server.js';
+import { standardPorts } from '../src/ops/topology.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -17,7 +21,7 @@ const exists = (path: string) => existsSync(join(root, path));
 const KNOWN = new Set(Object.keys(EnvSchema.properties));
 /** Variables docker-compose.yml interpolates that the app never reads; each must be documented in its comments. */
 const COMPOSE_ONLY = new Set(['POSTGRES_PASSWORD']);
-const SERVICES = ['postgresql', 'temporal', 'temporal-ui', 'api', 'worker'];
+const SERVICES = ['postgresql', 'temporal-schema', 'temporal', 'temporal-namespace', 'temporal-ui', 'api', 'worker'];
 const APP_SERVICES = ['api', 'worker'];
 const WORKER_REQUIRED = ['TEMPORAL_ADDRESS', 'SLACK_BOT_TOKEN', 'SENDGRID_API_KEY'];
 /** The app's secrets: only from the environment, never with a default in the file. */
@@ -42,7 +46,8 @@ interface Compose {
 }
 
 const composeText = read('docker-compose.yml');
-const compose = parse(composeText) as Compose;
+// `<<: *anchor` merges, as compose applies them.
+const compose = parse(composeText, { merge: true }) as Compose;
 const clone = (): Compose => structuredClone(compose);
 
 // ---------------------------------------------------------------------------------------------------
@@ -268,15 +273,25 @@ function dependsOnProblems(doc: Compose): string[] {
   return problems;
 }
 
+/** A published port or range (`3000-3001`, one port per replica) as the list of host ports. */
+function hostPorts(host: string): string[] {
+  const range = /^(\d+)-(\d+)$/.exec(host);
+  if (!range) return [host];
+  const [from, to] = [Number(range[1]), Number(range[2])];
+  return Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+}
+
 function portProblems(doc: Compose): string[] {
   const problems: string[] = [];
   const seen = new Map<string, string>();
   for (const [name, service] of Object.entries(doc.services)) {
     for (const { host } of portsOf(service)) {
       if (host === undefined) continue;
-      const owner = seen.get(host);
-      if (owner) problems.push(`host port ${host} is published by both ${owner} and ${name}`);
-      else seen.set(host, name);
+      for (const port of hostPorts(host)) {
+        const owner = seen.get(port);
+        if (owner) problems.push(`host port ${port} is published by both ${owner} and ${name}`);
+        else seen.set(port, name);
+      }
     }
   }
   return problems;
@@ -326,27 +341,124 @@ describe('docker-compose.yml', () => {
     expect(compose.services.worker!.image).toBe(compose.services.api!.image);
   });
 
-  it('runs Temporal on PostgreSQL with the dynamic config from deploy/', () => {
-    const temporal = compose.services.temporal!;
-    expect(String(temporal.image)).toMatch(/^temporalio\/auto-setup:1\.2\d\.\d+$/);
-    expect(String(compose.services.postgresql!.image)).toMatch(/^postgres:16(\.\d+)?/);
-    const env = resolvedEnv(temporal, {});
-    expect(env).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
-    expect(Object.keys(env)).toEqual(expect.arrayContaining(['DB_PORT', 'POSTGRES_USER', 'POSTGRES_PWD']));
+  it('runs Temporal on PostgreSQL: the schema job, the server, the namespace job, in that order', () => {
+    const { temporal, postgresql } = compose.services as Record<string, Service>;
+    expect([...dependsOn(compose.services['temporal-schema']!)]).toEqual([['postgresql', 'service_healthy']]);
+    expect([...dependsOn(temporal!)]).toEqual([['temporal-schema', 'service_completed_successfully']]);
+    expect([...dependsOn(compose.services['temporal-namespace']!)]).toEqual([['temporal', 'service_healthy']]);
+    for (const name of [...APP_SERVICES, 'temporal-ui']) {
+      expect([...dependsOn(compose.services[name]!)], name).toEqual([['temporal-namespace', 'service_completed_successfully']]);
+    }
     // The password Temporal uses is the one PostgreSQL was given.
     for (const vars of [{}, { POSTGRES_PASSWORD: 'other' }] as Record<string, string>[]) {
-      expect(resolvedEnv(temporal, vars).POSTGRES_PWD).toBe(resolvedEnv(compose.services.postgresql!, vars).POSTGRES_PASSWORD);
+      for (const name of ['temporal', 'temporal-schema']) {
+        expect(resolvedEnv(compose.services[name]!, vars).POSTGRES_PWD, name).toBe(resolvedEnv(postgresql!, vars).POSTGRES_PASSWORD);
+      }
     }
-    // DYNAMIC_CONFIG_FILE_PATH (relative to /etc/temporal) must land on the mounted file in deploy/.
-    const file = hostPathFor(temporal, env.DYNAMIC_CONFIG_FILE_PATH!, '/etc/temporal');
-    expect(file).toBe('deploy/temporal/dynamicconfig/development-sql.yaml');
-    const dynamic = parse(read(file!)) as Record<string, unknown>;
+    const dynamic = parse(read('deploy/temporal/dynamicconfig.yaml')) as Record<string, unknown>;
     for (const [key, values] of Object.entries(dynamic)) {
       expect(Array.isArray(values), key).toBe(true);
       for (const v of values as unknown[]) expect(v, key).toHaveProperty('value');
     }
   });
+});
 
+// The native topology (npm run topology, src/ops/) and this file run the same thing.
+describe('docker-compose.yml and the native topology (src/ops/) agree', () => {
+  /** The environment the native launcher gives the Temporal server, with stand-in ports and password. */
+  const native = new TemporalServer({
+    tools: { server: 'server', sqlTool: 'sql', cli: 'temporal', postgresBin: '/usr/lib/postgresql/15/bin' },
+    postgres: { port: 5433, user: 'temporal', password: 'native-password' } as PostgresServer,
+    ports: standardTemporalPorts,
+    namespace: 'default',
+    logDir: '/tmp',
+  }).process.spec.env;
+  const temporal = compose.services.temporal!;
+  const serverEnv = resolvedEnv(temporal, {});
+  const containerFile = (service: Service, path: string) => hostPathFor(service, path, '/etc/temporal');
+  const repoPath = (abs: string) => posix.relative(repoRoot.replace(/\/$/, ''), abs);
+
+  it('runs the same Temporal server version natively and as images (deploy/versions.json)', () => {
+    expect(temporal.image).toBe(`temporalio/server:${versions.temporalServer}`);
+    for (const job of ['temporal-schema', 'temporal-namespace']) expect(compose.services[job]!.image, job).toBe(`temporalio/admin-tools:${versions.temporalServer}`);
+    // scripts/setup.mjs builds exactly this version.
+    expect(read('scripts/setup.mjs')).toContain('versions.temporalServer');
+  });
+
+  it('runs the same PostgreSQL major version with the same server settings', () => {
+    const pg = compose.services.postgresql!;
+    expect(String(pg.image)).toMatch(new RegExp(`^postgres:${versions.postgresMajor}\\.\\d+(-bookworm)?$`));
+    const command = commandTokens(pg.command);
+    expect(command[0]).toBe('postgres');
+    const settings = Object.fromEntries(command.slice(1).filter((t) => t !== '-c').map((t) => t.split('=') as [string, string]));
+    expect(settings).toEqual(postgresSettings);
+    expect(resolvedEnv(pg, {}).POSTGRES_USER).toBe(native.POSTGRES_USER);
+  });
+
+  it('gives the server the same configuration file, dynamic config and settings', () => {
+    // The files the container reads are the ones the native server reads.
+    expect(containerFile(temporal, serverEnv.TEMPORAL_SERVER_CONFIG_FILE_PATH!)).toBe(repoPath(deployFiles.serverConfig));
+    expect(containerFile(temporal, serverEnv.DYNAMIC_CONFIG_FILE_PATH!)).toBe(repoPath(deployFiles.dynamicConfig));
+    expect(native.TEMPORAL_SERVER_CONFIG_FILE_PATH).toBe(deployFiles.serverConfig);
+    expect(native.DYNAMIC_CONFIG_FILE_PATH).toBe(deployFiles.dynamicConfig);
+    for (const [key, value] of Object.entries(temporalServerSettings)) {
+      if (key.endsWith('_PATH')) continue;
+      expect(serverEnv[key], key).toBe(value);
+      expect(native[key], key).toBe(value);
+    }
+    // Every variable the native server gets, compose gives too (ports and the bind address differ
+    // by design: Temporal's defaults in the container, free or standard ports natively).
+    const differs = new Set(['PATH', 'POSTGRES_SEEDS', 'DB_PORT', 'POSTGRES_PWD', 'BIND_ON_IP', 'LOG_LEVEL']);
+    const nativeKeys = Object.keys(native).filter((k) => !differs.has(k) && !/_PORT$/.test(k));
+    expect(Object.keys(serverEnv)).toEqual(expect.arrayContaining(nativeKeys));
+    // Compose's ports are the native topology's standard ones: Temporal's defaults in server.yaml.
+    const yaml = read('deploy/temporal/server.yaml');
+    for (const [env, port] of [['FRONTEND_GRPC_PORT', standardTemporalPorts.frontendGrpc], ['FRONTEND_HTTP_PORT', standardTemporalPorts.frontendHttp]] as const) {
+      expect(yaml).toContain(`default "${port}" (env "${env}")`);
+      expect(native[env]).toBe(String(port));
+    }
+    expect(portsOf(temporal).map((p) => p.container)).toEqual([String(standardTemporalPorts.frontendGrpc)]);
+  });
+
+  it('fills every variable server.yaml reads without a default, in compose and natively', () => {
+    const yaml = read('deploy/temporal/server.yaml');
+    const withoutDefault = [...yaml.matchAll(/\{\{[^}]*?\(?env "([A-Z_]+)"\)?[^}]*\}\}/g)]
+      .filter((m) => !/default /.test(m[0]))
+      .map((m) => m[1]!)
+      .filter((name) => !['TEMPORAL_BROADCAST_ADDRESS', 'PROMETHEUS_ENDPOINT'].includes(name));
+    expect(withoutDefault).toEqual(expect.arrayContaining(['POSTGRES_PWD', 'DYNAMIC_CONFIG_FILE_PATH']));
+    for (const name of withoutDefault) {
+      expect(serverEnv[name], `compose: ${name}`).toBeTruthy();
+      expect(native[name], `native: ${name}`).toBeTruthy();
+    }
+  });
+
+  it('sets up the schema and the namespace with the same scripts and values', () => {
+    const schema = compose.services['temporal-schema']!;
+    const namespace = compose.services['temporal-namespace']!;
+    expect(containerFile(schema, commandTokens(schema.entrypoint).at(-1)!)).toBe(repoPath(deployFiles.setupSchema));
+    expect(containerFile(namespace, commandTokens(namespace.entrypoint).at(-1)!)).toBe(repoPath(deployFiles.setupNamespace));
+    // The schema job reaches the database the server uses.
+    const schemaEnv = resolvedEnv(schema, {});
+    for (const key of ['POSTGRES_SEEDS', 'DB_PORT', 'POSTGRES_USER', 'POSTGRES_PWD', 'DBNAME', 'VISIBILITY_DBNAME']) expect(schemaEnv[key], key).toBe(serverEnv[key]);
+    const nsEnv = resolvedEnv(namespace, {});
+    expect(nsEnv.SEARCH_ATTRIBUTES).toBe(searchAttributesSetting());
+    expect(nsEnv.NAMESPACE_RETENTION).toBe(namespaceRetention);
+    expect(nsEnv.TEMPORAL_ADDRESS).toBe(`temporal:${standardTemporalPorts.frontendGrpc}`);
+    for (const vars of [SAMPLE_ENV, { ...SAMPLE_ENV, TEMPORAL_NAMESPACE: 'support' }]) {
+      for (const name of APP_SERVICES) expect(resolvedEnv(compose.services[name]!, vars).TEMPORAL_NAMESPACE).toBe(resolvedEnv(namespace, vars).TEMPORAL_NAMESPACE);
+    }
+  });
+
+  it('runs two APIs on the native topology\'s ports and two workers', () => {
+    const api = compose.services.api!;
+    expect((api.deploy as { replicas: number }).replicas).toBe(2);
+    expect((compose.services.worker!.deploy as { replicas: number }).replicas).toBe(2);
+    expect(portsOf(api).flatMap((p) => hostPorts(p.host!))).toEqual([String(standardPorts.apiBase), String(standardPorts.apiBase + 1)]);
+  });
+});
+
+describe('docker-compose.yml, the app services', () => {
   it('gives the app services only variables src/config.ts reads', () => {
     expect(appEnvProblems(compose)).toEqual([]);
     for (const name of APP_SERVICES) expect(envOf(compose.services[name]!).size, name).toBeGreaterThan(0);
@@ -379,14 +491,14 @@ describe('docker-compose.yml', () => {
   });
 
   it('points the app at the temporal service, on its namespace', () => {
-    const temporal = compose.services.temporal!;
+    const namespace = compose.services['temporal-namespace']!;
     for (const vars of [SAMPLE_ENV, { ...SAMPLE_ENV, TEMPORAL_NAMESPACE: 'support' }]) {
       for (const name of APP_SERVICES) {
         const env = resolvedEnv(compose.services[name]!, vars);
         const [host, port] = env.TEMPORAL_ADDRESS!.split(':');
         expect(compose.services[host!], `${name}: TEMPORAL_ADDRESS host`).toBeDefined();
         expect(portsOf(compose.services[host!]!).map((p) => p.container)).toContain(port);
-        expect(env.TEMPORAL_NAMESPACE, name).toBe(resolvedEnv(temporal, vars).DEFAULT_NAMESPACE);
+        expect(env.TEMPORAL_NAMESPACE, name).toBe(resolvedEnv(namespace, vars).TEMPORAL_NAMESPACE);
       }
       expect(resolvedEnv(compose.services.worker!, vars).TEMPORAL_TASK_QUEUE ?? 'escalations').toBe(
         resolvedEnv(compose.services.api!, vars).TEMPORAL_TASK_QUEUE ?? 'escalations',
@@ -423,8 +535,8 @@ describe('docker-compose.yml', () => {
 
   it('has depends_on targets that exist, with health checks where it waits for health', () => {
     expect(dependsOnProblems(compose)).toEqual([]);
-    expect([...dependsOn(compose.services.temporal!).keys()]).toContain('postgresql');
-    for (const name of APP_SERVICES) expect([...dependsOn(compose.services[name]!).keys()], name).toContain('temporal');
+    expect([...dependsOn(compose.services['temporal-schema']!).keys()]).toContain('postgresql');
+    for (const name of APP_SERVICES) expect([...dependsOn(compose.services[name]!).keys()], name).toContain('temporal-namespace');
   });
 
   it('has no clashing host ports', () => {
@@ -527,7 +639,8 @@ describe('Dockerfile', () => {
       expect(ignored, `.dockerignore excludes ${source}`).not.toContain(source);
     }
     for (const dir of ['src', 'workflows', 'activities', 'config']) expect(sources, dir).toContain(dir);
-    expect(statSync(join(root, 'activities/email/templates')).isDirectory()).toBe(true);
+    // Email templates live with their playbooks (workflows/<playbook>/templates/<locale>/).
+    expect(statSync(join(root, 'workflows/live-delivery/templates')).isDirectory()).toBe(true);
   });
 
   it('runs the final stage as the node user in production mode', () => {
@@ -633,6 +746,7 @@ describe('the checks catch mistakes', () => {
     delete doc.services.temporal!.healthcheck;
     doc.services['temporal-ui']!.depends_on = { temporal: { condition: 'service_healthy' } };
     expect(dependsOnProblems(doc)).toEqual([
+      'temporal-namespace: waits for temporal to be healthy, but temporal has no healthcheck',
       'temporal-ui: waits for temporal to be healthy, but temporal has no healthcheck',
       'api: depends_on temporl, which is not a service',
       'worker: depends on itself',

@@ -1,7 +1,8 @@
 // Escalations as the API sees them, on top of the Temporal client: idempotent start, state read,
 // list through visibility, and event delivery through the workflow's validated update.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
+  WorkflowClient,
   WorkflowUpdateFailedError,
   type Client,
   type WorkflowExecutionDescription,
@@ -12,6 +13,7 @@ import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } fro
 import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
 import type { Playbook } from '../playbooks.js';
 import { problems } from '../problem.js';
+import { mapTemporal, temporalProblem } from './temporal-errors.js';
 
 export interface EscalationView {
   id: string;
@@ -52,11 +54,49 @@ export function inputHash(playbook: string, input: unknown): string {
   return createHash('sha256').update(JSON.stringify([playbook, canonical(input)])).digest('hex');
 }
 
+export interface EscalationServiceOptions {
+  /** How long an update or a state query waits for a worker before a 503 no-worker (ms). */
+  workerWaitMs: number;
+}
+
+export interface DeliverOptions {
+  /** The caller's Idempotency-Key: a retried event with the same key applies once. */
+  idempotencyKey?: string;
+}
+
+/**
+ * The update id of an event: `<type>:<actor>:<idempotency key or a new uuid>`, so the Web UI's
+ * history row says which event and who sent it, and a retry with the same key is the same update.
+ */
+export function eventUpdateId(event: EscalationEvent, idempotencyKey: string): string {
+  return `${event.type}:${event.actor ?? 'unknown'}:${idempotencyKey}`;
+}
+
+export interface Lookup {
+  playbook: string;
+  running: boolean;
+  /** Temporal's execution status: RUNNING, COMPLETED, ... */
+  status: string;
+  runId: string;
+  /** The pending workflow task's attempt (0: none pending); above 1 it has been failing. */
+  workflowTaskAttempt: number;
+}
+
+const taskAttempt = (d: WorkflowExecutionDescription) => d.raw.pendingWorkflowTask?.attempt ?? 0;
+
+/** How long a call that needs only the Temporal server (describe, list, start) may take. */
+const SERVER_DEADLINE_MS = 10_000;
+
 export class EscalationService {
+  private readonly workerWaitMs: number;
+
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
-  ) {}
+    opts: EscalationServiceOptions = { workerWaitMs: 5_000 },
+  ) {
+    this.workerWaitMs = opts.workerWaitMs;
+  }
 
   /**
    * Starts the escalation, or finds the one this id already names. Costs one call to Temporal
@@ -92,28 +132,37 @@ export class EscalationService {
         staticSummary: def.summary(input as never),
       });
       const ref = escalationRef(id, def.name, handle.firstExecutionRunId);
-      return { created: true, ref, ...(opts.withState && { escalation: await this.get(id) }) };
+      // The escalation exists whatever the worker does: its state is null rather than an error when
+      // no worker answers within workerWaitMs.
+      return { created: true, ref, ...(opts.withState && { escalation: await this.view(await this.describe(id), { stateRequired: false }) }) };
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw temporalProblem(err, { id, call: 'server' }) ?? err;
       const existing = await this.describe(id);
       if ((existing.memo as Memo | undefined)?.inputHash !== hash) {
         throw problems.conflict('id-in-use', `escalation '${id}' already exists with a different playbook or input`);
       }
       const ref = escalationRef(id, def.name, existing.runId);
-      return { created: false, ref, ...(opts.withState && { escalation: await this.view(existing) }) };
+      return { created: false, ref, ...(opts.withState && { escalation: await this.view(existing, { stateRequired: false }) }) };
     }
   }
 
+  /** The escalation with its state; 503 no-worker when no worker answers the state query in time. */
   async get(id: string): Promise<EscalationView> {
-    return this.view(await this.describe(id));
+    return this.view(await this.describe(id), { stateRequired: true });
   }
 
   async list(filter: { playbook?: string; status?: string; limit: number }): Promise<EscalationView[]> {
     const clauses = [`${playbookKey.name} IS NOT NULL`];
     if (filter.playbook) clauses.push(`${playbookKey.name} = ${JSON.stringify(filter.playbook)}`);
     if (filter.status) clauses.push(`${statusKey.name} = ${JSON.stringify(filter.status)}`);
+    return mapTemporal({ call: 'server' }, () =>
+      this.client.withDeadline(Date.now() + SERVER_DEADLINE_MS, () => this.listPage(clauses.join(' AND '), filter.limit)),
+    );
+  }
+
+  private async listPage(query: string, limit: number): Promise<EscalationView[]> {
     const out: EscalationView[] = [];
-    for await (const wf of this.client.workflow.list({ query: clauses.join(' AND '), pageSize: filter.limit })) {
+    for await (const wf of this.client.workflow.list({ query, pageSize: limit })) {
       out.push({
         id: wf.workflowId,
         playbook: String(wf.typedSearchAttributes.get(playbookKey) ?? ''),
@@ -125,33 +174,40 @@ export class EscalationService {
         },
         state: null,
       });
-      if (out.length >= filter.limit) break;
+      if (out.length >= limit) break;
     }
     return out;
   }
 
   /** The playbook an escalation runs and whether it still takes events: one describe, no query. */
-  async lookup(id: string): Promise<{ playbook: string; running: boolean; status: string; runId: string }> {
+  async lookup(id: string): Promise<Lookup> {
     const d = await this.describe(id);
-    return { playbook: String((d.memo as Memo).playbook), running: d.status.name === 'RUNNING', status: d.status.name, runId: d.runId };
+    return {
+      playbook: String((d.memo as Memo).playbook),
+      running: d.status.name === 'RUNNING',
+      status: d.status.name,
+      runId: d.runId,
+      workflowTaskAttempt: taskAttempt(d),
+    };
   }
 
   /**
    * Delivers an event through the workflow's update; its validator decides if it makes sense now.
    * One call to Temporal: the update, whose compact result (status, outcome, waitingFor, deadlines,
    * open tasks, the timeline entries the event added) is the answer. `withState` reads the whole
-   * state after it (a state query): what `Prefer: return=representation` asks for.
+   * state after it (a state query): what `Prefer: return=representation` asks for; the compact
+   * result stands in for it when no worker answers the query in time (the event is applied).
    */
   async deliver(
     id: string,
     event: EscalationEvent,
-    found?: { running: boolean; status: string; playbook?: string },
-    opts: { withState?: boolean; playbook?: string } = {},
+    found?: Omit<Lookup, 'playbook'> & { playbook?: string },
+    opts: DeliverOptions & { withState?: boolean; playbook?: string } = {},
   ): Promise<EventResult | EscalationState> {
-    const result = await this.applyEvent(id, event, found);
+    const result = await this.applyEvent(id, event, found, opts);
     if (!opts.withState) return result;
     try {
-      return await this.client.withDeadline(Date.now() + 10_000, () => this.client.workflow.getHandle(id).query(stateQuery));
+      return await this.client.withDeadline(Date.now() + this.workerWaitMs, () => this.client.workflow.getHandle(id).query(stateQuery));
     } catch {
       // The event is applied: answer what the update said (its timeline: the entries it added) rather than an error.
       return { ...result, playbook: found?.playbook ?? opts.playbook ?? '', messages: [], details: null };
@@ -159,15 +215,32 @@ export class EscalationService {
   }
 
   /**
-   * The update alone. Without `found` it goes straight to the update (the workflow's validator
-   * refuses what makes no sense now, another playbook's event types included) and describes the
-   * escalation only when the update does not find it running (404 unknown, 409 closed).
+   * The update alone: the event's compact result (status, outcome, waitingFor, deadlines, open tasks,
+   * the timeline entries it added). Without `found` it goes straight to the update (the workflow's
+   * validator refuses what makes no sense now, another playbook's event types included) and
+   * describes the escalation only when the update does not find it running (404 unknown, 409
+   * closed, or a retry's earlier outcome) or no worker answers (to tell a stalled workflow task).
+   * Waits at most `workerWaitMs` for a worker, then answers 503 no-worker with the idempotency key
+   * to retry with (the update stays admitted and may still apply; the same key applies it once).
    */
-  async applyEvent(id: string, event: EscalationEvent, found?: { running: boolean; status: string }): Promise<EventResult> {
-    const closed = (status: string) => problems.conflict('escalation-closed', `escalation '${id}' is closed (${status.toLowerCase()}); no more events`);
-    if (found && !found.running) throw closed(found.status);
+  async applyEvent(id: string, event: EscalationEvent, found?: Omit<Lookup, 'playbook'>, opts: DeliverOptions = {}): Promise<EventResult> {
+    const idempotencyKey = opts.idempotencyKey ?? randomUUID();
+    const updateId = eventUpdateId(event, idempotencyKey);
+    const workflows = this.clientFor(event.actor);
+    const notRunning = async (status: string): Promise<EventResult> => {
+      // A retry of an event that closed the escalation (or arrived just before it closed) answers
+      // that event's outcome; any other event on a closed escalation is a conflict.
+      if (opts.idempotencyKey) {
+        const earlier = await this.earlierOutcome(workflows, id, updateId);
+        if (earlier) return earlier;
+      }
+      throw problems.conflict('escalation-closed', `escalation '${id}' is closed (${status.toLowerCase()}); no more events`);
+    };
+    if (found && !found.running) return notRunning(found.status);
     try {
-      return await this.client.workflow.getHandle(id).executeUpdate(eventUpdate, { args: [event] });
+      return await this.client.withDeadline(Date.now() + this.workerWaitMs, () =>
+        workflows.getHandle(id).executeUpdate(eventUpdate, { args: [event], updateId }),
+      );
     } catch (err) {
       const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
       if (cause instanceof ApplicationFailure && cause.type === EVENT_NOT_APPLICABLE) {
@@ -177,33 +250,61 @@ export class EscalationService {
         throw problems.conflict('event-out-of-order', cause.message);
       }
       if (err instanceof WorkflowNotFoundError) {
-        if (found) throw problems.conflict('escalation-closed', `escalation '${id}' closed before the event arrived`);
         const now = await this.lookup(id); // 404 when there is no such escalation
-        throw now.running ? err : closed(now.status);
+        if (!now.running) return notRunning(now.status);
       }
-      throw err;
+      const ctx = { id, call: 'worker' as const, waitedMs: this.workerWaitMs, idempotencyKey, workflowTaskAttempt: found?.workflowTaskAttempt };
+      const problem = temporalProblem(err, ctx);
+      if (problem?.slug === 'no-worker' && !found) {
+        // No worker answered: a describe tells a failing workflow task (stalled) from a missing worker.
+        const attempt = (await this.lookup(id).catch(() => undefined))?.workflowTaskAttempt;
+        throw temporalProblem(err, { ...ctx, workflowTaskAttempt: attempt }) ?? err;
+      }
+      throw problem ?? err;
     }
+  }
+
+  /** The outcome of an update that already completed, or undefined when there was none. */
+  private async earlierOutcome(workflows: WorkflowClient, id: string, updateId: string): Promise<EventResult | undefined> {
+    try {
+      return await this.client.withDeadline(Date.now() + SERVER_DEADLINE_MS, () =>
+        workflows.getHandle(id).getUpdateHandle<EventResult>(updateId).result(),
+      );
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A workflow client whose identity is the event's actor, so the update's history row in the Web
+   * UI says who sent it (the connection is shared; a client is a few objects).
+   */
+  private clientFor(actor: string | undefined): WorkflowClient {
+    const { loadedDataConverter: _loaded, ...options } = this.client.workflow.options;
+    return new WorkflowClient({ ...options, identity: `${actor ?? 'unknown'} (escalation-engine API)` });
   }
 
   private async describe(id: string): Promise<WorkflowExecutionDescription> {
-    try {
-      const d = await this.client.workflow.getHandle(id).describe();
-      if (!(d.memo as Memo | undefined)?.playbook) throw problems.notFound(`no escalation '${id}'`);
-      return d;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw problems.notFound(`no escalation '${id}'`);
-      throw err;
-    }
+    const d = await mapTemporal({ id, call: 'server' }, () =>
+      this.client.withDeadline(Date.now() + SERVER_DEADLINE_MS, () => this.client.workflow.getHandle(id).describe()),
+    );
+    if (!(d.memo as Memo | undefined)?.playbook) throw problems.notFound(`no escalation '${id}'`);
+    return d;
   }
 
-  private async view(d: WorkflowExecutionDescription): Promise<EscalationView> {
+  /**
+   * The execution facts and the workflow's state. The state query waits at most `workerWaitMs`
+   * for a worker: then a read answers 503 no-worker (`stateRequired`), a start answers `state: null`.
+   */
+  private async view(d: WorkflowExecutionDescription, opts: { stateRequired: boolean }): Promise<EscalationView> {
     let state: EscalationState | null = null;
     try {
-      state = await this.client.withDeadline(Date.now() + 10_000, () =>
+      state = await this.client.withDeadline(Date.now() + this.workerWaitMs, () =>
         this.client.workflow.getHandle(d.workflowId, d.runId).query(stateQuery),
       );
-    } catch {
-      // No worker available right now: the execution facts still answer the request.
+    } catch (err) {
+      const problem = temporalProblem(err, { id: d.workflowId, call: 'worker', waitedMs: this.workerWaitMs, workflowTaskAttempt: taskAttempt(d) });
+      if (opts.stateRequired) throw problem ?? err;
     }
     return {
       id: d.workflowId,

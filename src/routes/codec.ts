@@ -39,7 +39,8 @@ const toJson = (p: Payload): Static<typeof JsonPayload> => ({
 });
 
 export const codecRoutes: FastifyPluginAsyncTypebox<CodecRoutesOptions> = async (app, { codec, corsOrigins }) => {
-  // Scoped to this plugin's routes: the rest of the API sends no CORS headers.
+  // Scoped to this plugin's routes (registered under the /codec prefix, so the preflight route is
+  // OPTIONS /codec/*, not OPTIONS on every path): the rest of the API sends no CORS headers.
   await app.register(cors, {
     origin: corsOrigins,
     methods: ['POST'],
@@ -50,11 +51,12 @@ export const codecRoutes: FastifyPluginAsyncTypebox<CodecRoutesOptions> = async 
 
   for (const op of ['decode', 'encode'] as const) {
     app.post(
-      `/codec/${op}`,
+      `/${op}`,
       {
         bodyLimit: 64 * 1024 * 1024,
         schema: {
           summary: op === 'decode' ? 'Decrypt payloads (for the Temporal Web UI and CLI)' : 'Encrypt payloads (for the Temporal Web UI and CLI)',
+          operationId: op === 'decode' ? 'decodePayloads' : 'encodePayloads',
           tags: ['codec'],
           body: JsonPayloads,
           response: { 200: JsonPayloads, 400: problemResponse },

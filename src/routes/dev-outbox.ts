@@ -35,6 +35,7 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = asyn
       schema: {
         tags: ['dev'],
         summary: 'What the local stand-ins received: Slack messages, emails, tickets, CRM cases and notes',
+        operationId: 'listOutbox',
         description: 'Newest first. Only where the local stand-ins run (the embedded default, or `npm run stand-ins`).',
         querystring: OutboxQuery,
         response: { 200: OutboxListResponse },
@@ -49,8 +50,10 @@ export const devOutboxRoutes: FastifyPluginAsyncTypebox<DevOutboxOptions> = asyn
       schema: {
         tags: ['dev'],
         summary: 'The outbox as an HTML page',
+        operationId: 'viewOutbox',
         querystring: OutboxViewQuery,
         produces: ['text/html'],
+        response: { 200: { description: 'The outbox page', content: { 'text/html': { schema: Type.String() } } } },
       },
     },
     async (request, reply) => {

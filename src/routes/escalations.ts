@@ -7,14 +7,18 @@ import type { Directory } from '../directory.js';
 import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
 import { playbookNames, playbooks, type Playbook } from '../playbooks.js';
+import { problemResponses } from '../http/openapi.js';
 import { problems, type FieldProblem } from '../problem.js';
-import { EscalationId, EscalationRef, EventResult, problemResponse } from './schemas.js';
+import { EscalationId, EscalationRef, EventResult } from './schemas.js';
+import { schemaErrors as contractErrors } from '../http/schema-errors.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
   directory: Directory;
 }
 
+// The router validates the envelope; the input and the event are validated per playbook below, with
+// the very schemas the OpenAPI document publishes for them (http/openapi.ts: oneOf by playbook/type).
 const StartBody = Type.Object(
   {
     playbook: Type.Union(playbookNames.map((n) => Type.Literal(n)), { description: 'Which playbook to run' }),
@@ -29,6 +33,30 @@ const EventBody = Type.Object(
   { additionalProperties: true },
 );
 
+/** `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header): becomes part of the update id. */
+export const IdempotencyKey = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$',
+  description:
+    'Makes a retried event apply once: the same key (with the same event type and actor) is the same Temporal update. ' +
+    'Use a new UUID per event; reuse it only to retry that event.',
+  examples: ['6f1c2a8e-4b7d-4e0a-9c35-2d8f1e7b9a10'],
+});
+
+/** RFC 7240 `Prefer`: return=minimal (the default answer) or return=representation (the whole state). */
+const Prefer = Type.String({ description: 'RFC 7240: return=minimal (default) or return=representation', examples: ['return=representation'] });
+
+const StartHeaders = Type.Object({ prefer: Type.Optional(Prefer) }, { additionalProperties: true });
+const EventHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey), prefer: Type.Optional(Prefer) }, { additionalProperties: true });
+
+const ListQuery = Type.Object(
+  {
+    playbook: Type.Optional(Type.Union(playbookNames.map((n) => Type.Literal(n)))),
+    status: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: "The playbook's status, e.g. awaiting-facilitator" })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'At most this many, newest first' })),
+  },
+  { additionalProperties: false },
+);
+
 // Each schema compiled once: a valid body costs a compiled check (about a tenth of walking the
 // schema for errors, which only a body that fails it needs).
 const compiled = new WeakMap<TSchema, ReturnType<typeof Compile>>();
@@ -40,11 +68,7 @@ function passes(schema: TSchema, value: unknown): boolean {
 
 function schemaErrors(schema: TSchema, value: unknown, prefix: string): FieldProblem[] {
   if (passes(schema, value)) return [];
-  return Value.Errors(schema, value).map((e) => {
-    const missing = (e.params as { requiredProperties?: string[] }).requiredProperties;
-    const field = `${prefix}${e.instancePath}${missing?.length ? `/${missing.join(',')}` : ''}`;
-    return { in: 'body', field, message: e.message };
-  });
+  return contractErrors(schema, value, prefix).map((e) => ({ in: 'body', ...e }));
 }
 
 function fail(errors: FieldProblem[]): never {
@@ -73,17 +97,19 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       schema: {
         summary: 'Start an escalation (idempotent by id)',
         description:
-          'Answers 201 (started) or 200 (this id already names an escalation with the same playbook and input) with the id, run and links, ' +
-          'as soon as Temporal has the workflow: the answer does not wait for the worker. `Prefer: return=representation` ' +
-          'answers the escalation with its state instead (as GET does), which waits for the workflow\'s first task.',
+          "The body's `input` follows the playbook's schema (oneOf, discriminated by `playbook`). Answers 201 and " +
+          'Location for a new escalation, 200 for the same id with the same input, 409 for the same id with other input. ' +
+          'Bad input starts nothing. The answer is the id, run and links, given as soon as Temporal has the workflow (it does ' +
+          "not wait for the worker); `Prefer: return=representation` answers the escalation with its state instead (as GET " +
+          "does), which waits for the workflow's first task (its state is null when no worker answers within API_WORKER_WAIT_MS).",
+        operationId: 'startEscalation',
         tags: ['escalations'],
-        headers: Type.Object({ prefer: Type.Optional(Type.String({ description: 'RFC 7240: return=minimal (default) or return=representation' })) }),
+        headers: StartHeaders,
         body: StartBody,
         response: {
           200: Type.Union([EscalationRef, Type.Ref('Escalation')]),
           201: Type.Union([EscalationRef, Type.Ref('Escalation')]),
-          400: problemResponse,
-          409: problemResponse,
+          ...problemResponses(400, 409, 503, 504),
         },
       },
     },
@@ -107,16 +133,13 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     {
       schema: {
         summary: 'List escalations (Temporal visibility)',
+        operationId: 'listEscalations',
         tags: ['escalations'],
-        querystring: Type.Object({
-          playbook: Type.Optional(Type.Union(playbookNames.map((n) => Type.Literal(n)))),
-          status: Type.Optional(Type.String({ pattern: '^[a-z0-9-]+$' })),
-          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-        }),
-        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), 400: problemResponse },
+        querystring: ListQuery,
+        response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), ...problemResponses(400, 503, 504) },
       },
     },
-    async (request) => ({ escalations: await escalations.list(request.query) }),
+    async (request) => ({ escalations: await escalations.list({ ...request.query, limit: request.query.limit ?? 50 }) }),
   );
 
   app.get(
@@ -124,9 +147,10 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     {
       schema: {
         summary: 'An escalation: status, outcome, pending deadlines, open tasks, timeline',
+        operationId: 'getEscalation',
         tags: ['escalations'],
         params: Type.Object({ id: EscalationId }),
-        response: { 200: { $ref: 'Escalation#' }, 404: problemResponse },
+        response: { 200: { $ref: 'Escalation#' }, ...problemResponses(400, 404, 503, 504) },
       },
     },
     async (request) => {
@@ -142,19 +166,21 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       schema: {
         summary: 'Deliver an event (e.g. facilitator-arrived); answers what it changed',
         description:
+          'The event follows its type\'s schema (oneOf, discriminated by `type`; GET /playbooks lists which types each playbook takes). ' +
           'One call to Temporal (the workflow\'s update, whose validator decides if the event makes sense now). Answers the event\'s ' +
           'result: status, outcome, what the escalation waits for, deadlines, open tasks and the timeline entries the event added. ' +
-          '`Prefer: return=representation` answers the whole state after the event instead (one state query more).',
+          '`Prefer: return=representation` answers the whole state after the event instead (one state query more). ' +
+          'Waits a few seconds (API_WORKER_WAIT_MS) for a worker, then answers 503 no-worker with Retry-After: send an ' +
+          'Idempotency-Key and retry with the same key, and the event applies once.',
+        operationId: 'deliverEvent',
         tags: ['escalations'],
         params: Type.Object({ id: EscalationId }),
-        headers: Type.Object({ prefer: Type.Optional(Type.String({ description: 'RFC 7240: return=minimal (default) or return=representation' })) }),
+        headers: EventHeaders,
         body: EventBody,
         response: {
           // The whole state first: a compact result lacks its playbook, messages and details, so it can only match the second.
           200: Type.Union([Type.Ref('EscalationState'), EventResult]),
-          400: problemResponse,
-          404: problemResponse,
-          409: problemResponse,
+          ...problemResponses(400, 404, 409, 503, 504),
         },
       },
     },
@@ -184,7 +210,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       const withState = prefersRepresentation(request.headers.prefer);
       reply.header('vary', 'Prefer');
       if (withState) reply.header('preference-applied', 'return=representation');
-      return escalations.deliver(id, request.body, found, { withState, playbook: def.name });
+      return escalations.deliver(id, request.body, found, { withState, playbook: def.name, idempotencyKey: request.headers['idempotency-key'] });
     },
   );
 };

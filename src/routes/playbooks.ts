@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { publishedSchema } from '../http/openapi.js';
 import { playbooks } from '../playbooks.js';
 
 export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -8,6 +9,7 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         summary: 'Each playbook with its input schema and event types',
+        operationId: 'listPlaybooks',
         tags: ['playbooks'],
         response: {
           200: Type.Object({
@@ -31,8 +33,8 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         name: p.name,
         title: p.title,
         description: p.description,
-        inputSchema: JSON.parse(JSON.stringify(p.inputSchema)) as unknown,
-        events: JSON.parse(JSON.stringify(p.events)) as Record<string, unknown>,
+        inputSchema: publishedSchema(p.inputSchema),
+        events: Object.fromEntries(Object.entries(p.events).map(([type, schema]) => [type, publishedSchema(schema)])),
         statuses: [...p.statuses],
         outcomes: [...p.outcomes],
       })),

@@ -1,9 +1,14 @@
 // Response and request schemas shared by the routes; they also make the OpenAPI document.
 import { Type } from 'typebox';
 
+/** Longest escalation id; the router's parameter limit (app.ts MAX_PARAM_LENGTH) is above it. */
+export const ESCALATION_ID_MAX_LENGTH = 200;
+
 export const EscalationId = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9:._-]{0,199}$',
+  pattern: `^[A-Za-z0-9][A-Za-z0-9:._-]{0,${ESCALATION_ID_MAX_LENGTH - 1}}$`,
+  maxLength: ESCALATION_ID_MAX_LENGTH,
   description: 'Escalation id (the Temporal workflow id); defaults to `<playbook>:<business key>`',
+  examples: ['live-delivery:B-1001-facilitator-no-show'],
 });
 
 const TimelineEntry = Type.Object({
@@ -75,4 +80,8 @@ export const EventResult = Type.Object(
   { description: 'Default answer (Prefer: return=minimal). With Prefer: return=representation the answer is the whole state after the event.' },
 );
 
-export const problemResponse = { $ref: 'Problem#' } as const;
+/** An error response (application/problem+json). Prefer problemResponses(...statuses) from http/openapi. */
+export const problemResponse = {
+  description: 'Error (application/problem+json)',
+  content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+} as const;

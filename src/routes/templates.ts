@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { isTemplateName, locales, templateValueNames, type TemplateCatalog } from '../../activities/email/templates.js';
 import { problems } from '../problem.js';
-import { problemResponse } from './schemas.js';
+import { problemResponses } from '../http/openapi.js';
 
 export interface TemplateRoutesOptions {
   templates: TemplateCatalog;
@@ -45,6 +45,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
     {
       schema: {
         summary: 'The client email templates',
+        operationId: 'listTemplates',
         tags: ['templates'],
         response: { 200: TemplateListResponse },
       },
@@ -57,6 +58,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
     {
       schema: {
         summary: 'A template rendered with example values',
+        operationId: 'previewTemplate',
         description: 'The email a client would receive, filled with fictitious example values (HTML, or subject and plain text).',
         tags: ['templates'],
         params: PreviewParams,
@@ -70,8 +72,7 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
               'text/plain': { schema: Type.String() },
             },
           },
-          400: problemResponse,
-          404: problemResponse,
+          ...problemResponses(400, 404),
         },
       },
     },

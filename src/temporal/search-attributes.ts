@@ -29,9 +29,14 @@ export function searchAttributeTypes(): Record<string, IndexedValueType> {
   return Object.fromEntries(searchAttributeKeys.map((k) => [k.name, indexedType[k.type]!]));
 }
 
+/** `Name=Type` pairs as the `temporal` CLI spells them, e.g. `EscalationPlaybook=Keyword`. */
+export function searchAttributePairs(): string[] {
+  return searchAttributeKeys.map((k) => `${k.name}=${cliType(k.type)}`);
+}
+
 /** `--search-attribute Name=Type` flags for `temporal server start-dev`. */
 export function devServerSearchAttributeFlags(): string[] {
-  return searchAttributeKeys.flatMap((k) => ['--search-attribute', `${k.name}=${cliType(k.type)}`]);
+  return searchAttributePairs().flatMap((pair) => ['--search-attribute', pair]);
 }
 
 const cliTypes: Record<string, string> = { DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' };

@@ -86,6 +86,26 @@ const scenarios: Record<string, Scenario> = {
     const now = await env.currentTimeMs();
     return start(id, now - 40 * MIN, 'tech-issue', { techIssueReportedAt: new Date(now).toISOString() });
   },
+  // Since patched('live-delivery-events-after-opening'): started while no worker polls its task
+  // queue, the event reaches it before its first workflow task, so the first task carries both and
+  // the opening comes first (issue 17 item 3).
+  'live-delivery-event-before-first-task': async (id) => {
+    const queue = 'record-no-worker-yet';
+    const input = liveDeliveryInput('facilitator-no-show', (await env.currentTimeMs()) + 60 * MIN);
+    const h = await env.client.workflow.start(liveDelivery, { taskQueue: queue, workflowId: id, args: [input] });
+    const reached = h.executeUpdate(eventUpdate, {
+      args: [{ type: 'facilitator-reached', actor: 'desk-agent', eta: '5 minutes' }],
+      updateId: 'facilitator-reached:desk-agent:replay-1',
+    });
+    await new Promise((r) => setTimeout(r, 2_000)); // admitted while nobody polls
+    const late = await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle: bundle, activities });
+    await late.runUntil(async () => {
+      await reached;
+      await h.executeUpdate(eventUpdate, { args: [{ type: 'facilitator-arrived', actor: 'desk-agent' }] });
+      await h.result();
+    });
+    return h;
+  },
   'live-delivery-tech-ended-early': async (id) => {
     const h = await start(id, await env.currentTimeMs(), 'tech-issue');
     await env.sleep(at(1));

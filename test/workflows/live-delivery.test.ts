@@ -77,6 +77,11 @@ async function scenario(
 }
 
 /** Delivers the event (the update answers compactly) and reads the state after it, as the API does. */
+/**
+ * Until the server's clock shows `ms`. The time-skipping server's clock also runs in real time, so
+ * relative sleeps add up the test's own latency: near a deadline, sleep to the instant instead.
+ */
+const sleepUntil = async (ms: number) => env.sleep(Math.max(0, ms - (await env.currentTimeMs())));
 const send = async (h: Handle, event: LiveDeliveryEvent) => {
   await h.executeUpdate(eventUpdate, { args: [event] });
   return h.query(stateQuery);
@@ -153,7 +158,7 @@ describe('facilitator no-show', () => {
       expect(calling).toMatchObject({ status: 'open', attempts: 1, description: 'Phone Alex Facilitator on +1 555 0142' });
       expect(Date.parse(calling!.nextAttemptAt!) - Date.parse(calling!.openedAt)).toBe(5 * MIN);
 
-      await env.sleep(13 * MIN + 59_000);
+      await sleepUntil(start + 14 * MIN + 59_000);
       const state = await send(h, { type: 'facilitator-arrived', actor: 'desk-agent' });
       expect(state.outcome).toBe('delivered');
       const final = await h.result();
@@ -262,7 +267,7 @@ describe('participant no-show', () => {
       expect(opened.status).toBe('awaiting-participants');
       expect(opened.deadlines[0]).toMatchObject({ name: 'participant-cutoff', at: new Date(start + 30 * MIN).toISOString() });
       expect(opened.tasks.map((t) => t.id)).toEqual(['facilitator-stay-on']);
-      await env.sleep(29 * MIN + 59_000);
+      await sleepUntil(start + 29 * MIN + 59_000);
       await send(h, { type: 'participants-arrived', count: 4 });
       const final = await h.result();
       expect(final.outcome).toBe('delivered-adapted');

@@ -7,7 +7,7 @@
 // as values, the workflow as types only.
 import { Type, type Static } from 'typebox';
 import type { CarriedEscalation, RunRecord } from '../kit/carry-over.js';
-import { Contact, defineEvent, DirectoryRef, Locale, type EventsOf } from '../kit/contract.js';
+import { CalendarDate, Contact, defineEvent, DirectoryRef, Instant, Link, Locale, type EventsOf } from '../kit/contract.js';
 import { escalationMessages } from '../kit/messages.js';
 import type { EscalationState } from '../kit/state.js';
 import {
@@ -62,7 +62,7 @@ export const AccountEscalationInput = Type.Object(
           },
           { additionalProperties: false, description: 'Monthly recurring revenue' },
         ),
-        crmUrl: Type.String({ format: 'uri', description: 'Link to the account in the CRM' }),
+        crmUrl: Link({ description: 'Link to the account in the CRM' }),
         products: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
           maxItems: 50,
           default: [],
@@ -81,9 +81,9 @@ export const AccountEscalationInput = Type.Object(
       default: false,
       description: 'The customer complained explicitly: a meeting with the customer and the TL must happen within 24 hours',
     }),
-    escalatedAt: Type.String({
-      format: 'date-time',
+    escalatedAt: Instant({
       description: 'When the customer escalated (complaint received); the 24-hour meeting deadline counts from here',
+      window: 'happened',
     }),
     summary: Type.Optional(Type.String({ maxLength: 2000, description: 'What happened, for the case and the FMC channel' })),
     churn: ChurnCoding,
@@ -117,7 +117,7 @@ const Text = (maxLength: number, description?: string) => Type.String({ minLengt
 
 export const accountEscalationEvents = {
   'meeting-held': defineEvent('meeting-held', 'The meeting with the customer and the TL took place (explicit escalation: within 24 hours)', {
-    heldAt: Type.Optional(Type.String({ format: 'date-time', description: 'When it took place (default: now)' })),
+    heldAt: Type.Optional(Instant({ description: 'When it took place (default: now)', window: 'happened' })),
     summary: Type.Optional(Text(2000)),
   }),
   'customer-unresponsive': defineEvent('customer-unresponsive', 'The customer stopped answering: start the 10 consecutive days of contact attempts'),
@@ -163,7 +163,7 @@ export const accountEscalationEvents = {
   }),
   churned: defineEvent('churned', 'The customer cancels: the case closes as churned with its churn coding', {
     churn: Type.Optional(ChurnCoding),
-    effectiveDate: Type.Optional(Type.String({ format: 'date' })),
+    effectiveDate: Type.Optional(CalendarDate({ description: 'When the cancellation takes effect', window: 'business' })),
   }),
 };
 

@@ -53,4 +53,25 @@ export default definePlaybook<AccountEscalationInput>({
     }
     return errors;
   },
+  /** A reluctance-to-pay escalation received an hour ago. */
+  example: (now) => ({
+    account: {
+      id: 'ACC-1001',
+      name: 'Example Health Clinics',
+      mrr: { amount: 4200, currency: 'USD' },
+      crmUrl: 'https://crm.example.com/accounts/ACC-1001',
+      products: ['LMS', 'CRED SOFT'],
+      fmc: false,
+      timeZone: 'America/Chicago',
+    },
+    trigger: 'reluctance-to-pay',
+    explicit: false,
+    escalatedAt: new Date(Math.floor(now / 3_600_000) * 3_600_000 - 3_600_000).toISOString().replace('.000Z', 'Z'),
+    churn: { primary: 'price', secondary: ['annual-increase'] },
+    csm: 'csm',
+    teamLead: 'cs-team-lead',
+    customerContact: { name: 'Dana Client', email: 'dana.client@example.org' },
+    followUpEmails: false,
+    reportedBy: 'csm',
+  }),
 });

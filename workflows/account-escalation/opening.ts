@@ -19,8 +19,7 @@ import { lines, link, mention, slack } from '../kit/slack-text.js';
 /** What is in place before the first event is applied: the opening entry, status, deadlines, what it waits for. */
 export function prepareOpening(a: AccountEscalation): void {
   const { esc, d, input } = a;
-  esc.timeline.add(
-    'opened',
+  esc.recordOpening(
     `Escalation opened for ${d.account.name}: ${d.reason}${d.explicit ? ' (explicit complaint)' : ''}; churn coding ${describeChurnCoding(d.churn)}`,
     input.reportedBy ?? d.csm,
     { workflowStartedAt: workflowInfo().startTime.toISOString(), escalatedAt: input.escalatedAt, mrr: d.account.mrr },
@@ -34,18 +33,18 @@ export function prepareOpening(a: AccountEscalation): void {
 
   armNotesReminder(a);
   a.refreshWaitingFor();
-}
 
-/** The opening's side effects: the case, the FMC channel, the DMs. */
-export async function open(a: AccountEscalation): Promise<void> {
-  const { esc, d } = a;
-  // The escalation case: the given one, or a new one through the case target.
+  // A given escalation case is linked now, so its 'opened' note comes before any event's note.
   if (d.case.number) {
     esc.timeline.add('case-linked', `Working existing escalation case ${d.case.number}`);
     caseNote(a, 'opened', `Escalation workflow attached: ${d.reason}. Churn coding: ${describeChurnCoding(d.churn)}.`, 'engine');
-  } else {
-    await createCase(a);
   }
+}
+
+/** The opening's side effects: a new case through the case target (unless one is known), the FMC channel, the DMs. */
+export async function open(a: AccountEscalation): Promise<void> {
+  const { d } = a;
+  if (!d.case.number) await createCase(a);
   a.refreshWaitingFor();
 
   // FMC accounts: a dedicated channel keeps the FMC team informed.

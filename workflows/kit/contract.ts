@@ -5,6 +5,9 @@
 import { Type, type Static, type TObject, type TObjectOptions, type TProperties } from 'typebox';
 import { isValidTimeZone } from './calendar.js';
 
+// Instants read as the workflow reads them, inside a plausible window; links people may click.
+export { CalendarDate, Instant, Link } from './schemas/index.js';
+
 export const DirectoryRef = (description: string) =>
   Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', description: `${description} (a person key in the directory)` });
 

@@ -45,7 +45,16 @@ export class Escalation<Status extends string, Details> {
     return this.currentStatus;
   }
 
-  /** Registers the event update/signal and the state query; call first thing in the workflow. */
+  /** The `opened` entry, at the instant the escalation was started (not when a worker got to it). */
+  recordOpening(detail: string, actor: string, data?: Record<string, unknown>): void {
+    this.timeline.add('opened', detail, actor, data, workflowInfo().startTime);
+  }
+
+  /**
+   * Registers the event update/signal and the state query: after the opening state is in place (an
+   * event that arrived before the first workflow task is applied right here, so it must come after
+   * `opened`) and before the workflow's first await, so no event is refused.
+   */
   handleEvents<E extends EscalationEvent>(rules: EventRules<E>): void {
     const validate = (event: E) => {
       if (this.outcome !== null) outOfOrder(`the escalation already has its outcome (${this.outcome}); '${event.type}' changes nothing`);

@@ -37,6 +37,11 @@ export interface PlaybookDefinition<Input = never> {
   searchAttributeKeys?: SearchAttributePair['key'][];
   /** Checks beyond the schema: directory references, time zones. Paths relative to `/input`. */
   check(input: Input, directory: DirectoryLookup): FieldError[];
+  /**
+   * A valid input as of `now` (epoch ms), with the example directory's roles: the OpenAPI example
+   * (Swagger UI's "Try it out", the contract test's first requests).
+   */
+  example?(now: number): Input;
 }
 
 /** Types a definition against its input (contract.ts's static type). */

@@ -3,7 +3,7 @@
 // state's details, directory keys, email templates and the typed messages. Pure: the API imports it
 // as values, the workflow as types only.
 import { Type, type Static } from 'typebox';
-import { Contact, defineEvent, DirectoryRef, Locale, type EventsOf } from '../kit/contract.js';
+import { Contact, defineEvent, DirectoryRef, Instant, Link, Locale, type EventsOf } from '../kit/contract.js';
 import { escalationMessages } from '../kit/messages.js';
 import type { EscalationState } from '../kit/state.js';
 import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
@@ -23,9 +23,9 @@ export const LiveDeliveryInput = Type.Object(
         id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$', description: 'Booking id in the booking system' }),
         sessionTitle: Type.String({ minLength: 1, maxLength: 200 }),
         sessionFormat: Type.String({ minLength: 1, maxLength: 100, default: 'Virtual Workout' }),
-        startTime: Type.String({ format: 'date-time', description: 'Session start, ISO 8601 with offset' }),
+        startTime: Instant({ description: 'Session start', window: 'business' }),
         timeZone: Type.String({ minLength: 1, description: "IANA time zone of the client's session, e.g. America/Chicago" }),
-        sessionLink: Type.Optional(Type.String({ format: 'uri' })),
+        sessionLink: Type.Optional(Link({ description: 'Link participants join the session with' })),
       },
       { additionalProperties: false },
     ),
@@ -43,9 +43,9 @@ export const LiveDeliveryInput = Type.Object(
     issueType: IssueType,
     reportedBy: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Desk agent (name or directory key)' })),
     techIssueReportedAt: Type.Optional(
-      Type.String({
-        format: 'date-time',
+      Instant({
         description: 'Tech issue mid-session: when it was reported; the 15 minutes count from here instead of the start',
+        window: 'happened',
       }),
     ),
     callRetryMinutes: Type.Integer({
@@ -79,8 +79,8 @@ export const liveDeliveryEvents = {
     'details-mismatch',
     "The client's session time or link differs from ours (participant no-show)",
     {
-      clientStartTime: Type.Optional(Type.String({ format: 'date-time' })),
-      clientSessionLink: Type.Optional(Type.String({ format: 'uri' })),
+      clientStartTime: Type.Optional(Instant({ description: 'The session start the client has', window: 'business' })),
+      clientSessionLink: Type.Optional(Link({ description: 'The session link the client has' })),
     },
     { minProperties: 2 },
   ),

@@ -28,4 +28,22 @@ export default definePlaybook<LiveDeliveryInput>({
     }
     return errors;
   },
+  /** A facilitator no-show for a session tomorrow, on the hour. */
+  example: (now) => ({
+    booking: {
+      id: 'B-1001',
+      sessionTitle: 'Leading Essentials',
+      sessionFormat: 'Virtual Workout',
+      startTime: new Date(Math.ceil(now / 3_600_000) * 3_600_000 + 86_400_000).toISOString().replace('.000Z', 'Z'),
+      timeZone: 'America/Chicago',
+      sessionLink: 'https://meet.example.com/leading-essentials',
+    },
+    bookingOwner: 'booking-owner',
+    portfolioTeamLead: 'portfolio-team-lead',
+    siteContact: { name: 'Dana Client', email: 'dana.client@example.org' },
+    facilitator: { name: 'Alex Facilitator', phone: '+1 555 0142' },
+    issueType: 'facilitator-no-show',
+    reportedBy: 'desk-agent',
+    callRetryMinutes: 5,
+  }),
 });

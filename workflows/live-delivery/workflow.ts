@@ -1,7 +1,7 @@
 // live-delivery (seed 000): the support desk's process when a live session goes wrong.
 // Deadlines count from the session's start (or a mid-session report), never from when the
 // escalation was opened; every decision point is an event a person or a Slack button sends.
-import { workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import { notApplicable, outOfOrder } from '../kit/messages.js';
 import { postSlack } from '../kit/notify.js';
 import { mention, slack, type SlackText } from '../kit/slack-text.js';
@@ -33,22 +33,31 @@ const procedures: Record<LiveDeliveryInput['issueType'], Procedure> = {
   'tech-issue': { prepare: prepareTechIssue, alert: techIssueAlert, run: techIssue },
 };
 
+/** patched() id: events are applied after the opening state is in place (issue 17 item 3). */
+const EVENTS_AFTER_OPENING = 'live-delivery-events-after-opening';
+
 export async function liveDelivery(input: LiveDeliveryInput): Promise<LiveDeliveryState> {
   const s = new LiveSession(input);
   const { esc } = s;
   const procedure = procedures[input.issueType];
-  esc.handleEvents<LiveDeliveryEvent>({
-    validate: (event) => validate(s, event),
-    apply: (event) => {
-      apply(s, event);
-      procedure.react?.(s, event);
-    },
-  });
-  esc.timeline.add('opened', `Escalation opened: ${input.issueType} for "${input.booking.sessionTitle}"`, input.reportedBy ?? 'desk', {
+  const listen = () =>
+    esc.handleEvents<LiveDeliveryEvent>({
+      validate: (event) => validate(s, event),
+      apply: (event) => {
+        apply(s, event);
+        procedure.react?.(s, event);
+      },
+    });
+  // An event that reached the escalation before its first workflow task (no worker was running) is
+  // applied once the opening is in place (issue 17 item 3); before this patch it was applied first.
+  const openingFirst = patched(EVENTS_AFTER_OPENING);
+  if (!openingFirst) listen();
+  esc.recordOpening(`Escalation opened: ${input.issueType} for "${input.booking.sessionTitle}"`, input.reportedBy ?? 'desk', {
     workflowStartedAt: workflowInfo().startTime.toISOString(),
   });
 
   const cutoff = procedure.prepare(s);
+  if (openingFirst) listen();
   const posted = await postSlack(esc, {
     step: 'alert',
     target: { channel: LIVE_DELIVERY_DIRECTORY.emergencyChannel },

@@ -1,0 +1,191 @@
+// Issue 17 items 2 and 3, issue 16 item 2, issue 13 item 4: what the API answers while no worker
+// runs, or while an escalation's workflow task fails. The real dev server and API; a second API
+// instance starts escalations on a task queue that no worker polls until the test starts one, as
+// a real deployment looks while its workers are down.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TemplateCatalog } from '../../activities/email/templates.js';
+import { buildApp } from '../../src/app.js';
+import type { Directory } from '../../src/directory.js';
+import type { RunningService } from '../../src/service.js';
+import { createWorker, NativeConnection } from '../../src/worker.js';
+import { facilitatorNoShow, loadExampleDirectory } from '../helpers/fixtures.js';
+import { startStandIns, type StandIns } from '../helpers/stand-ins.js';
+import { http, startTestService, until } from '../helpers/service.js';
+
+const MIN = 60_000;
+const WAIT_MS = 1_000;
+const QUEUE = 'no-worker-yet';
+let svc: RunningService;
+let app: FastifyInstance;
+let directory: Directory;
+let templates: TemplateCatalog;
+let standIns: StandIns;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  svc = await startTestService();
+  directory = await loadExampleDirectory();
+  templates = await TemplateCatalog.load();
+  standIns = await startStandIns(directory);
+  app = await buildApp({ client: svc.client, taskQueue: QUEUE, directory, templates, workerWaitMs: WAIT_MS });
+});
+
+afterAll(async () => {
+  for (const fn of cleanups.reverse()) await fn();
+  await app?.close();
+  await standIns?.close();
+  await svc?.close();
+});
+
+async function inject<T = Record<string, unknown>>(method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const started = Date.now();
+  const r = await app.inject({ method, url, ...(body !== undefined && { payload: body as object }), headers });
+  return { status: r.statusCode, headers: r.headers, body: r.json<T>(), ms: Date.now() - started };
+}
+
+async function startWorker(): Promise<void> {
+  const connection = await NativeConnection.connect({ address: svc.temporalAddress });
+  const worker = await createWorker({ connection, namespace: 'default', taskQueue: QUEUE, directory, templates, providers: standIns.providers });
+  const running = worker.run();
+  cleanups.push(async () => {
+    worker.shutdown();
+    await running;
+    await connection.close();
+  });
+}
+
+interface State {
+  timeline: { at: string; kind: string; actor: string }[];
+  outcome: string | null;
+}
+interface View {
+  id: string;
+  execution: { status: string; startedAt: string };
+  state: State | null;
+}
+
+describe('no worker running', () => {
+  const key = 'retry-me-7f3a';
+  let id: string;
+
+  it('a start answers at once (state null) instead of stalling', async () => {
+    const r = await inject<View>('POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 60 * MIN) });
+    expect(r.status).toBe(201);
+    expect(r.body.state).toBeNull();
+    expect(r.ms).toBeLessThan(WAIT_MS + 5_000);
+    id = r.body.id;
+  });
+
+  it('an event waits a bounded time, then 503 no-worker with Retry-After and the key to retry with', async () => {
+    const path = `/escalations/${encodeURIComponent(id)}/events`;
+    const event = { type: 'facilitator-reached', actor: 'desk-agent', eta: '10 minutes' };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const r = await inject<{ type: string; idempotencyKey: string; detail: string }>('POST', path, event, { 'idempotency-key': key });
+      expect(r.status).toBe(503);
+      expect(String(r.headers['content-type'])).toMatch(/^application\/problem\+json/);
+      expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+      expect(r.body.type).toMatch(/no-worker$/);
+      expect(r.body.idempotencyKey).toBe(key);
+      expect(r.ms).toBeLessThan(WAIT_MS + 5_000);
+    }
+    // Without a key the API makes one up and says which, so even that caller can retry safely.
+    const anonymous = await inject<{ idempotencyKey: string }>('POST', path, { type: 'facilitator-no-answer', actor: 'desk-agent' });
+    expect(anonymous.status).toBe(503);
+    expect(anonymous.body.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/);
+    await svc.client.workflow.getHandle(id).terminate('superseded by the next test escalation');
+  });
+
+  it('a read waits a bounded time, then 503 no-worker with Retry-After', async () => {
+    const created = await inject<View>('POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 60 * MIN) });
+    id = created.body.id;
+    const r = await inject<{ type: string }>('GET', `/escalations/${encodeURIComponent(id)}`);
+    expect(r.status).toBe(503);
+    expect(r.body.type).toMatch(/no-worker$/);
+    expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    expect(r.ms).toBeLessThan(WAIT_MS + 5_000);
+  });
+
+  it('once a worker runs, retries with the same Idempotency-Key apply the event once, after the opening', async () => {
+    const path = `/escalations/${encodeURIComponent(id)}`;
+    const event = { type: 'facilitator-reached', actor: 'desk-agent', eta: '10 minutes' };
+    // The first attempt, before any worker: admitted, not applied.
+    expect((await inject('POST', `${path}/events`, event, { 'idempotency-key': key })).status).toBe(503);
+
+    await startWorker();
+    // The client retries with the same key until it gets an answer.
+    const applied = await until(
+      () => inject<State>('POST', `${path}/events`, event, { 'idempotency-key': key }),
+      (r) => r.status === 200,
+      60_000,
+    );
+    expect(applied.status).toBe(200);
+    const again = await inject<State>('POST', `${path}/events`, event, { 'idempotency-key': key });
+    expect(again.status).toBe(200);
+
+    const view = await until(() => inject<View>('GET', path), (r) => r.status === 200);
+    const timeline = view.body.state!.timeline;
+    const kinds = timeline.map((e) => e.kind);
+    expect(kinds.filter((k) => k === 'event:facilitator-reached')).toHaveLength(1);
+    const opened = timeline[kinds.indexOf('opened')]!;
+    const reached = timeline[kinds.indexOf('event:facilitator-reached')]!;
+    expect(kinds.indexOf('opened')).toBe(0);
+    expect(kinds.indexOf('opened')).toBeLessThan(kinds.indexOf('event:facilitator-reached'));
+    // The opening is dated when the escalation was started, not when a worker got to it.
+    expect(Date.parse(opened.at)).toBe(Date.parse(view.body.execution.startedAt));
+    expect(Date.parse(opened.at)).toBeLessThanOrEqual(Date.parse(reached.at));
+    expect(reached.actor).toBe('desk-agent');
+
+    // The Web UI's history row names the event, the actor and the caller's key (issue 16 item 2).
+    const history = await svc.client.workflow.getHandle(id).fetchHistory();
+    const accepted = (history.events ?? []).flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes] : []));
+    expect(accepted.map((a) => a.acceptedRequest?.meta?.updateId)).toEqual([`facilitator-reached:desk-agent:${key}`]);
+    expect(accepted[0]!.acceptedRequest?.meta?.identity).toMatch(/^desk-agent /);
+  });
+
+  it('a retried event that closed the escalation answers its outcome; any other event is a 409', async () => {
+    const path = `/escalations/${encodeURIComponent(id)}`;
+    const arrived = { type: 'facilitator-arrived', actor: 'desk-agent' };
+    const first = await inject<State>('POST', `${path}/events`, arrived, { 'idempotency-key': 'arrived-1' });
+    expect(first.status).toBe(200);
+    expect(first.body.outcome).toBe('delivered');
+    await until(() => svc.client.workflow.getHandle(id).describe(), (d) => d.status.name !== 'RUNNING', 60_000);
+    const retried = await inject<State>('POST', `${path}/events`, arrived, { 'idempotency-key': 'arrived-1' });
+    expect(retried.status).toBe(200);
+    expect(retried.body.outcome).toBe('delivered');
+    const other = await inject<{ type: string }>('POST', `${path}/events`, arrived, { 'idempotency-key': 'arrived-2' });
+    expect(other.status).toBe(409);
+    expect(other.body.type).toMatch(/escalation-closed$/);
+  });
+});
+
+describe('an escalation whose workflow task fails', () => {
+  it('events and reads -> 503 escalation-stalled with Retry-After, never a 500', async () => {
+    // Started behind the API's back with an instant the workflow cannot parse (the API refuses it):
+    // the workflow task fails on every attempt.
+    const input = facilitatorNoShow(Date.now() + 60 * MIN);
+    input.booking.startTime = '2026-12-31T23:59:60Z';
+    const id = `live-delivery:stalled-${input.booking.id}`;
+    const handle = await svc.client.workflow.start('liveDelivery', {
+      workflowId: id,
+      taskQueue: 'escalations',
+      args: [input],
+      memo: { playbook: 'live-delivery', inputHash: 'none' },
+    });
+    try {
+      await until(() => handle.describe(), (d) => (d.raw.pendingWorkflowTask?.attempt ?? 0) > 1, 60_000);
+      const event = await http<{ type: string }>(svc.apiUrl, 'POST', `/escalations/${encodeURIComponent(id)}/events`, {
+        type: 'facilitator-arrived',
+      });
+      expect(event.status).toBe(503);
+      expect(event.contentType).toMatch(/^application\/problem\+json/);
+      expect(event.body.type).toMatch(/escalation-stalled$/);
+      const read = await fetch(`${svc.apiUrl}/escalations/${encodeURIComponent(id)}`);
+      expect(read.status).toBe(503);
+      expect(Number(read.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await read.json()) as { type: string }).type).toMatch(/escalation-stalled$/);
+    } finally {
+      await handle.terminate('test done');
+    }
+  });
+});
