@@ -2,13 +2,16 @@
 // same server, plus timer precision, history size per playbook and e-mail rendering. Prints one
 // markdown table and writes the figures as JSON (bench/results/<date>.json) for a later comparison.
 //
-//   npm run bench                                  everything (about 10 minutes on 2 busy cores)
-//   npm run bench -- --sections latency,timers     only some (latency, timers, history, email; design:
-//                                                  the start designs on the raw SDK, with latency)
+//   npm run bench                                  everything (about 25 minutes on 2 busy cores)
+//   npm run bench -- --sections latency,timers     only some (latency, timers, history, email, capacity;
+//                                                  design: the start designs on the raw SDK, with latency)
+//   npm run bench -- --capacity 10000              the capacity section at the issue's 10,000 in flight
+//                                                  (default 2,000: about 10 minutes; 10,000 took 50 on
+//                                                  2 busy cores); --capacity-minutes bounds its loading
 //   npm run bench -- --compare bench/results/X.json   adds that run's ratios as a column
 //   npm run bench -- --scale 0.5                   smaller samples (a quick look; p99 gets noisy)
 //   npm run bench -- --db memory                   dev server in memory instead of a SQLite file
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,7 +43,9 @@ const log = (l: string) => process.stderr.write(`[bench ${new Date().toISOString
 
 const { values } = parseArgs({
   options: {
-    sections: { type: 'string', default: 'latency,timers,history,email' },
+    sections: { type: 'string', default: 'latency,timers,history,email,capacity' },
+    capacity: { type: 'string', default: '2000' },
+    'capacity-minutes': { type: 'string', default: '20' },
     scale: { type: 'string', default: '1' },
     compare: { type: 'string' },
     out: { type: 'string' },
@@ -52,6 +57,7 @@ const sections = new Set(values.sections!.split(',').map((s) => s.trim()));
 const scale = Number(values.scale);
 if (!(scale > 0)) throw new Error('--scale must be a positive number');
 if (values.db !== 'file' && values.db !== 'memory') throw new Error('--db is file or memory');
+if (!(Number(values.capacity) > 0 && Number(values['capacity-minutes']) > 0)) throw new Error('--capacity and --capacity-minutes are positive numbers');
 
 // The in-process SDK (history section's worker) logs warnings and errors only.
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -103,6 +109,22 @@ if (sections.has('email')) {
   details.email = r;
 }
 
+if (sections.has('capacity')) {
+  // Its own process and stack (npm run bench:capacity), after the others have stopped theirs, so
+  // the worker's memory and CPU are the capacity run's alone.
+  const file = join(root, 'bench/results', `capacity-${new Date().toISOString().slice(0, 16).replace(':', '-')}.json`);
+  const args = ['tsx', 'bench/capacity.ts', '--in-flight', values.capacity!, '--max-minutes', values['capacity-minutes']!, '--db', values.db!, '--out', file];
+  log(`capacity: npx ${args.join(' ')}`);
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn('npx', args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`the capacity run exited with ${code}`);
+  const capacity = JSON.parse(await readFile(file, 'utf8')) as BenchResults;
+  rows.push(...capacity.rows);
+  details.capacity = { file: file.slice(root.length), options: capacity.options, durationS: capacity.durationS };
+}
+
 let commit = 'unknown';
 try {
   commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
@@ -115,7 +137,7 @@ const results: BenchResults = {
   date: new Date().toISOString(),
   commit,
   machine: { ...before, load: (await machine()).load },
-  options: { sections: [...sections], scale, db: values.db },
+  options: { sections: [...sections], scale, db: values.db, ...(sections.has('capacity') && { capacity: Number(values.capacity) }) },
   rows,
   details,
   durationS: Math.round((Date.now() - t0) / 1000),
