@@ -274,7 +274,7 @@ export function historyRows(scenarios: ScenarioFigures[]): Row[] {
     }
   }
   if (scenarios.some((s) => s.playbook === 'account-escalation')) {
-    rows.push({ section: 'history', figure: 'continue-as-new threshold', unit: 'events', api: MAX_RUN_EVENTS, raw: null, ratio: null, note: 'MAX_RUN_EVENTS in workflows/account-escalation.ts' });
+    rows.push({ section: 'history', figure: 'continue-as-new threshold', unit: 'events', api: MAX_RUN_EVENTS, raw: null, ratio: null, note: 'MAX_RUN_EVENTS in workflows/account-escalation/sop.ts' });
   }
   return rows;
 }
