@@ -67,19 +67,35 @@ const rows: Row[] = [];
 const details: Record<string, unknown> = {};
 const before = await machine();
 
+// A section that fails is reported as such; the figures of the others are still written.
+const failed: string[] = [];
+const guarded = async (name: string, fn: () => Promise<void>) => {
+  try {
+    await fn();
+  } catch (err) {
+    log(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    failed.push(name);
+    rows.push({ section: name, figure: 'FAILED', unit: '', api: null, raw: null, ratio: null, note: String(err instanceof Error ? err.message : err).slice(0, 200) });
+  }
+};
+
 if (sections.has('latency') || sections.has('timers')) {
   log(`starting the stack (dev server with ${values.db === 'file' ? 'a SQLite file' : 'memory'}, stand-ins, worker, API)`);
   const stack = await startStack({ db: values.db, log });
   try {
     if (sections.has('latency')) {
-      const r = await latencySections(stack, directory, { scale, log, designs: sections.has('design') });
-      rows.push(...r.rows);
-      details.latency = Object.fromEntries(Object.entries(r.raw).map(([k, v]) => [k, { api: v.api.latencies.map((x) => round(x, 2)), raw: v.raw.latencies.map((x) => round(x, 2)), apiWallMs: v.api.wallMs, rawWallMs: v.raw.wallMs, errors: [...v.api.errors, ...v.raw.errors].slice(0, 20) }]));
+      await guarded('latency', async () => {
+        const r = await latencySections(stack, directory, { scale, log, designs: sections.has('design') });
+        rows.push(...r.rows);
+        details.latency = Object.fromEntries(Object.entries(r.raw).map(([k, v]) => [k, { api: v.api.latencies.map((x) => round(x, 2)), raw: v.raw.latencies.map((x) => round(x, 2)), apiWallMs: v.api.wallMs, rawWallMs: v.raw.wallMs, errors: [...v.api.errors, ...v.raw.errors].slice(0, 20) }]));
+      });
     }
     if (sections.has('timers')) {
-      const r = await timerPrecision(stack, directory, { log });
-      rows.push(...r.rows);
-      details.timers = { lateness: r.lateness, breakdown: r.breakdown };
+      await guarded('timers', async () => {
+        const r = await timerPrecision(stack, directory, { log });
+        rows.push(...r.rows);
+        details.timers = { lateness: r.lateness, breakdown: r.breakdown };
+      });
     }
   } finally {
     await stack.close();
@@ -87,9 +103,11 @@ if (sections.has('latency') || sections.has('timers')) {
 }
 
 if (sections.has('history')) {
-  const r = await historySection(directory, { log });
-  rows.push(...r.rows);
-  details.history = { scenarios: r.scenarios, long: r.long };
+  await guarded('history', async () => {
+    const r = await historySection(directory, { log });
+    rows.push(...r.rows);
+    details.history = { scenarios: r.scenarios, long: r.long };
+  });
 }
 
 if (sections.has('email')) {
@@ -109,7 +127,7 @@ if (sections.has('email')) {
   details.email = r;
 }
 
-if (sections.has('capacity')) {
+if (sections.has('capacity')) await guarded('capacity', async () => {
   // Its own process and stack (npm run bench:capacity), after the others have stopped theirs, so
   // the worker's memory and CPU are the capacity run's alone.
   const file = join(root, 'bench/results', `capacity-${new Date().toISOString().slice(0, 16).replace(':', '-')}.json`);
@@ -123,7 +141,7 @@ if (sections.has('capacity')) {
   const capacity = JSON.parse(await readFile(file, 'utf8')) as BenchResults;
   rows.push(...capacity.rows);
   details.capacity = { file: file.slice(root.length), options: capacity.options, durationS: capacity.durationS };
-}
+});
 
 let commit = 'unknown';
 try {
@@ -157,4 +175,4 @@ process.stdout.write(
     table(rows, previous?.rows) +
     `\n\n${previous ? `'before' = ${values.compare} (${previous.date.slice(0, 16)}Z, commit ${previous.commit}).\n` : ''}Written to ${out}\n`,
 );
-process.exit(0);
+process.exit(failed.length > 0 ? 1 : 0);

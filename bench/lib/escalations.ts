@@ -6,6 +6,7 @@ import { inputHash } from '../../src/escalations/service.js';
 import { playbooks, type Playbook } from '../../src/playbooks.js';
 import { parseInput } from '../../src/routes/escalations.js';
 import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
+import { atInstant } from '../../workflows/kit/schemas/settings.js';
 import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import { accountEscalationInput } from '../../test/helpers/account-fixtures.js';
@@ -20,9 +21,13 @@ export interface Prepared {
   id: string;
 }
 
-export function prepare(playbook: string, raw: unknown, directory: Directory): Prepared {
+/**
+ * The input as the API would hand it to the workflow. `nowMs`: check the input's time windows as of
+ * that instant (the time-skipping server's clock, which runs ahead of the wall clock).
+ */
+export function prepare(playbook: string, raw: unknown, directory: Directory, nowMs?: number): Prepared {
   const def = playbooks[playbook]!;
-  const input = parseInput(def, raw, directory);
+  const input = nowMs === undefined ? parseInput(def, raw, directory) : atInstant(nowMs, () => parseInput(def, raw, directory));
   return { playbook, raw, input, id: `${def.name}:${def.businessKey(input as never)}` };
 }
 

@@ -100,7 +100,7 @@ const live = (name: string, issueType: 'facilitator-no-show' | 'participant-no-s
   playbook: 'live-delivery',
   async run({ env, raw, directory }) {
     const start = await env.currentTimeMs();
-    const p = prepare('live-delivery', liveDeliveryInput(issueType, start), directory);
+    const p = prepare('live-delivery', liveDeliveryInput(issueType, start), directory, start);
     const handle = await raw.start(p);
     for (const [atMin, event] of events) {
       await sleepUntil(env, start + atMin * MIN);
@@ -143,7 +143,7 @@ export const scenarios: Scenario[] = [
         followUpEmails: true,
         account: { ...accountEscalationInput(0).account, fmc: true, name: 'Example Long Path Clinics' },
       });
-      const handle = await raw.start(prepare('account-escalation', input, directory));
+      const handle = await raw.start(prepare('account-escalation', input, directory, start));
       const plan: Record<number, EscalationEvent[]> = {
         0: [{ type: 'meeting-held', actor: 'csm', summary: 'Customer, TL and CSM met' }],
         10: [{ type: 'resolution-proposed', actor: 'csm', offer: 'Round 1: 30% off for 6 months' }],
