@@ -43,5 +43,6 @@ export type { PostSlackMessageInput, PostedSlackMessage, SlackTarget, UpdateSlac
 export type { CreateEscalationChannelInput, EscalationChannel } from './slack-channels.js';
 export type { ButtonExtra, ButtonValue, SlackBlock, SlackButton } from './slack-blocks.js';
 export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-email.js';
+export type { TemplateFlagName } from './email/templates.js';
 export type { CheckAvailabilityInput } from './directory.js';
 export type { AddCaseNoteInput, AddedCaseNote, CaseTargetSettings, CreateEscalationCaseInput, EscalationCase } from './case-target.js';

@@ -3,12 +3,12 @@
 // Their state is kept in DATA_DIR/stand-ins.sqlite (or in memory with --in-memory), and their outbox
 // page is served on the first port.
 //
-//   npm run stand-ins -- [--host 127.0.0.1] [--port 3100] [--data-dir .data | --in-memory] [--env-file FILE]
+//   npm run stand-ins -- [--host 127.0.0.1] [--port 3100] [--data-dir .data | --in-memory] [--write-env FILE]
 //
 // Ports: the outbox page on --port (STAND_INS_PORT, default 3100), then Slack, SendGrid, tickets and
 // cases on the next four; --port 0 picks free ports. It prints the URLs and the environment for the
 // api and worker, for people, and as one JSON line (`{"event":"stand-ins-ready",...}`) for scripts;
-// --env-file also writes that environment as KEY=value lines (for `node --env-file` or `set -a; . FILE`).
+// --write-env also writes that environment as KEY=value lines (for `node --env-file` or `set -a; . FILE`).
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -29,18 +29,18 @@ async function main() {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       'in-memory': { type: 'boolean', default: false },
-      'env-file': { type: 'string' },
+      'write-env': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
   if (flags.help) {
     process.stdout.write(
-      'usage: npm run stand-ins -- [--host HOST] [--port PORT] [--data-dir DIR | --in-memory] [--env-file FILE]\n' +
+      'usage: npm run stand-ins -- [--host HOST] [--port PORT] [--data-dir DIR | --in-memory] [--write-env FILE]\n' +
         '  --port       the outbox page; Slack, SendGrid, tickets, cases on the next four ports (0: free ports)\n' +
         '  --data-dir   where stand-ins.sqlite keeps their state (default DATA_DIR, .data)\n' +
         '  --in-memory  keep nothing across restarts\n' +
-        '  --env-file   also write the api/worker environment to FILE\n',
+        '  --write-env  also write the api/worker environment to FILE\n',
     );
     return;
   }
@@ -85,8 +85,8 @@ async function main() {
   const { port: pagePort } = page.server.address() as { port: number };
   urls.outbox = `http://${host.includes(':') ? `[${host}]` : host}:${pagePort}/dev/outbox/view`;
 
-  if (flags['env-file']) {
-    await writeFile(flags['env-file'], Object.entries(standIns.env).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+  if (flags['write-env']) {
+    await writeFile(flags['write-env'], Object.entries(standIns.env).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
   }
   const envLine = Object.entries(standIns.env).map(([k, v]) => `${k}=${v}`).join(' ');
   process.stdout.write(
@@ -101,7 +101,7 @@ async function main() {
       `  State        ${standIns.file ?? 'in memory'}`,
       'Give the api and worker this environment (with TEMPORAL_ADDRESS):',
       `  ${envLine}`,
-      ...(flags['env-file'] ? [`  (also written to ${flags['env-file']})`] : []),
+      ...(flags['write-env'] ? [`  (also written to ${flags['write-env']})`] : []),
       'Ctrl-C stops them.',
       '',
     ].join('\n') + '\n',

@@ -11,6 +11,7 @@ import {
   playbookTemplateSources,
   templateNames,
   type Locale,
+  type TemplateFlagName,
   type TemplateName,
 } from './templates.js';
 import { sessionTimeLabel } from './time-label.js';
@@ -34,10 +35,37 @@ function thrown(fn: () => unknown): unknown {
 
 const cases = locales.flatMap((locale) => templateNames.map((name) => ({ locale, name })));
 
+/** Every combination of a template's flags. */
+function flagCombinations(name: TemplateName): Partial<Record<TemplateFlagName, boolean>>[] {
+  return catalog.flags(name).reduce<Partial<Record<TemplateFlagName, boolean>>[]>(
+    (combos, flag) => combos.flatMap((c) => [{ ...c, [flag]: false }, { ...c, [flag]: true }]),
+    [{}],
+  );
+}
+
 describe.each(cases)('$locale/$name', ({ locale, name }) => {
-  it('renders every value into subject, HTML and text, with nothing left unfilled', () => {
+  it('every combination of its flags renders with nothing left unfilled; every value appears in some', () => {
+    const values = catalog.exampleValues(name, locale);
+    const printed = new Set<string>();
+    for (const flags of flagCombinations(name)) {
+      const email = catalog.render(name, locale, values, flags);
+      expect(email.subject).not.toMatch(/[\r\n]/);
+      for (const part of [email.subject, email.html, email.text]) {
+        expect(part, JSON.stringify(flags)).not.toMatch(UNFILLED);
+        expect(part).not.toContain('undefined');
+      }
+      // Sections leave no double spaces or a space before a full stop or comma.
+      for (const part of [email.subject, email.text]) expect(part, JSON.stringify(flags)).not.toMatch(/ {2}| [.,]/);
+      expect(email.text).not.toMatch(/\n{3,}/);
+      for (const [key, value] of Object.entries(values)) if (email.text.includes(value) || email.subject.includes(value)) printed.add(key);
+    }
+    expect([...printed].sort()).toEqual(Object.keys(values).sort());
+  });
+
+  it("renders the seed's situation (no flags) into subject, HTML and text, with nothing left unfilled", () => {
     const values = catalog.exampleValues(name, locale);
     const email = catalog.render(name, locale, values);
+    const conditional = ['startDateLabel', 'partnerName'];
 
     expect(email.html).toMatch(/^<!doctype html>\s*<html lang="([a-z]+)"/i);
     expect(email.html).toContain(`<html lang="${locale}"`);
@@ -51,6 +79,7 @@ describe.each(cases)('$locale/$name', ({ locale, name }) => {
     // Facts the body must carry itself (the session facts may sit only in the subject, as in the SOP).
     const bodyFacts = ['clientName', 'facilitatorName', 'organisationName', 'deskName', 'senderName'];
     for (const [key, value] of Object.entries(values)) {
+      if (conditional.includes(key)) continue;
       expect(value, key).not.toBe('');
       expect(email.html, key).toContain(escapeHtml(value));
       expect(`${email.subject}\n${email.text}`, key).toContain(value);
@@ -77,6 +106,33 @@ describe.each(cases)('$locale/$name', ({ locale, name }) => {
     expect(email.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; O&#39;Brien &quot;Co&quot;');
     expect(email.text).toContain(HOSTILE);
     expect(email.subject).toContain(HOSTILE);
+  });
+});
+
+describe('the text matches the situation (issue 17 items 6, 7, 10)', () => {
+  const values = () => ({ ...catalog.exampleValues('tech-issue-cancelled'), partnerName: 'Morgan Owner' });
+  it("an owner who acknowledged is named and copied, never 'out of the office'", () => {
+    for (const name of templateNames.filter((n) => catalog.flags(n).includes('ownerOnline'))) {
+      const online = catalog.render(name, 'en', { ...catalog.exampleValues(name), partnerName: 'Morgan Owner' }, { ownerOnline: true });
+      expect(online.text, name).not.toMatch(/out of the office|back online/);
+      expect(online.text, name).toContain('Morgan Owner');
+      const de = catalog.render(name, 'de', { ...catalog.exampleValues(name, 'de'), partnerName: 'Morgan Owner' }, { ownerOnline: true });
+      expect(de.text, name).not.toMatch(/nicht im Büro|wieder erreichbar/);
+    }
+  });
+  it('template 5: at the start (seed), part-way through, ended early; a client-side cause says so', () => {
+    const text = (flags: Partial<Record<TemplateFlagName, boolean>>, locale: Locale = 'en') => catalog.render('tech-issue-cancelled', locale, values(), flags).text;
+    expect(text({})).toContain('we were unable to resolve them within 15 minutes of the session start time.');
+    expect(text({ midSession: true })).toContain('interrupted today\'s Virtual Workout “Leading Essentials” (which started at 11 AM CT) part-way through.');
+    expect(text({ midSession: true })).toContain('we were unable to resolve them within 15 minutes.');
+    expect(text({ midSession: true })).not.toContain('session start time');
+    expect(text({ endedEarly: true })).toContain('could not be delivered in full: significant technical challenges ended it early.');
+    expect(text({ endedEarly: true })).toContain('within the session time.');
+    expect(text({ clientSide: true })).toContain("The issues were on the side of your organisation's systems");
+    expect(text({ clientSide: true })).not.toContain('Despite our efforts');
+    expect(text({ midSession: true }, 'de')).toContain('mittendrin unterbrochen');
+    expect(text({ endedEarly: true }, 'de')).toContain('innerhalb der Veranstaltungszeit gelungen.');
+    expect(text({ afterCall: true })).toContain('Thank you for your time on the phone just now');
   });
 });
 
@@ -143,12 +199,12 @@ describe('render input handling', () => {
     expect(missing.message).toMatch(/clientName, facilitatorName/);
   });
 
-  it('lists all required values when given none', () => {
+  it('lists every value the chosen text needs when given none', () => {
     const error = thrown(() => catalog.render('session-cancelled-after-call', 'de', {}));
     expect(error).toBeInstanceOf(MissingTemplateValuesError);
-    expect((error as MissingTemplateValuesError).missing).toEqual(
-      catalog.list().find((t) => t.name === 'session-cancelled-after-call')?.requiredValues,
-    );
+    expect((error as MissingTemplateValuesError).missing).toEqual(['clientName', 'sessionTitle', 'sessionFormat', 'startTimeLabel', 'senderName', 'deskName', 'organisationName']);
+    const online = thrown(() => catalog.render('session-cancelled-after-call', 'de', {}, { ownerOnline: true, otherDay: true }));
+    expect((online as MissingTemplateValuesError).missing).toEqual(expect.arrayContaining(['startDateLabel', 'partnerName']));
   });
 
   it('rejects unknown templates and locales clearly', () => {
@@ -220,7 +276,12 @@ describe('load fails loudly on broken templates', () => {
     ['invalid MJML', 'en/facilitator-no-show.mjml', (s: string) => s.replace('<mj-text>Hi', '<mj-text foo="bar">Hi'), /invalid MJML.*Attribute foo is illegal/s],
     ['unknown placeholder', 'de/tech-issue-cancelled.mjml', (s: string) => s.replace('{{clientName}}', '{{clientname}}'), /unknown placeholder \{\{clientname\}\}/],
     ['SOP-style bracket left in', 'en/participant-no-show.mjml', (s: string) => s.replace('{{clientName}}', '[insert Client Name]'), /malformed placeholder/],
-    ['broken braces', 'en/participant-no-show.mjml', (s: string) => s.replace('{{clientName}}', '{{client Name}}'), /malformed placeholder/],
+    ['broken braces', 'en/participant-no-show.mjml', (s: string) => s.replace('{{clientName}}', '{{client Name}'), /malformed placeholder/],
+    ['a name with a space', 'en/participant-no-show.mjml', (s: string) => s.replace('{{clientName}}', '{{client Name}}'), /unknown placeholder \{\{client Name\}\}/],
+    ['an unescaped value', 'en/participant-no-show.mjml', (s: string) => s.replace('{{clientName}}', '{{{clientName}}}'), /malformed placeholder/],
+    ['an unknown section flag', 'en/facilitator-no-show.mjml', (s: string) => s.replaceAll('ownerOnline', 'ownerIsOnline'), /unknown section \{\{[#^]ownerIsOnline\}\}/],
+    ['an unclosed section', 'en/facilitator-no-show.mjml', (s: string) => s.replace('{{/afterCall}}', ''), /malformed placeholder: Unclosed section/],
+    ['translation drops a flag', 'de/session-cancelled-after-call.mjml', (s: string) => s.replace(/\{\{#ownerOnline\}\}.*?\{\{\/ownerOnline\}\}/s, ''), /different values per locale/],
     ['missing subject', 'en/no-participants-cutoff.mjml', (s: string) => s.replace(/<mj-title>.*<\/mj-title>/, ''), /mj-title/],
     ['stray template file', 'en/facilitator-noshow.mjml', (s: string) => s, /unknown template files.*en\/facilitator-noshow\.mjml/],
     ['translation drops a value', 'de/facilitator-no-show.mjml', (s: string) => s.replace('Ihr Coach ({{facilitatorName}})', 'Ihr Coach'), /different values per locale/],

@@ -5,15 +5,19 @@
 // Convention: each playbook keeps its templates beside it, workflows/<playbook>/templates/<locale>/
 // <template-name>.mjml, one complete MJML document each, and lists them (name -> when it is sent) in
 // its contract; <mj-title> holds the subject; placeholders are {{valueName}} with names from
-// templateValueNames.
+// templateValueNames. Text that depends on the situation sits in Mustache sections on a flag from
+// templateFlagNames: {{#ownerAway}}...{{/ownerAway}} when the flag is set, {{^ownerAway}}...{{/ownerAway}}
+// when it is not (so the email says what is true: an owner who acknowledged is not "out of the
+// office"). Mustache (mustache.js) parses; the fill below escapes and checks the values.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convert } from 'html-to-text';
 import mjml2html from 'mjml';
+import Mustache from 'mustache';
 import { playbooks } from '../../src/playbooks.js';
 import { locales, type Locale } from './locales.js';
-import { sessionTimeLabel } from './time-label.js';
+import { sessionDateLabel, sessionTimeLabel } from './time-label.js';
 
 export { locales, type Locale };
 
@@ -47,8 +51,31 @@ export const templateValueNames = [
   'deskName',
   'organisationName',
   'accountName',
+  /** The session's local date ("Saturday, November 14"), for emails sent on another day. */
+  'startDateLabel',
+  /** The client's delivery partner (the booking owner), when they are online. */
+  'partnerName',
 ] as const;
 export type TemplateValueName = (typeof templateValueNames)[number];
+
+/**
+ * What sections may depend on (closed set, like the values). Unset flags are false, and false is the
+ * seed's own situation, so a template rendered without flags reads as the SOP wrote it.
+ */
+export const templateFlagNames = [
+  /** The booking owner acknowledged and is online: not "currently out of the office" (needs partnerName). */
+  'ownerOnline',
+  /** The email follows a phone call with the client (its written record), not a client we could not reach. */
+  'afterCall',
+  /** The session is not on the day the email is sent, in the client's zone: its date, not "today" (needs startDateLabel). */
+  'otherDay',
+  /** Tech issue part-way through (reported mid-session), or a session that ended early; neither: at the start. */
+  'midSession',
+  'endedEarly',
+  /** Tech issue caused on the client's side. */
+  'clientSide',
+] as const;
+export type TemplateFlagName = (typeof templateFlagNames)[number];
 
 export interface RenderedEmail {
   subject: string;
@@ -60,7 +87,10 @@ export interface TemplateInfo {
   name: TemplateName;
   description: string;
   locales: Locale[];
+  /** Every value the template may print (those inside a section only when its flag says so). */
   requiredValues: TemplateValueName[];
+  /** The flags its sections depend on. */
+  flags: TemplateFlagName[];
 }
 
 // Shared with bench/email-render.ts so the per-send comparison compiles exactly like load does.
@@ -93,6 +123,7 @@ export class UnknownTemplateError extends RangeError {
 export const isTemplateName = (s: string): s is TemplateName => (templateNames as readonly string[]).includes(s);
 export const isLocale = (s: string): s is Locale => (locales as readonly string[]).includes(s);
 const isValueName = (s: string): s is TemplateValueName => (templateValueNames as readonly string[]).includes(s);
+const isFlagName = (s: string): s is TemplateFlagName => (templateFlagNames as readonly string[]).includes(s);
 
 /** Plain-text part: paragraphs (MJML renders mj-text as divs) separated by one blank line. */
 export function htmlToPlainText(html: string): string {
@@ -114,48 +145,82 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
-// A template split at its placeholders: literals.length === names.length + 1.
-interface Skeleton {
-  literals: string[];
-  names: TemplateValueName[];
-}
+// A template parsed into text, values and flag sections (Mustache's token tree, checked).
+type Node =
+  | { kind: 'text'; text: string }
+  | { kind: 'value'; name: TemplateValueName }
+  | { kind: 'section'; flag: TemplateFlagName; when: boolean; children: Node[] };
 
 interface CompiledTemplate {
-  subject: Skeleton;
-  html: Skeleton;
-  text: Skeleton;
-  required: TemplateValueName[];
+  subject: Node[];
+  html: Node[];
+  text: Node[];
+  /** Every value the template may print (some only under a flag). */
+  values: TemplateValueName[];
+  flags: TemplateFlagName[];
 }
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9_]*)\s*\}\}/g;
 // Leftovers that mean a placeholder was mistyped or copied from the SOP's bracketed style.
 const MALFORMED = /\{\{|\}\}|\[\s*(insert|inset|your name)/i;
 
-function toSkeleton(source: string, where: string): Skeleton {
-  const literals: string[] = [];
-  const names: TemplateValueName[] = [];
-  let last = 0;
-  for (const m of source.matchAll(PLACEHOLDER)) {
-    const name = m[1] ?? '';
-    if (!isValueName(name)) {
-      throw new Error(`${where}: unknown placeholder {{${name}}}; known: ${templateValueNames.join(', ')}`);
+type MustacheToken = [string, string, number, number, MustacheToken[]?, number?];
+
+function toNodes(tokens: MustacheToken[], where: string): Node[] {
+  return tokens.map((t): Node => {
+    const [type, value] = t;
+    if (type === 'text') {
+      if (MALFORMED.test(value)) throw new Error(`${where}: malformed placeholder near ${JSON.stringify(MALFORMED.exec(value)?.[0])}`);
+      return { kind: 'text', text: value };
     }
-    literals.push(source.slice(last, m.index));
-    names.push(name);
-    last = m.index + m[0].length;
-  }
-  literals.push(source.slice(last));
-  const bad = literals.find((l) => MALFORMED.test(l));
-  if (bad !== undefined) {
-    throw new Error(`${where}: malformed placeholder near ${JSON.stringify(MALFORMED.exec(bad)?.[0])}`);
-  }
-  return { literals, names };
+    if (type === 'name') {
+      if (!isValueName(value)) throw new Error(`${where}: unknown placeholder {{${value}}}; known: ${templateValueNames.join(', ')}`);
+      return { kind: 'value', name: value };
+    }
+    if (type === '#' || type === '^') {
+      if (!isFlagName(value)) throw new Error(`${where}: unknown section {{${type}${value}}}; flags: ${templateFlagNames.join(', ')}`);
+      return { kind: 'section', flag: value, when: type === '#', children: toNodes(t[4] ?? [], where) };
+    }
+    // Unescaped values ({{{x}}}, {{&x}}), partials, comments, delimiter changes: never in a client email.
+    throw new Error(`${where}: malformed placeholder near ${JSON.stringify(`{{${type}${value}}}`)}`);
+  });
 }
 
-function fill(s: Skeleton, values: ReadonlyMap<string, string>, encode: (v: string) => string): string {
-  let out = s.literals[0] ?? '';
-  for (let i = 0; i < s.names.length; i++) {
-    out += encode(values.get(s.names[i]!) ?? '') + (s.literals[i + 1] ?? '');
+function parse(source: string, where: string): Node[] {
+  let tokens: MustacheToken[];
+  try {
+    tokens = Mustache.parse(source) as MustacheToken[];
+  } catch (err) {
+    throw new Error(`${where}: malformed placeholder: ${(err as Error).message}`, { cause: err });
+  }
+  return toNodes(tokens, where);
+}
+
+function collect(nodes: Node[], values: Set<TemplateValueName>, flags: Set<TemplateFlagName>): void {
+  for (const n of nodes) {
+    if (n.kind === 'value') values.add(n.name);
+    if (n.kind === 'section') {
+      flags.add(n.flag);
+      collect(n.children, values, flags);
+    }
+  }
+}
+
+/** Fills the nodes; a value the chosen branches print but `values` lacks goes to `missing`. */
+function fill(
+  nodes: Node[],
+  values: ReadonlyMap<string, string>,
+  flags: Readonly<Partial<Record<string, boolean>>>,
+  encode: (v: string) => string,
+  missing: Set<string>,
+): string {
+  let out = '';
+  for (const n of nodes) {
+    if (n.kind === 'text') out += n.text;
+    else if (n.kind === 'value') {
+      const v = values.get(n.name);
+      if (v === undefined) missing.add(n.name);
+      else out += encode(v);
+    } else if (Boolean(flags[n.flag]) === n.when) out += fill(n.children, values, flags, encode, missing);
   }
   return out;
 }
@@ -190,17 +255,21 @@ async function compileFile(file: string): Promise<CompiledTemplate> {
   const subject = convert(title, { wordwrap: false }).replace(/\s+/g, ' ').trim();
 
   const compiled = {
-    subject: toSkeleton(subject, `${file} (subject)`),
-    html: toSkeleton(result.html.trim(), file),
-    text: toSkeleton(htmlToPlainText(result.html), `${file} (text)`),
+    subject: parse(subject, `${file} (subject)`),
+    html: parse(result.html.trim(), file),
+    text: parse(htmlToPlainText(result.html), `${file} (text)`),
   };
-  const required = new Set([...compiled.subject.names, ...compiled.html.names]);
-  return { ...compiled, required: templateValueNames.filter((n) => required.has(n)) };
+  const values = new Set<TemplateValueName>();
+  const flags = new Set<TemplateFlagName>();
+  collect(compiled.subject, values, flags);
+  collect(compiled.html, values, flags);
+  return { ...compiled, values: templateValueNames.filter((n) => values.has(n)), flags: templateFlagNames.filter((f) => flags.has(f)) };
 }
 
-// Collapsing whitespace keeps the subject on one line and stops a value from adding lines to the text part.
+// Collapsing whitespace (and dropping other control characters) keeps the subject on one line, so no
+// value can add a header, and stops a value from adding lines to the text part.
 function normalise(value: unknown): string {
-  return typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : '';
+  return typeof value === 'string' ? value.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim() : '';
 }
 
 const examples: Record<Locale, Record<TemplateValueName, string>> = {
@@ -214,6 +283,8 @@ const examples: Record<Locale, Record<TemplateValueName, string>> = {
     deskName: 'Service Support Center',
     organisationName: 'Example Learning Co.',
     accountName: 'Example Health Clinics',
+    startDateLabel: sessionDateLabel('2026-01-13T17:00:00Z', 'America/Chicago', 'en'),
+    partnerName: 'Morgan Example',
   },
   de: {
     clientName: 'Alex Beispiel',
@@ -225,6 +296,8 @@ const examples: Record<Locale, Record<TemplateValueName, string>> = {
     deskName: 'Service Support Center',
     organisationName: 'Example Learning Co.',
     accountName: 'Beispiel Kliniken',
+    startDateLabel: sessionDateLabel('2026-01-13T10:00:00Z', 'Europe/Berlin', 'de'),
+    partnerName: 'Morgan Beispiel',
   },
 };
 
@@ -247,9 +320,12 @@ export class TemplateCatalog {
       ),
     );
     const compiled = new Map(await Promise.all([...files].map(async ([key, file]) => [key, await compileFile(file)] as const)));
-    // A translation that drops or adds a value is a content bug: every locale must ask for the same.
+    // A translation that drops or adds a value or a flag is a content bug: every locale must ask for the same.
     for (const name of templateNames) {
-      const perLocale = locales.map((l) => compiled.get(`${l}/${name}`)?.required.join(', ') ?? '');
+      const perLocale = locales.map((l) => {
+        const t = compiled.get(`${l}/${name}`);
+        return t ? [...t.values, ...t.flags.map((f) => `#${f}`)].join(', ') : '';
+      });
       if (new Set(perLocale).size > 1) {
         const detail = locales.map((l, i) => `${l}: ${perLocale[i]}`).join('; ');
         throw new Error(`Template "${name}" uses different values per locale (${detail})`);
@@ -264,38 +340,50 @@ export class TemplateCatalog {
     return this.files.get(`${locale}/${name}`)!;
   }
 
-  /** Synchronous and cheap: fills the precompiled parts. Values are HTML-escaped in the HTML only. */
-  render(name: TemplateName, locale: Locale, values: Readonly<Record<string, string | undefined>>): RenderedEmail {
+  /**
+   * Synchronous and cheap: fills the precompiled parts. Values are HTML-escaped in the HTML only;
+   * `flags` choose the sections (unset: false). Every value the chosen text prints must be given
+   * (MissingTemplateValuesError names them all).
+   */
+  render(
+    name: TemplateName,
+    locale: Locale,
+    values: Readonly<Record<string, string | undefined>>,
+    flags: Readonly<Partial<Record<TemplateFlagName, boolean>>> = {},
+  ): RenderedEmail {
     const t = this.get(name, locale);
     const filled = new Map<string, string>();
-    const missing: string[] = [];
-    for (const key of t.required) {
+    for (const key of t.values) {
       const v = Object.hasOwn(values, key) ? normalise(values[key]) : '';
-      if (v === '') missing.push(key);
-      else filled.set(key, v);
+      if (v !== '') filled.set(key, v);
     }
-    if (missing.length > 0) throw new MissingTemplateValuesError(name, locale, missing);
+    const missing = new Set<string>();
     const raw = (v: string) => v;
-    return {
-      subject: fill(t.subject, filled, raw),
-      html: fill(t.html, filled, escapeHtml),
-      text: fill(t.text, filled, raw),
+    const email = {
+      subject: fill(t.subject, filled, flags, raw, missing).replace(/\s+/g, ' ').trim(),
+      html: fill(t.html, filled, flags, escapeHtml, missing),
+      text: fill(t.text, filled, flags, raw, missing).replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim(),
     };
+    if (missing.size > 0) throw new MissingTemplateValuesError(name, locale, t.values.filter((v) => missing.has(v)));
+    return email;
   }
 
   list(): TemplateInfo[] {
-    return templateNames.map((name) => ({
-      name,
-      description: descriptions[name] ?? '',
-      locales: [...locales],
-      requiredValues: [...this.get(name, 'en').required],
-    }));
+    return templateNames.map((name) => {
+      const t = this.get(name, 'en');
+      return { name, description: descriptions[name] ?? '', locales: [...locales], requiredValues: [...t.values], flags: [...t.flags] };
+    });
   }
 
-  /** Realistic, fictitious values for previews and tests (only the ones the template uses). */
+  /** Realistic, fictitious values for previews and tests (every one the template may print). */
   exampleValues(name: TemplateName, locale: Locale = 'en'): Record<string, string> {
-    const { required } = this.get(name, locale);
-    return Object.fromEntries(required.map((key) => [key, examples[locale][key]]));
+    const { values } = this.get(name, locale);
+    return Object.fromEntries(values.map((key) => [key, examples[locale][key]]));
+  }
+
+  /** The flags a template's sections depend on. */
+  flags(name: TemplateName): TemplateFlagName[] {
+    return [...this.get(name, 'en').flags];
   }
 
   private get(name: string, locale: string): CompiledTemplate {

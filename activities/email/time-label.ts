@@ -63,3 +63,22 @@ export function sessionTimeLabel(startIso: string, timeZone: string, locale: Loc
   const time = p.minute === '00' ? `${p.hour}` : `${p.hour}:${p.minute}`;
   return `${time} ${p.dayPeriod ?? ''} ${zone ?? ''}`.replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * The session's local date, for an email sent on another day than the session's (issue 17 item 10):
+ * en "Saturday, November 14", de "Samstag, 14. November".
+ */
+export function sessionDateLabel(startIso: string, timeZone: string, locale: Locale): string {
+  const date = parseInstant(startIso);
+  if (!isValidTimeZone(timeZone)) {
+    throw new RangeError(`Unknown IANA time zone ${JSON.stringify(timeZone)}, e.g. America/Chicago`);
+  }
+  const tag = locale === 'de' ? 'de-DE' : 'en-US';
+  return new Intl.DateTimeFormat(tag, { timeZone, weekday: 'long', month: 'long', day: 'numeric' }).format(date);
+}
+
+/** True when `startIso` falls on the same local date as `atMs` in `timeZone` (the email's "today"). */
+export function isSameLocalDay(startIso: string, atMs: number, timeZone: string): boolean {
+  const day = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+  return day(parseInstant(startIso).getTime()) === day(atMs);
+}

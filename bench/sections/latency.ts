@@ -25,7 +25,7 @@ export interface LatencyResult {
   raw: Record<string, { api: Side; raw: Side }>;
 }
 
-const HOUR = 3_600_000;
+const MIN = 60_000;
 const event = { type: 'facilitator-no-answer', actor: 'desk-agent' };
 
 export async function latencySections(stack: Stack, directory: Directory, opts: LatencyOptions): Promise<LatencyResult> {
@@ -36,9 +36,9 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
   const rows: Row[] = [];
   const sides: LatencyResult['raw'] = {};
 
-  // Sessions starting in 2 hours: the cutoff is far off, so a started escalation only posts its
-  // alert and waits (its first call reminder comes after 5 minutes, when the section is over).
-  const fresh = (count: number) => Array.from({ length: count }, () => liveDelivery(directory, 2 * HOUR));
+  // Sessions starting in 25 minutes (the API refuses an issue reported more than 30 minutes ahead):
+  // calls wait for the session start, so a started escalation only posts its alert and waits.
+  const fresh = (count: number) => Array.from({ length: count }, () => liveDelivery(directory, 25 * MIN));
   const idle = async (ps: Prepared[]) => {
     const ok = await stack.arrivals.until(() => ps.every((p) => stack.arrivals.first(p.id, (m) => m.step === 'alert')), 120_000);
     if (!ok) opts.log(`  (worker not idle after 120 s: ${ps.filter((p) => !stack.arrivals.first(p.id)).length} alerts missing)`);

@@ -2,7 +2,7 @@
 // team lead can see what a client will receive.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { isTemplateName, locales, templateValueNames, type TemplateCatalog } from '../../activities/email/templates.js';
+import { isTemplateName, locales, templateFlagNames, templateValueNames, type TemplateCatalog, type TemplateFlagName } from '../../activities/email/templates.js';
 import { problems } from '../problem.js';
 import { problemResponses } from '../http/openapi.js';
 
@@ -17,7 +17,10 @@ export const TemplateInfoSchema = Type.Object({
   description: Type.String({ description: 'When the template is sent' }),
   locales: Type.Array(LocaleSchema),
   requiredValues: Type.Array(Type.Enum([...templateValueNames]), {
-    description: 'Values the template needs; rendering fails (nothing is sent) when one is missing',
+    description: 'Values the template may print (some only under a flag); rendering fails (nothing is sent) when one the chosen text prints is missing',
+  }),
+  flags: Type.Array(Type.Enum([...templateFlagNames]), {
+    description: "Flags its sections depend on (e.g. ownerOnline: the booking owner is online, not 'out of the office'); unset flags read as the SOP wrote it",
   }),
 });
 
@@ -30,6 +33,12 @@ export const PreviewQuery = Type.Object(
     locale: Type.Optional(Type.Enum([...locales], { default: 'en', description: 'Template language' })),
     format: Type.Optional(
       Type.Enum(['html', 'text'], { default: 'html', description: 'html: the email as the client sees it; text: subject and plain-text part' }),
+    ),
+    flags: Type.Optional(
+      Type.String({
+        pattern: `^((${templateFlagNames.join('|')})(,(${templateFlagNames.join('|')}))*)?$`,
+        description: `Comma-separated flags to set (${templateFlagNames.join(', ')}); none: the SOP's own situation`,
+      }),
     ),
   },
   { additionalProperties: false },
@@ -81,7 +90,8 @@ export const templateRoutes: FastifyPluginAsyncTypebox<TemplateRoutesOptions> = 
       const locale = request.query.locale ?? 'en';
       const format = request.query.format ?? 'html';
       if (!isTemplateName(name)) throw problems.notFound(`No email template '${name}'; GET /templates lists them`);
-      const email = templates.render(name, locale, templates.exampleValues(name, locale));
+      const flags = Object.fromEntries((request.query.flags ?? '').split(',').filter(Boolean).map((f) => [f as TemplateFlagName, true]));
+      const email = templates.render(name, locale, templates.exampleValues(name, locale), flags);
       void reply.header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
       if (format === 'text') {
         return reply.type('text/plain; charset=utf-8').send(`Subject: ${email.subject}\n\n${email.text}\n`);

@@ -24,6 +24,24 @@ export function isValidAddress(email: unknown): email is string {
   return typeof email === 'string' && email.length <= 254 && ADDRESS.test(email);
 }
 
+// RFC 5322 quoted-string: "..." with inner quotes and backslashes escaped.
+const QUOTED = /^"(?:[^"\\]|\\.)*"$/;
+
+/**
+ * What SendGrid accepts (202) and then drops, or turns into extra headers: the stand-in refuses it
+ * (400) so a test sees the failure that production would hide (issue 17 item 18). A display name
+ * with `,` or `;` outside a quoted string is read as a list of addresses and the email is dropped
+ * (sendgrid-python #578, sendgrid-php #511); a CR or LF in a name or subject is a header injection.
+ */
+export function nameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return undefined;
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'The name must not contain control characters such as CR or LF (header injection).';
+  if (/[,;]/.test(name) && !QUOTED.test(name)) {
+    return `The name ${JSON.stringify(name)} contains ',' or ';' outside double quotes: SendGrid accepts this request and then drops the email. Send it as a quoted string.`;
+  }
+  return undefined;
+}
+
 /** Returns the problems with a parsed mail/send body; empty means SendGrid would accept it. */
 export function validateMailSend(body: unknown): SendGridError[] {
   if (!isObj(body)) return [BAD_REQUEST];
@@ -42,6 +60,10 @@ export function validateMailSend(body: unknown): SendGridError[] {
     );
   } else if (!isValidAddress(from.email)) {
     add('The from email does not contain a valid address.', 'from.email', 'message.from');
+  }
+  if (isObj(from)) {
+    const problem = nameProblem(from.name);
+    if (problem) add(problem, 'from.name', 'message.from');
   }
 
   // personalizations
@@ -73,6 +95,8 @@ export function validateMailSend(body: unknown): SendGridError[] {
         const addresses = Array.isArray(p[list]) ? (p[list] as Obj[]) : [];
         recipients += addresses.length;
         addresses.forEach((a, j) => {
+          const problem = nameProblem(a.name);
+          if (problem) add(problem, `${at}.${list}.${j}.name`, `message.personalizations.${list}`);
           if (!isValidAddress(a.email)) {
             add('Does not contain a valid address.', `${at}.${list}.${j}.email`, `message.personalizations.${list}`);
             return;
@@ -107,6 +131,9 @@ export function validateMailSend(body: unknown): SendGridError[] {
     Array.isArray(personalizations) &&
     personalizations.length > 0 &&
     personalizations.every((p: Obj) => typeof p.subject === 'string' && p.subject !== '');
+  if (typeof body.subject === 'string' && /[\r\n\u0000-\u0008\u000b-\u001f]/.test(body.subject)) {
+    add('The subject must not contain CR, LF or other control characters (header injection).', 'subject', 'message.subject');
+  }
   if (body.subject === '') {
     add('The subject of your email must be a string at least one character in length.', 'subject', 'message.subject');
   } else if (body.subject === undefined && !everyHasSubject && !templateId) {
@@ -154,6 +181,10 @@ export function validateMailSend(body: unknown): SendGridError[] {
   // reply_to, custom_args, categories, attachments
   if (isObj(body.reply_to) && !isValidAddress(body.reply_to.email)) {
     add('The reply_to email does not contain a valid address.', 'reply_to.email', 'message.reply_to');
+  }
+  if (isObj(body.reply_to)) {
+    const problem = nameProblem(body.reply_to.name);
+    if (problem) add(problem, 'reply_to.name', 'message.reply_to');
   }
   if (body.custom_args !== undefined && !allStrings(body.custom_args)) {
     add('All values of custom arguments object must be strings', 'custom_args', 'message.custom_args');

@@ -60,6 +60,54 @@ const email = (overrides: Partial<SendTemplateEmailInput> = {}): SendTemplateEma
   ...overrides,
 });
 
+describe('names, signature and the day (issue 17 items 9, 10, 18)', () => {
+  it('a recipient name with , and ; is sent quoted, so SendGrid delivers it; no CR/LF reaches a header', async () => {
+    await runAttempt(acts.sendTemplateEmail, email({ to: { name: 'Client, Dana; Acme Clinics, Inc.', email: 'dana.client@example.org' } }));
+    await runAttempt(acts.sendTemplateEmail, email({ to: { name: 'Dana\r\nBcc: spy@example.net', email: 'dana.client@example.org' }, values: { ...email().values, sessionTitle: 'Leading\r\nBcc: spy@example.net' } }));
+    const [quoted, injected] = standIns.sendgrid.messages();
+    expect(quoted?.to).toEqual([{ email: 'dana.client@example.org', name: '"Client, Dana; Acme Clinics, Inc."' }]);
+    expect(injected?.to).toEqual([{ email: 'dana.client@example.org', name: 'Dana Bcc: spy@example.net' }]);
+    expect(injected?.subject).not.toMatch(/[\r\n]/);
+    expect(quoted?.cc).toEqual([
+      { email: 'morgan.owner@example.com', name: 'Morgan Owner' },
+      { email: 'riley.lead@example.com', name: 'Riley Lead' },
+    ]);
+  });
+
+  it('directory names with a comma (cc, from) are quoted too', async () => {
+    const commas = activities({
+      directory: directoryWith((d) => {
+        d.people['booking-owner']!.name = 'Owner, Morgan';
+        d.organisation.emailFrom.name = 'Example Learning Co, Service Support Center';
+      }),
+    });
+    await runAttempt(commas.sendTemplateEmail, email());
+    const [mail] = standIns.sendgrid.messages();
+    expect(mail?.from).toEqual({ email: 'support-desk@example.com', name: '"Example Learning Co, Service Support Center"' });
+    expect(mail?.cc[0]).toEqual({ email: 'morgan.owner@example.com', name: '"Owner, Morgan"' });
+  });
+
+  it('signs with the first candidate the directory knows (key or Slack id), else the desk', async () => {
+    const signed = await runAttempt(acts.sendTemplateEmail, email({ signedBy: ['somebody', 'U0SAMDESK1', 'booking-owner'] }));
+    expect(signed.signedBy).toBe('Sam Desk');
+    expect(standIns.sendgrid.messages()[0]?.text).toMatch(/Warm regards,\nSam Desk\nExample Learning Co Service Support Center$/);
+    const desk = await runAttempt(acts.sendTemplateEmail, email({ signedBy: ['desk', 'unknown-person'] }));
+    expect(desk.signedBy).toBe('The Service Support Center team');
+  });
+
+  it("session Sat 17:03 Chicago, sent Sun 06:03 Chicago: the session's date, not 'Today'", async () => {
+    const start = '2026-11-14T23:03:00Z'; // Saturday 17:03 in Chicago
+    const sunday = '2026-11-15T12:03:00Z'; // Sunday 06:03 in Chicago
+    const late = await runAttempt(acts.sendTemplateEmail, email({ times: { startTimeLabel: { iso: start, timeZone: 'America/Chicago' } }, at: sunday }));
+    expect(late.subject).toBe('Saturday, November 14, 5:03 PM CT Virtual Workout: Leading Essentials - Session unable to go ahead');
+    const text = standIns.sendgrid.messages()[0]!.text!;
+    expect(text).toContain('at 5:03 PM CT on Saturday, November 14.');
+    expect(text).not.toMatch(/today/i);
+    const sameDay = await runAttempt(acts.sendTemplateEmail, email({ times: { startTimeLabel: { iso: start, timeZone: 'America/Chicago' } }, at: '2026-11-14T23:20:00Z' }));
+    expect(sameDay.subject).toBe("Today's 5:03 PM CT Virtual Workout: Leading Essentials - Session unable to go ahead");
+  });
+});
+
 describe('sendTemplateEmail', () => {
   it('sends the rendered template to the client, cc owner and team lead, with custom_args', async () => {
     const input = email();
@@ -71,6 +119,7 @@ describe('sendTemplateEmail', () => {
       to: 'dana.client@example.org',
       cc: ['morgan.owner@example.com', 'riley.lead@example.com'],
       subject: mail?.subject,
+      signedBy: 'The Service Support Center team',
     });
     expect(mail?.from).toEqual({ email: 'support-desk@example.com', name: 'Example Learning Co Service Support Center' });
     expect(mail?.to).toEqual([{ email: 'dana.client@example.org', name: 'Dana Client' }]);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/service.js';
 import { accountEscalationInput } from '../helpers/account-fixtures.js';
-import { facilitatorNoShow } from '../helpers/fixtures.js';
+import { facilitatorNoShow, liveDeliveryInput } from '../helpers/fixtures.js';
 import { http, startTestService } from '../helpers/service.js';
 
 const MIN = 60_000;
@@ -33,7 +33,7 @@ const problem = (r: { status: number; contentType: string; body: Record<string, 
 const fields = (r: { errors?: { field: string }[] }) => (r.errors ?? []).map((e) => e.field);
 
 describe('bad input never starts a workflow', () => {
-  const good = () => ({ playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 60 * MIN) });
+  const good = () => ({ playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) });
 
   it('malformed JSON -> 400', async () => {
     const r = await http(svc.apiUrl, 'POST', '/escalations', undefined, '{"playbook": "live-delivery", "input": {');
@@ -94,6 +94,14 @@ describe('bad input never starts a workflow', () => {
     problem(e);
   });
 
+  it('a no-show reported for a session that starts tomorrow -> 400 naming /input/booking/startTime (issue 17 item 19)', async () => {
+    const r = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 24 * 60 * MIN) });
+    expect(r.status).toBe(400);
+    const body = problem(r);
+    expect(fields(body)).toEqual(['/input/booking/startTime']);
+    expect(body.errors![0]!.message).toContain('a no-show cannot precede the start');
+  });
+
   it('none of the above started a workflow', async () => {
     expect(await workflowCount()).toBe(0);
   });
@@ -101,7 +109,7 @@ describe('bad input never starts a workflow', () => {
 
 describe('events and idempotency', () => {
   it('unknown event type -> 400 naming /type; a bad event field -> 400; the escalation is unchanged', async () => {
-    const input = facilitatorNoShow(Date.now() + 60 * MIN);
+    const input = facilitatorNoShow(Date.now() + 20 * MIN);
     const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
     expect(created.status).toBe(201);
     const path = `/escalations/${encodeURIComponent(created.body.id)}`;
@@ -120,7 +128,7 @@ describe('events and idempotency', () => {
   });
 
   it("an event type of another playbook -> 400 naming /type (the workflow's validator refuses it), nothing applied", async () => {
-    const live = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 60 * MIN) });
+    const live = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) });
     const account = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input: accountEscalationInput(Date.now()) });
     expect([live.status, account.status]).toEqual([201, 201]);
     for (const [id, event] of [
@@ -136,8 +144,22 @@ describe('events and idempotency', () => {
     }
   });
 
+  it('details-mismatch with neither field -> 400, nothing recorded; with one field -> 200 (issue 17 item 20)', async () => {
+    const input = liveDeliveryInput('participant-no-show', Date.now() + 20 * MIN);
+    const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    expect(created.status).toBe(201);
+    const path = `/escalations/${encodeURIComponent(created.body.id)}`;
+    const empty = await http(svc.apiUrl, 'POST', `${path}/events`, { type: 'details-mismatch', actor: 'desk-agent' });
+    expect(empty.status).toBe(400);
+    problem(empty);
+    const one = await http(svc.apiUrl, 'POST', `${path}/events`, { type: 'details-mismatch', clientSessionLink: 'https://meet.example.com/other-room' });
+    expect(one.status).toBe(200);
+    const state = await http<{ state: { timeline: { kind: string }[] } }>(svc.apiUrl, 'GET', path);
+    expect(state.body.state.timeline.filter((e) => e.kind === 'event:details-mismatch')).toHaveLength(1);
+  });
+
   it('same id with different input -> 409, and the first escalation keeps its input', async () => {
-    const input = facilitatorNoShow(Date.now() + 60 * MIN);
+    const input = facilitatorNoShow(Date.now() + 20 * MIN);
     const id = `live-delivery:idem-${input.booking.id}`;
     const first = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', id, input });
     expect(first.status).toBe(201);
@@ -153,8 +175,16 @@ describe('events and idempotency', () => {
     const input = facilitatorNoShow(Date.now() - 20 * MIN);
     const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
     const path = `/escalations/${encodeURIComponent(created.body.id)}`;
-    for (let i = 0; i < 100; i++) {
-      const r = await http<{ execution: { status: string } }>(svc.apiUrl, 'GET', path);
+    // Called off at once; the desk phones the client (seed 000) and reports them unreachable, which closes it.
+    type View = { execution: { status: string }; state: { tasks: { id: string; status: string }[] } | null };
+    for (let i = 0; i < 150; i++) {
+      const r = await http<View>(svc.apiUrl, 'GET', path);
+      if (r.body.state?.tasks.some((t) => t.id === 'call-client' && t.status === 'open')) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect((await http(svc.apiUrl, 'POST', `${path}/events`, { type: 'client-unreachable', actor: 'desk-agent' })).status).toBe(200);
+    for (let i = 0; i < 150; i++) {
+      const r = await http<View>(svc.apiUrl, 'GET', path);
       if (r.body.execution.status !== 'RUNNING') break;
       await new Promise((res) => setTimeout(res, 100));
     }

@@ -36,11 +36,12 @@ afterAll(async () => {
   await connection?.close();
 });
 
-async function fieldsOf(input: unknown): Promise<string[]> {
+async function errorsOf(input: unknown): Promise<{ field: string; message: string }[]> {
   const r = await app.inject({ method: 'POST', url: '/escalations', payload: { playbook: 'live-delivery', input } });
   expect(r.statusCode).toBe(400);
-  return (r.json<{ errors: { field: string }[] }>().errors ?? []).map((e) => e.field);
+  return r.json<{ errors: { field: string; message: string }[] }>().errors ?? [];
 }
+const fieldsOf = async (input: unknown) => (await errorsOf(input)).map((e) => e.field);
 
 describe('configured contract settings', () => {
   it('a session 11 days ahead or 3 days back is outside a 2/10-day window; 9 days ahead is inside', async () => {
@@ -49,11 +50,15 @@ describe('configured contract settings', () => {
     const at = (ms: number) => facilitatorNoShow(ms, { bookingOwner: 'nobody-we-know' });
     expect(await fieldsOf(at(Date.now() + 11 * DAY))).toEqual(['/input/booking/startTime']);
     expect(await fieldsOf(at(Date.now() - 3 * DAY))).toEqual(['/input/booking/startTime']);
-    expect(await fieldsOf(at(Date.now() + 9 * DAY))).toEqual(['/input/bookingOwner']);
+    // 9 days ahead is inside the window; live-delivery itself then refuses an issue reported more
+    // than 30 minutes before the session starts (issue 17 item 19), with its own message.
+    const inside = await errorsOf(at(Date.now() + 9 * DAY));
+    expect(inside.map((e) => e.field).sort()).toEqual(['/input/booking/startTime', '/input/bookingOwner']);
+    expect(inside.find((e) => e.field === '/input/booking/startTime')!.message).toMatch(/from 30 minutes before the start/);
   });
 
   it('LINK_SCHEMES=https,http lets an http session link through, never javascript:', async () => {
-    const input = facilitatorNoShow(Date.now() + DAY, { bookingOwner: 'nobody-we-know' });
+    const input = facilitatorNoShow(Date.now(), { bookingOwner: 'nobody-we-know' });
     input.booking.sessionLink = 'http://meet.example.com/s';
     expect(await fieldsOf(input)).toEqual(['/input/bookingOwner']);
     input.booking.sessionLink = 'javascript:alert(1)';

@@ -60,7 +60,7 @@ async function raw(method: string, path: string, body?: string, contentType?: st
   return { status: res.status, contentType: ct, headers: res.headers, body: (text && ct.includes('json') ? JSON.parse(text) : text) as Record<string, unknown> };
 }
 
-const live = (startMs = Date.now() + 60 * MIN) => ({ playbook: 'live-delivery', input: facilitatorNoShow(startMs) });
+const live = (startMs = Date.now() + 20 * MIN) => ({ playbook: 'live-delivery', input: facilitatorNoShow(startMs) });
 
 describe('bad input: a clear 4xx naming the field, and nothing started', () => {
   it('input nested 10,000 levels deep (60 KB) -> 400 naming the nesting limit, no stack overflow', async () => {
@@ -204,7 +204,7 @@ describe('bad input: a clear 4xx naming the field, and nothing started', () => {
     // prove the schema, but it must, to know its playbook.
     const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', {
       playbook: 'live-delivery',
-      input: liveDeliveryInput('participant-no-show', Date.now() + 60 * MIN),
+      input: liveDeliveryInput('participant-no-show', Date.now() + 20 * MIN),
     });
     expect(created.status).toBe(201);
     const path = `/escalations/${encodeURIComponent(created.body.id)}/events`;
@@ -229,7 +229,7 @@ describe('bad input: a clear 4xx naming the field, and nothing started', () => {
 describe('ids: the schema and the router agree', () => {
   it('an id of 150 and of 200 characters (with colons) -> 201, and GET and events on its Location work', async () => {
     for (const length of [150, 200]) {
-      const input = facilitatorNoShow(Date.now() + 60 * MIN);
+      const input = facilitatorNoShow(Date.now() + 20 * MIN);
       const id = `live-delivery:${'b'.repeat(length - 'live-delivery:'.length - 4)}:${String(length).padStart(3, '0')}`;
       expect(id).toHaveLength(length);
       const created = await raw('POST', '/escalations', JSON.stringify({ playbook: 'live-delivery', id, input }), 'application/json');

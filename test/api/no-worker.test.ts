@@ -70,7 +70,7 @@ describe('no worker running', () => {
   let id: string;
 
   it('a start answers at once: id, run and links, and with Prefer: return=representation state null instead of stalling', async () => {
-    const body = { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 60 * MIN) };
+    const body = { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) };
     const r = await inject<View & { runId: string; links: { self: string } }>('POST', '/escalations', body);
     expect(r.status).toBe(201);
     expect(r.body.runId).toMatch(/\S/);
@@ -106,7 +106,7 @@ describe('no worker running', () => {
   });
 
   it('a read waits a bounded time, then 503 no-worker with Retry-After', async () => {
-    const created = await inject<View>('POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 60 * MIN) });
+    const created = await inject<View>('POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) });
     id = created.body.id;
     const r = await inject<{ type: string }>('GET', `/escalations/${encodeURIComponent(id)}`);
     expect(r.status).toBe(503);
@@ -172,7 +172,7 @@ describe('an escalation whose workflow task fails', () => {
   it('events and reads -> 503 escalation-stalled with Retry-After, never a 500', async () => {
     // Started behind the API's back with an instant the workflow cannot parse (the API refuses it):
     // the workflow task fails on every attempt.
-    const input = facilitatorNoShow(Date.now() + 60 * MIN);
+    const input = facilitatorNoShow(Date.now() + 20 * MIN);
     input.booking.startTime = '2026-12-31T23:59:60Z';
     const id = `live-delivery:stalled-${input.booking.id}`;
     const handle = await svc.client.workflow.start('liveDelivery', {

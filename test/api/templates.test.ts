@@ -90,6 +90,17 @@ describe('GET /templates/{name}/preview', () => {
     expect(r.body).not.toContain('<');
   });
 
+  it('flags pick the situation: an owner online, a session on another day; an unknown flag is a 400', async () => {
+    const r = await app.inject({ method: 'GET', url: '/templates/facilitator-no-show/preview?format=text&flags=ownerOnline,otherDay' });
+    expect(r.statusCode).toBe(200);
+    const example = templates.exampleValues('facilitator-no-show', 'en');
+    expect(r.body).toContain(example.partnerName);
+    expect(r.body).toContain(`Subject: ${example.startDateLabel}, ${example.startTimeLabel}`);
+    expect(r.body).not.toMatch(/out of the office|today/i);
+    const bad = await app.inject({ method: 'GET', url: '/templates/facilitator-no-show/preview?flags=ownerAway' });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('unknown template -> 404 problem', async () => {
     const r = await app.inject({ method: 'GET', url: '/templates/no-such-template/preview' });
     expect(r.statusCode).toBe(404);

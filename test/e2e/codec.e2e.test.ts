@@ -37,7 +37,7 @@ const fromJson = (p: { metadata: Record<string, string>; data: string }) => ({
 
 describe('with PAYLOAD_CODEC_KEYS', () => {
   it('history at rest is ciphertext; the API and the codec endpoint decode it; search attributes hold no personal data', async () => {
-    const input = facilitatorNoShow(Date.now() + 60 * MIN);
+    const input = facilitatorNoShow(Date.now() + 20 * MIN);
     const secrets = [input.siteContact.email, input.siteContact.name, input.siteContact.phone!, input.facilitator.phone!, input.facilitator.name];
     const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
     expect(created.status).toBe(201);

@@ -26,8 +26,26 @@ interface Escalation {
     outcome: string | null;
     deadlines: { name: string; at: string }[];
     timeline: { kind: string }[];
+    tasks: { id: string; status: string }[];
     details: Record<string, unknown>;
   } | null;
+}
+
+/**
+ * Once the session is called off the desk phones the client first (seed 000): waits for that call
+ * task and reports its outcome, as the desk's Slack button does.
+ */
+async function reportClientCall(id: string, type: 'client-informed' | 'client-unreachable') {
+  const path = `/escalations/${encodeURIComponent(id)}`;
+  const calling = await until(
+    () => http<Escalation>(svc.apiUrl, 'GET', path),
+    (r) => (r.body.state?.tasks ?? []).some((t) => t.id === 'call-client' && t.status === 'open'),
+    15_000,
+  );
+  expect(calling.body.state?.tasks.find((t) => t.id === 'call-client')?.status).toBe('open');
+  expect(svc.outbox!.list({ escalationId: id, kind: 'email' })).toHaveLength(0);
+  const r = await http(svc.apiUrl, 'POST', `${path}/events`, { type, actor: 'desk-agent' });
+  expect(r.status).toBe(200);
 }
 
 describe('live-delivery over HTTP', () => {
@@ -87,16 +105,19 @@ describe('live-delivery over HTTP', () => {
     expect(late.contentType).toContain('application/problem+json');
   });
 
-  it('a session that started 16 minutes ago cuts off at once and emails template 1', async () => {
+  it('a session that started 16 minutes ago cuts off at once; the client is phoned, unreachable, and emailed template 1', async () => {
     const input = facilitatorNoShow(Date.now() - 16 * MIN);
     const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
     expect(created.status).toBe(201);
     const id = created.body.id;
+    await reportClientCall(id, 'client-unreachable');
     const email = await svc.outbox!.waitFor((r) => r.kind === 'email' && r.escalationId === id, 15_000);
     if (email.kind !== 'email') throw new Error('expected an email');
     expect(email.to[0]?.email).toBe(input.siteContact.email);
     expect(email.cc.map((c) => c.email).sort()).toEqual(['morgan.owner@example.com', 'riley.lead@example.com']);
     expect(email.subject).toContain('Session unable to go ahead');
+    expect(email.text).not.toContain('on the phone');
+    expect(email.text).toContain('Sam Desk');
 
     const done = await until(
       () => http<Escalation>(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`),
@@ -140,7 +161,7 @@ describe('live-delivery over HTTP', () => {
     expect(done.body.state?.details.ticketId).toBeNull();
   });
 
-  it('tech issue: an event for another issue type is a 400, tech-resolved delivers; an unresolved one emails template 5 and raises a ticket', async () => {
+  it('tech issue: an event for another issue type is a 400, tech-resolved delivers; an unresolved one: the client is told on the phone, template 5 follows as its record, a ticket', async () => {
     const resolved = liveDeliveryInput('tech-issue', Date.now());
     const a = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: resolved });
     const pathA = `/escalations/${encodeURIComponent(a.body.id)}`;
@@ -152,8 +173,10 @@ describe('live-delivery over HTTP', () => {
 
     const unresolved = liveDeliveryInput('tech-issue', Date.now() - 20 * MIN);
     const b = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: unresolved });
+    await reportClientCall(b.body.id, 'client-informed');
     const t5 = await svc.outbox!.waitFor((r) => r.kind === 'email' && r.escalationId === b.body.id, 15_000);
     expect(t5.kind === 'email' && t5.subject).toContain('Reschedule');
+    expect(t5.kind === 'email' && t5.text).toContain('Thank you for your time on the phone just now');
     const done = await until(
       () => http<Escalation>(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(b.body.id)}`),
       (r) => r.body.execution.status === 'COMPLETED',

@@ -129,13 +129,22 @@ describe('api, worker and stand-ins as separate processes', () => {
     expect(ready.env).toMatchObject({ SLACK_API_URL: ready.urls.slack, SENDGRID_API_URL: ready.urls.sendgrid, TICKET_TARGET_URL: ready.urls.tickets, CASE_TARGET_URL: ready.urls.cases });
     expect(ready.stateFile).toBe(join(dataDir, 'stand-ins.sqlite'));
 
-    // A session whose cutoff passed 20 minutes ago: the deadline fires at once, the client email is
-    // attempted (and refused), a service-recovery ticket is raised.
+    // A session whose cutoff passed 20 minutes ago: the deadline fires at once, a service-recovery
+    // ticket is raised, the client email is attempted (and refused).
     const input = facilitatorNoShow(Date.now() - 20 * MIN);
     const created = await http<{ id: string; runId: string }>(apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
     expect(created.status).toBe(201);
     const { id } = created.body;
     const runId = created.body.runId;
+    // Called off: the desk phones the client first (seed 000); unreachable, so the email goes alone.
+    type Tasks = { state: { tasks: { id: string; status: string }[] } | null };
+    await until(
+      () => http<Tasks>(apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`),
+      (r) => (r.body.state?.tasks ?? []).some((t) => t.id === 'call-client' && t.status === 'open'),
+      60_000,
+    );
+    const unreachable = await http(apiUrl, 'POST', `/escalations/${encodeURIComponent(id)}/events`, { type: 'client-unreachable', actor: 'desk-agent' });
+    expect(unreachable.status).toBe(200);
     const done = await until(
       () => http<{ execution: { status: string }; state: { outcome: string; timeline: { kind: string; detail: string }[] } | null }>(apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`),
       (r) => r.body.execution?.status === 'COMPLETED',

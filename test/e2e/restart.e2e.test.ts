@@ -49,7 +49,7 @@ describe('npm start restarted with escalations in flight', () => {
     svc = await start();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 120 * MIN) });
+      const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 25 * MIN) });
       expect(created.status).toBe(201);
       ids.push(created.body.id);
     }

@@ -37,14 +37,24 @@ export async function cutoffSoon(api: ApiClients, inMs: number): Promise<Item> {
       expect(email, `${r.body.id}: template 1`).toBeDefined();
       expect(Date.parse(email!.at)).toBeGreaterThanOrEqual(dueAt);
     },
+    finish: (client) => clientUnreachable(client, r.body.id),
   };
+}
+
+/**
+ * Once a live delivery is called off the desk phones the client before the email goes (seed 000):
+ * waits for that call task and reports the client unreachable, as the desk's Slack button does.
+ */
+async function clientUnreachable(api: ApiClients, id: string) {
+  await api.until(id, (e) => (e.state?.tasks ?? []).some((t) => t.id === 'call-client' && t.status === 'open'), 120_000, 'calling the client');
+  await closeWith(api, id, { type: 'client-unreachable', actor: 'desk-agent' });
 }
 
 /** live-delivery, facilitator no-show, cutoff already passed: decides at once (emails, ticket, DM right away). */
 export async function alreadyLate(api: ApiClients): Promise<Item> {
   const r = await api.start('live-delivery', facilitatorNoShow(Date.now() - 16 * MIN));
   expect(r.status, JSON.stringify(r.body)).toBe(201);
-  return { id: r.body.id, label: 'facilitator no-show, past its cutoff' };
+  return { id: r.body.id, label: 'facilitator no-show, past its cutoff', finish: (client) => clientUnreachable(client, r.body.id) };
 }
 
 /** account-escalation, explicit complaint: the 24-hour meeting deadline falls `inMs` from now; then churned. */
@@ -83,7 +93,7 @@ export async function settle(api: ApiClients, items: Item[], timeoutMs: number):
   const lastDue = Math.max(0, ...items.map((i) => i.dueAt ?? 0));
   // Deadlines first (their timers fire in real time), then the closing events.
   for (const item of items.filter((i) => i.finish)) {
-    if (item.dueAt) await api.until(item.id, (e) => (e.state?.timeline ?? []).some((t) => t.kind === 'deadline-missed'), Math.max(0, lastDue - Date.now()) + timeoutMs, 'past its deadline');
+    if (item.dueAt) await api.until(item.id, (e) => (e.state?.timeline ?? []).some((t) => t.kind === 'deadline-missed' || t.kind === 'deadline-passed'), Math.max(0, lastDue - Date.now()) + timeoutMs, 'past its deadline');
     await item.finish!(api);
   }
   return Promise.all(items.map((i) => api.completed(i.id, Math.max(0, lastDue - Date.now()) + timeoutMs)));

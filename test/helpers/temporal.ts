@@ -1,6 +1,9 @@
+import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { ephemeralExecutable } from '../../src/temporal/binaries.js';
+import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { ephemeralExecutable, findTemporalBinary, missingBinaryHelp } from '../../src/temporal/binaries.js';
+import { startDevServer } from '../../src/temporal/dev-server.js';
+import { freePort } from '../../src/temporal/free-port.js';
 import { searchAttributeTypes } from '../../src/temporal/search-attributes.js';
 import { workflowsPath } from '../../src/worker.js';
 
@@ -24,3 +27,22 @@ const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: c
 
 let queue = 0;
 export const uniqueTaskQueue = (name: string) => `${name}-${process.pid}-${++queue}`;
+
+/** A real dev server (in memory, headless) with our search attributes, for tests that need real time (a worker stopped around a deadline). */
+export async function startLocalTemporal(): Promise<{ address: string; client: Client; nativeConnection: NativeConnection; stop(): Promise<void> }> {
+  const executable = findTemporalBinary('cli');
+  if (!executable) throw new Error(missingBinaryHelp('cli'));
+  const server = await startDevServer({ executable, namespace: 'default', port: await freePort() });
+  const connection = await Connection.connect({ address: server.address });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  return {
+    address: server.address,
+    client: new Client({ connection, namespace: 'default' }),
+    nativeConnection,
+    async stop() {
+      await nativeConnection.close();
+      await connection.close();
+      await server.stop();
+    },
+  };
+}

@@ -106,6 +106,36 @@ const scenarios: Record<string, Scenario> = {
     });
     return h;
   },
+  // Since patched('live-delivery-sop-v2') (issue 17 items 4, 5, 8, 19): a reached facilitator is the
+  // desk's decision (capped reminders past the cutoff, then call-off), and the client is phoned
+  // before the email (here nobody reports the call: three requests, then the email goes alone).
+  'live-delivery-v2-late-facilitator-call-off': async (id) => {
+    const startMs = await env.currentTimeMs();
+    const h = await start(id, startMs);
+    await env.sleep(at(3));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'facilitator-reached', actor: 'desk-agent', eta: '20 minutes' }] });
+    await sleepUntil(startMs + at(40));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'late-facilitator', decision: 'call-off', actor: 'desk-agent' }] });
+    return h;
+  },
+  // Opened 20 minutes before the start: the calls wait for it; cut off, the client is told on the phone.
+  'live-delivery-v2-waits-for-start': async (id) => {
+    const startMs = (await env.currentTimeMs()) + 20 * MIN;
+    const h = await start(id, startMs);
+    await sleepUntil(startMs + at(17));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
+    return h;
+  },
+  // A client-side tech issue: cancelled-client-side, no ticket; the client is unreachable.
+  'live-delivery-v2-tech-client-side': async (id) => {
+    const startMs = await env.currentTimeMs();
+    const h = await start(id, startMs, 'tech-issue');
+    await env.sleep(at(2));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'tech-issue-cause', cause: 'client', actor: 'desk-agent' }] });
+    await sleepUntil(startMs + at(17));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-unreachable', actor: 'desk-agent' }] });
+    return h;
+  },
   'live-delivery-tech-ended-early': async (id) => {
     const h = await start(id, await env.currentTimeMs(), 'tech-issue');
     await env.sleep(at(1));

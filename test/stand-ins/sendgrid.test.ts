@@ -179,10 +179,21 @@ describe('SendGrid mail/send validation (raw requests)', () => {
     ['non-string personalization custom_args', { ...base, personalizations: [{ to: [{ email: 'c@example.com' }], custom_args: { n: 1 } }] }, 'personalizations.0.custom_args'],
     ['bad cc', { ...base, personalizations: [{ to: [{ email: 'c@example.com' }], cc: [{ email: 'x@' }] }] }, 'personalizations.0.cc.0.email'],
     ['too many categories', { ...base, categories: Array.from({ length: 11 }, (_, i) => `c${i}`) }, 'categories'],
+    // What SendGrid accepts and then drops (issue 17 item 18): refused here so no test misses it.
+    ['a to name with , and ; unquoted', { ...base, personalizations: [{ to: [{ email: 'c@example.com', name: 'Client, Dana; Acme Clinics, Inc.' }] }] }, 'personalizations.0.to.0.name'],
+    ['a cc name with a comma', { ...base, personalizations: [{ to: [{ email: 'c@example.com' }], cc: [{ email: 'd@example.com', name: 'Owner, Morgan' }] }] }, 'personalizations.0.cc.0.name'],
+    ['a from name with a semicolon', { ...base, from: { email: 'escalations@example.com', name: 'Support; Desk' } }, 'from.name'],
+    ['a CR/LF in a name', { ...base, personalizations: [{ to: [{ email: 'c@example.com', name: 'Dana\r\nBcc: x@example.com' }] }] }, 'personalizations.0.to.0.name'],
+    ['a CR/LF in the subject', { ...base, subject: 'Hello\r\nBcc: x@example.com' }, 'subject'],
   ])('400 for %s', async (_name, body, field) => {
     const res = await rawSend(body);
     expect(res.status).toBe(400);
     expect((res.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain(field);
+  });
+
+  it('accepts a name with , and ; as a quoted string (what SendGrid delivers)', async () => {
+    const quoted = { ...base, personalizations: [{ to: [{ email: 'c@example.com', name: '"Client, Dana; Acme Clinics, Inc."' }] }] };
+    expect((await rawSend(quoted)).status).toBe(202);
   });
 
   it('accepts a template instead of subject and content, and a subject in every personalization', async () => {

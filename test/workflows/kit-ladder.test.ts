@@ -123,6 +123,34 @@ describe('call task on the ladder: phone the lead, then the backup', () => {
   });
 });
 
+describe('every ladder is capped (issue 17 item 19)', () => {
+  it('a callee with no attempt limit, never reached: asked 12 times, every 5 minutes, then the task ends cancelled and the timeline says so', async () => {
+    standIns.outbox.clear();
+    await withWorker(example, async (taskQueue) => {
+      const start = await env.currentTimeMs();
+      const h = await env.client.workflow.start(callLadderProbe, { taskQueue, workflowId: `kit-ladder-cap-${Date.now()}`, args: [[{ name: 'Alex Facilitator', phone: '+1 555 0142' }], 5] });
+      const final = (await h.result()) as ProbeState;
+      expect(final.details.result).toEqual({ outcome: 'exhausted', attempts: 12, rung: 'Alex Facilitator', skipped: [] });
+      expect(deskAsked()).toHaveLength(12);
+      expect(since(final.timeline, 'call-unanswered', start)).toEqual([5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60]);
+      const capped = final.timeline.find((e) => e.kind === 'ladder-capped')!;
+      expect(capped.detail).toBe("Stopped asking after 12 attempts (the ladder's cap) without an answer");
+      expect(Math.round((Date.parse(capped.at) - start) / MIN)).toBe(60);
+      expect(final.tasks.map((t) => [t.id, t.status, t.attempts])).toEqual([['call-on-call', 'cancelled', 12]]);
+    });
+  });
+
+  it('an interval below a minute is raised to one minute', async () => {
+    standIns.outbox.clear();
+    await withWorker(example, async (taskQueue) => {
+      const start = await env.currentTimeMs();
+      const h = await env.client.workflow.start(callLadderProbe, { taskQueue, workflowId: `kit-ladder-floor-${Date.now()}`, args: [[{ name: 'Alex Facilitator', attempts: 3 }], 0.01] });
+      const final = (await h.result()) as ProbeState;
+      expect(since(final.timeline, 'call-unanswered', start)).toEqual([1, 2, 3]);
+    });
+  });
+});
+
 describe('notify ladder: people in order, each with 15 minutes to acknowledge', () => {
   it('skips the one who is away, moves on after 15 minutes without an acknowledgement, stops at the acknowledgement', async () => {
     await withWorker(directoryWith({ 'cs-team-lead': { away: true } }), async (taskQueue) => {

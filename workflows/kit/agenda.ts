@@ -16,7 +16,7 @@
 // per deadline when `Deadlines.add` registers it and cancelling it when the deadline is cleared.
 import { allHandlersFinished, condition } from '@temporalio/workflow';
 import { historyIsLong } from './carry-over.js';
-import type { AnyEscalation } from './escalation.js';
+import type { AnyEscalation, DeadlineFirer } from './escalation.js';
 
 export interface AgendaOptions {
   /** Runs after every fired deadline (e.g. recompute what the escalation waits for). */
@@ -30,16 +30,24 @@ export interface AgendaOptions {
   continueAsNew?: { maxEvents: number; maxBytes: number; next: () => Promise<never> };
 }
 
-export class Agenda {
+export class Agenda implements DeadlineFirer {
   private readonly handlers = new Map<string, () => Promise<void>>();
   /** Side effects queued by events, run by the loop in order. */
   private readonly work: (() => Promise<void>)[] = [];
   private changes = 0;
+  private finished = false;
 
   constructor(
     private readonly esc: AnyEscalation,
     private readonly options: AgendaOptions = {},
-  ) {}
+  ) {
+    esc.firedBy(this);
+  }
+
+  /** Until `run` returns, every deadline that comes due is fired (events after a due deadline wait for it). */
+  firesDeadlines(): boolean {
+    return !this.finished;
+  }
 
   /** What happens when the deadline `name` comes (a deadline without a handler just passes). */
   on(name: string, handler: () => Promise<void>): this {
@@ -61,6 +69,14 @@ export class Agenda {
 
   /** Runs until the escalation has its outcome (then runs the work that queued), or continues as new. */
   async run(): Promise<void> {
+    try {
+      await this.loop();
+    } finally {
+      this.finished = true;
+    }
+  }
+
+  private async loop(): Promise<void> {
     const { esc } = this;
     for (;;) {
       // Any event from here on (even one that arrives while an activity runs) makes the loop go round again.
@@ -73,8 +89,9 @@ export class Agenda {
       if (this.changes !== seen) continue;
       const can = this.options.continueAsNew;
       if (can && historyIsLong(can.maxEvents, can.maxBytes)) {
-        await condition(allHandlersFinished);
-        if (this.work.length === 0 && esc.outcome === null && this.changes === seen) return can.next();
+        // An event waiting for a due deadline needs the loop to fire it first: go round instead of waiting on it.
+        await condition(() => allHandlersFinished() || esc.eventsWaitingForDeadlines);
+        if (this.work.length === 0 && esc.outcome === null && this.changes === seen && allHandlersFinished()) return can.next();
         continue;
       }
       await this.waitForNextRound(seen);
@@ -91,7 +108,7 @@ export class Agenda {
   private async fireDue(): Promise<void> {
     const { esc } = this;
     for (let due = esc.deadlines.list()[0]; due && Date.parse(due.at) <= Date.now(); due = esc.deadlines.list()[0]) {
-      esc.deadlines.clear(due.name);
+      esc.deadlines.fire(due.name);
       const handler = this.handlers.get(due.name);
       if (handler) await handler();
       this.options.afterDue?.();

@@ -2,6 +2,7 @@
 // for the outcome event. It is a ladder whose rungs are the callees: unanswered, the assignee is
 // asked again every interval; after a callee's attempt limit (or when the directory marks them away)
 // the next callee is called, e.g. "phone the lead; on vacation or two unanswered calls: the backup".
+// Like every ladder it is capped (ladder.ts, LADDER_LIMITS): nobody is asked for ever.
 // Each callee is an open task in the state, with how often the assignee was asked and when next.
 import type { AnyEscalation } from './escalation.js';
 import { runLadder, type LadderResult, type Rung } from './ladder.js';
@@ -22,10 +23,12 @@ export interface CallTaskOptions {
   id: string;
   /** Who makes the calls (role or directory key). */
   assignee: string;
-  /** In order; the last one is called until reached unless it has an attempt limit. */
+  /** In order; the last one is called until reached unless it has an attempt limit (or the task's cap). */
   callees: Callee[];
-  /** How long the assignee has to report an outcome before being asked again, in milliseconds. */
+  /** How long the assignee has to report an outcome before being asked again, in milliseconds (at least LADDER_LIMITS.minTimeoutMs). */
   intervalMs: number;
+  /** How often the assignee is asked in all (default LADDER_LIMITS.maxAttempts, at most LADDER_LIMITS.hardMax): then the task ends `exhausted`. */
+  maxAttempts?: number | undefined;
   /** True once the call is no longer needed (callee reached, escalation decided). */
   finished: () => boolean;
   /** How many "no answer" outcomes were reported so far: each ends the current attempt at once. */
@@ -54,11 +57,11 @@ export async function callTask(esc: AnyEscalation, opts: CallTaskOptions): Promi
     taskId: i === 0 ? opts.id : `${opts.id}-${i + 1}`,
   }));
   let task: Task | undefined;
-  const closeTask = () => {
+  const closeTask = (status?: 'cancelled') => {
     if (!task) return;
     delete task.nextAttemptAt;
     if (task.status === 'open') {
-      task.status = esc.outcome === null ? 'done' : 'cancelled';
+      task.status = status ?? (esc.outcome === null ? 'done' : 'cancelled');
       task.closedAt = nowIso();
     }
   };
@@ -67,6 +70,7 @@ export async function callTask(esc: AnyEscalation, opts: CallTaskOptions): Promi
   const result = await runLadder(esc, {
     id: opts.id,
     rungs,
+    maxAttempts: opts.maxAttempts,
     acknowledged: () => opts.finished() || (task !== undefined && task.status !== 'open'),
     ...(opts.noAnswers && { unanswered: opts.noAnswers }),
     onRung: (rung) => {
@@ -85,6 +89,7 @@ export async function callTask(esc: AnyEscalation, opts: CallTaskOptions): Promi
     },
     summary: (rung) => `${rung.request}: ask again`,
   });
-  closeTask();
+  // Nobody reached (every callee tried, or the cap): the task did not get done.
+  closeTask(result.outcome === 'exhausted' ? 'cancelled' : undefined);
   return result;
 }

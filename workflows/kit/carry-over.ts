@@ -4,7 +4,7 @@
 // are counted by kind in one summary entry; closed tasks and sent messages keep only the latest.
 import { makeContinueAsNewFunc, workflowInfo, type Workflow } from '@temporalio/workflow';
 import type { Escalation } from './escalation.js';
-import type { EscalationState, TimelineEntry } from './state.js';
+import type { EscalationState, PendingDeadline, TimelineEntry } from './state.js';
 
 export interface CarryLimits {
   /** Timeline entries kept (besides the first one and the summary). */
@@ -31,6 +31,8 @@ export interface CarriedEscalation<Status extends string, Details>
   runs: RunRecord[];
   /** Runs before `runs` that were dropped from the list. */
   runsDropped: number;
+  /** Fired deadlines whose events stay closed (absent in runs carried before this field existed). */
+  closedDeadlines?: PendingDeadline[];
 }
 
 export const SUMMARY_KIND = 'timeline-summarised';
@@ -78,6 +80,7 @@ export function carryOver<Status extends string, Details>(
     status: esc.status,
     waitingFor: [...esc.waitingFor],
     deadlines: esc.deadlines.list(),
+    closedDeadlines: esc.deadlines.closed(),
     tasks: esc.tasks.filter((t) => t.status === 'open' || keptClosed.has(t)),
     messages: esc.messages.slice(Math.max(0, esc.messages.length - limits.messages)),
     timeline: trimTimeline(esc.timeline.entries, limits.timeline, now),
@@ -95,7 +98,8 @@ export function restore<Status extends string, Details>(
   esc.timeline.entries.push(...carried.timeline);
   esc.tasks.push(...carried.tasks);
   esc.messages.push(...carried.messages);
-  for (const d of carried.deadlines) esc.deadlines.add(d.name, d.at, 0, d.description);
+  esc.deadlines.restoreClosed(carried.closedDeadlines ?? []);
+  for (const d of carried.deadlines) esc.deadlines.add(d.name, d.at, 0, d.description, { closes: d.closes });
   esc.waitingFor = [...carried.waitingFor];
 }
 

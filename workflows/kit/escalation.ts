@@ -1,8 +1,16 @@
 // The bookkeeping every playbook shares: state, timeline, deadlines, tasks, search attributes and
 // the event handlers. A playbook supplies how events are checked and applied; the kit keeps the
-// rules that hold for all of them (no events after the outcome, every event on the timeline).
+// rules that hold for all of them (no events after the outcome unless the playbook still expects a
+// follow-up, none that a passed deadline closes, every event on the timeline).
+//
+// A deadline that has passed wins, whatever the worker's latency (issue 17 item 1): an event that a
+// deadline closes is refused from the deadline's instant on (deadlines.ts), and any other event that
+// arrives after a deadline's instant is applied once the agenda has fired that deadline, so the
+// deadline's effect comes first however late the worker got to both.
 import {
   ApplicationFailure,
+  condition,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -12,9 +20,22 @@ import { Deadlines } from './deadlines.js';
 import { countTimelineEntry } from './metrics.js';
 import { eventSignal, eventUpdate, outOfOrder, stateQuery } from './messages.js';
 import { statusKey } from './search-attributes.js';
-import type { EscalationEvent, EscalationState, EventResult, SentMessage, Task, TimelineEntry } from './state.js';
+import type { EscalationEvent, EscalationState, EventResult, PendingDeadline, SentMessage, Task, TimelineEntry } from './state.js';
 import { nowIso } from './time.js';
 import { Timeline } from './timeline.js';
+
+/**
+ * patched() id: an event that arrives after a deadline's instant, before the agenda fired it (the
+ * worker was down or busy), is applied after the deadline's handler started; before, it was applied
+ * first. Only consulted when such a deadline exists, so histories without that race replay as they are.
+ */
+export const EVENTS_AFTER_DUE_DEADLINES = 'kit-events-after-due-deadlines';
+
+/** What fires an escalation's deadlines (its agenda), while it does. */
+export interface DeadlineFirer {
+  /** True while deadlines that come due will be fired (the agenda has not finished). */
+  firesDeadlines(): boolean;
+}
 
 export interface EventRules<E extends EscalationEvent> {
   /** Throws notApplicable/outOfOrder for an event that makes no sense now. Synchronous, no side effects. */
@@ -31,6 +52,11 @@ export class Escalation<Status extends string, Details> {
   readonly escalationId = workflowInfo().workflowId;
   outcome: string | null = null;
   waitingFor: string[] = [];
+  /** Events still accepted after the outcome (e.g. the result of a call telling the client). */
+  private followUps: readonly string[] = [];
+  /** Events waiting for a due deadline to fire before they are applied. */
+  private waitingForDeadlines = 0;
+  private firer: DeadlineFirer | null = null;
   private currentStatus: Status;
 
   constructor(
@@ -57,7 +83,16 @@ export class Escalation<Status extends string, Details> {
    */
   handleEvents<E extends EscalationEvent>(rules: EventRules<E>): void {
     const validate = (event: E) => {
-      if (this.outcome !== null) outOfOrder(`the escalation already has its outcome (${this.outcome}); '${event.type}' changes nothing`);
+      const closedBy = this.deadlines.closing(event.type, Date.now());
+      if (closedBy) {
+        outOfOrder(`the deadline '${closedBy.name}' passed at ${closedBy.at} (${closedBy.description}); '${event.type}' comes too late`, {
+          deadline: closedBy.name,
+          at: closedBy.at,
+        });
+      }
+      if (this.outcome !== null && !this.followUps.includes(event.type)) {
+        outOfOrder(`the escalation already has its outcome (${this.outcome}); '${event.type}' changes nothing`);
+      }
       rules.validate(event);
     };
     const accept = (event: E) => {
@@ -66,25 +101,83 @@ export class Escalation<Status extends string, Details> {
       rules.apply(event);
     };
     setHandler(stateQuery, () => this.state());
+    // Synchronous unless the event must wait for a due deadline: an event buffered before the handler
+    // was registered is applied inside setHandler, before the workflow's next command (histories rely on it).
     setHandler(
       eventUpdate,
       (event) => {
-        const before = this.timeline.entries.length;
-        accept(event as E);
-        return this.eventResult(this.timeline.entries.slice(before));
+        const apply = () => {
+          const before = this.timeline.entries.length;
+          accept(event as E);
+          return this.eventResult(this.timeline.entries.slice(before));
+        };
+        const due = this.dueDeadlinesToWaitFor();
+        if (!due) return apply();
+        return this.untilFired(due).then(() => {
+          // The deadline's handler may have decided the outcome or closed the event: the update then fails with its 409.
+          validate(event as E);
+          return apply();
+        });
       },
       { validator: (event) => validate(event as E) },
     );
     setHandler(eventSignal, (event) => {
-      try {
-        validate(event as E);
-      } catch (err) {
-        const reason = err instanceof ApplicationFailure ? err.message : String(err);
-        this.timeline.add('event-rejected', `${event.type} rejected: ${reason}`, event.actor ?? 'unknown');
-        return;
-      }
-      accept(event as E);
+      const check = () => {
+        try {
+          validate(event as E);
+          return true;
+        } catch (err) {
+          const reason = err instanceof ApplicationFailure ? err.message : String(err);
+          this.timeline.add('event-rejected', `${event.type} rejected: ${reason}`, event.actor ?? 'unknown');
+          return false;
+        }
+      };
+      if (!check()) return;
+      const due = this.dueDeadlinesToWaitFor();
+      if (!due) return accept(event as E);
+      return this.untilFired(due).then(() => {
+        if (check()) accept(event as E);
+      });
     });
+  }
+
+  /**
+   * The deadlines whose instant has passed but which the agenda has not fired yet, when an event
+   * must wait for them (their handlers make their changes first); undefined when there is nothing
+   * to wait for (the usual case) or no agenda fires deadlines.
+   */
+  private dueDeadlinesToWaitFor(): PendingDeadline[] | undefined {
+    const due = this.deadlines.overdue(Date.now());
+    if (due.length === 0 || !this.firer?.firesDeadlines() || !patched(EVENTS_AFTER_DUE_DEADLINES)) return undefined;
+    return due;
+  }
+
+  private async untilFired(due: PendingDeadline[]): Promise<void> {
+    this.waitingForDeadlines++;
+    try {
+      await condition(() => due.every((d) => !this.deadlines.isPending(d)) || !this.firer!.firesDeadlines());
+    } finally {
+      this.waitingForDeadlines--;
+    }
+  }
+
+  /** The agenda that fires this escalation's deadlines (it registers itself). */
+  firedBy(firer: DeadlineFirer): void {
+    this.firer = firer;
+  }
+
+  /** True while an event waits for a due deadline to fire (the agenda must not continue as new meanwhile). */
+  get eventsWaitingForDeadlines(): boolean {
+    return this.waitingForDeadlines > 0;
+  }
+
+  /**
+   * Events still accepted once the outcome is decided (e.g. how a call telling the client went);
+   * listed in `waitingFor`. `[]` when nothing more is expected.
+   */
+  expectAfterOutcome(types: readonly string[]): void {
+    this.followUps = [...types];
+    if (this.outcome !== null) this.waitingFor = [...types];
   }
 
   /** A working status; once the outcome is decided the status is final and this does nothing. */

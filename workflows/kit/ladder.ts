@@ -8,19 +8,39 @@
 // every attempt is the rung's notification (activities) and one timer for its acknowledgement timeout.
 // A rung without a person issues nothing before its first notification, so code that starts a ladder
 // and then waits for something else issues the notification first.
-import { condition } from '@temporalio/workflow';
+//
+// Every ladder is capped (issue 17 item 19: a call task asked every 5 minutes from the day before a
+// session made 288 posts per escalation and saturated the worker): at most `maxAttempts` attempts in
+// all (LADDER_LIMITS.maxAttempts unless the playbook sets fewer; never more than LADDER_LIMITS.hardMax),
+// a rung that asks "until acknowledged" included, and no attempt waits less than
+// LADDER_LIMITS.minTimeoutMs. A ladder that hits its cap ends `exhausted` and the timeline says so.
+import { condition, patched } from '@temporalio/workflow';
 import { lookups } from './activities.js';
 import type { AnyEscalation } from './escalation.js';
 import { failureReason } from './failures.js';
+import { minutes } from './time.js';
+
+/** The kit's caps on every ladder and call task. */
+export const LADDER_LIMITS = {
+  /** Attempts over all rungs when the playbook sets no `maxAttempts` (e.g. one hour of asking every 5 minutes). */
+  maxAttempts: 12,
+  /** No playbook may ask more often than this in one ladder. */
+  hardMax: 50,
+  /** The shortest wait for an acknowledgement, in milliseconds. */
+  minTimeoutMs: minutes(1),
+} as const;
+
+/** patched() id: a ladder stops at its attempt cap; before, a rung with unlimited attempts asked until acknowledged. */
+export const LADDER_CAP = 'kit-ladder-cap';
 
 export interface Rung {
   /** Who is notified or asked, as people read it (a name, `#channel`, a role). */
   target: string;
   /** The directory person behind the target: skipped when the directory marks them away. */
   person?: string | undefined;
-  /** Attempts before the ladder moves on to the next rung (default 1; `Infinity`: until acknowledged or stopped). */
+  /** Attempts before the ladder moves on to the next rung (default 1; `Infinity`: until acknowledged, stopped or the ladder's cap). */
   attempts?: number | undefined;
-  /** How long each attempt waits for the acknowledgement, in milliseconds. */
+  /** How long each attempt waits for the acknowledgement, in milliseconds (at least LADDER_LIMITS.minTimeoutMs). */
   timeoutMs: number;
 }
 
@@ -28,6 +48,8 @@ export interface LadderOptions<R extends Rung> {
   /** Names the ladder on the timeline (e.g. `call-facilitator`, `ack-siren`). */
   id: string;
   rungs: readonly R[];
+  /** Attempts over all rungs before the ladder gives up (default LADDER_LIMITS.maxAttempts, at most LADDER_LIMITS.hardMax). */
+  maxAttempts?: number | undefined;
   /** The acknowledgement (or whatever the ladder waits for) has arrived: the ladder ends. */
   acknowledged: () => boolean;
   /** The ladder is no longer needed (e.g. the escalation has its outcome): it ends without one. */
@@ -50,7 +72,7 @@ export interface LadderOptions<R extends Rung> {
 }
 
 export interface LadderResult<R extends Rung> {
-  /** acknowledged; stopped (no longer needed); exhausted (every rung tried or skipped). */
+  /** acknowledged; stopped (no longer needed); exhausted (every rung tried or skipped, or the attempt cap reached). */
   outcome: 'acknowledged' | 'stopped' | 'exhausted';
   /** The rung the ladder ended on (null when every rung was skipped or it stopped before the first). */
   rung: R | null;
@@ -72,8 +94,18 @@ export async function runLadder<R extends Rung>(esc: AnyEscalation, o: LadderOpt
   });
   let attempts = 0;
   let last: R | null = null;
+  const cap = Math.max(1, Math.min(o.maxAttempts ?? LADDER_LIMITS.maxAttempts, LADDER_LIMITS.hardMax));
+  let capped = false;
+  // The cap: consulted once it is reached, so histories that never reached it replay as recorded.
+  const atCap = () => {
+    if (capped || (attempts >= cap && patched(LADDER_CAP))) {
+      if (!capped) esc.timeline.add('ladder-capped', `Stopped asking after ${attempts} attempts (the ladder's cap) without an answer`, 'engine', { ladder: o.id, attempts });
+      capped = true;
+    }
+    return capped;
+  };
   for (const [index, rung] of o.rungs.entries()) {
-    if (done()) break;
+    if (done() || atCap()) break;
     // Only rungs with a person wait for the directory; the others notify straight away.
     if (rung.person !== undefined && (await isAway(esc, o.id, rung, o.rungs[index + 1]))) {
       skipped.push(rung);
@@ -83,14 +115,16 @@ export async function runLadder<R extends Rung>(esc: AnyEscalation, o: LadderOpt
     last = rung;
     o.onRung?.(rung, index);
     const limit = rung.attempts ?? 1;
+    const timeoutMs = Math.max(rung.timeoutMs, LADDER_LIMITS.minTimeoutMs);
     for (let attempt = 1; attempt <= limit && !done(); attempt++) {
+      if (atCap()) break;
       attempts++;
-      o.onAttempt?.(rung, attempt, Date.now() + rung.timeoutMs);
+      o.onAttempt?.(rung, attempt, Date.now() + timeoutMs);
       await o.notify(rung, attempt);
       const noAnswers = o.unanswered?.() ?? 0;
       const ended = () => done() || (o.unanswered?.() ?? 0) > noAnswers;
-      if ((await condition(ended, rung.timeoutMs, { summary: o.summary(rung, attempt) })) && done()) return result(rung);
-      const next = attempt < limit ? 'again' : nextRung(o.rungs, index);
+      if ((await condition(ended, timeoutMs, { summary: o.summary(rung, attempt) })) && done()) return result(rung);
+      const next = attempt < limit && attempts < cap ? 'again' : attempts < cap ? nextRung(o.rungs, index) : null;
       if (o.onUnanswered) o.onUnanswered(rung, attempt, next);
       else esc.timeline.add('ladder-unanswered', unansweredText(rung, attempt, next), 'engine', { ladder: o.id, attempt });
     }

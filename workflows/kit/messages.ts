@@ -32,7 +32,10 @@ export function notApplicable(message: string): never {
   throw ApplicationFailure.create({ type: EVENT_NOT_APPLICABLE, message, nonRetryable: true });
 }
 
-/** The event makes no sense in the escalation's current state (e.g. after the outcome): HTTP 409. */
-export function outOfOrder(message: string): never {
-  throw ApplicationFailure.create({ type: EVENT_OUT_OF_ORDER, message, nonRetryable: true });
+/**
+ * The event makes no sense in the escalation's current state (e.g. after the outcome, or after the
+ * deadline that closes it): HTTP 409. `details` (e.g. `{ deadline, at }`) travel with the failure.
+ */
+export function outOfOrder(message: string, details?: Record<string, unknown>): never {
+  throw ApplicationFailure.create({ type: EVENT_OUT_OF_ORDER, message, nonRetryable: true, ...(details && { details: [details] }) });
 }

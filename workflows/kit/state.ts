@@ -17,6 +17,8 @@ export interface PendingDeadline {
   /** ISO instant at which it fires. */
   at: string;
   description: string;
+  /** Event types refused from `at` on (409 naming this deadline), whatever the worker's latency. */
+  closes?: string[];
 }
 
 export interface Task {

@@ -1,6 +1,7 @@
-// After every outcome: the emergencies thread gets the outcome and the original post is marked,
-// the booking owner gets the whole timeline, and a provider-caused cancellation raises a
-// service-recovery ticket.
+// After every outcome: the emergencies thread gets the outcome and the original post is marked
+// (announceOutcome), a provider-caused cancellation raises a service-recovery ticket and the booking
+// owner gets the whole timeline (followUp). Since patch live-delivery-sop-v2 the ticket is raised at
+// once and the client is told (the call, then the email) before the owner's DM, so it includes that.
 import { tickets } from '../kit/activities.js';
 import { failureReason } from '../kit/failures.js';
 import { postSlack, updateSlack } from '../kit/notify.js';
@@ -11,21 +12,44 @@ const outcomeText: Record<string, string> = {
   delivered: 'the session is going ahead',
   'delivered-adapted': 'participants arrived: the facilitator runs an adapted session',
   'cancelled-provider': 'the session did not go ahead (delivery issue on our side)',
+  'cancelled-client-side': "the session did not go ahead (technical issue on the client's side)",
   'cancelled-client': 'the client called the session off',
   'cancelled-no-show': 'nobody joined within 30 minutes: the session will be rescheduled',
 };
 
+const summaryOf = (s: LiveSession) => {
+  const outcome = s.esc.outcome ?? 'unknown';
+  return slack`"${s.input.booking.sessionTitle}" (booking ${s.input.booking.id}): ${outcomeText[outcome] ?? outcome}.`;
+};
+
+/** Every step after the outcome, in the order before patch live-delivery-sop-v2. */
 export async function aftercare(s: LiveSession): Promise<void> {
+  await announceOutcome(s);
+  await followUp(s);
+}
+
+/** The thread gets the outcome; the alert is marked resolved. */
+export async function announceOutcome(s: LiveSession): Promise<void> {
   const { esc, input } = s;
   const outcome = esc.outcome ?? 'unknown';
-  const summary = slack`"${input.booking.sessionTitle}" (booking ${input.booking.id}): ${outcomeText[outcome] ?? outcome}.`;
+  const summary = summaryOf(s);
   const thread = s.details.thread;
-
   await s.announce('outcome', slack`${outcome.startsWith('delivered') ? ':white_check_mark:' : ':x:'} Resolved: ${summary}`);
   if (thread) {
     await updateSlack(esc, 'mark-resolved', thread.channel, thread.ts, slack`[resolved: ${outcome}] ${input.issueType} for ${summary}`);
   }
+}
 
+/** A service-recovery ticket when the session failed through our side; the owner's DM with the whole timeline. */
+export async function followUp(s: LiveSession): Promise<void> {
+  await raiseServiceRecovery(s);
+  await ownerFollowUp(s);
+}
+
+/** The service-recovery ticket, when the session failed through our side (seed 000: "if session did not go ahead due to MG issue"). */
+export async function raiseServiceRecovery(s: LiveSession): Promise<void> {
+  const { esc, input } = s;
+  const outcome = esc.outcome ?? 'unknown';
   if (outcome === 'cancelled-provider') {
     try {
       const ticket = await tickets.raiseTicket({
@@ -33,7 +57,13 @@ export async function aftercare(s: LiveSession): Promise<void> {
         kind: 'service-recovery',
         title: `Service recovery: "${input.booking.sessionTitle}" (booking ${input.booking.id}) did not go ahead`,
         description: `${input.issueType} on ${s.local(input.booking.startTime)}. ${esc.timeline.entries.find((e) => e.kind === 'outcome')?.detail ?? ''}`,
-        data: { bookingId: input.booking.id, issueType: input.issueType, outcome, bookingOwner: input.bookingOwner },
+        data: {
+          bookingId: input.booking.id,
+          issueType: input.issueType,
+          outcome,
+          bookingOwner: input.bookingOwner,
+          ...(input.issueType === 'tech-issue' && s.v2 && { cause: s.details.techCause ?? 'not recorded' }),
+        },
       });
       s.details.ticketId = ticket.ticketId;
       esc.timeline.add('ticket-raised', `Service-recovery ticket ${ticket.ticketId} raised`, 'engine');
@@ -41,7 +71,12 @@ export async function aftercare(s: LiveSession): Promise<void> {
       esc.timeline.add('step-failed', `Service-recovery ticket not raised: ${failureReason(err)}`, 'engine');
     }
   }
+}
 
+/** The booking owner's DM: the outcome, the ticket and the whole timeline (seed 000: "follow up with booking owner after the instance"). */
+export async function ownerFollowUp(s: LiveSession): Promise<void> {
+  const { esc, input } = s;
+  const summary = summaryOf(s);
   // Timeline details quote what people typed: each entry is data in the DM.
   const happened = esc.timeline.entries.map((e) => slack`• ${s.local(e.at)} ${e.detail}`);
   await postSlack(esc, {

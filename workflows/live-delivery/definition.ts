@@ -2,7 +2,15 @@
 // makes starting it idempotent, the summary and business time for the Web UI, the input checks.
 import { checkPeople, checkTimeZones } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
+import { contractNow } from '../kit/schemas/settings.js';
 import { LIVE_DELIVERY_OUTCOMES, LIVE_DELIVERY_STATUSES, LIVE_DELIVERY_TEMPLATES, liveDeliveryEvents, LiveDeliveryInput } from './contract.js';
+
+/**
+ * How long before the session start an issue may be reported (issue 17 item 19): a no-show cannot
+ * precede the start, and an issue reported a day early is a wrong date, not an emergency. Within
+ * this window the escalation opens at once (the owner is tagged) and its calls begin at the start.
+ */
+export const EARLIEST_REPORT_BEFORE_START_MS = 30 * 60_000;
 
 export default definePlaybook<LiveDeliveryInput>({
   name: 'live-delivery',
@@ -26,15 +34,28 @@ export default definePlaybook<LiveDeliveryInput>({
     if (input.techIssueReportedAt && input.issueType !== 'tech-issue') {
       errors.push({ field: '/techIssueReportedAt', message: 'only for issueType tech-issue' });
     }
+    if (input.techIssueCause && input.issueType !== 'tech-issue') {
+      errors.push({ field: '/techIssueCause', message: 'only for issueType tech-issue' });
+    }
+    const start = Date.parse(input.booking.startTime);
+    const earliest = start - EARLIEST_REPORT_BEFORE_START_MS;
+    if (contractNow() < earliest) {
+      errors.push({
+        field: '/booking/startTime',
+        message:
+          `the session starts ${input.booking.startTime}: a ${input.issueType} is reported from 30 minutes before the start ` +
+          `(from ${new Date(earliest).toISOString()}); a no-show cannot precede the start`,
+      });
+    }
     return errors;
   },
-  /** A facilitator no-show for a session tomorrow, on the hour. */
+  /** A facilitator no-show for a session that started at the last full five minutes (the desk reports at the start). */
   example: (now) => ({
     booking: {
       id: 'B-1001',
       sessionTitle: 'Leading Essentials',
       sessionFormat: 'Virtual Workout',
-      startTime: new Date(Math.ceil(now / 3_600_000) * 3_600_000 + 86_400_000).toISOString().replace('.000Z', 'Z'),
+      startTime: new Date(Math.floor(now / 300_000) * 300_000).toISOString().replace('.000Z', 'Z'),
       timeZone: 'America/Chicago',
       sessionLink: 'https://meet.example.com/leading-essentials',
     },

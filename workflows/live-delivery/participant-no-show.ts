@@ -5,6 +5,7 @@ import type { PendingDeadline } from '../kit/state.js';
 import { minutes } from '../kit/time.js';
 import type { LiveDeliveryEvent } from './contract.js';
 import { slack, type SlackText } from '../kit/slack-text.js';
+import { closedByCutoff } from './events.js';
 import type { LiveSession } from './session.js';
 
 export const PARTICIPANT_CUTOFF = minutes(30);
@@ -15,7 +16,9 @@ export function participantNoShowAlert(s: LiveSession): SlackText {
 
 export function prepareParticipantNoShow(s: LiveSession): PendingDeadline {
   const { esc, input } = s;
-  const cutoff = esc.deadlines.add('participant-cutoff', input.booking.startTime, PARTICIPANT_CUTOFF, 'Participants by session start + 30 minutes');
+  const cutoff = esc.deadlines.add('participant-cutoff', input.booking.startTime, PARTICIPANT_CUTOFF, 'Participants by session start + 30 minutes', {
+    closes: closedByCutoff['participant-no-show'],
+  });
   esc.waitingFor = ['participants-arrived', 'client-reached', 'client-unreachable'];
   esc.setStatus('awaiting-participants', `Waiting for participants until ${cutoff.at}`);
   esc.openTask('facilitator-stay-on', 'desk', `Ask ${input.facilitator.name} to stay on the session while the client is contacted`);
@@ -45,17 +48,24 @@ export async function participantNoShow(s: LiveSession, cutoff: PendingDeadline)
     esc.openTask('tell-late-arrivals', 'desk', `Ask ${input.facilitator.name} to stay on and tell anyone who joins late that the session will be rescheduled`);
     await s.clientEmail('no-participants-cutoff', 'nobody joined within 30 minutes; the session will be rescheduled');
   });
-  const calling = s.call(
-    'call-client',
-    input.siteContact.name,
-    input.siteContact.phone,
-    [
-      { event: 'client-reached', label: 'Reached: still expected', extra: { participants: 'still-expected' } },
-      { event: 'client-reached', label: 'Reached: session off', extra: { participants: 'cancel' }, style: 'danger' },
-      { event: 'client-unreachable', label: 'No answer: email the client' },
-    ],
-    () => s.details.clientReached !== null,
-  );
+  const callClient = () =>
+    s.call(
+      'call-client',
+      input.siteContact.name,
+      input.siteContact.phone,
+      [
+        { event: 'client-reached', label: 'Reached: still expected', extra: { participants: 'still-expected' } },
+        { event: 'client-reached', label: 'Reached: session off', extra: { participants: 'cancel' }, style: 'danger' },
+        { event: 'client-unreachable', label: 'No answer: email the client' },
+      ],
+      () => s.details.clientReached !== null,
+    );
+  // v2: participants are not missing before the start; the call waits for it.
+  const calling = s.v2
+    ? (async () => {
+        if (await s.untilSessionStart()) await callClient();
+      })()
+    : callClient();
   await agenda.run();
   if (esc.outcome === 'cancelled-client') {
     await s.clientEmail('session-cancelled-after-call', 'confirming the call: the session is not going ahead');

@@ -1,13 +1,16 @@
 // What every live-delivery issue type shares: the escalation state and its agenda, the
-// emergencies-channel thread, client emails (left to the booking owner once they take over) and
-// call requests.
-import type { SlackButton } from '../../activities/index.js';
+// emergencies-channel thread, client emails (left to the booking owner once they take over), call
+// requests, and the SOP's rule for telling the client (seed 000: "always aim to phone the client
+// ... the email templates should be used when the client is uncontactable on the phone, or for
+// follow-up documenting the discussion had on the phone").
+import { condition } from '@temporalio/workflow';
+import type { SlackButton, TemplateFlagName } from '../../activities/index.js';
 import { Agenda } from '../kit/agenda.js';
 import { callTask } from '../kit/call-task.js';
 import { Escalation } from '../kit/escalation.js';
 import { replyInThread, sendEmail } from '../kit/notify.js';
 import { slack, type SlackText } from '../kit/slack-text.js';
-import { localTime, minutes } from '../kit/time.js';
+import { localTime, minutes, nowIso } from '../kit/time.js';
 import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
 import type {
   LiveDeliveryDetails,
@@ -23,14 +26,29 @@ const initialStatus: Record<LiveDeliveryInput['issueType'], LiveDeliveryStatus> 
   'tech-issue': 'troubleshooting',
 };
 
+/** How often the desk is asked to phone the client about a cancellation before the email goes alone (3 x 5 minutes by default). */
+export const CLIENT_CALL_ATTEMPTS = 3;
+
 export class LiveSession {
   readonly esc: Escalation<LiveDeliveryStatus, LiveDeliveryDetails>;
   /** The cutoff deadline and the work events queue (e.g. an email once the client is unreachable). */
   readonly agenda: Agenda;
   readonly locale: 'en' | 'de';
+  /** Tech issue: the session ended early (session-ended-early), not at a cutoff. */
+  endedEarly = false;
   private readonly happened = new Set<string>();
+  /** Work started on the side (e.g. decision reminders), awaited before the escalation ends. */
+  private readonly sideWork: Promise<unknown>[] = [];
 
-  constructor(readonly input: LiveDeliveryInput) {
+  /**
+   * @param v2 patch live-delivery-sop-v2 is in force: calls wait for the session start, a reached
+   * facilitator is the desk's decision, the client is phoned before the cancellation email, a
+   * client-side tech issue raises no ticket. False: an escalation opened before it, replayed as recorded.
+   */
+  constructor(
+    readonly input: LiveDeliveryInput,
+    readonly v2: boolean,
+  ) {
     const { booking } = input;
     this.locale = input.locale ?? 'en';
     this.esc = new Escalation<LiveDeliveryStatus, LiveDeliveryDetails>('live-delivery', initialStatus[input.issueType], {
@@ -40,12 +58,18 @@ export class LiveSession {
       sessionStart: booking.startTime,
       timeZone: booking.timeZone,
       handledBy: 'desk',
+      ownerAcknowledgedAt: null,
+      deskAgent: null,
       facilitatorReachedAt: null,
+      facilitatorEta: null,
+      lateFacilitatorDecision: null,
       facilitatorArrivedAt: null,
       clientReached: null,
       clientUnreachableAt: null,
+      clientInformed: null,
       participantsArrivedAt: null,
       techResolvedAt: null,
+      techCause: input.techIssueCause ?? null,
       mismatches: [],
       thread: null,
       ticketId: null,
@@ -58,6 +82,15 @@ export class LiveSession {
     if (this.happened.has(step)) return false;
     this.happened.add(step);
     return true;
+  }
+
+  /** Runs `work` beside the agenda's loop (it may wait for minutes); `settle` awaits it. */
+  spawn(work: () => Promise<unknown>): void {
+    this.sideWork.push(work());
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all(this.sideWork);
   }
 
   get details(): LiveDeliveryDetails {
@@ -83,8 +116,21 @@ export class LiveSession {
   }
 
   /**
-   * Repeats the request in the thread until the callee is reached or the escalation is decided;
-   * each request carries buttons for the call's outcome events.
+   * v2: a no-show cannot precede the session start (issue 17 item 19): an escalation opened before
+   * it (the API takes them from 30 minutes before) waits for the start before any call task. False
+   * when the escalation was decided meanwhile.
+   */
+  async untilSessionStart(): Promise<boolean> {
+    const start = Date.parse(this.input.booking.startTime);
+    if (!this.v2 || start <= Date.now()) return !this.decided;
+    this.esc.timeline.add('waiting-for-start', `The session starts ${this.local(start)}: the calls begin then (a no-show cannot precede the start)`);
+    await condition(() => this.decided, start - Date.now(), { summary: 'Session start: the calls begin' });
+    return !this.decided;
+  }
+
+  /**
+   * Repeats the request in the thread until the callee is reached or the escalation is decided
+   * (capped like every call task); each request carries buttons for the call's outcome events.
    */
   async call(id: string, callee: string, phone: string | undefined, outcomes: SlackButton[], reached: () => boolean): Promise<void> {
     await callTask(this.esc, {
@@ -103,12 +149,58 @@ export class LiveSession {
   }
 
   /**
-   * A client email in the seed's template. Once the booking owner has taken over, the owner
-   * handles the client: the desk sends nothing and the owner gets a task instead.
+   * v2, after a cancellation: the desk phones the client contact first; the template follows as
+   * the written record of the call (client-informed) or as the notice to a client who cannot be
+   * reached (client-unreachable, no phone number on file, or no outcome after CLIENT_CALL_ATTEMPTS
+   * requests). Once the booking owner has taken over, the owner tells the client instead.
    */
-  async clientEmail(template: LiveDeliveryTemplate, purpose: string): Promise<void> {
-    const { input, esc } = this;
-    if (this.details.handledBy === 'owner') {
+  async informClient(template: LiveDeliveryTemplate, purpose: string, flags: Partial<Record<TemplateFlagName, boolean>> = {}): Promise<void> {
+    const { esc, input, details: d } = this;
+    if (d.handledBy === 'owner') {
+      d.clientInformed = 'owner';
+      await this.clientEmail(template, purpose, flags);
+      return;
+    }
+    const contact = input.siteContact;
+    if (!contact.phone) {
+      esc.timeline.add('call-skipped', `No phone number on file for ${contact.name}: the client is told by email`);
+    } else {
+      esc.expectAfterOutcome(['client-informed', 'client-unreachable']);
+      await callTask(esc, {
+        id: 'call-client',
+        assignee: 'desk',
+        callees: [{ name: contact.name, phone: contact.phone }],
+        intervalMs: minutes(input.callRetryMinutes),
+        maxAttempts: CLIENT_CALL_ATTEMPTS,
+        finished: () => d.clientInformed !== null || d.clientUnreachableAt !== null,
+        ask: (attempt, request) =>
+          this.announce(
+            `call-client-${attempt}`,
+            slack`:telephone_receiver: ${request} to tell them: ${purpose}.${attempt > 1 ? ` (attempt ${attempt} of ${CLIENT_CALL_ATTEMPTS}, no outcome reported yet)` : ''} The email follows as the written record, or instead if they cannot be reached.`,
+            [
+              { event: 'client-informed', label: 'Told them on the phone', style: 'primary' },
+              { event: 'client-unreachable', label: 'No answer: email them' },
+            ],
+          ),
+      });
+      esc.expectAfterOutcome([]);
+      if (d.clientInformed === null && d.clientUnreachableAt === null) {
+        esc.timeline.add('call-unanswered', `No call outcome reported after ${CLIENT_CALL_ATTEMPTS} requests: the client is told by email`);
+      }
+    }
+    const afterCall = d.clientInformed === 'phone';
+    if (!afterCall) d.clientInformed = 'email';
+    await this.clientEmail(template, purpose, { ...flags, afterCall });
+  }
+
+  /**
+   * A client email in the seed's template, signed by the desk agent who handled it, naming the
+   * owner when they are online. Once the booking owner has taken over, the owner handles the
+   * client: the desk sends nothing and the owner gets a task instead.
+   */
+  async clientEmail(template: LiveDeliveryTemplate, purpose: string, flags: Partial<Record<TemplateFlagName, boolean>> = {}): Promise<void> {
+    const { input, esc, details: d } = this;
+    if (d.handledBy === 'owner') {
       esc.openTask(`owner-${template}`, input.bookingOwner, `Tell the client: ${purpose} (the desk's email '${template}' was not sent)`);
       return;
     }
@@ -125,6 +217,10 @@ export class LiveSession {
         sessionFormat: input.booking.sessionFormat,
       },
       times: { startTimeLabel: { iso: input.booking.startTime, timeZone: input.booking.timeZone } },
+      flags: { ...flags, ownerOnline: d.ownerAcknowledgedAt !== null },
+      people: { partnerName: input.bookingOwner },
+      signedBy: [d.deskAgent, input.reportedBy].filter((a): a is string => typeof a === 'string'),
+      at: nowIso(),
     });
   }
 }

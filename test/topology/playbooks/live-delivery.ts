@@ -24,6 +24,9 @@ export const liveDelivery: PlaybookScenario = {
     const noAnswer = await api.event(id, { type: 'facilitator-no-answer', actor: 'desk-agent' }, { via: 1 });
     expect(noAnswer.status).toBe(200);
 
+    // Called off: the desk phones the client first (seed 000); unreachable, so template 1 goes alone.
+    await api.until(id, (e) => (e.state?.tasks ?? []).some((t) => t.id === 'call-client' && t.status === 'open'), 120_000, 'calling the client');
+    expect((await api.event(id, { type: 'client-unreachable', actor: 'desk-agent' })).status).toBe(200);
     const done = await api.completed(id, 120_000);
     expect(done.state?.outcome).toBe('cancelled-provider');
     const email = local(topology).outbox.list({ escalationId: id, kind: 'email' }).find((r) => r.custom_args.template === 'facilitator-no-show');

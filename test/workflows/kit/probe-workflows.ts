@@ -1,5 +1,6 @@
 // Small workflows that run the kit's ladder and call task on their own (the playbooks to come use
 // them the same way: tech-incident's phone ladder, client-call's managers), for the kit's tests.
+import { Agenda } from '../../../workflows/kit/agenda.js';
 import { callTask, type Callee } from '../../../workflows/kit/call-task.js';
 import { Escalation } from '../../../workflows/kit/escalation.js';
 import { runLadder, type LadderResult, type Rung } from '../../../workflows/kit/ladder.js';
@@ -65,5 +66,44 @@ export async function notifyLadderProbe(people: string[], timeoutMinutes: number
   });
   esc.details.result = summarise(result);
   esc.decide('done', 'done', 'probe finished');
+  return esc.state();
+}
+
+type DeadlineEvent = { type: 'arrived' | 'note'; actor?: string };
+interface DeadlineDetails {
+  reminded: boolean;
+  /** Whether each note saw the reminder's handler run before it. */
+  notesAfterReminder: boolean[];
+}
+
+/**
+ * A deadline that closes an event and one that does not, `reminderAfterMs` and `cutoffAfterMs` from
+ * the start: "arrived" before the cutoff decides 'on-time', the cutoff decides 'late' and closes
+ * "arrived"; a "note" records whether the reminder had fired before it.
+ */
+export async function deadlineProbe(reminderAfterMs: number, cutoffAfterMs: number): Promise<EscalationState> {
+  const esc = new Escalation<'running' | 'done', DeadlineDetails>('kit-probe', 'running', { reminded: false, notesAfterReminder: [] });
+  const agenda = new Agenda(esc);
+  esc.handleEvents<DeadlineEvent>({
+    validate: () => undefined,
+    apply: (event) => {
+      if (event.type === 'arrived') esc.decide('on-time', 'done', 'arrived before the cutoff');
+      if (event.type === 'note') esc.details.notesAfterReminder.push(esc.details.reminded);
+    },
+  });
+  const start = Date.now();
+  esc.deadlines.add('reminder', start, reminderAfterMs, 'Reminder (closes nothing)');
+  esc.deadlines.add('cutoff', start, cutoffAfterMs, 'Arrival by the cutoff', { closes: ['arrived'] });
+  agenda
+    .on('reminder', async () => {
+      esc.details.reminded = true;
+      esc.timeline.add('reminder', 'reminder fired');
+      await postSlack(esc, { step: 'reminder', target: { dm: 'desk-agent' }, text: slack`Reminder` });
+    })
+    .on('cutoff', async () => {
+      esc.timeline.add('deadline-passed', 'cutoff passed', 'engine', { deadline: 'cutoff' });
+      esc.decide('late', 'done', 'nobody arrived by the cutoff');
+    });
+  await agenda.run();
   return esc.state();
 }
