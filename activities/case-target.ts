@@ -7,7 +7,7 @@
 //
 // Failures: 429 -> retry after Retry-After; 5xx, 408, network errors, timeouts -> retry with
 // backoff; other 4xx (bad token, rejected body, unknown case) -> permanent, with the target's text.
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type Duration } from '@temporalio/common';
 import { permanent, TRANSIENT_DELIVERY_FAILURE } from './failures.js';
 
 export interface CaseTargetSettings {
@@ -71,7 +71,7 @@ export interface AddedCaseNote {
 
 const TIMEOUT_MS = 20_000;
 
-function transient(message: string, nextRetryDelay?: string): ApplicationFailure {
+function transient(message: string, nextRetryDelay?: Duration): ApplicationFailure {
   return ApplicationFailure.create({
     type: TRANSIENT_DELIVERY_FAILURE,
     message,

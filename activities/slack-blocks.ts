@@ -1,14 +1,11 @@
 // Block Kit for escalation messages: the text as sections, interactive buttons whose values carry
 // the escalation event they send, and a walk over text objects (for mention resolution). Pure
 // functions, no I/O: the activities build blocks here, and the interactions endpoint parses the
-// button values with `parseButtonValue`.
+// button values with `parseButtonValue`. Block shapes are Slack's own types (`@slack/types`).
+import type { ActionsBlock, Button, KnownBlock, SectionBlock } from '@slack/types';
 
 /** A Block Kit block as Slack takes it (`section`, `header`, `context`, `actions`, ...). */
-export interface SlackBlock {
-  type: string;
-  block_id?: string;
-  [field: string]: unknown;
-}
+export type SlackBlock = KnownBlock;
 
 /** Extra event fields a button sends along, e.g. `{ outcome: 'no-answer' }` for a call outcome. */
 export type ButtonExtra = Record<string, string | number | boolean>;
@@ -85,11 +82,11 @@ export function parseButtonValue(value: string): ButtonValue | undefined {
 }
 
 /** The actions block for `buttons`; throws SlackBlocksError on what Slack would reject. */
-export function buttonsBlock(escalationId: string, buttons: readonly SlackButton[]): SlackBlock {
+export function buttonsBlock(escalationId: string, buttons: readonly SlackButton[]): ActionsBlock {
   if (buttons.length === 0) throw new SlackBlocksError('no buttons given');
   if (buttons.length > ACTIONS_MAX) throw new SlackBlocksError(`at most ${ACTIONS_MAX} buttons per message, got ${buttons.length}`);
   const seen = new Set<string>();
-  const elements = buttons.map((button) => {
+  const elements = buttons.map((button): Button => {
     const actionId = buttonActionId(button);
     const value = buttonValue(escalationId, button);
     if (button.label.trim() === '' || button.label.length > BUTTON_LABEL_MAX) {
@@ -123,7 +120,7 @@ export function buttonsBlock(escalationId: string, buttons: readonly SlackButton
 }
 
 /** The text as mrkdwn sections, split at line breaks where it exceeds a section's 3000 characters. */
-export function textSections(text: string): SlackBlock[] {
+export function textSections(text: string): SectionBlock[] {
   const chunks: string[] = [];
   let current = '';
   for (const line of text.split('\n')) {
@@ -143,7 +140,7 @@ export function textSections(text: string): SlackBlock[] {
     }
   }
   if (current.trim()) chunks.push(current);
-  return chunks.filter((c) => c.trim() !== '').map((c) => ({ type: 'section', text: { type: 'mrkdwn', text: c } }));
+  return chunks.filter((c) => c.trim() !== '').map((c): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: c } }));
 }
 
 /**

@@ -120,7 +120,7 @@ const rows: Row[] = [];
 const samples: Sample[] = [];
 const details: Record<string, unknown> = {};
 const section = `capacity (${target.toLocaleString('en')} target)`;
-const api = new Api(stack.apiUrl);
+const api = new Api(stack.apiUrl, stack.apiKey);
 const raw = new Raw(stack.client, stack.taskQueue);
 const ids: string[] = [];
 /** Every escalation started, oldest first, with the event that closes it. */
@@ -330,7 +330,7 @@ try {
         const { id, event } = closing[i]!;
         const r = await fetch(`${stack.apiUrl}/escalations/${encodeURIComponent(id)}/events`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
           body: JSON.stringify(event),
         });
         await r.arrayBuffer();

@@ -1,25 +1,37 @@
-// The Fastify application as a plugin-built instance: body parsing and limits, docs, the problem
-// handlers, then the routes. It never listens: server.ts owns the socket, tests use app.inject.
+// The Fastify application as a plugin-built instance: body parsing and limits, security headers,
+// docs, the problem handlers, authentication and rate limits, then the routes. It never listens:
+// server.ts owns the socket, tests use app.inject.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { WebClient } from '@slack/web-api';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
+import { Authenticator, installAuth, securitySchemes } from './auth/http.js';
+import { Identities, principalKey } from './auth/principal.js';
+import type { AccessSettings } from './auth/rules.js';
+import type { AuthSettings } from './auth/settings.js';
 import type { Directory } from './directory.js';
+import { EventGateway } from './escalations/events.js';
 import { EscalationService } from './escalations/service.js';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './http/json-body.js';
 import { validatorPerPart } from './http/validation.js';
 import { trackRouteMethods } from './http/methods.js';
 import { completeRouteSchemas, swaggerOptions } from './http/openapi.js';
 import { playbooks } from './playbooks.js';
-import { clientErrorHandler, handleError, ProblemSchema, registerProblemHandlers } from './problem.js';
+import { clientErrorHandler, handleError, HttpProblem, ProblemSchema, registerProblemHandlers } from './problem.js';
 import { codecRoutes } from './routes/codec.js';
 import { escalationRoutes } from './routes/escalations.js';
 import { apiMetrics } from './routes/metrics.js';
 import { healthRoutes } from './routes/health.js';
 import { playbookRoutes } from './routes/playbooks.js';
 import { templateRoutes } from './routes/templates.js';
+import { SlackHandler } from './slack/handler.js';
+import { slackRoutes } from './slack/routes.js';
+import { SlackRequestVerifier } from './slack/verify.js';
 import type { TemplateCatalog } from '../activities/email/templates.js';
 import { Escalation, EscalationId, EscalationState } from './routes/schemas.js';
 import { configureContract, DEFAULT_CONTRACT_SETTINGS, type ContractSettings } from '../workflows/kit/schemas/index.js';
@@ -42,6 +54,14 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** Email templates for the preview routes. */
   templates: TemplateCatalog;
+  /** API keys, OIDC, the Slack signing secret (src/auth/settings.ts). */
+  auth: AuthSettings;
+  /** What the role rules' limits read (FINANCE_SKIP_LIMIT_PERCENT, ...). */
+  access: AccessSettings;
+  /** Requests per minute per credential. */
+  rateLimitPerMinute: number;
+  /** The Slack Web API client (bot token or the local stand-in) that answers Slack interactions. */
+  slack?: WebClient | undefined;
   /** Business-date window and link schemes (config: BUSINESS_DATE_*_DAYS, LINK_SCHEMES). */
   contract?: Partial<ContractSettings>;
   /** How long events and state reads wait for a worker before a 503 (config: API_WORKER_WAIT_MS). */
@@ -52,6 +72,18 @@ export interface AppOptions {
   codec?: PayloadCodec | undefined;
   /** Browser origins allowed to call the codec endpoint (CODEC_CORS_ORIGINS). */
   codecCorsOrigins?: string[] | undefined;
+  /**
+   * The codec endpoint without credentials, for this machine only (the embedded default, whose
+   * Web UI has no login to pass a token); otherwise it needs `escalations:read`.
+   */
+  codecLocalOnly?: boolean | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Slack interactivity; `drain()` waits for the work started after acknowledging Slack. */
+    slackHandler: SlackHandler | undefined;
+  }
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -68,12 +100,30 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     schemaController: { compilersFactory: { buildValidator: validatorPerPart() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // JSON is the one body type (415 otherwise); the Slack routes add their form parser in their own scope.
   registerJsonBodyParser(app);
   const methods = trackRouteMethods(app, { maxParamLength: MAX_PARAM_LENGTH });
   completeRouteSchemas(app);
 
-  await app.register(swagger, swaggerOptions({ playbooks: () => Object.values(playbooks), escalationId: EscalationId }));
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  const identities = new Identities(opts.directory);
+  const authenticator = new Authenticator(opts.auth.apiKeys, opts.auth, identities);
+
+  // Security headers on every answer. Pages that need more (Swagger UI, the outbox page, template
+  // previews) send their own Content-Security-Policy. No upgrade-insecure-requests: the embedded
+  // default serves plain http on localhost.
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: true, directives: { 'upgrade-insecure-requests': null } },
+  });
+  await app.register(
+    swagger,
+    swaggerOptions({ playbooks: () => Object.values(playbooks), escalationId: EscalationId, securitySchemes: securitySchemes(authenticator.oidc) }),
+  );
+  installAuth(app, authenticator);
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
+  });
   // GET /metrics; its hooks time every route registered after it.
   await app.register(apiMetrics);
   app.addSchema(ProblemSchema);
@@ -81,15 +131,43 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addSchema(Escalation);
   registerProblemHandlers(app, (request) => ({ allow: methods.allowed(request) }));
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // After authentication (onRequest) and Slack's signature check (preValidation): keyed per
+  // credential, so one noisy tool cannot starve the others.
+  await app.register(rateLimit, {
+    hook: 'preHandler',
+    max: opts.rateLimitPerMinute,
+    timeWindow: '1 minute',
+    keyGenerator: (request) =>
+      request.principal ? principalKey(request.principal) : request.slackUserId ? `slack:${request.slackUserId}` : `ip:${request.ip}`,
+    errorResponseBuilder: (_request, context) =>
+      new HttpProblem(429, 'rate-limited', 'Too many requests', `more than ${context.max} requests per minute for this credential; retry after ${context.after}`),
+  });
+
+  const escalations = new EscalationService(opts.client, opts.taskQueue, { workerWaitMs: opts.workerWaitMs ?? DEFAULT_WORKER_WAIT_MS });
+  const events = new EventGateway(escalations, identities, opts.access, app.log);
+
+  app.get('/openapi.json', { config: { auth: 'public', rateLimit: false }, schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes, { client: opts.client });
   await app.register(playbookRoutes);
   await app.register(templateRoutes, { templates: opts.templates });
-  await app.register(escalationRoutes, {
-    escalations: new EscalationService(opts.client, opts.taskQueue, { workerWaitMs: opts.workerWaitMs ?? DEFAULT_WORKER_WAIT_MS }),
-    directory: opts.directory,
-  });
-  if (opts.codec) await app.register(codecRoutes, { prefix: '/codec', codec: opts.codec, corsOrigins: opts.codecCorsOrigins ?? [] });
+  await app.register(escalationRoutes, { escalations, events, directory: opts.directory, identities });
+  if (opts.codec) {
+    await app.register(codecRoutes, {
+      prefix: '/codec',
+      codec: opts.codec,
+      corsOrigins: opts.codecCorsOrigins ?? [],
+      localOnly: opts.codecLocalOnly ?? false,
+    });
+  }
+
+  const slackHandler = opts.slack
+    ? new SlackHandler({ web: opts.slack, events, escalations, identities, directory: opts.directory, log: app.log })
+    : undefined;
+  app.decorate('slackHandler', slackHandler);
+  if (slackHandler) {
+    await app.register(slackRoutes, { handler: slackHandler, verifier: new SlackRequestVerifier(opts.auth.slackSigningSecret) });
+    app.addHook('onClose', async () => slackHandler.drain());
+  }
   if (opts.extraRoutes) await opts.extraRoutes(app);
   return app;
 }

@@ -60,6 +60,17 @@ export const EnvSchema = Type.Object({
   SLACK_BOT_TOKEN: Type.Optional(Type.String({ pattern: '^xox[a-z]-' })),
   SLACK_API_URL: Type.Optional(Type.String({ format: 'uri' })),
   SLACK_SIGNING_SECRET: Type.Optional(Type.String({ minLength: 8 })),
+  // Who may call the API (src/auth): API keys by hash, and/or OIDC bearer tokens. Required everywhere
+  // but on the embedded default, which makes a local key when neither is set.
+  API_KEYS_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  OIDC_ISSUER: Type.Optional(Type.String({ format: 'uri' })),
+  OIDC_AUDIENCE: Type.Optional(Type.String({ minLength: 1 })),
+  OIDC_JWKS_URL: Type.Optional(Type.String({ format: 'uri' })),
+  OIDC_PERSON_CLAIM: Type.String({ default: 'email', minLength: 1 }),
+  /** Requests per minute per credential (API key, token subject, Slack user). */
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 300 }),
+  /** account-escalation: a team lead may skip finance approval for an offer lowering MRR by at most this much. */
+  FINANCE_SKIP_LIMIT_PERCENT: Type.Number({ minimum: 0, maximum: 100, default: 10 }),
   SENDGRID_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
   SENDGRID_API_URL: Type.Optional(Type.String({ format: 'uri' })),
   // Service-recovery tickets: unset URL means "use the local stand-in" on the embedded default.
@@ -124,6 +135,12 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
 
 export interface Config {
   env: Env;
+  /**
+   * True for `npm start` with nothing real configured: embedded Temporal dev server and local
+   * stand-ins, not NODE_ENV=production. Only then may the API run without configured auth (it makes
+   * a local key), and only then are the /dev routes served.
+   */
+  embedded: boolean;
   directory: Directory;
   /** FINANCE_MEETING, parsed. */
   financeMeeting: WeeklyTime;
@@ -146,6 +163,11 @@ export interface Config {
   deprecations: string[];
 }
 
+/** No Temporal cluster, no real Slack or SendGrid, not production: the `npm start` sandbox. */
+export function isEmbeddedDefault(env: Env): boolean {
+  return !env.TEMPORAL_ADDRESS && env.NODE_ENV !== 'production' && !env.SLACK_BOT_TOKEN && !env.SENDGRID_API_KEY;
+}
+
 /** What the HTTP API needs beyond Temporal: the contract's windows and the wait for a worker. */
 export interface ApiSettings {
   contract: ContractSettings;
@@ -161,6 +183,9 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
   } catch (err) {
     if (err instanceof TemporalSettingsError) throw new ConfigError(`invalid configuration:\n  ${err.message}`);
     throw err;
+  }
+  if (Boolean(env.OIDC_ISSUER) !== Boolean(env.OIDC_AUDIENCE)) {
+    throw new ConfigError('invalid configuration:\n  OIDC_ISSUER and OIDC_AUDIENCE must be set together');
   }
   let financeMeeting: WeeklyTime;
   try {
@@ -178,6 +203,7 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
   const directory = await loadDirectory(env.DIRECTORY_FILE);
   return {
     env,
+    embedded: isEmbeddedDefault(env),
     directory,
     financeMeeting,
     api: {

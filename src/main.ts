@@ -21,8 +21,11 @@ async function main() {
     ...(service.uiUrl ? [`  Web UI       ${service.uiUrl}/namespaces/${config.temporal.namespace}/workflows`] : []),
     `  Metrics      ${service.apiUrl}/metrics (API)${workerMetrics ? `, http://${workerMetrics}/metrics (worker)` : ''}`,
     ...(config.codec ? [`  Payloads     encrypted (key ${config.codec.keyId}); codec endpoint ${service.apiUrl}/codec`] : []),
-    ...(service.outbox ? [`  Outbox       ${service.apiUrl}/dev/outbox/view`] : []),
+    ...(service.outbox ? [`  Outbox       ${service.apiUrl}/dev/outbox/view  (act as a Slack user: buttons, /escalate, forms)`] : []),
     ...standInLines(service),
+    ...(service.localApiKey
+      ? [`  API key      ${service.localApiKey}  (local, every scope${service.localApiKeyFile ? `; kept in ${service.localApiKeyFile}` : ''})`]
+      : []),
     `Ctrl-C stops it.`,
   ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);

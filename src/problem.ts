@@ -37,6 +37,7 @@ export const ProblemSchema = Type.Object(
     idempotencyKey: Type.Optional(
       Type.String({ description: 'no-worker on an event: the Idempotency-Key to retry with, so the event applies once' }),
     ),
+    rule: Type.Optional(Type.String({ description: 'refused-by-rule: the role rule that refused the event (GET /playbooks lists them)' })),
   },
   { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' },
 );
@@ -46,6 +47,8 @@ export interface ProblemOptions {
   /** Response headers, e.g. Retry-After. */
   headers?: Record<string, string>;
   idempotencyKey?: string;
+  /** refused-by-rule: the role rule's id. */
+  rule?: string;
   /** Logged (never sent): the error behind a 5xx. */
   cause?: unknown;
 }
@@ -54,6 +57,7 @@ export class HttpProblem extends Error {
   readonly errors?: FieldProblem[];
   readonly headers: Record<string, string>;
   readonly idempotencyKey?: string;
+  readonly rule?: string;
 
   constructor(
     readonly status: number,
@@ -67,12 +71,13 @@ export class HttpProblem extends Error {
     this.errors = opts.errors;
     this.headers = opts.headers ?? {};
     this.idempotencyKey = opts.idempotencyKey;
+    this.rule = opts.rule;
     if (opts.cause !== undefined) this.cause = opts.cause;
   }
 }
 
 /** Seconds a client should wait before retrying a 503. */
-export const RETRY_AFTER_SECONDS = { temporal: 5, worker: 5, stalled: 30 } as const;
+export const RETRY_AFTER_SECONDS = { temporal: 5, worker: 5, stalled: 30, identityProvider: 5 } as const;
 
 export const problems = {
   validation: (detail: string, errors: FieldProblem[]) => new HttpProblem(400, 'validation-error', 'Invalid request', detail, errors),
@@ -83,6 +88,8 @@ export const problems = {
       headers: { 'retry-after': String(RETRY_AFTER_SECONDS.temporal) },
       cause,
     }),
+  /** A role rule refused the event (src/auth/rules.ts): names the rule; nothing changed. */
+  refused: (rule: string, detail: string) => new HttpProblem(403, 'refused-by-rule', 'Forbidden', detail, { rule }),
 };
 
 /** Fastify's own error codes, by the problem type they become. */
@@ -135,6 +142,7 @@ function fromError(error: FastifyError | HttpProblem, request: FastifyRequest): 
         ...(error.detail !== undefined && { detail: error.detail }),
         ...(error.errors && { errors: error.errors }),
         ...(error.idempotencyKey && { idempotencyKey: error.idempotencyKey }),
+        ...(error.rule && { rule: error.rule }),
       }),
     };
   }

@@ -1,24 +1,27 @@
 // Assembles the whole service in one process: Temporal (the embedded dev server unless
 // TEMPORAL_ADDRESS is set), the local Slack/SendGrid stand-ins unless real credentials are set,
 // the worker and the API. `npm start` and the end-to-end tests both run exactly this.
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { TemplateCatalog } from '../activities/email/templates.js';
 import { buildApp } from './app.js';
+import { accessSettings, loadAuth } from './auth/settings.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { devOutboxRoutes } from './routes/dev-outbox.js';
 import type { Outbox } from './stand-ins/outbox.js';
 import type { CaseTargetStandIn } from './stand-ins/case-target.js';
 import { standInsFile, startLocalStandIns, type LocalStandIns, type StandInName } from './stand-ins/local.js';
+import type { SlackStandIn } from './stand-ins/slack.js';
 import { findTemporalBinary, missingBinaryHelp } from './temporal/binaries.js';
 import { connectionOptions } from './temporal/connection.js';
 import { startDevServer, type DevServer } from './temporal/dev-server.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { dataConverterWith } from './temporal/codec.js';
-import { createWorker, type ProviderSettings } from './worker.js';
+import { createClients, createWorker, type ProviderSettings } from './worker.js';
 
 export interface ServiceOptions {
   config: Config;
@@ -29,6 +32,8 @@ export interface ServiceOptions {
   uiPort?: number | null;
   /** gRPC port for the embedded dev server. */
   temporalPort?: number;
+  /** Embedded default without configured auth: where the local API key is kept; null = in memory (tests). */
+  localKeyFile?: string | null;
   /**
    * The local stand-ins' state file (default DATA_DIR/stand-ins.sqlite, so Slack threads, ticket and
    * case numbers survive a restart); null = in memory. Defaults to null when `dbFilename` is null.
@@ -45,6 +50,12 @@ export interface RunningService {
   standIns: LocalStandIns | undefined;
   /** The local case target when CASE_TARGET_URL is unset (its cases and notes can be looked at). */
   caseTarget: CaseTargetStandIn | undefined;
+  /** The local Slack stand-in when SLACK_BOT_TOKEN is unset: it can press buttons and submit modals as a person. */
+  slack: SlackStandIn | undefined;
+  /** The embedded default's API key (every scope) when no auth is configured. */
+  localApiKey: string | undefined;
+  /** Where that key is kept (null: nowhere, in memory only). */
+  localApiKeyFile: string | null | undefined;
   app: FastifyInstance;
   client: Client;
   close(): Promise<void>;
@@ -59,6 +70,13 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       await fn().catch((err: unknown) => log.warn({ err }, 'error during shutdown'));
     }
   };
+
+  // Auth first: a deployment without it must not start anything.
+  const standInSecret = env.SLACK_BOT_TOKEN ? undefined : randomBytes(32).toString('hex');
+  const auth = await loadAuth(config, {
+    ...(opts.localKeyFile !== undefined && { localKeyFile: opts.localKeyFile }),
+    ...(standInSecret && { slackSigningSecret: standInSecret }),
+  });
 
   try {
     // Temporal
@@ -107,6 +125,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       ...(providerEnv.CASE_TARGET_URL && { caseTarget: { url: providerEnv.CASE_TARGET_URL, token: providerEnv.CASE_TARGET_TOKEN } }),
     };
     const outbox = standIns?.outbox;
+    const slack: SlackStandIn | undefined = standIns?.slack;
 
     // Worker
     const nativeConnection = await NativeConnection.connect(connOpts);
@@ -137,18 +156,29 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       directory: config.directory,
       templates,
       logger: log.child({ component: 'api' }),
+      auth,
+      access: accessSettings(config),
+      rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      slack: createClients(providers).slack,
       codec: config.codec,
       codecCorsOrigins: config.codecCorsOrigins,
+      codecLocalOnly: config.embedded,
       contract: config.api.contract,
       workerWaitMs: config.api.workerWaitMs,
-      ...(outbox && { extraRoutes: (a: FastifyInstance) => a.register(devOutboxRoutes, { outbox: outbox! }) }),
+      // /dev routes only on the embedded default: every provider is a local stand-in.
+      ...(config.embedded && outbox && { extraRoutes: (a: FastifyInstance) => a.register(devOutboxRoutes, { outbox: outbox!, slack }) }),
     });
     cleanups.push(() => app.close());
     await app.listen({ host: env.HOST, port: env.PORT });
     const { port } = app.server.address() as { port: number };
+    const apiUrl = `http://${env.HOST}:${port}`;
+    slack?.connectApp({ interactivityUrl: `${apiUrl}/slack/interactions`, commandsUrl: `${apiUrl}/slack/commands`, signingSecret: auth.slackSigningSecret! });
 
     return {
-      apiUrl: `http://${env.HOST}:${port}`,
+      apiUrl,
+      slack,
+      localApiKey: auth.localKey?.key,
+      localApiKeyFile: auth.localKey?.file,
       temporalAddress: address,
       uiUrl: devServer?.uiUrl,
       outbox,

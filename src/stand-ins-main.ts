@@ -9,6 +9,7 @@
 // cases on the next four; --port 0 picks free ports. It prints the URLs and the environment for the
 // api and worker, for people, and as one JSON line (`{"event":"stand-ins-ready",...}`) for scripts;
 // --write-env also writes that environment as KEY=value lines (for `node --env-file` or `set -a; . FILE`).
+import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -70,8 +71,15 @@ async function main() {
     },
   });
 
+  // Slack interactivity: the Slack stand-in sends presses, commands and modal submissions to the
+  // API, signed with the secret the API gets in the printed environment.
+  const apiBase = env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}`;
+  const signingSecret = env.SLACK_SIGNING_SECRET ?? randomBytes(32).toString('hex');
+  standIns.env.SLACK_SIGNING_SECRET = signingSecret;
+  standIns.slack?.connectApp({ interactivityUrl: `${apiBase}/slack/interactions`, commandsUrl: `${apiBase}/slack/commands`, signingSecret });
+
   const page = Fastify({ loggerInstance: log }).withTypeProvider<TypeBoxTypeProvider>();
-  await page.register(devOutboxRoutes, { outbox: standIns.outbox, apiBase: env.PUBLIC_URL ?? `http://${env.HOST}:${env.PORT}` });
+  await page.register(devOutboxRoutes, { outbox: standIns.outbox, apiBase, slack: standIns.slack });
   const urls = {
     outbox: '',
     slack: standIns.slack!.url,

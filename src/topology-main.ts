@@ -70,6 +70,7 @@ async function main() {
       `  Temporal     ${temporal.address}   (server ${versions.temporalServer}, namespace ${topology.namespace}, pid ${temporal.process.pid})`,
       `  PostgreSQL   127.0.0.1:${postgres.port}   (${postgres.user}, password in ${rel(topology.dataDir)}/postgres-password)`,
       `  Outbox       ${standIns.outboxUrl}   (npm run stand-ins${standIns.process ? `, pid ${standIns.process.pid}` : ''}: Slack, SendGrid, tickets, CRM)`,
+      `  API key      ${topology.apiKey}   (tool topology, every scope; kept in ${rel(topology.apiKeyFile)}, API_KEYS_FILE ${rel(topology.apiKeysFile)})`,
       ...(topology.codecKeysFile ? [`  Payloads     encrypted (AES-256-GCM), keys in ${rel(topology.codecKeysFile)}`] : []),
       `  Logs         ${rel(topology.logDir)}/`,
       `  Temporal CLI TEMPORAL_CONFIG_FILE=${rel(topology.profileFile)} temporal workflow list`,

@@ -14,6 +14,7 @@ import type { WeeklyTime } from '../workflows/kit/calendar.js';
 import type { Directory } from './directory.js';
 import { dataConverterWith } from './temporal/codec.js';
 import { escalationActivityInterceptors } from './temporal/observability.js';
+import { cachedWorkflowBundle } from './temporal/workflow-bundle.js';
 
 /** workflows/index.ts when run from source (tsx, tests), the compiled .js in a build. */
 export function workflowsPath(): string {
@@ -54,7 +55,7 @@ export interface CreateWorkerOptions {
   taskQueue: string;
   directory: Directory;
   providers: ProviderSettings;
-  /** Prebuilt bundle (tests bundle once per file). */
+  /** Prebuilt bundle; default: the cached bundle of workflows/ (built once per version of the code). */
   workflowBundle?: WorkerOptions['workflowBundle'];
   templates?: TemplateCatalog;
   /** The weekly finance meeting (FINANCE_MEETING); default Tuesdays 15:00 Europe/Berlin. */
@@ -87,7 +88,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     ...(dataConverter && { dataConverter }),
     // Escalation id, playbook and run id on activity logs; failure counts by kind.
     interceptors: { activity: [escalationActivityInterceptors] },
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
+    workflowBundle: opts.workflowBundle ?? (await cachedWorkflowBundle({ workflowsPath: workflowsPath() })),
     // Lets SIGINT/SIGTERM finish running activities instead of abandoning them.
     shutdownGraceTime: '20 seconds',
     // The SDK sizes the cache from the heap limit (about 2,300 on a 4 GiB heap), at roughly 0.3-0.5 MB

@@ -29,7 +29,12 @@ const APP_SECRETS = new Set(
   [...KNOWN].filter((name) => /(TOKEN|SECRET|API_KEY)$/.test(name)),
 );
 /** Values for the file's required (`${VAR:?…}`) variables when resolving it the way compose would. */
-const SAMPLE_ENV: Record<string, string> = { SLACK_BOT_TOKEN: 'xoxb-sample', SENDGRID_API_KEY: 'sample-key' };
+const SAMPLE_ENV: Record<string, string> = {
+  SLACK_BOT_TOKEN: 'xoxb-sample',
+  SLACK_SIGNING_SECRET: 'sample-signing-secret',
+  SENDGRID_API_KEY: 'sample-key',
+  API_KEYS_FILE: 'config/api-keys.yaml',
+};
 /** Strings shaped like real credentials. */
 const SECRET_PATTERNS: [string, RegExp][] = [
   ['Slack token', /xox[abposr]-[A-Za-z0-9-]{10,}/],
@@ -485,8 +490,12 @@ describe('docker-compose.yml, the app services', () => {
     // Unset, compose stops with the file's message instead of starting a worker that would exit.
     expect(() => resolvedEnv(worker, { SENDGRID_API_KEY: 'k' })).toThrow(/SLACK_BOT_TOKEN/);
     expect(() => resolvedEnv(worker, { SLACK_BOT_TOKEN: 'xoxb-sample' })).toThrow(/SENDGRID_API_KEY/);
-    // The API never sends anything itself: it does not get the providers' credentials.
-    for (const key of ['SLACK_BOT_TOKEN', 'SENDGRID_API_KEY']) expect(envOf(compose.services.api!).has(key), key).toBe(false);
+    // The API sends no email; it answers Slack's interactions (so it verifies them and talks to Slack).
+    expect(envOf(compose.services.api!).has('SENDGRID_API_KEY')).toBe(false);
+    const api = resolvedEnv(compose.services.api!, SAMPLE_ENV);
+    expect(api.SLACK_BOT_TOKEN).toBe(SAMPLE_ENV.SLACK_BOT_TOKEN);
+    expect(api.SLACK_SIGNING_SECRET).toBe(SAMPLE_ENV.SLACK_SIGNING_SECRET);
+    expect(() => resolvedEnv(compose.services.api!, { ...SAMPLE_ENV, SLACK_SIGNING_SECRET: '' })).toThrow(/SLACK_SIGNING_SECRET/);
     expect([...APP_SECRETS]).toEqual(expect.arrayContaining(['SLACK_BOT_TOKEN', 'SENDGRID_API_KEY']));
   });
 

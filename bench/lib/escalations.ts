@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Directory } from '../../src/directory.js';
 import { inputHash } from '../../src/escalations/service.js';
 import { playbooks, type Playbook } from '../../src/playbooks.js';
-import { parseInput } from '../../src/routes/escalations.js';
+import { parseInput } from '../../src/escalations/intake.js';
 import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { atInstant } from '../../workflows/kit/schemas/settings.js';
 import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
@@ -39,12 +39,16 @@ export const accountEscalation = (directory: Directory, overrides: Parameters<ty
   prepare('account-escalation', accountEscalationInput(Date.now(), overrides), directory);
 
 export class Api {
-  constructor(readonly base: string) {}
+  constructor(
+    readonly base: string,
+    private readonly apiKey: string,
+  ) {}
 
   async request(method: string, path: string, body?: unknown, expect: number[] = [200, 201]): Promise<unknown> {
     const res = await fetch(this.base + path, {
       method,
-      ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: { authorization: `Bearer ${this.apiKey}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const text = await res.text();
     if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);

@@ -2,12 +2,14 @@
 // .tools, or an existing cluster), the stand-ins, the worker (`npm run worker`) and the API
 // (`npm run api`) each in a process of their own, plus a raw SDK client in the bench process.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import { generateApiKey, hashApiKey } from '../../src/auth/api-keys.js';
+import { SCOPE_NAMES } from '../../src/auth/scopes.js';
 import { findTemporalBinary, missingBinaryHelp } from '../../src/temporal/binaries.js';
 import { startDevServer } from '../../src/temporal/dev-server.js';
 import { freePort } from '../../src/temporal/free-port.js';
@@ -32,6 +34,8 @@ export interface Stack {
   client: Client;
   connection: Connection;
   apiUrl: string;
+  /** The bench's API key (every scope), sent as `Authorization: Bearer`. */
+  apiKey: string;
   temporalAddress: string;
   namespace: string;
   taskQueue: string;
@@ -221,8 +225,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     cleanups.push(() => worker!.stop());
 
     // API: `npm run api`.
+    // With a key of its own (every scope, as an integration's would be) and the per-credential rate
+    // limit out of the way: the bench measures the engine, and one key sends all of its load.
     const port = await freePort();
-    const api = child(tsNode('src/api-main.ts', { ...common, HOST: '127.0.0.1', PORT: String(port) }), 'api', log);
+    const keyDir = await mkdtemp(join(tmpdir(), 'bench-api-keys-'));
+    cleanups.push(() => rm(keyDir, { recursive: true, force: true }));
+    const apiKey = generateApiKey();
+    const apiKeysFile = join(keyDir, 'api-keys.json');
+    await writeFile(apiKeysFile, JSON.stringify({ keys: { bench: { hash: hashApiKey(apiKey), scopes: [...SCOPE_NAMES] } } }), { mode: 0o600 });
+    const apiEnv = { ...common, HOST: '127.0.0.1', PORT: String(port), API_KEYS_FILE: apiKeysFile, RATE_LIMIT_PER_MINUTE: '1000000' };
+    const api = child(tsNode('src/api-main.ts', apiEnv), 'api', log);
     cleanups.push(() => api.stop());
     const apiUrl = `http://127.0.0.1:${port}`;
     await poll('api', async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000);
@@ -241,6 +253,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       client,
       connection,
       apiUrl,
+      apiKey,
       temporalAddress,
       namespace,
       taskQueue,

@@ -29,7 +29,7 @@ const MIN = 60_000;
 const event = { type: 'facilitator-no-answer', actor: 'desk-agent' };
 
 export async function latencySections(stack: Stack, directory: Directory, opts: LatencyOptions): Promise<LatencyResult> {
-  const api = new Api(stack.apiUrl);
+  const api = new Api(stack.apiUrl, stack.apiKey);
   const raw = new Raw(stack.client, stack.taskQueue);
   const started = new Set<string>();
   const n = (x: number) => Math.max(2, Math.round(x * opts.scale));

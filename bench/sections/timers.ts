@@ -30,7 +30,7 @@ export async function timerPrecision(
   const lead = opts.leadMs ?? 8_000;
   const spacing = opts.spacingMs ?? 300;
   const section = opts.section ?? 'timer precision';
-  const api = new Api(stack.apiUrl);
+  const api = new Api(stack.apiUrl, stack.apiKey);
   // Opened one after another, as escalations are (a burst of starts would slow the workflow task
   // that sets each timer, and a Temporal timer counts from that task: see the README), each with
   // its cutoff `lead` ms after it is opened and at least `spacing` ms after the previous one.

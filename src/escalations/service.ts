@@ -8,8 +8,17 @@ import {
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import type { AccessFacts } from '../auth/rules.js';
 import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
-import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
+import {
+  EVENT_NOT_APPLICABLE,
+  EVENT_OUT_OF_ORDER,
+  eventUpdate,
+  refusedEventSignal,
+  stateQuery,
+  type RefusedAttempt,
+} from '../../workflows/kit/messages.js';
 import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
 import type { Playbook } from '../playbooks.js';
 import { problems } from '../problem.js';
@@ -41,6 +50,8 @@ export function escalationRef(id: string, playbook: string, runId: string): Esca
 interface Memo {
   inputHash?: string;
   playbook?: string;
+  /** What the playbook's role rules need (the people in each role, ...), from the input at start. */
+  access?: AccessFacts;
 }
 
 /** Same input (after defaults) gives the same hash, whatever the key order. */
@@ -60,8 +71,11 @@ export interface EscalationServiceOptions {
 }
 
 export interface DeliverOptions {
-  /** The caller's Idempotency-Key: a retried event with the same key applies once. */
-  idempotencyKey?: string;
+  /**
+   * The caller's idempotency key (REST: the Idempotency-Key header; Slack: the press's trigger id):
+   * a retried event with the same key applies once.
+   */
+  idempotencyKey?: string | undefined;
 }
 
 /**
@@ -72,7 +86,8 @@ export function eventUpdateId(event: EscalationEvent, idempotencyKey: string): s
   return `${event.type}:${event.actor ?? 'unknown'}:${idempotencyKey}`;
 }
 
-export interface Lookup {
+/** What event delivery needs to know about an escalation, from one describe. */
+export interface Found {
   playbook: string;
   running: boolean;
   /** Temporal's execution status: RUNNING, COMPLETED, ... */
@@ -80,6 +95,8 @@ export interface Lookup {
   runId: string;
   /** The pending workflow task's attempt (0: none pending); above 1 it has been failing. */
   workflowTaskAttempt: number;
+  /** The role rules' facts from the memo; absent for escalations started before rules existed. */
+  access?: AccessFacts | undefined;
 }
 
 const taskAttempt = (d: WorkflowExecutionDescription) => d.raw.pendingWorkflowTask?.attempt ?? 0;
@@ -122,7 +139,7 @@ export class EscalationService {
         // An id is never reused, even after the escalation closed: a repeat is always a repeat.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
-        memo: { inputHash: hash, playbook: def.name } satisfies Memo,
+        memo: { inputHash: hash, playbook: def.name, ...(def.access && { access: def.access.facts(input as never) }) } satisfies Memo,
         typedSearchAttributes: [
           { key: playbookKey, value: def.name },
           { key: statusKey, value: 'opened' },
@@ -180,15 +197,45 @@ export class EscalationService {
   }
 
   /** The playbook an escalation runs and whether it still takes events: one describe, no query. */
-  async lookup(id: string): Promise<Lookup> {
+  async lookup(id: string): Promise<Found> {
     const d = await this.describe(id);
+    const memo = d.memo as Memo;
     return {
-      playbook: String((d.memo as Memo).playbook),
+      playbook: String(memo.playbook),
       running: d.status.name === 'RUNNING',
       status: d.status.name,
       runId: d.runId,
       workflowTaskAttempt: taskAttempt(d),
+      access: memo.access,
     };
+  }
+
+  /**
+   * The input the current run started with (its first history event), for escalations whose memo
+   * predates the role rules' facts. One page of one event; decoded with the client's data converter.
+   */
+  async startInput(id: string, runId: string): Promise<unknown> {
+    const { history } = await mapTemporal({ id, call: 'server' }, () =>
+      this.client.withDeadline(Date.now() + SERVER_DEADLINE_MS, () =>
+        this.client.workflowService.getWorkflowExecutionHistory({
+          namespace: this.client.options.namespace,
+          execution: { workflowId: id, runId },
+          maximumPageSize: 1,
+        }),
+      ),
+    );
+    const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    return decodeFromPayloadsAtIndex(this.client.options.loadedDataConverter, 0, payloads);
+  }
+
+  /**
+   * Records an attempt the role rules refused on the escalation's timeline (a signal, sent with the
+   * attempt's actor as identity; nothing else changes).
+   */
+  async recordRefusal(id: string, attempt: RefusedAttempt): Promise<void> {
+    await this.client.withDeadline(Date.now() + SERVER_DEADLINE_MS, () =>
+      this.clientFor(attempt.actor).getHandle(id).signal(refusedEventSignal, attempt),
+    );
   }
 
   /**
@@ -201,7 +248,7 @@ export class EscalationService {
   async deliver(
     id: string,
     event: EscalationEvent,
-    found?: Omit<Lookup, 'playbook'> & { playbook?: string },
+    found?: Omit<Found, 'playbook'> & { playbook?: string },
     opts: DeliverOptions & { withState?: boolean; playbook?: string } = {},
   ): Promise<EventResult | EscalationState> {
     const result = await this.applyEvent(id, event, found, opts);
@@ -223,7 +270,7 @@ export class EscalationService {
    * Waits at most `workerWaitMs` for a worker, then answers 503 no-worker with the idempotency key
    * to retry with (the update stays admitted and may still apply; the same key applies it once).
    */
-  async applyEvent(id: string, event: EscalationEvent, found?: Omit<Lookup, 'playbook'>, opts: DeliverOptions = {}): Promise<EventResult> {
+  async applyEvent(id: string, event: EscalationEvent, found?: Omit<Found, 'playbook'>, opts: DeliverOptions = {}): Promise<EventResult> {
     const idempotencyKey = opts.idempotencyKey ?? randomUUID();
     const updateId = eventUpdateId(event, idempotencyKey);
     const workflows = this.clientFor(event.actor);

@@ -17,11 +17,14 @@ import type { Playbook as PlaybookDefinition } from '../playbooks.js';
 
 const statusText: Record<number, string> = {
   400: 'Invalid request: malformed URL, JSON or query, or a field that fails validation (errors[] names it)',
+  401: 'No valid credential (Authorization: Bearer <API key or OIDC token>); WWW-Authenticate says why',
+  403: "The credential lacks the route's scope (insufficient-scope), names someone it may not act for, or a playbook's role rule refused the event (refused-by-rule, naming the rule)",
   404: 'No such resource',
   409: 'Conflict with the current state',
   413: 'Body larger than the limit',
   414: 'A path parameter longer than the router allows',
   415: 'Body not sent as application/json',
+  429: 'More requests per minute than this credential may send (RATE_LIMIT_PER_MINUTE); Retry-After says when to try again',
   500: 'Internal error (a bug; logged with the request id)',
   503: 'Temporal or a worker is not available right now; Retry-After says when to try again',
   504: 'Temporal did not answer in time',
@@ -35,8 +38,11 @@ export function problemResponses(...statuses: number[]): Record<number, unknown>
       {
         description: statusText[s] ?? 'Error',
         content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: 'Problem#' } } },
-        ...(s === 503 && {
+        ...((s === 503 || s === 429) && {
           headers: { 'retry-after': { type: 'integer', description: 'Seconds to wait before retrying' } },
+        }),
+        ...(s === 401 && {
+          headers: { 'www-authenticate': { type: 'string', description: 'Bearer challenge (RFC 6750)' } },
         }),
       },
     ]),
@@ -170,6 +176,8 @@ export function publishPlaybooks(doc: Document, playbooks: readonly PlaybookDefi
 export function swaggerOptions(opts: {
   playbooks: () => readonly PlaybookDefinition[];
   escalationId: TSchema;
+  /** The credentials callers may present (src/auth/http.ts securitySchemes); each route names its own. */
+  securitySchemes: Record<string, unknown>;
 }): FastifyDynamicSwaggerOptions {
   return {
     openapi: {
@@ -178,10 +186,12 @@ export function swaggerOptions(opts: {
         title: 'escalation-engine',
         version: '0.1.0',
         description:
-          'Start escalations, deliver events from people, read what each escalation waits for. Every error is ' +
+          'Start escalations, deliver events from people, read what each escalation waits for. Every route but health and ' +
+          'docs needs a credential (`Authorization: Bearer <API key or OIDC token>`); the route says which scope. Every error is ' +
           'application/problem+json (RFC 9457); the README lists the problem types and the limits.',
       },
       tags: [{ name: 'escalations' }, { name: 'playbooks' }, { name: 'templates' }, { name: 'health' }, { name: 'codec' }, { name: 'dev' }],
+      components: { securitySchemes: opts.securitySchemes as never },
     },
     convertConstToEnum: false,
     // Shared schemas keep their $id as component name (Problem, Escalation, EscalationState).

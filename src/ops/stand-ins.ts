@@ -5,6 +5,7 @@
 // - 'in-process': the same stand-ins inside the launcher's process, in memory, so a test can inject
 //   failures (failNext) and read what they received directly (the fault suite, the topology tests).
 // Either way the topology only needs `env` (what the workers are given) and the outbox page.
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import type { Directory } from '../directory.js';
@@ -17,7 +18,7 @@ export type StandInsMode = 'process' | 'in-process';
 
 export interface TopologyStandIns {
   mode: StandInsMode;
-  /** SLACK_*, SENDGRID_*, TICKET_TARGET_*, CASE_TARGET_*: what `npm run worker` needs to use them. */
+  /** SLACK_*, SENDGRID_*, TICKET_TARGET_*, CASE_TARGET_*: what `npm run worker` and `npm run api` need to use them (the API: SLACK_SIGNING_SECRET). */
   env: Record<string, string>;
   /** The outbox page (`/dev/outbox/view`; JSON at `/dev/outbox`). */
   outboxUrl: string;
@@ -93,8 +94,13 @@ async function standInsInProcess(opts: StandInsOptions): Promise<TopologyStandIn
     file: null,
   });
   try {
+    // As `npm run stand-ins` does: the Slack stand-in sends presses and commands to the API, signed
+    // with the secret the API gets in `env`.
+    const signingSecret = randomBytes(32).toString('hex');
+    local.env.SLACK_SIGNING_SECRET = signingSecret;
+    local.slack?.connectApp({ interactivityUrl: `${opts.apiUrl}/slack/interactions`, commandsUrl: `${opts.apiUrl}/slack/commands`, signingSecret });
     const page = Fastify();
-    await page.register(devOutboxRoutes, { outbox: local.outbox, apiBase: opts.apiUrl });
+    await page.register(devOutboxRoutes, { outbox: local.outbox, apiBase: opts.apiUrl, slack: local.slack });
     await page.listen({ host, port: port(0) });
     const { port: pagePort } = page.server.address() as { port: number };
     return {

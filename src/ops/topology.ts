@@ -7,6 +7,9 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import { Document, parseDocument } from 'yaml';
+import { generateApiKey, hashApiKey } from '../auth/api-keys.js';
+import { SCOPE_NAMES } from '../auth/scopes.js';
 import { EnvSchema } from '../config.js';
 import { loadDirectory } from '../directory.js';
 import { PostgresServer } from './postgres.js';
@@ -44,10 +47,7 @@ export interface TopologyOptions {
    * generated on first use and kept in `<dataDir>/payload-codec-keys` (mode 0600); false: none.
    */
   codecKeys?: string | false;
-  /**
-   * More environment for the api and worker processes, e.g. credentials. Hook for API
-   * authentication: put the API's key settings here and give the clients the key.
-   */
+  /** More environment for the api and worker processes (e.g. OIDC_ISSUER; it wins over the defaults here). */
   extraEnv?: Record<string, string>;
   /** Progress lines, e.g. console.error. */
   progress?: (line: string) => void;
@@ -122,6 +122,13 @@ export interface Topology {
   workerMetrics: string[];
   /** Whether payloads are encrypted (PAYLOAD_CODEC_KEYS), and where the keys are kept. */
   codecKeysFile: string | undefined;
+  /**
+   * The API key of the tool `topology` (every scope), for the clients of the APIs; kept in
+   * `<dataDir>/api-key` (mode 0600), its hash in `<dataDir>/api-keys.yaml` (the APIs' API_KEYS_FILE).
+   */
+  apiKey: string;
+  apiKeyFile: string;
+  apiKeysFile: string;
   close(): Promise<void>;
 }
 
@@ -186,6 +193,8 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
     if (codecKeysFile && !existsSync(codecKeysFile)) writeFileSync(codecKeysFile, `${newCodecKey('topology-1')}\n`, { mode: 0o600 });
     const codecKeys = codecKeysFile ? readFileSync(codecKeysFile, 'utf8').trim() : opts.codecKeys || undefined;
 
+    const { apiKey, apiKeyFile, apiKeysFile } = topologyApiKey(dataDir);
+
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
     // The same payload codec as the app processes, so this client reads what they wrote.
@@ -212,6 +221,7 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
       DIRECTORY_FILE: directoryFile,
       LOG_LEVEL: opts.logLevel ?? 'info',
       ...(codecKeys && { PAYLOAD_CODEC_KEYS: codecKeys }),
+      API_KEYS_FILE: apiKeysFile,
       ...standIns.env,
       ...opts.extraEnv,
     });
@@ -256,12 +266,34 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
       profileFile,
       workerMetrics,
       codecKeysFile,
+      apiKey,
+      apiKeyFile,
+      apiKeysFile,
       close: closeAll,
     };
   } catch (err) {
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * The topology's API key (tool `topology`, every scope): made on first use, kept in the data folder
+ * like the codec keys, so a restarted topology keeps answering the same key.
+ */
+function topologyApiKey(dataDir: string): { apiKey: string; apiKeyFile: string; apiKeysFile: string } {
+  const apiKeyFile = join(dataDir, 'api-key');
+  const apiKeysFile = join(dataDir, 'api-keys.yaml');
+  if (!existsSync(apiKeyFile)) writeFileSync(apiKeyFile, `${generateApiKey()}\n`, { mode: 0o600 });
+  const apiKey = readFileSync(apiKeyFile, 'utf8').trim();
+  // Other tools' entries (npm run api-key -- <tool> <scope>... --file <dataDir>/api-keys.yaml) stay.
+  const doc = existsSync(apiKeysFile)
+    ? parseDocument(readFileSync(apiKeysFile, 'utf8'))
+    : new Document({ keys: {} });
+  if (!doc.has('keys') || doc.get('keys') === null) doc.set('keys', doc.createNode({}));
+  doc.setIn(['keys', 'topology'], doc.createNode({ hash: hashApiKey(apiKey), scopes: [...SCOPE_NAMES] }));
+  writeFileSync(apiKeysFile, doc.toString(), { mode: 0o600 });
+  return { apiKey, apiKeyFile, apiKeysFile };
 }
 
 /**

@@ -3,11 +3,14 @@
 // (`{ "payloads": [{ "metadata": { "<key>": "<base64>" }, "data": "<base64>" }] }`), so operators
 // read encrypted escalations in the Web UI (`--ui-codec-endpoint <api>/codec`, or the UI's codec
 // setting). Cross-origin calls are allowed from CODEC_CORS_ORIGINS (the Web UI's origin) only.
-// Registered only when PAYLOAD_CODEC_KEYS is set.
+// Registered only when PAYLOAD_CODEC_KEYS is set. Decoding reads escalations: it needs scope
+// escalations:read (the Web UI passes the user's access token), except on the embedded default,
+// whose Web UI has no login: there it answers this machine only.
 import cors from '@fastify/cors';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { Type, type Static } from 'typebox';
+import { requireLoopback } from '../auth/local.js';
 import { problems } from '../problem.js';
 import { problemResponse } from './schemas.js';
 
@@ -15,6 +18,8 @@ export interface CodecRoutesOptions {
   codec: PayloadCodec;
   /** Origins allowed to call the endpoint from a browser (the Web UI's). */
   corsOrigins: string[];
+  /** No credential, loopback peers only (the embedded default). */
+  localOnly: boolean;
 }
 
 const Base64 = Type.String({ pattern: '^[A-Za-z0-9+/_-]*={0,2}$', maxLength: 8 * 1024 * 1024 });
@@ -38,7 +43,8 @@ const toJson = (p: Payload): Static<typeof JsonPayload> => ({
   data: Buffer.from(p.data ?? []).toString('base64'),
 });
 
-export const codecRoutes: FastifyPluginAsyncTypebox<CodecRoutesOptions> = async (app, { codec, corsOrigins }) => {
+export const codecRoutes: FastifyPluginAsyncTypebox<CodecRoutesOptions> = async (app, { codec, corsOrigins, localOnly }) => {
+  if (localOnly) app.addHook('onRequest', async (request) => requireLoopback(request));
   // Scoped to this plugin's routes (registered under the /codec prefix, so the preflight route is
   // OPTIONS /codec/*, not OPTIONS on every path): the rest of the API sends no CORS headers.
   await app.register(cors, {
@@ -54,6 +60,7 @@ export const codecRoutes: FastifyPluginAsyncTypebox<CodecRoutesOptions> = async 
       `/${op}`,
       {
         bodyLimit: 64 * 1024 * 1024,
+        config: { auth: localOnly ? 'public' : { scope: 'escalations:read' } },
         schema: {
           summary: op === 'decode' ? 'Decrypt payloads (for the Temporal Web UI and CLI)' : 'Encrypt payloads (for the Temporal Web UI and CLI)',
           operationId: op === 'decode' ? 'decodePayloads' : 'encodePayloads',

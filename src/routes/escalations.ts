@@ -1,24 +1,27 @@
 // /escalations: start, read, list, and deliver events.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from 'typebox';
-import { Compile } from 'typebox/compile';
-import { Value } from 'typebox/value';
+import { Type } from 'typebox';
+import { resolveActor } from '../auth/actor.js';
+import type { Identities } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
+import type { EventGateway } from '../escalations/events.js';
+import { defaultId, parseInput, withReporter } from '../escalations/intake.js';
 import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
-import { playbookNames, playbooks, type Playbook } from '../playbooks.js';
 import { problemResponses } from '../http/openapi.js';
-import { problems, type FieldProblem } from '../problem.js';
+import { playbookNames, playbooks } from '../playbooks.js';
 import { EscalationId, EscalationRef, EventResult } from './schemas.js';
-import { schemaErrors as contractErrors } from '../http/schema-errors.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
+  events: EventGateway;
   directory: Directory;
+  identities: Identities;
 }
 
-// The router validates the envelope; the input and the event are validated per playbook below, with
-// the very schemas the OpenAPI document publishes for them (http/openapi.ts: oneOf by playbook/type).
+// The router validates the envelope; the input and the event are validated per playbook (intake.ts,
+// events.ts), with the very schemas the OpenAPI document publishes for them (http/openapi.ts: oneOf
+// by playbook/type).
 const StartBody = Type.Object(
   {
     playbook: Type.Union(playbookNames.map((n) => Type.Literal(n)), { description: 'Which playbook to run' }),
@@ -29,7 +32,12 @@ const StartBody = Type.Object(
 );
 
 const EventBody = Type.Object(
-  { type: Type.String({ minLength: 1, description: 'Event type (GET /playbooks lists them per playbook)' }) },
+  {
+    type: Type.String({ minLength: 1, description: 'Event type (GET /playbooks lists them per playbook)' }),
+    actor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'The directory person a tool sends this for (needs scope on-behalf-of); default: the caller' }),
+    ),
+  },
   { additionalProperties: true },
 );
 
@@ -57,49 +65,24 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-// Each schema compiled once: a valid body costs a compiled check (about a tenth of walking the
-// schema for errors, which only a body that fails it needs).
-const compiled = new WeakMap<TSchema, ReturnType<typeof Compile>>();
-function passes(schema: TSchema, value: unknown): boolean {
-  let checker = compiled.get(schema);
-  if (!checker) compiled.set(schema, (checker = Compile(schema)));
-  return checker.Check(value);
-}
-
-function schemaErrors(schema: TSchema, value: unknown, prefix: string): FieldProblem[] {
-  if (passes(schema, value)) return [];
-  return contractErrors(schema, value, prefix).map((e) => ({ in: 'body', ...e }));
-}
-
-function fail(errors: FieldProblem[]): never {
-  throw problems.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-}
-
 /** RFC 7240 `Prefer: return=representation` (preferences are comma-separated, tokens case-insensitive). */
 export function prefersRepresentation(prefer: string | string[] | undefined): boolean {
   const values = (Array.isArray(prefer) ? prefer : prefer ? [prefer] : []).flatMap((v) => v.split(','));
   return values.some((v) => /^\s*return\s*=\s*"?representation"?\s*(;|$)/i.test(v));
 }
 
-export function parseInput(def: Playbook, raw: unknown, directory: Directory): unknown {
-  const input = Value.Default(def.inputSchema, Value.Clone(raw));
-  const errors = schemaErrors(def.inputSchema, input, '/input');
-  if (errors.length > 0) fail(errors);
-  const semantic = def.check(input as never, directory).map((e) => ({ in: 'body', field: `/input${e.field}`, message: e.message }));
-  if (semantic.length > 0) fail(semantic);
-  return input;
-}
-
-export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (app, { escalations, directory }) => {
+export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (app, { escalations, events, directory, identities }) => {
   app.post(
     '/escalations',
     {
+      config: { auth: { scope: 'escalations:start' } },
       schema: {
         summary: 'Start an escalation (idempotent by id)',
         description:
           "The body's `input` follows the playbook's schema (oneOf, discriminated by `playbook`). Answers 201 and " +
           'Location for a new escalation, 200 for the same id with the same input, 409 for the same id with other input. ' +
-          'Bad input starts nothing. The answer is the id, run and links, given as soon as Temporal has the workflow (it does ' +
+          'Bad input starts nothing. `input.reportedBy` is set from the credential; a tool names the person it acts for ' +
+          'there (scope `on-behalf-of`). The answer is the id, run and links, given as soon as Temporal has the workflow (it does ' +
           "not wait for the worker); `Prefer: return=representation` answers the escalation with its state instead (as GET " +
           "does), which waits for the workflow's first task (its state is null when no worker answers within API_WORKER_WAIT_MS).",
         operationId: 'startEscalation',
@@ -116,8 +99,9 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     async (request, reply) => {
       const def = playbooks[request.body.playbook]!;
       tagEscalation(request, { playbook: def.name });
-      const input = parseInput(def, request.body.input, directory);
-      const id = request.body.id ?? `${def.name}:${def.businessKey(input as never)}`;
+      const actor = resolveActor(request.principal!, request.body.input.reportedBy, identities, '/input/reportedBy');
+      const input = parseInput(def, withReporter(request.body.input, actor), directory);
+      const id = request.body.id ?? defaultId(def, input);
       tagEscalation(request, { escalationId: id });
       const withState = prefersRepresentation(request.headers.prefer);
       const { created, ref, escalation } = await escalations.start(def, id, input, { withState });
@@ -131,6 +115,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app.get(
     '/escalations',
     {
+      config: { auth: { scope: 'escalations:read' } },
       schema: {
         summary: 'List escalations (Temporal visibility)',
         operationId: 'listEscalations',
@@ -145,6 +130,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app.get(
     '/escalations/:id',
     {
+      config: { auth: { scope: 'escalations:read' } },
       schema: {
         summary: 'An escalation: status, outcome, pending deadlines, open tasks, timeline',
         operationId: 'getEscalation',
@@ -163,12 +149,16 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
   app.post(
     '/escalations/:id/events',
     {
+      config: { auth: { scope: 'events:send' } },
       schema: {
         summary: 'Deliver an event (e.g. facilitator-arrived); answers what it changed',
         description:
           'The event follows its type\'s schema (oneOf, discriminated by `type`; GET /playbooks lists which types each playbook takes). ' +
-          'One call to Temporal (the workflow\'s update, whose validator decides if the event makes sense now). Answers the event\'s ' +
-          'result: status, outcome, what the escalation waits for, deadlines, open tasks and the timeline entries the event added. ' +
+          "It is recorded as sent by the credential's identity; `actor` names the directory person a tool acts for " +
+          "(scope `on-behalf-of`). The playbook's role rules may refuse it: 403 `refused-by-rule` naming the rule, nothing " +
+          'changes, and the attempt is recorded on the timeline. ' +
+          'Answers the event\'s result: status, outcome, what the escalation waits for, deadlines, open tasks and the timeline ' +
+          'entries the event added (an event no role rule governs costs one call to Temporal, the workflow\'s update). ' +
           '`Prefer: return=representation` answers the whole state after the event instead (one state query more). ' +
           'Waits a few seconds (API_WORKER_WAIT_MS) for a worker, then answers 503 no-worker with Retry-After: send an ' +
           'Idempotency-Key and retry with the same key, and the event applies once.',
@@ -185,32 +175,19 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       },
     },
     async (request, reply) => {
-      const { id } = request.params;
-      const { type } = request.body;
-      // The event's schema comes from its type when one playbook owns that type, so a valid event
-      // costs one call to Temporal (the update; the workflow's validator refuses a type that is not
-      // its playbook's). The escalation's playbook is looked up (one describe) only for a type no
-      // playbook owns alone, or to word the 400 for an event that fails its schema.
-      const owners = playbookNames.filter((name) => Object.hasOwn(playbooks[name]!.events, type));
-      let found = owners.length === 1 ? undefined : await escalations.lookup(id);
-      const def = playbooks[found?.playbook ?? owners[0]!];
-      if (!def) throw problems.notFound(`no escalation '${id}'`);
-      tagEscalation(request, { escalationId: id, playbook: def.name, ...(found && { workflowRunId: found.runId }) });
-      const unknownType = (d: Playbook): never =>
-        fail([{ in: 'body', field: '/type', message: `unknown event type for ${d.name}; expected one of: ${Object.keys(d.events).join(', ')}` }]);
-      const schema = def.events[type];
-      if (!schema) return unknownType(def);
-      tagEscalation(request, { eventType: type });
-      const errors = schemaErrors(schema, request.body, '');
-      if (errors.length > 0) {
-        found ??= await escalations.lookup(id);
-        if (found.playbook !== def.name) unknownType(playbooks[found.playbook] ?? def);
-        fail(errors);
-      }
+      const actor = resolveActor(request.principal!, request.body.actor, identities, '/actor');
       const withState = prefersRepresentation(request.headers.prefer);
       reply.header('vary', 'Prefer');
       if (withState) reply.header('preference-applied', 'return=representation');
-      return escalations.deliver(id, request.body, found, { withState, playbook: def.name, idempotencyKey: request.headers['idempotency-key'] });
+      const { state } = await events.send(request.params.id, request.body, actor, {
+        idempotencyKey: request.headers['idempotency-key'],
+        withState,
+        found: (def, found) => {
+          tagEscalation(request, { escalationId: request.params.id, playbook: def.name, ...(found && { workflowRunId: found.runId }) });
+          if (Object.hasOwn(def.events, request.body.type)) tagEscalation(request, { eventType: request.body.type });
+        },
+      });
+      return state;
     },
   );
 };

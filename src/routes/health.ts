@@ -6,12 +6,12 @@ import { problems } from '../problem.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ client: Client }> = async (app, { client }) => {
   const Ok = Type.Object({ status: Type.Literal('ok') });
-  app.get('/healthz', { schema: { summary: 'The process is alive', operationId: 'healthz', tags: ['health'], response: { 200: Ok } } }, async () => ({
+  app.get('/healthz', { config: { auth: 'public', rateLimit: false }, schema: { summary: 'The process is alive', operationId: 'healthz', tags: ['health'], response: { 200: Ok } } }, async () => ({
     status: 'ok' as const,
   }));
   app.get(
     '/readyz',
-    { schema: { summary: 'Temporal is reachable', operationId: 'readyz', tags: ['health'], response: { 200: Ok, ...problemResponses(503) } } },
+    { config: { auth: 'public', rateLimit: false }, schema: { summary: 'Temporal is reachable', operationId: 'readyz', tags: ['health'], response: { 200: Ok, ...problemResponses(503) } } },
     async () => {
       try {
         await client.withDeadline(Date.now() + 3_000, () => client.workflowService.getSystemInfo({}));

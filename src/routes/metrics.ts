@@ -60,7 +60,8 @@ const plugin: FastifyPluginAsync<ApiMetricsOptions> = async (app, opts) => {
     }
   });
 
-  app.get('/metrics', { schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
+  // Open like /healthz, for the scraper; it holds counts, never escalation data.
+  app.get('/metrics', { config: { auth: 'public', rateLimit: false }, schema: { hide: true }, logLevel: 'warn' }, async (_request, reply) => {
     return reply.type(registry.contentType).send(await registry.metrics());
   });
 };

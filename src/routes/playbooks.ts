@@ -1,7 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { whoMay } from '../auth/rules.js';
 import { publishedSchema } from '../http/openapi.js';
 import { playbooks } from '../playbooks.js';
+
+const Rule = Type.Object({
+  id: Type.String({ description: 'Named in a 403 refused-by-rule' }),
+  events: Type.Array(Type.String()),
+  onlyWhen: Type.Boolean({ description: 'The rule governs only some of these events (e.g. resolution-proposed without finance approval)' }),
+  allowed: Type.String({ description: 'Who may send them' }),
+  limited: Type.Boolean({ description: 'Beyond who, a configured limit applies' }),
+  source: Type.String(),
+});
 
 export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -22,6 +32,7 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 events: Type.Record(Type.String(), Type.Unknown()),
                 statuses: Type.Array(Type.String(), { description: 'Its statuses (EscalationStatus; GET /escalations?status=)' }),
                 outcomes: Type.Array(Type.String()),
+                rules: Type.Array(Rule, { description: 'Who may send which event (role checks); events no rule names are open' }),
               }),
             ),
           }),
@@ -37,6 +48,14 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         events: Object.fromEntries(Object.entries(p.events).map(([type, schema]) => [type, publishedSchema(schema)])),
         statuses: [...p.statuses],
         outcomes: [...p.outcomes],
+        rules: (p.access?.rules ?? []).map((r) => ({
+          id: r.id,
+          events: [...r.events],
+          onlyWhen: Boolean(r.when),
+          allowed: whoMay(r as never),
+          limited: Boolean(r.limit),
+          source: r.source,
+        })),
       })),
     }),
   );

@@ -30,7 +30,9 @@ const RecordBase = {
 export const SlackOutboxRecord = Type.Object({
   kind: Type.Literal('slack'),
   ...RecordBase,
-  method: Type.Union([Type.Literal('chat.postMessage'), Type.Literal('chat.update')]),
+  method: Type.Union([Type.Literal('chat.postMessage'), Type.Literal('chat.update'), Type.Literal('chat.postEphemeral')]),
+  /** chat.postEphemeral: the only user who sees it. */
+  visibleTo: Type.Optional(Type.String()),
   /** `name` is the channel name, or `@user` for a direct message. */
   channel: Type.Object({ id: Type.String(), name: Type.String() }),
   ts: Type.String(),

@@ -11,7 +11,9 @@ import type {
   SlackOutboxRecord,
   TicketOutboxRecord,
 } from './outbox-schema.js';
+import { escapeHtml } from './html.js';
 import { STYLE } from './outbox-view-style.js';
+import { pressForm, renderSlackControls, SLACK_CONTROLS_STYLE, type SlackControls } from './outbox-view-slack.js';
 import { decodeSlackEntities, tokenizeSlackText, type SlackToken } from './slack-format.js';
 
 export interface OutboxPageOptions {
@@ -20,12 +22,17 @@ export interface OutboxPageOptions {
   filter: { escalationId?: string | undefined; kind?: OutboxKind | undefined };
   /** Seconds between reloads (meta refresh); 0 or absent: none. */
   refreshSeconds?: number | undefined;
+  /** Slack controls (act as a user, press buttons, modals); absent: a read-only page. */
+  slack?: SlackControls | undefined;
   /**
    * Where escalation links point: the API's origin (e.g. `http://127.0.0.1:3000`). Absent: the
    * page's own origin, which is the API when the API serves the page.
    */
   apiBase?: string | undefined;
 }
+
+/** Presses a button of the message a record shows: HTML for the button, or undefined when it is not pressable. */
+type Press = (button: Obj, inner: string) => string | undefined;
 
 /**
  * Sent with the page. A srcdoc iframe inherits it, so email HTML can use inline styles and images
@@ -34,24 +41,30 @@ export interface OutboxPageOptions {
 export const OUTBOX_PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src http: https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
 
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+
+export { escapeHtml };
 
 const KIND_LABELS: Record<OutboxKind, string> = { slack: 'Slack', email: 'email', ticket: 'ticket', case: 'case', 'case-note': 'case note' };
 
-export function renderOutboxPage({ records, filter, refreshSeconds, apiBase }: OutboxPageOptions): string {
+export function renderOutboxPage({ records, filter, refreshSeconds, apiBase, slack: controls }: OutboxPageOptions): string {
   const counts = new Map<OutboxKind, number>();
   for (const r of records) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
   const breakdown = [...counts].map(([kind, n]) => `${n} ${KIND_LABELS[kind]}`).join(', ');
   const query = new URLSearchParams();
   if (filter.escalationId) query.set('escalationId', filter.escalationId);
   if (filter.kind) query.set('kind', filter.kind);
+  // Only a message's newest record shows its buttons as it is now: only those are pressable.
+  const latest = new Set<string>();
+  const seenTs = new Set<string>();
+  for (const r of records) {
+    if (r.kind !== 'slack' || r.method === 'chat.postEphemeral') continue;
+    const key = `${r.channel.id}/${r.ts}`;
+    if (!seenTs.has(key)) latest.add(r.id);
+    seenTs.add(key);
+  }
+  const as = controls?.as;
+  const pressFor = (r: OutboxRecord): Press | undefined =>
+    r.kind === 'slack' && as && latest.has(r.id) ? (button, inner) => pressForm(button, r.channel.id, r.ts, as, inner) : undefined;
   const jsonHref = `../outbox${query.size > 0 ? `?${query}` : ''}`;
   const refresh = refreshSeconds && refreshSeconds > 0 ? `<meta http-equiv="refresh" content="${refreshSeconds}">` : '';
   const option = (value: string, label: string, current: string | undefined) =>
@@ -63,7 +76,7 @@ export function renderOutboxPage({ records, filter, refreshSeconds, apiBase }: O
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 ${refresh}<title>Outbox · escalation-engine</title>
-<style>${STYLE}</style>
+<style>${STYLE}${SLACK_CONTROLS_STYLE}</style>
 </head>
 <body>
 <header class="page-head">
@@ -71,7 +84,7 @@ ${refresh}<title>Outbox · escalation-engine</title>
     <h1>Outbox</h1>
     <p class="sub">What the local stand-ins received (Slack, SendGrid, ticket intake, CRM cases), newest first: ${records.length} shown${breakdown ? ` (${escapeHtml(breakdown)})` : ''}.</p>
   </div>
-  <form class="filters" method="get">
+  <form class="filters" method="get">${as ? `<input type="hidden" name="as" value="${escapeHtml(as)}">` : ''}
     <label>Escalation <input name="escalationId" value="${escapeHtml(filter.escalationId ?? '')}" placeholder="any" size="28"></label>
     <label>Kind <select name="kind">${option('', 'all', filter.kind)}${(Object.keys(KIND_LABELS) as OutboxKind[]).map((k) => option(k, KIND_LABELS[k], filter.kind)).join('')}</select></label>
     <label>Refresh <select name="refresh">${option('', 'off', refreshValue)}${option('5', 'every 5 s', refreshValue)}${option('30', 'every 30 s', refreshValue)}</select></label>
@@ -81,16 +94,17 @@ ${refresh}<title>Outbox · escalation-engine</title>
   </form>
 </header>
 <main>
-${records.length === 0 ? '<p class="empty">Nothing received yet.</p>' : records.map((r) => renderRecord(r, apiBase ?? '')).join('\n')}
+${controls ? renderSlackControls(controls) : ''}
+${records.length === 0 ? '<p class="empty">Nothing received yet.</p>' : records.map((r) => renderRecord(r, apiBase ?? '', pressFor(r))).join('\n')}
 </main>
 </body>
 </html>`;
 }
 
-function renderRecord(record: OutboxRecord, apiBase: string): string {
+function renderRecord(record: OutboxRecord, apiBase: string, press?: Press): string {
   switch (record.kind) {
     case 'slack':
-      return renderSlack(record, apiBase);
+      return renderSlack(record, apiBase, press);
     case 'email':
       return renderEmail(record, apiBase);
     case 'ticket':
@@ -168,14 +182,19 @@ function formatAddress(a: EmailAddress): string {
 
 // ---- Slack -----------------------------------------------------------------------------------
 
-function renderSlack(r: SlackOutboxRecord, apiBase: string): string {
+function renderSlack(r: SlackOutboxRecord, apiBase: string, press?: Press): string {
   const channel = r.channel.name.startsWith('@') ? r.channel.name : `#${r.channel.name}`;
   const thread = r.thread_ts
     ? `<span class="thread" title="Reply in the thread of the message with ts ${escapeHtml(r.thread_ts)}">↳ reply in thread <code>${escapeHtml(r.thread_ts)}</code></span>`
     : '';
-  const edited = r.method === 'chat.update' ? `<span class="edited">edited <code>${escapeHtml(r.ts)}</code></span>` : '';
+  const edited =
+    r.method === 'chat.update'
+      ? `<span class="edited">edited <code>${escapeHtml(r.ts)}</code></span>`
+      : r.method === 'chat.postEphemeral'
+        ? `<span class="edited">only visible to <code>${escapeHtml(r.visibleTo ?? '?')}</code></span>`
+        : '';
   const hasBlocks = (r.blocks?.length ?? 0) > 0;
-  const content = hasBlocks ? renderBlocks(r.blocks ?? [], r.mentions.labels) : renderMrkdwn(r.text ?? '', r.mentions.labels);
+  const content = hasBlocks ? renderBlocks(r.blocks ?? [], r.mentions.labels, press) : renderMrkdwn(r.text ?? '', r.mentions.labels);
   const fallback = hasBlocks && r.text
     ? `<details><summary>Notification text</summary><div class="fallback">${renderMrkdwn(r.text, r.mentions.labels)}</div></details>`
     : '';
@@ -299,9 +318,11 @@ function renderTextObject(value: unknown, labels: Record<string, string>): strin
   return escapeHtml(str(value.text)).replace(/\n/g, '<br>');
 }
 
-function renderElement(value: unknown, labels: Record<string, string>): string {
+function renderElement(value: unknown, labels: Record<string, string>, press?: Press): string {
   if (!isObj(value)) return '';
   if (value.type === 'button') {
+    const pressable = press?.(value, renderTextObject(value.text, labels));
+    if (pressable) return pressable;
     const style = value.style === 'primary' || value.style === 'danger' ? ` ${value.style}` : '';
     return `<span class="btn${style}" title="${escapeHtml(`action_id ${str(value.action_id)}`)}">${renderTextObject(value.text, labels)}</span>`;
   }
@@ -310,7 +331,7 @@ function renderElement(value: unknown, labels: Record<string, string>): string {
   return `<span class="btn ghost">${escapeHtml(str(value.type) || 'element')}</span>`;
 }
 
-export function renderBlocks(blocks: unknown[], labels: Record<string, string>): string {
+export function renderBlocks(blocks: unknown[], labels: Record<string, string>, press?: Press): string {
   return blocks
     .map((block) => {
       if (!isObj(block)) return '';
@@ -323,7 +344,7 @@ export function renderBlocks(blocks: unknown[], labels: Record<string, string>):
           const fields = Array.isArray(block.fields)
             ? `<div class="fields">${block.fields.map((f) => `<div>${renderTextObject(f, labels)}</div>`).join('')}</div>`
             : '';
-          const accessory = block.accessory ? `<div class="accessory">${renderElement(block.accessory, labels)}</div>` : '';
+          const accessory = block.accessory ? `<div class="accessory">${renderElement(block.accessory, labels, press)}</div>` : '';
           return `<div class="blk section"><div class="sec-main">${renderTextObject(block.text, labels)}${fields}</div>${accessory}</div>`;
         }
         case 'context': {
@@ -332,7 +353,7 @@ export function renderBlocks(blocks: unknown[], labels: Record<string, string>):
         }
         case 'actions': {
           const elements = Array.isArray(block.elements) ? block.elements : [];
-          return `<div class="blk actions">${elements.map((e) => renderElement(e, labels)).join('')}</div>`;
+          return `<div class="blk actions">${elements.map((e) => renderElement(e, labels, press)).join('')}</div>`;
         }
         case 'image':
           return `<div class="blk image">🖼 ${escapeHtml(str(block.alt_text))}${isObj(block.title) ? ` — ${renderTextObject(block.title, labels)}` : ''}</div>`;

@@ -4,6 +4,7 @@ import type { SlackMetadata } from './outbox-schema.js';
 import { validateBlocks } from './slack-blocks.js';
 import { collectMentions } from './slack-format.js';
 import type { Params } from './slack-params.js';
+import type { SlackInteractions } from './slack-interactions.js';
 import { BOT, SlackApiError, TEAM, tsKey, type ChannelState, type MessageState, type Workspace } from './slack-workspace.js';
 
 export type SlackResult = Record<string, unknown>;
@@ -11,7 +12,7 @@ export type SlackMethod = (params: Params) => SlackResult;
 
 const MAX_TEXT = 40_000;
 
-export function createSlackMethods(ws: Workspace, outbox: Outbox): Record<string, SlackMethod> {
+export function createSlackMethods(ws: Workspace, outbox: Outbox, interactions?: SlackInteractions): Record<string, SlackMethod> {
   const requireArg = (params: Params, name: string): string => {
     const value = params.str(name);
     if (!value) throw new SlackApiError('invalid_arguments', [`[ERROR] missing required field: ${name}`]);
@@ -44,7 +45,7 @@ export function createSlackMethods(ws: Workspace, outbox: Outbox): Record<string
   const hasContent = (c: ReturnType<typeof readContent>) =>
     Boolean(c.text) || (c.blocks?.length ?? 0) > 0 || (c.attachments?.length ?? 0) > 0;
 
-  const record = (method: 'chat.postMessage' | 'chat.update', channel: ChannelState, msg: MessageState) => {
+  const record = (method: 'chat.postMessage' | 'chat.update' | 'chat.postEphemeral', channel: ChannelState, msg: MessageState, visibleTo?: string) => {
     outbox.append({
       kind: 'slack',
       method,
@@ -56,6 +57,7 @@ export function createSlackMethods(ws: Workspace, outbox: Outbox): Record<string
       ...(msg.blocks === undefined ? {} : { blocks: msg.blocks }),
       mentions: collectMentions(msg, ws),
       ...(msg.metadata === undefined ? {} : { metadata: msg.metadata }),
+      ...(visibleTo === undefined ? {} : { visibleTo }),
     });
   };
 
@@ -174,6 +176,45 @@ export function createSlackMethods(ws: Workspace, outbox: Outbox): Record<string
       record('chat.update', channel, msg);
       const message = ws.messageObject(channel, msg, { metadata: true });
       return { ok: true, channel: channel.id, ts: msg.ts, text: msg.text, message };
+    },
+
+    // Only `user` sees it; it is not part of the channel's history (and cannot be updated by chat.update).
+    'chat.postEphemeral': (params) => {
+      const channel = ws.resolveChannel(params.str('channel'), { byName: true });
+      requireOpen(channel);
+      requireMember(channel);
+      const user = requireArg(params, 'user');
+      if (!ws.users.has(user)) throw new SlackApiError('user_not_found');
+      const content = readContent(params);
+      if (!hasContent(content)) throw new SlackApiError('no_text');
+      const msg: MessageState = {
+        ts: ws.nextTs(),
+        channel: channel.id,
+        user: BOT.userId,
+        text: content.text ?? '',
+        ...(content.blocks ? { blocks: content.blocks } : {}),
+        ...(params.str('thread_ts') ? { threadTs: params.str('thread_ts')! } : {}),
+        replies: [],
+      };
+      ws.ephemerals.push({ channel: channel.id, user, message: msg });
+      record('chat.postEphemeral', channel, msg, user);
+      return { ok: true, message_ts: msg.ts };
+    },
+
+    'views.open': (params) => {
+      if (!interactions) throw new SlackApiError('unknown_method');
+      const parsed = params.json('view');
+      if (!parsed?.ok) throw new SlackApiError('invalid_arguments', ['[ERROR] missing required field: view']);
+      const open = interactions.open(params.str('trigger_id'), parsed.value);
+      return { ok: true, view: interactions.viewObject(open) };
+    },
+
+    'views.update': (params) => {
+      if (!interactions) throw new SlackApiError('unknown_method');
+      const parsed = params.json('view');
+      if (!parsed?.ok) throw new SlackApiError('invalid_arguments', ['[ERROR] missing required field: view']);
+      const open = interactions.update(params.str('view_id'), params.str('external_id'), params.str('hash'), parsed.value);
+      return { ok: true, view: interactions.viewObject(open) };
     },
 
     'chat.getPermalink': (params) => {

@@ -130,8 +130,16 @@ export interface WorkspaceOptions {
   userGroups?: SlackUserGroupInput[];
 }
 
+/** A message only one user sees (chat.postEphemeral). */
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  message: MessageState;
+}
+
 export class Workspace {
   readonly channels = new Map<string, ChannelState>();
+  readonly ephemerals: EphemeralMessage[] = [];
   readonly users = new Map<string, SlackUserInput>();
   readonly groups = new Map<string, SlackUserGroupInput>();
   #idSeq = 0;

@@ -5,7 +5,9 @@ import type { IncomingMessage } from 'node:http';
 import { bearerToken, FailureQueue, readBody, sendJson, startServer } from './http.js';
 import { Outbox } from './outbox.js';
 import { createSlackMethods, type SlackMethod, type SlackResult } from './slack-methods.js';
+import { collectMentions } from './slack-format.js';
 import { Params } from './slack-params.js';
+import { SlackInteractions, type AppResponse, type FieldInput, type OpenView, type SlackAppEndpoint } from './slack-interactions.js';
 import { callRefs, SlackWorkspaceStore } from './slack-store.js';
 import type { StandInStore } from './store.js';
 import {
@@ -15,6 +17,7 @@ import {
   TsClock,
   Workspace,
   type ChannelState,
+  type MessageState,
   type SlackChannel,
   type SlackChannelInput,
   type SlackMessage,
@@ -23,6 +26,8 @@ import {
 } from './slack-workspace.js';
 
 export type { SlackChannel, SlackChannelInput, SlackMessage, SlackUserGroupInput, SlackUserInput } from './slack-workspace.js';
+export type { AppResponse, FieldInput, OpenView, SlackAppEndpoint } from './slack-interactions.js';
+export { signSlackRequest } from './slack-interactions.js';
 
 /**
  * What the next matching call(s) should do instead of succeeding:
@@ -84,7 +89,37 @@ export interface SlackStandIn {
   addChannel(channel: SlackChannelInput): SlackChannel;
   archiveChannel(channel: string): void;
   addUser(user: SlackUserInput): void;
+  /** The workspace's users (the bot included). */
+  users(): SlackUserInput[];
   close(): Promise<void>;
+
+  // ---- acting as a person: signed requests to the app (connectApp first)
+  /** The app's interactivity and command URLs and its signing secret. */
+  connectApp(app: SlackAppEndpoint): void;
+  /** Presses the button `actionId` of the message `ts` (in `channel`, or wherever it is) as `user`. */
+  press(opts: { user: string; ts: string; actionId: string; channel?: string }, sign?: SignOverride): Promise<AppResponse>;
+  /** Runs a slash command as `user` in `channel` (id, name or #name). */
+  command(opts: { user: string; channel: string; command: string; text?: string }, sign?: SignOverride): Promise<AppResponse>;
+  /** Uses the message shortcut `callbackId` on message `ts` as `user`. */
+  shortcut(opts: { user: string; ts: string; callbackId: string; channel?: string }): Promise<AppResponse>;
+  /** Modals open now (views.open), of one user or all. */
+  openViews(user?: string): OpenView[];
+  selectInView(opts: { user: string; viewId: string; actionId: string; value: string }): Promise<AppResponse>;
+  /** Submits an open modal with values by block_id; answers with the app's field errors, if any. */
+  submitView(opts: { user: string; viewId: string; values: Record<string, FieldInput> }): Promise<AppResponse & { errors?: Record<string, string> }>;
+  closeView(viewId: string): void;
+  /** Ephemeral messages (chat.postEphemeral, response_url), of one user or all, oldest first. */
+  ephemerals(user?: string): SlackMessage[];
+  /** A form body signed as Slack would (or forged, with `sign`), sent to `url`. */
+  sendSigned(url: string, body: string, sign?: SignOverride): Promise<AppResponse>;
+  /** Sends a request again exactly as it was (a replay). */
+  replay(request: AppResponse['request']): Promise<AppResponse>;
+}
+
+/** To forge a request in tests: another timestamp (an expired one) or another secret. */
+export interface SignOverride {
+  timestamp?: number;
+  secret?: string;
 }
 
 const MAX_BODY = 20 * 1024 * 1024;
@@ -112,12 +147,56 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     return ws;
   };
   let ws = openWorkspace();
-  let methods = createSlackMethods(ws, outbox);
+  let origin = '';
+  const recordOutbox = (method: 'chat.update' | 'chat.postEphemeral', channel: ChannelState, msg: MessageState, visibleTo?: string) =>
+    outbox.append({
+      kind: 'slack',
+      method,
+      ...(msg.escalationId === undefined ? {} : { escalationId: msg.escalationId }),
+      channel: { id: channel.id, name: ws.displayName(channel) },
+      ts: msg.ts,
+      ...(msg.threadTs === undefined ? {} : { thread_ts: msg.threadTs }),
+      text: msg.text,
+      ...(msg.blocks === undefined ? {} : { blocks: msg.blocks }),
+      mentions: collectMentions(msg, ws),
+      ...(visibleTo === undefined ? {} : { visibleTo }),
+    });
+  const interactions = new SlackInteractions(
+    () => ws,
+    () => origin,
+    (channel, msg, content) => {
+      if (content.text !== undefined) msg.text = content.text;
+      if (content.blocks !== undefined) msg.blocks = content.blocks;
+      msg.edited = { user: BOT.userId, ts: ws.nextTs() };
+      persisted?.flush(ws);
+      recordOutbox('chat.update', channel, msg);
+    },
+    (channel, user, content) => {
+      const msg: MessageState = { ts: ws.nextTs(), channel: channel.id, user: BOT.userId, text: content.text ?? '', ...(content.blocks ? { blocks: content.blocks } : {}), replies: [] };
+      ws.ephemerals.push({ channel: channel.id, user, message: msg });
+      recordOutbox('chat.postEphemeral', channel, msg, user);
+    },
+  );
+  let methods = createSlackMethods(ws, outbox, interactions);
   const failures = new FailureQueue<SlackFailure>();
   let callLog: SlackCall[] = [];
 
   const server = await startServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
+    const response = /^\/response\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    if (response && req.method === 'POST') {
+      // response_url of an interaction: replace the original message, or answer ephemerally.
+      const { body } = await readBody(req, MAX_BODY);
+      try {
+        const channel = channelRef(decodeURIComponent(response[1]!));
+        const msg = ws.findMessage(channel, decodeURIComponent(response[2]!));
+        interactions.respond(channel, msg, decodeURIComponent(response[3]!), JSON.parse(body.toString('utf8')) as Record<string, unknown>);
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      } catch (err) {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end(err instanceof Error ? err.message : 'bad request');
+      }
+      return;
+    }
     const match = /^\/api\/([^/]+)$/.exec(url.pathname);
     if (!match) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not Found');
@@ -175,10 +254,22 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     }
   }
 
-  const channelRef = (ref: string): ChannelState => {
+  origin = server.origin;
+
+  function channelRef(ref: string): ChannelState {
     const channel = ws.channels.get(ref) ?? ws.findByName(ref.replace(/^#/, ''));
     if (!channel) throw new Error(`Slack stand-in has no channel ${ref}`);
     return channel;
+  }
+
+  /** The message with timestamp `ts`, in `channel` or in any channel. */
+  const messageAt = (ts: string, channel?: string): { channel: ChannelState; message: MessageState } => {
+    const channels = channel === undefined ? [...ws.channels.values()] : [channelRef(channel)];
+    for (const c of channels) {
+      const message = ws.findMessage(c, ts);
+      if (message) return { channel: c, message };
+    }
+    throw new Error(`Slack stand-in has no message ${ts}`);
   };
 
   return {
@@ -192,9 +283,10 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
     reset() {
       persisted?.clear();
       ws = openWorkspace();
-      methods = createSlackMethods(ws, outbox);
+      methods = createSlackMethods(ws, outbox, interactions);
       failures.clear();
       callLog = [];
+      interactions.reset();
     },
     calls(method) {
       return callLog.filter((c) => method === undefined || c.method === method);
@@ -225,6 +317,36 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       await server.close();
       persisted?.flush(ws);
     },
+    users() {
+      return [...ws.users.values()].map((u) => ({ ...u }));
+    },
+    connectApp(app) {
+      interactions.app = app;
+    },
+    press(opts, sign) {
+      const { channel, message } = messageAt(opts.ts, opts.channel);
+      return interactions.pressButton({ user: opts.user, channel, message, actionId: opts.actionId }, sign);
+    },
+    command(opts, sign) {
+      return interactions.runCommand({ user: opts.user, channel: channelRef(opts.channel), command: opts.command, text: opts.text ?? '' }, sign);
+    },
+    shortcut(opts) {
+      const { channel, message } = messageAt(opts.ts, opts.channel);
+      return interactions.messageShortcut({ user: opts.user, channel, message, callbackId: opts.callbackId });
+    },
+    openViews(user) {
+      return [...interactions.views.values()].filter((v) => user === undefined || v.user === user);
+    },
+    selectInView: (opts) => interactions.selectInView(opts),
+    submitView: (opts) => interactions.submitView(opts),
+    closeView: (viewId) => interactions.closeView(viewId),
+    ephemerals(user) {
+      return ws.ephemerals
+        .filter((e) => user === undefined || e.user === user)
+        .map((e) => ws.snapshotMessage(ws.channels.get(e.channel)!, e.message));
+    },
+    sendSigned: (url, body, sign) => interactions.send(url, body, sign),
+    replay: (request) => interactions.deliver(request),
   };
 }
 

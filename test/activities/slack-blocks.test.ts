@@ -9,6 +9,7 @@ import {
   parseButtonValue,
   SlackBlocksError,
   textSections,
+  type SlackBlock,
 } from '../../activities/slack-blocks.js';
 
 describe('button values', () => {
@@ -56,14 +57,14 @@ describe("Slack's limits", () => {
 
   it('plain text stays plain (no blocks) unless there are blocks or buttons; at most 50 blocks', () => {
     expect(messageBlocks({ escalationId: 'e', text: 'hi' })).toBeUndefined();
-    const many = Array.from({ length: 50 }, () => ({ type: 'divider' }));
+    const many = Array.from({ length: 50 }, (): SlackBlock => ({ type: 'divider' }));
     expect(messageBlocks({ escalationId: 'e', text: 'hi', blocks: many })).toHaveLength(50);
     expect(() => messageBlocks({ escalationId: 'e', text: 'hi', blocks: many, buttons: [b(1)] })).toThrow(/at most 50 blocks/);
   });
 
   it('mapBlockTexts reaches every text object and leaves the input alone', () => {
-    const blocks = [
-      { type: 'section', text: { type: 'mrkdwn', text: 'a' }, fields: [{ type: 'plain_text', text: 'b' }], accessory: { type: 'button', text: { type: 'plain_text', text: 'c' } } },
+    const blocks: SlackBlock[] = [
+      { type: 'section', text: { type: 'mrkdwn', text: 'a' }, fields: [{ type: 'plain_text', text: 'b' }], accessory: { type: 'button', action_id: 'x', text: { type: 'plain_text', text: 'c' } } },
     ];
     const copy = structuredClone(blocks);
     const mapped = mapBlockTexts(blocks, (t, kind) => `${t}:${kind}`);
@@ -72,7 +73,7 @@ describe("Slack's limits", () => {
         type: 'section',
         text: { type: 'mrkdwn', text: 'a:mrkdwn' },
         fields: [{ type: 'plain_text', text: 'b:plain_text' }],
-        accessory: { type: 'button', text: { type: 'plain_text', text: 'c:plain_text' } },
+        accessory: { type: 'button', action_id: 'x', text: { type: 'plain_text', text: 'c:plain_text' } },
       },
     ]);
     expect(blocks).toEqual(copy);

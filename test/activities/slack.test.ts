@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../../activities/index.js';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import { RATE_LIMITED, TRANSIENT_DELIVERY_FAILURE } from '../../activities/failures.js';
-import { ACTIONS_BLOCK_ID, parseButtonValue, type SlackButton } from '../../activities/slack-blocks.js';
+import { ACTIONS_BLOCK_ID, parseButtonValue, type SlackBlock, type SlackButton } from '../../activities/slack-blocks.js';
 import type { Directory } from '../../src/directory.js';
 import { createClients } from '../../src/worker.js';
 import { loadExampleDirectory } from '../helpers/fixtures.js';
@@ -69,7 +69,7 @@ describe('posting', () => {
     const input = {
       ...alert(),
       text: 'Facilitator no-show for @{booking-owner}',
-      blocks: [
+      blocks: <SlackBlock[]>[
         { type: 'header', text: { type: 'plain_text', text: 'Facilitator no-show (@{booking-owner})' } },
         { type: 'section', text: { type: 'mrkdwn', text: '*Owner:* @{booking-owner}\n*On call:* @{group:on-call}' } },
         { type: 'section', fields: [{ type: 'mrkdwn', text: '*Session*\nLeading Essentials' }, { type: 'mrkdwn', text: '*Start*\n11 AM CT' }] },

@@ -6,10 +6,12 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import { buildApp } from '../../src/app.js';
+import { ApiKeys, generateApiKey, hashApiKey } from '../../src/auth/api-keys.js';
 import { loadConfig } from '../../src/config.js';
 import { directoryFile, facilitatorNoShow } from '../helpers/fixtures.js';
 
 const DAY = 86_400_000;
+const KEY = generateApiKey();
 let app: FastifyInstance;
 let connection: Connection;
 
@@ -28,6 +30,9 @@ beforeAll(async () => {
     directory: config.directory,
     templates: await TemplateCatalog.load(),
     contract: config.api.contract,
+    auth: { apiKeys: new ApiKeys([{ hash: hashApiKey(KEY), tool: 'contract-settings', scopes: ['escalations:start', 'on-behalf-of'] }]) },
+    access: {},
+    rateLimitPerMinute: 1000,
   });
 });
 
@@ -37,7 +42,7 @@ afterAll(async () => {
 });
 
 async function errorsOf(input: unknown): Promise<{ field: string; message: string }[]> {
-  const r = await app.inject({ method: 'POST', url: '/escalations', payload: { playbook: 'live-delivery', input } });
+  const r = await app.inject({ method: 'POST', url: '/escalations', headers: { authorization: `Bearer ${KEY}` }, payload: { playbook: 'live-delivery', input } });
   expect(r.statusCode).toBe(400);
   return r.json<{ errors: { field: string; message: string }[] }>().errors ?? [];
 }

@@ -48,11 +48,11 @@ function problem(r: HttpResult, status: number): Problem {
 }
 const fields = (p: Problem) => (p.errors ?? []).map((e) => e.field);
 
-/** Raw request: any method, content type and body. */
+/** Raw request: any method, content type and body; authenticated with the service's local key. */
 async function raw(method: string, path: string, body?: string, contentType?: string): Promise<HttpResult & { headers: Headers }> {
   const res = await fetch(svc.apiUrl + path, {
     method,
-    headers: contentType ? { 'content-type': contentType } : {},
+    headers: { authorization: `Bearer ${svc.localApiKey!}`, ...(contentType ? { 'content-type': contentType } : {}) },
     ...(body !== undefined && { body }),
   });
   const ct = res.headers.get('content-type') ?? '';
@@ -270,7 +270,8 @@ describe('the OpenAPI document matches what is served', () => {
       }
     }
     const post = doc.paths['/escalations']!.post!;
-    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '409', '413', '415', '500', '503', '504']);
+    // 401/403/429: every route that needs a credential (src/auth/http.ts).
+    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '415', '429', '500', '503', '504']);
     expect(Object.keys(doc.paths['/escalations/{id}']!.get!.responses)).toEqual(expect.arrayContaining(['404', '414', '503', '504']));
   });
 

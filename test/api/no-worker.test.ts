@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import { buildApp } from '../../src/app.js';
+import { ApiKeys, hashApiKey } from '../../src/auth/api-keys.js';
+import { SCOPE_NAMES } from '../../src/auth/scopes.js';
 import type { Directory } from '../../src/directory.js';
 import type { RunningService } from '../../src/service.js';
 import { createWorker, NativeConnection } from '../../src/worker.js';
@@ -16,6 +18,8 @@ import { http, startTestService, until } from '../helpers/service.js';
 const MIN = 60_000;
 const WAIT_MS = 1_000;
 const QUEUE = 'no-worker-yet';
+/** Events name `actor: desk-agent`; sent with the local key, they are recorded as this. */
+const ACTOR = 'tool:local on behalf of desk-agent';
 let svc: RunningService;
 let app: FastifyInstance;
 let directory: Directory;
@@ -28,7 +32,17 @@ beforeAll(async () => {
   directory = await loadExampleDirectory();
   templates = await TemplateCatalog.load();
   standIns = await startStandIns(directory);
-  app = await buildApp({ client: svc.client, taskQueue: QUEUE, directory, templates, workerWaitMs: WAIT_MS });
+  // The second API accepts the service's local key (tool `local`, every scope), as the first does.
+  app = await buildApp({
+    client: svc.client,
+    taskQueue: QUEUE,
+    directory,
+    templates,
+    workerWaitMs: WAIT_MS,
+    auth: { apiKeys: new ApiKeys([{ hash: hashApiKey(svc.localApiKey!), tool: 'local', scopes: SCOPE_NAMES }]) },
+    access: {},
+    rateLimitPerMinute: 10_000,
+  });
 });
 
 afterAll(async () => {
@@ -40,7 +54,12 @@ afterAll(async () => {
 
 async function inject<T = Record<string, unknown>>(method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) {
   const started = Date.now();
-  const r = await app.inject({ method, url, ...(body !== undefined && { payload: body as object }), headers });
+  const r = await app.inject({
+    method,
+    url,
+    ...(body !== undefined && { payload: body as object }),
+    headers: { authorization: `Bearer ${svc.localApiKey!}`, ...headers },
+  });
   return { status: r.statusCode, headers: r.headers, body: r.json<T>(), ms: Date.now() - started };
 }
 
@@ -143,13 +162,14 @@ describe('no worker running', () => {
     // The opening is dated when the escalation was started, not when a worker got to it.
     expect(Date.parse(opened.at)).toBe(Date.parse(view.body.execution.startedAt));
     expect(Date.parse(opened.at)).toBeLessThanOrEqual(Date.parse(reached.at));
-    expect(reached.actor).toBe('desk-agent');
+    // The actor is who the credential says: the local tool, acting for the desk agent it names.
+    expect(reached.actor).toBe(ACTOR);
 
     // The Web UI's history row names the event, the actor and the caller's key (issue 16 item 2).
     const history = await svc.client.workflow.getHandle(id).fetchHistory();
     const accepted = (history.events ?? []).flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [e.workflowExecutionUpdateAcceptedEventAttributes] : []));
-    expect(accepted.map((a) => a.acceptedRequest?.meta?.updateId)).toEqual([`facilitator-reached:desk-agent:${key}`]);
-    expect(accepted[0]!.acceptedRequest?.meta?.identity).toMatch(/^desk-agent /);
+    expect(accepted.map((a) => a.acceptedRequest?.meta?.updateId)).toEqual([`facilitator-reached:${ACTOR}:${key}`]);
+    expect(accepted[0]!.acceptedRequest?.meta?.identity).toBe(`${ACTOR} (escalation-engine API)`);
   });
 
   it('a retried event that closed the escalation answers its outcome; any other event is a 409', async () => {
@@ -189,7 +209,7 @@ describe('an escalation whose workflow task fails', () => {
       expect(event.status).toBe(503);
       expect(event.contentType).toMatch(/^application\/problem\+json/);
       expect(event.body.type).toMatch(/escalation-stalled$/);
-      const read = await fetch(`${svc.apiUrl}/escalations/${encodeURIComponent(id)}`);
+      const read = await fetch(`${svc.apiUrl}/escalations/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${svc.localApiKey!}` } });
       expect(read.status).toBe(503);
       expect(Number(read.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(((await read.json()) as { type: string }).type).toMatch(/escalation-stalled$/);

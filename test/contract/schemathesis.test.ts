@@ -2,7 +2,10 @@
 // sends generated requests (valid and invalid, every phase: examples, coverage, fuzzing, stateful)
 // to the real service (dev server, worker, API, stand-ins) and checks every answer: no server
 // error, a documented status, the documented content type, a body that matches the response
-// schema, invalid data refused, 405 + Allow for undeclared methods. Any finding fails the test.
+// schema, invalid data refused, 405 + Allow for undeclared methods, and no operation that declares
+// a credential answering without one (ignored_auth). Any finding fails the test. It runs as a tool
+// with every scope (the service's local key); a second test sends every secured operation of the
+// document without a key and expects 401 problem+json naming what is missing.
 // Afterwards the escalation list must hold exactly what the accepted requests created, and each of
 // those inputs must pass the contract as of its start: bad input started nothing.
 //
@@ -16,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseInput } from '../../src/routes/escalations.js';
+import { parseInput } from '../../src/escalations/intake.js';
 import { playbooks } from '../../src/playbooks.js';
 import { atInstant } from '../../workflows/kit/schemas/index.js';
 import type { RunningService } from '../../src/service.js';
@@ -33,6 +36,9 @@ const CHECKS = [
   'response_schema_conformance',
   'negative_data_rejection',
   'unsupported_method',
+  // Each operation that declares a security scheme is also sent without the credential and with a
+  // made-up one: it must refuse both (401/403), never answer as if authenticated.
+  'ignored_auth',
 ];
 
 /** The binary scripts/setup.mjs installed (same venv name: the hash of the pinned requirements). */
@@ -51,7 +57,9 @@ interface HarEntry {
 let svc: RunningService;
 
 beforeAll(async () => {
-  svc = await startTestService();
+  // Authenticated as a tool with every scope (the service's local key). The per-credential rate
+  // limit is raised: thousands of requests a minute are the point here, and 429 is tested elsewhere.
+  svc = await startTestService({ RATE_LIMIT_PER_MINUTE: '1000000' });
 });
 
 afterAll(async () => {
@@ -70,7 +78,40 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number |
   });
 }
 
+interface OpenApiDoc {
+  paths: Record<string, Record<string, { security?: Record<string, string[]>[]; responses?: Record<string, unknown> }>>;
+  components: { securitySchemes?: Record<string, unknown> };
+}
+
 describe('contract test (schemathesis against the real service)', () => {
+  it('answers 401 problem+json without a credential on every operation the document secures', async () => {
+    const doc = (await (await fetch(`${svc.apiUrl}/openapi.json`)).json()) as OpenApiDoc;
+    expect(Object.keys(doc.components.securitySchemes ?? {})).toContain('apiKey');
+    const secured: [string, string][] = [];
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (!op.security?.length) continue;
+        secured.push([method.toUpperCase(), path]);
+        expect(op.responses?.['401'], `${method} ${path} documents its 401`).toBeDefined();
+      }
+    }
+    // Start, read, list and events at least (the codec routes too when a key is configured).
+    expect(secured.length).toBeGreaterThanOrEqual(4);
+    for (const [method, path] of secured) {
+      const url = svc.apiUrl + path.replace(/\{[^}]+\}/g, 'live-delivery:B-1-facilitator-no-show');
+      const res = await fetch(url, {
+        method,
+        ...(method === 'POST' && { headers: { 'content-type': 'application/json' }, body: '{}' }),
+      });
+      const body = (await res.json()) as { type: string; status: number; detail: string };
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(res.headers.get('content-type'), `${method} ${path}`).toMatch(/^application\/problem\+json/);
+      expect(res.headers.get('www-authenticate'), `${method} ${path}`).toMatch(/^Bearer/);
+      expect(body.type).toBe('https://escalation-engine.dev/problems/unauthorized');
+      expect(body.detail, `${method} ${path}`).toMatch(/Authorization/i);
+    }
+  });
+
   it('finds nothing, and bad input started nothing', async () => {
     const binary = schemathesisBinary();
     expect(existsSync(binary), `schemathesis is not installed at ${binary}: run \`npm run setup\``).toBe(true);
@@ -86,6 +127,7 @@ describe('contract test (schemathesis against the real service)', () => {
       '--request-timeout', '30',
       '--report', 'har,json',
       '--report-dir', reports,
+      '--header', `Authorization: Bearer ${svc.localApiKey!}`,
     ];
     const { code, output } = await run(binary, args, reports);
     const seconds = (Date.now() - started) / 1000;
@@ -101,7 +143,7 @@ describe('contract test (schemathesis against the real service)', () => {
     console.log(
       `contract test: ${entries.length} requests, ${summary.test_cases.unique_failures} findings, ${summary.test_cases.errored} errors, ` +
         `${seconds.toFixed(0)} s (seed ${SEED}, ${MAX_EXAMPLES} examples per operation and phase); statuses ${JSON.stringify(byStatus)}\n` +
-        `reproduce: ${binary} ${args.join(' ')}`,
+        `reproduce: ${binary} ${args.join(' ').replace(svc.localApiKey!, '<key>')}`,
     );
     expect(code, output.slice(-20_000)).toBe(0);
     expect(summary.failures).toEqual([]);

@@ -91,7 +91,7 @@ describe('account-escalation over HTTP', () => {
     expect(request.kind === 'slack' && request.mentions.userGroups).toContain('S0ACCOUNT1');
 
     // Accounting's decision that makes no sense yet, or a denial without its reason.
-    expect((await event(id, { type: 'customer-accepted' })).status).toBe(409);
+    expect((await event(id, { type: 'customer-accepted', actor: 'csm' })).status).toBe(409);
     const noReason = await event(id, { type: 'finance-denied', actor: 'accounting-analyst' });
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors?.map((e) => e.field)).toContain('/reason');
@@ -168,7 +168,7 @@ describe('account-escalation over HTTP', () => {
       `${path(id)}/events`,
       { type: 'churned', actor: 'csm', churn: { primary: 'customer', secondary: ['bankruptcy'] } },
       undefined,
-      { prefer: 'return=representation' },
+      { headers: { prefer: 'return=representation' } },
     );
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe('closed-churned');

@@ -11,6 +11,7 @@ import type { RunningService } from '../../src/service.js';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, newCodecKey, parseCodecKeys } from '../../src/temporal/codec.js';
 import { facilitatorNoShow, loadExampleDirectory } from '../helpers/fixtures.js';
 import { http, startTestService, until } from '../helpers/service.js';
+import { ApiKeys, generateApiKey, hashApiKey } from '../../src/auth/api-keys.js';
 
 const { History } = proto.temporal.api.history.v1;
 const MIN = 60_000;
@@ -125,6 +126,8 @@ describe('with PAYLOAD_CODEC_KEYS', () => {
 
   it('rotation: an API with a new key first still decodes payloads written with the old key, and encrypts with the new one', async () => {
     const rotated = new AesGcmPayloadCodec(parseCodecKeys(`${newCodecKey('2027-05')},${KEY}`));
+    // Outside the embedded default the codec endpoint needs escalations:read.
+    const uiKey = generateApiKey();
     const app = await buildApp({
       client: svc.client,
       taskQueue: 'escalations',
@@ -132,15 +135,20 @@ describe('with PAYLOAD_CODEC_KEYS', () => {
       templates: await TemplateCatalog.load(),
       codec: rotated,
       codecCorsOrigins: [UI_ORIGIN],
+      auth: { apiKeys: new ApiKeys([{ hash: hashApiKey(uiKey), tool: 'web-ui', scopes: ['escalations:read'] }]) },
+      access: {},
+      rateLimitPerMinute: 1000,
     });
+    const authorization = `Bearer ${uiKey}`;
     try {
       const id = (await http<{ escalations: { id: string }[] }>(svc.apiUrl, 'GET', '/escalations?playbook=live-delivery')).body.escalations[0]!.id;
       const history = await svc.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: id } });
       const old = history.history!.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]! as Payload;
-      const res = await app.inject({ method: 'POST', url: '/codec/decode', payload: { payloads: [toJson(old)] } });
+      expect((await app.inject({ method: 'POST', url: '/codec/decode', payload: { payloads: [toJson(old)] } })).statusCode).toBe(401);
+      const res = await app.inject({ method: 'POST', url: '/codec/decode', headers: { authorization }, payload: { payloads: [toJson(old)] } });
       expect(res.statusCode).toBe(200);
       expect(JSON.parse(fromJson(res.json<{ payloads: { metadata: Record<string, string>; data: string }[] }>().payloads[0]!).data)).toHaveProperty('siteContact');
-      const enc = await app.inject({ method: 'POST', url: '/codec/encode', payload: { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('1').toString('base64') }] } });
+      const enc = await app.inject({ method: 'POST', url: '/codec/encode', headers: { authorization }, payload: { payloads: [{ metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('1').toString('base64') }] } });
       expect(Buffer.from(enc.json<{ payloads: { metadata: Record<string, string> }[] }>().payloads[0]!.metadata['encryption-key-id']!, 'base64').toString()).toBe('2027-05');
     } finally {
       await app.close();

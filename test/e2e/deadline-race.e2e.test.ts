@@ -9,12 +9,17 @@ import type { FastifyInstance } from 'fastify';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import { buildApp } from '../../src/app.js';
+import { ApiKeys, generateApiKey, hashApiKey } from '../../src/auth/api-keys.js';
+import { SCOPE_NAMES } from '../../src/auth/scopes.js';
 import type { Directory } from '../../src/directory.js';
 import { facilitatorNoShow, loadExampleDirectory } from '../helpers/fixtures.js';
 import { standInActivities, startStandIns, type StandIns } from '../helpers/stand-ins.js';
 import { bundleWorkflows, startLocalTemporal, uniqueTaskQueue } from '../helpers/temporal.js';
 
 const MIN = 60_000;
+/** The desk's tool: every scope, so it reports for the desk agent (on-behalf-of). */
+const KEY = generateApiKey();
+const auth = { authorization: `Bearer ${KEY}` };
 let temporal: Awaited<ReturnType<typeof startLocalTemporal>>;
 let bundle: WorkflowBundleWithSourceMap;
 let directory: Directory;
@@ -26,7 +31,15 @@ const taskQueue = uniqueTaskQueue('deadline-race');
 beforeAll(async () => {
   [temporal, bundle, directory, templates] = await Promise.all([startLocalTemporal(), bundleWorkflows(), loadExampleDirectory(), TemplateCatalog.load()]);
   standIns = await startStandIns(directory);
-  app = await buildApp({ client: temporal.client, taskQueue, directory, templates });
+  app = await buildApp({
+    client: temporal.client,
+    taskQueue,
+    directory,
+    templates,
+    auth: { apiKeys: new ApiKeys([{ hash: hashApiKey(KEY), tool: 'desk-console', scopes: SCOPE_NAMES }]) },
+    access: { financeSkipLimitPercent: 10 },
+    rateLimitPerMinute: 10_000,
+  });
 });
 
 afterAll(async () => {
@@ -55,7 +68,7 @@ it('facilitator-arrived 5 s after the cutoff, worker down from cutoff - 8 s to c
   try {
     const input = facilitatorNoShow(Date.now() - 15 * MIN + 10_000);
     const cutoff = Date.parse(input.booking.startTime) + 15 * MIN;
-    const created = await app.inject({ method: 'POST', url: '/escalations', payload: { playbook: 'live-delivery', input } });
+    const created = await app.inject({ method: 'POST', url: '/escalations', headers: auth, payload: { playbook: 'live-delivery', input } });
     expect(created.statusCode).toBe(201);
     const id = created.json<{ id: string }>().id;
     const path = `/escalations/${encodeURIComponent(id)}`;
@@ -69,7 +82,7 @@ it('facilitator-arrived 5 s after the cutoff, worker down from cutoff - 8 s to c
       app.inject({
         method: 'POST',
         url: `${path}/events`,
-        headers: { 'idempotency-key': `race-${id}` },
+        headers: { ...auth, 'idempotency-key': `race-${id}` },
         payload: { type: 'facilitator-arrived', actor: 'desk-agent' },
       });
     const first = send();
@@ -86,7 +99,7 @@ it('facilitator-arrived 5 s after the cutoff, worker down from cutoff - 8 s to c
     expect(answer.json<{ detail: string }>().detail).toContain("the deadline 'facilitator-cutoff' passed at");
 
     type State = { outcome: string | null; details: Record<string, unknown>; timeline: { kind: string }[] };
-    const read = async () => (await app.inject({ method: 'GET', url: path })).json<{ state: State | null }>().state;
+    const read = async () => (await app.inject({ method: 'GET', url: path, headers: auth })).json<{ state: State | null }>().state;
     let state = await read();
     for (let i = 0; i < 100 && !state?.outcome; i++) {
       await new Promise((r) => setTimeout(r, 200));

@@ -72,7 +72,7 @@ describe('live-delivery over HTTP', () => {
 
     // A repeat names the same escalation; Prefer: return=representation answers it with its state.
     const again = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input }, undefined, {
-      prefer: 'return=representation',
+      headers: { prefer: 'return=representation' },
     });
     expect(again.status).toBe(200);
     expect(again.headers.get('preference-applied')).toBe('return=representation');
@@ -135,7 +135,7 @@ describe('live-delivery over HTTP', () => {
   it('participant no-show: client unreachable (template 2), then reached and the session is off (template 3)', async () => {
     const input = liveDeliveryInput('participant-no-show', Date.now() - 5 * MIN);
     const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input }, undefined, {
-      prefer: 'return=representation',
+      headers: { prefer: 'return=representation' },
     });
     expect(created.status).toBe(201);
     expect(created.body.state?.status).toBe('awaiting-participants');

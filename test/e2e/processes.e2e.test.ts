@@ -4,7 +4,7 @@
 // stand-ins' outbox page shows its Slack posts and ticket, the API's and the worker's /metrics count
 // it, the JSON logs name the escalation, and the stand-ins keep their state through a kill -9.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,7 +14,8 @@ import { findTemporalBinary } from '../../src/temporal/binaries.js';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
 import { freePort } from '../../src/temporal/free-port.js';
 import { directoryFile, facilitatorNoShow } from '../helpers/fixtures.js';
-import { http, until } from '../helpers/service.js';
+import { generateApiKey, hashApiKey } from '../../src/auth/api-keys.js';
+import { http, until, useToken } from '../helpers/service.js';
 
 const MIN = 60_000;
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -110,7 +111,13 @@ beforeAll(async () => {
   workerMetrics = `127.0.0.1:${await freePort()}`;
   // A SendGrid key the stand-in refuses: every email fails for good, which the worker must count and log.
   worker = run('src/worker-main.ts', [], { ...common, ...ready.env, SENDGRID_API_KEY: 'SG.revoked', WORKER_METRICS_ADDRESS: workerMetrics, LOG_LEVEL: 'info' });
-  api = run('src/api-main.ts', [], { ...common, PORT: String(port), LOG_LEVEL: 'info' });
+  // The API alone is no embedded default: it needs its keys (and answers Slack through the stand-in).
+  const key = generateApiKey();
+  const keysFile = join(dataDir, 'api-keys.yaml');
+  await writeFile(keysFile, `keys:\n  tests:\n    hash: ${hashApiKey(key)}\n    scopes: [escalations:start, escalations:read, events:send, on-behalf-of]\n`);
+  useToken(apiUrl, key);
+  const slackEnv = { SLACK_BOT_TOKEN: ready.env.SLACK_BOT_TOKEN!, SLACK_API_URL: ready.env.SLACK_API_URL!, SLACK_SIGNING_SECRET: ready.env.SLACK_SIGNING_SECRET! };
+  api = run('src/api-main.ts', [], { ...common, ...slackEnv, API_KEYS_FILE: keysFile, PORT: String(port), LOG_LEVEL: 'info' });
   await until(() => fetch(`${apiUrl}/readyz`).then((r) => r.status, () => 0), (s) => s === 200, 90_000);
 }, 240_000);
 

@@ -13,7 +13,7 @@ import { startService, type RunningService } from '../../src/service.js';
 import { freePort } from '../../src/temporal/free-port.js';
 import type { SlackOutboxRecord, TicketOutboxRecord } from '../../src/stand-ins/outbox-schema.js';
 import { directoryFile, facilitatorNoShow } from '../helpers/fixtures.js';
-import { http, until } from '../helpers/service.js';
+import { http, until, useToken } from '../helpers/service.js';
 
 const MIN = 60_000;
 let dataDir: string;
@@ -21,13 +21,16 @@ let svc: RunningService | undefined;
 
 async function start(): Promise<RunningService> {
   const config = await loadConfig({ PORT: '0', DIRECTORY_FILE: directoryFile, LOG_LEVEL: 'silent', DATA_DIR: dataDir });
-  return startService({
+  const started = await startService({
     config,
     log: createLogger('warn'),
     dbFilename: join(dataDir, 'temporal.sqlite'),
     uiPort: null,
     temporalPort: await freePort(),
   });
+  // The local key is kept in DATA_DIR: the same one after the restart.
+  useToken(started.apiUrl, started.localApiKey!);
+  return started;
 }
 
 interface View {

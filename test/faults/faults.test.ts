@@ -19,7 +19,7 @@ let api: ApiClients;
 
 beforeAll(async () => {
   topology = await startTestTopology('faults');
-  api = new ApiClients(topology.apis.map((a) => a.url!));
+  api = new ApiClients(topology.apis.map((a) => a.url!), topology.apiKey);
 }, 600_000);
 
 afterAll(async () => {

@@ -6,16 +6,29 @@ import { startService, type RunningService } from '../../src/service.js';
 import { freePort } from '../../src/temporal/free-port.js';
 import { directoryFile } from './fixtures.js';
 
-/** `env`: more configuration, e.g. `{ PAYLOAD_CODEC_KEYS }`. */
+/**
+ * Credentials `http()` sends to a base URL unless told otherwise: startTestService registers the
+ * service's local key (every scope) for its API, so tests authenticate as a real caller would.
+ */
+const tokens = new Map<string, string>();
+
+export function useToken(base: string, token: string): void {
+  tokens.set(base, token);
+}
+
+/** `env`: more configuration (e.g. API_KEYS_FILE, PAYLOAD_CODEC_KEYS); without auth configured the service makes a local key. */
 export async function startTestService(env: Record<string, string> = {}): Promise<RunningService> {
   const config = await loadConfig({ PORT: '0', DIRECTORY_FILE: directoryFile, LOG_LEVEL: 'silent', ...env });
-  return startService({
+  const svc = await startService({
     config,
     log: createLogger('warn'),
     dbFilename: null,
     uiPort: null,
     temporalPort: await freePort(),
+    localKeyFile: null,
   });
+  if (svc.localApiKey) useToken(svc.apiUrl, svc.localApiKey);
+  return svc;
 }
 
 export interface HttpResult<T = Record<string, unknown>> {
@@ -25,17 +38,28 @@ export interface HttpResult<T = Record<string, unknown>> {
   headers: Headers;
 }
 
+export interface HttpOptions {
+  /** The bearer credential; default: the one registered for `base` (useToken); null: none. */
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
 export async function http<T = Record<string, unknown>>(
   base: string,
   method: string,
   path: string,
   body?: unknown,
   rawBody?: string,
-  headers: Record<string, string> = {},
+  opts: HttpOptions = {},
 ): Promise<HttpResult<T>> {
+  const token = opts.token === undefined ? tokens.get(base) : opts.token;
   const res = await fetch(base + path, {
     method,
-    headers: { ...(body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    headers: {
+      ...(body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...opts.headers,
+    },
     ...(rawBody !== undefined ? { body: rawBody } : body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const contentType = res.headers.get('content-type') ?? '';

@@ -1,11 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ephemeralExecutable, findTemporalBinary, missingBinaryHelp } from '../../src/temporal/binaries.js';
 import { startDevServer } from '../../src/temporal/dev-server.js';
 import { freePort } from '../../src/temporal/free-port.js';
 import { searchAttributeTypes } from '../../src/temporal/search-attributes.js';
 import { workflowsPath } from '../../src/worker.js';
+import { cachedWorkflowBundle } from '../../src/temporal/workflow-bundle.js';
 
 /** The time-skipping test server, from .tools/ (npm run setup) or TEMPORAL_TEST_SERVER_PATH, with our search attributes. */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
@@ -17,9 +18,9 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
-/** The workflow code, bundled once per test file. */
+/** The workflow code, bundled once per version of the code (src/temporal/workflow-bundle.ts) and shared by every test file. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger });
+  return cachedWorkflowBundle({ workflowsPath: workflowsPath(), logger: quietLogger });
 }
 
 const noop = () => undefined;

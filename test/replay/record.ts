@@ -14,7 +14,7 @@ import { liveDelivery } from '../../workflows/live-delivery/workflow.js';
 import { accountEscalation } from '../../workflows/account-escalation/workflow.js';
 import accountEscalationPlaybook from '../../workflows/account-escalation/definition.js';
 import type { AccountEscalationInput } from '../../workflows/account-escalation/contract.js';
-import { eventUpdate } from '../../workflows/kit/messages.js';
+import { eventUpdate, refusedEventSignal } from '../../workflows/kit/messages.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import { historyToJson } from './history-json.js';
 import { liveDeliveryInput, loadExampleDirectory } from '../helpers/fixtures.js';
@@ -86,6 +86,20 @@ const scenarios: Record<string, Scenario> = {
     const now = await env.currentTimeMs();
     return start(id, now - 40 * MIN, 'tech-issue', { techIssueReportedAt: new Date(now).toISOString() });
   },
+  // An attempt the API's role rules refused (recorded through a signal), then the owner's own.
+  'live-delivery-refused-attempt': async (id) => {
+    const h = await start(id, await env.currentTimeMs());
+    await env.sleep(at(2));
+    await h.signal(refusedEventSignal, {
+      type: 'owner-acknowledged',
+      actor: 'desk-agent',
+      rule: 'owner-acknowledges',
+      reason: "'owner-acknowledged' may be sent only by the booking owner (booking-owner) or their portfolio team lead (portfolio-team-lead); desk-agent is not (rule owner-acknowledges)",
+    });
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'owner-acknowledged', actor: 'booking-owner' }] });
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'facilitator-arrived', actor: 'tool:local on behalf of desk-agent' }] });
+    return h;
+  },
   // Since patched('live-delivery-events-after-opening'): started while no worker polls its task
   // queue, the event reaches it before its first workflow task, so the first task carries both and
   // the opening comes first (issue 17 item 3).
@@ -102,6 +116,36 @@ const scenarios: Record<string, Scenario> = {
     await late.runUntil(async () => {
       await reached;
       await h.executeUpdate(eventUpdate, { args: [{ type: 'facilitator-arrived', actor: 'desk-agent' }] });
+      await h.result();
+    });
+    return h;
+  },
+  // Both at once (recorded after merging the two): a press the role rules refused and the owner's own
+  // press reach the escalation before its first workflow task, so under
+  // patched('live-delivery-events-after-opening') the opening comes first, then the refused attempt
+  // and the events, each update with its `<type>:<actor>:<key>` id.
+  'live-delivery-refused-before-first-task': async (id) => {
+    const queue = 'record-no-worker-yet-refused';
+    const input = liveDeliveryInput('facilitator-no-show', (await env.currentTimeMs()) + 60 * MIN);
+    const h = await env.client.workflow.start(liveDelivery, { taskQueue: queue, workflowId: id, args: [input] });
+    await h.signal(refusedEventSignal, {
+      type: 'owner-acknowledged',
+      actor: 'desk-agent',
+      rule: 'owner-acknowledges',
+      reason: "'owner-acknowledged' may be sent only by the booking owner (booking-owner) or their portfolio team lead (portfolio-team-lead); desk-agent is not (rule owner-acknowledges)",
+    });
+    const acknowledged = h.executeUpdate(eventUpdate, {
+      args: [{ type: 'owner-acknowledged', actor: 'booking-owner' }],
+      updateId: 'owner-acknowledged:booking-owner:slack-replay-trigger-1',
+    });
+    await new Promise((r) => setTimeout(r, 2_000)); // admitted while nobody polls
+    const late = await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle: bundle, activities });
+    await late.runUntil(async () => {
+      await acknowledged;
+      await h.executeUpdate(eventUpdate, {
+        args: [{ type: 'facilitator-arrived', actor: 'tool:local on behalf of desk-agent' }],
+        updateId: 'facilitator-arrived:tool:local on behalf of desk-agent:replay-2',
+      });
       await h.result();
     });
     return h;

@@ -57,14 +57,17 @@ const isConnectionFailure = (err: unknown) => err instanceof TypeError || (err a
  */
 export class ApiClients {
   readonly urls: string[];
+  /** Sent as `Authorization: Bearer` (the topology's API key). */
+  readonly #apiKey: string;
   #next = 0;
   /** Requests that had to be retried on another instance. */
   failovers = 0;
   readonly #inFlight: number[];
   readonly #sentAt: Set<number>[];
 
-  constructor(urls: string[]) {
+  constructor(urls: string[], apiKey: string) {
     this.urls = urls;
+    this.#apiKey = apiKey;
     this.#inFlight = urls.map(() => 0);
     this.#sentAt = urls.map(() => new Set());
   }
@@ -98,6 +101,7 @@ export class ApiClients {
         const res = await fetch(this.urls[sentTo]! + path, {
           method,
           headers: {
+            authorization: `Bearer ${this.#apiKey}`,
             ...(body !== undefined && { 'content-type': 'application/json' }),
             ...(key && { 'idempotency-key': key }),
           },

@@ -16,7 +16,7 @@ const started_: string[] = [];
 beforeAll(async () => {
   suiteStarted = Date.now();
   topology = await startTestTopology('topology-e2e');
-  api = new ApiClients(topology.apis.map((a) => a.url!));
+  api = new ApiClients(topology.apis.map((a) => a.url!), topology.apiKey);
 }, 600_000);
 
 afterAll(async () => {
@@ -33,6 +33,19 @@ describe('the production topology', () => {
     expect(info.serverVersion).toBe((await import('../../src/ops/settings.js')).versions.temporalServer);
     const attributes = await topology.client.connection.operatorService.listSearchAttributes({ namespace: topology.namespace });
     expect(Object.keys(attributes.customAttributes ?? {})).toEqual(expect.arrayContaining(['EscalationPlaybook', 'EscalationStatus', 'EscalationBusinessTime']));
+  });
+
+  it('requires a credential on each API instance (its API_KEYS_FILE holds the topology key only)', async () => {
+    for (const a of topology.apis) {
+      const anonymous = await fetch(`${a.url}/escalations`);
+      expect(anonymous.status, a.name).toBe(401);
+      expect(anonymous.headers.get('content-type'), a.name).toMatch(/^application\/problem\+json/);
+      expect(anonymous.headers.get('www-authenticate'), a.name).toMatch(/^Bearer/);
+      const wrong = await fetch(`${a.url}/escalations`, { headers: { authorization: 'Bearer ee_not-a-key-of-this-topology' } });
+      expect(wrong.status, a.name).toBe(401);
+      const keyed = await fetch(`${a.url}/escalations`, { headers: { authorization: `Bearer ${topology.apiKey}` } });
+      expect(keyed.status, a.name).toBe(200);
+    }
   });
 
   it('has a main-path scenario for every playbook the API lists', async () => {

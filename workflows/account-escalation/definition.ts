@@ -2,6 +2,7 @@
 // that makes starting it idempotent, the summary and business time for the Web UI, the input checks.
 import { checkPeople, checkTimeZones, type FieldError } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
+import { accountEscalationAccess } from './access.js';
 import { churnCodingErrors, type ChurnCoding } from './codes.js';
 import {
   ACCOUNT_ESCALATION_DIRECTORY,
@@ -36,6 +37,11 @@ export default definePlaybook<AccountEscalationInput>({
   templates: ACCOUNT_ESCALATION_TEMPLATES,
   businessKey: (input) => `${input.account.id}-${compactInstant(input.escalatedAt)}`,
   businessTime: (input) => new Date(input.escalatedAt),
+  access: accountEscalationAccess,
+  slack: {
+    // "Escalate account" on a customer's message: the intake form with the message as the summary.
+    messageShortcut: { callbackId: 'escalate-account', prefill: (message) => ({ summary: message.text.slice(0, 2000) }) },
+  },
   summary: (input) =>
     `${input.account.name} (${input.account.id}, MRR ${input.account.mrr.amount} ${input.account.mrr.currency}): ${input.trigger}` +
     `${input.explicit ? ', explicit complaint' : ''}`,

@@ -8,8 +8,9 @@ import { isValidTimeZone } from './calendar.js';
 // Instants read as the workflow reads them, inside a plausible window; links people may click.
 export { CalendarDate, Instant, Link } from './schemas/index.js';
 
+/** A person key in the directory; `x-directory: person` lets forms offer a person picker (the Slack modal's user select). */
 export const DirectoryRef = (description: string) =>
-  Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', description: `${description} (a person key in the directory)` });
+  Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', description: `${description} (a person key in the directory)`, 'x-directory': 'person' });
 
 export const Contact = Type.Object(
   {

@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import { Deadlines } from './deadlines.js';
 import { countTimelineEntry } from './metrics.js';
-import { eventSignal, eventUpdate, outOfOrder, stateQuery } from './messages.js';
+import { eventSignal, eventUpdate, outOfOrder, refusedEventSignal, stateQuery } from './messages.js';
 import { statusKey } from './search-attributes.js';
 import type { EscalationEvent, EscalationState, EventResult, PendingDeadline, SentMessage, Task, TimelineEntry } from './state.js';
 import { nowIso } from './time.js';
@@ -121,6 +121,9 @@ export class Escalation<Status extends string, Details> {
       },
       { validator: (event) => validate(event as E) },
     );
+    setHandler(refusedEventSignal, (attempt) => {
+      this.timeline.add('event-refused', `${attempt.type} refused: ${attempt.reason}`, attempt.actor, { rule: attempt.rule, event: attempt.type });
+    });
     setHandler(eventSignal, (event) => {
       const check = () => {
         try {

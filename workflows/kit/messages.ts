@@ -12,6 +12,19 @@ export const eventUpdate = defineUpdate<EventResult, [EscalationEvent]>('event')
 export const eventSignal = defineSignal<[EscalationEvent]>('event-signal');
 export const stateQuery = defineQuery<EscalationState>('state');
 
+/** An event the API refused by a role rule: who tried what, and why. */
+export interface RefusedAttempt {
+  /** The event type tried. */
+  type: string;
+  /** Who tried, as the credential says (e.g. `csm`, `tool:crm-sync on behalf of csm`). */
+  actor: string;
+  /** The rule that refused it, e.g. `finance-decision-by-accounting`. */
+  rule: string;
+  reason: string;
+}
+/** Records a refused attempt on the timeline; changes nothing else (status, deadlines, tasks stay). */
+export const refusedEventSignal = defineSignal<[RefusedAttempt]>('event-refused');
+
 export interface EscalationMessages<E extends EscalationEvent, S extends EscalationState> {
   event: UpdateDefinition<EventResult<S['status']>, [E]>;
   eventSignal: SignalDefinition<[E]>;

@@ -10,7 +10,17 @@
 // needs the workflow functions.
 import type { SearchAttributePair, Workflow } from '@temporalio/common';
 import type { TObject } from 'typebox';
+import type { AnyEvent, PlaybookAccess } from './access.js';
 import type { DirectoryLookup, FieldError } from './contract.js';
+
+/** The Slack message a message shortcut was used on. */
+export interface SlackMessageRef {
+  text: string;
+  channel: string;
+  ts: string;
+  /** Slack user id of the message's author, if a person wrote it. */
+  author?: string | undefined;
+}
 
 export interface PlaybookDefinition<Input = never> {
   /** URL-safe name: `POST /escalations { playbook }`, the default id's prefix, the `EscalationPlaybook` search attribute. */
@@ -37,6 +47,16 @@ export interface PlaybookDefinition<Input = never> {
   searchAttributeKeys?: SearchAttributePair['key'][];
   /** Checks beyond the schema: directory references, time zones. Paths relative to `/input`. */
   check(input: Input, directory: DirectoryLookup): FieldError[];
+  /** Who may send which event (role checks, its access.ts); events no rule names are open to callers with `events:send`. */
+  access?: PlaybookAccess<Input, AnyEvent>;
+  /** Slack entry points beyond `/escalate <playbook>` (which every playbook gets, its form made from `inputSchema`). */
+  slack?: {
+    /**
+     * A message shortcut (Slack app config: its callback id) that opens this playbook's intake form
+     * prefilled from the message, e.g. "report as tech incident".
+     */
+    messageShortcut?: { callbackId: string; prefill(message: SlackMessageRef): Record<string, unknown> };
+  };
   /**
    * A valid input as of `now` (epoch ms), with the example directory's roles: the OpenAPI example
    * (Swagger UI's "Try it out", the contract test's first requests).

@@ -2,6 +2,7 @@
 // makes starting it idempotent, the summary and business time for the Web UI, the input checks.
 import { checkPeople, checkTimeZones } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
+import { liveDeliveryAccess } from './access.js';
 import { contractNow } from '../kit/schemas/settings.js';
 import { LIVE_DELIVERY_OUTCOMES, LIVE_DELIVERY_STATUSES, LIVE_DELIVERY_TEMPLATES, liveDeliveryEvents, LiveDeliveryInput } from './contract.js';
 
@@ -27,6 +28,7 @@ export default definePlaybook<LiveDeliveryInput>({
   /** One escalation per booking and issue type. */
   businessKey: (input) => `${input.booking.id}-${input.issueType}`,
   businessTime: (input) => new Date(input.booking.startTime),
+  access: liveDeliveryAccess,
   summary: (input) => `${input.issueType}: "${input.booking.sessionTitle}" (booking ${input.booking.id}) starting ${input.booking.startTime}`,
   check(input, directory) {
     const errors = checkPeople(directory, { '/bookingOwner': input.bookingOwner, '/portfolioTeamLead': input.portfolioTeamLead });

@@ -1,0 +1,343 @@
+// What the engine does with Slack's requests: button presses deliver their escalation event through
+// the same gateway (schema, role rules) as the REST API, acting as the directory person behind the
+// Slack user; `/escalate` and message shortcuts open a playbook's intake form (a modal generated
+// from its input schema) and its submission starts the escalation as that person.
+//
+// Slack wants an answer within 3 seconds, so a press is acknowledged at once and its work (the
+// event, the message update or the ephemeral refusal) runs after; `drain()` waits for that work.
+import type { BlockAction, ButtonAction, MessageShortcut, SlashCommand, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
+import type { ActionsBlock, ContextBlock, KnownBlock, ModalView } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import type { FastifyBaseLogger } from 'fastify';
+import { BUTTON_ACTION_PREFIX, parseButtonValue } from '../../activities/slack-blocks.js';
+import { actorOf, type Actor, type Identities } from '../auth/principal.js';
+import type { Directory } from '../directory.js';
+import type { EventGateway } from '../escalations/events.js';
+import { defaultId, parseInput, withReporter } from '../escalations/intake.js';
+import type { EscalationService } from '../escalations/service.js';
+import { playbookNames, playbooks, type Playbook } from '../playbooks.js';
+import { HttpProblem } from '../problem.js';
+import { blockErrors, formFields, formView, readForm, type ModalField } from './modal.js';
+
+export interface SlackHandlerDeps {
+  /** The real Web API client (the bot token), for chat.update, chat.postEphemeral, views.open/update. */
+  web: WebClient;
+  events: EventGateway;
+  escalations: EscalationService;
+  identities: Identities;
+  directory: Directory;
+  log: FastifyBaseLogger;
+}
+
+/** What Slack gets back: nothing (200, empty) or a JSON body (slash command text, view response actions). */
+export type SlackAck = Record<string, unknown> | undefined;
+
+const CHOOSE_PLAYBOOK = 'choose-playbook';
+const INTAKE_PREFIX = 'intake:';
+/** Fields the intake form leaves out: who reported it is the Slack user. */
+const INTAKE_SKIP = ['/reportedBy'];
+/** Slack's trigger_id lives 3 seconds; leave room for the answer. */
+const VIEWS_OPEN_BUDGET_MS = 2_500;
+
+interface IntakeMetadata {
+  /** Where the command or shortcut was used: the confirmation goes there (ephemeral). */
+  channel?: string;
+}
+
+/** `&`, `<`, `>` are control characters in mrkdwn: data never becomes a mention or a link. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A playbook's intake fields, or why it cannot be started from Slack. */
+export function intakeFields(def: Playbook): { fields: ModalField[]; unsupported: string[] } {
+  return formFields(def.inputSchema, INTAKE_SKIP);
+}
+
+export class SlackHandler {
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(private readonly deps: SlackHandlerDeps) {}
+
+  /** Resolves when the work started after acknowledging has finished (tests, shutdown). */
+  async drain(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  private later(what: string, fn: () => Promise<void>): void {
+    const p = fn()
+      .catch((err: unknown) => this.deps.log.error({ err }, `Slack: ${what} failed`))
+      .finally(() => this.#pending.delete(p));
+    this.#pending.add(p);
+  }
+
+  private actor(slackUserId: string): Actor | undefined {
+    const person = this.deps.identities.bySlackUser(slackUserId);
+    return person ? actorOf({ kind: 'person', person, scopes: new Set(), via: 'slack' }) : undefined;
+  }
+
+  private notInDirectory(slackUserId: string): string {
+    return `Your Slack account (${slackUserId}) is not in the escalation engine's directory, so it cannot act on escalations. Ask an admin to add your slackUserId.`;
+  }
+
+  // ---------------------------------------------------------------- interactivity
+
+  /** A verified interactivity payload (`payload=<json>` of POST /slack/interactions). */
+  async interaction(payload: { type?: unknown }): Promise<SlackAck> {
+    switch (payload.type) {
+      case 'block_actions':
+        return this.blockActions(payload as BlockAction);
+      case 'view_submission':
+        return this.viewSubmission(payload as ViewSubmitAction);
+      case 'message_action':
+        return this.messageShortcut(payload as MessageShortcut);
+      default:
+        return undefined;
+    }
+  }
+
+  private async blockActions(payload: BlockAction): Promise<SlackAck> {
+    const action = payload.actions?.[0];
+    if (!action) return undefined;
+    if (payload.container?.type === 'view' && action.action_id === CHOOSE_PLAYBOOK && action.type === 'static_select') {
+      const chosen = playbooks[(action as StaticSelectAction).selected_option?.value ?? ''];
+      const view = payload.view;
+      if (chosen && view) {
+        const meta = JSON.parse(view.private_metadata || '{}') as IntakeMetadata;
+        this.later('views.update', async () => {
+          await this.deps.web.views.update({ view_id: view.id, hash: view.hash, view: this.intakeView(chosen, meta) });
+        });
+      }
+      return undefined;
+    }
+    if (action.type !== 'button' || !action.action_id.startsWith(BUTTON_ACTION_PREFIX)) return undefined;
+    const button = action as ButtonAction;
+    const value = parseButtonValue(button.value ?? '');
+    const channel = String(payload.container?.channel_id ?? payload.channel?.id ?? '');
+    const ts = String(payload.container?.message_ts ?? payload.message?.ts ?? '');
+    const user = payload.user.id;
+    if (!value || !channel || !ts) return undefined;
+    const actor = this.actor(user);
+    if (!actor) {
+      this.later('ephemeral', () => this.tell(user, channel, this.notInDirectory(user)));
+      return undefined;
+    }
+    const label = button.text?.text ?? value.type;
+    const blocks = (payload.message?.blocks ?? []) as KnownBlock[];
+    const text = String(payload.message?.text ?? '');
+    this.later('button press', async () => {
+      try {
+        // Slack retries a press it got no answer to with the same trigger id: the same update, applied once.
+        const { state } = await this.deps.events.send(value.escalationId, { type: value.type, ...value.extra }, actor, {
+          idempotencyKey: `slack-${payload.trigger_id}`,
+        });
+        const note = `:white_check_mark: ${slackDate(Date.now())}: <@${user}> pressed “${escapeMrkdwn(label)}”`;
+        await this.updateMessage(channel, ts, text, blocks, { removeEvent: value.type, removeAll: !state.open, note });
+      } catch (err) {
+        if (!(err instanceof HttpProblem)) throw err;
+        if (err.slug === 'no-worker') {
+          // The update stays admitted: it may still apply, so this is not a refusal (and no retry hint for REST clients).
+          await this.tell(user, channel, `:hourglass_flowing_sand: “${escapeMrkdwn(label)}” is not confirmed yet: no worker is processing escalations right now. It may still be applied when one returns; look at the escalation before pressing again.`);
+          return;
+        }
+        await this.tell(user, channel, `:no_entry: “${escapeMrkdwn(label)}” was not applied: ${escapeMrkdwn(err.detail ?? err.title)}`);
+        if (err.status === 409) {
+          // It no longer applies: take the button away (all buttons, once the escalation is closed).
+          const closed = err.slug === 'escalation-closed';
+          await this.updateMessage(channel, ts, text, blocks, {
+            removeEvent: value.type,
+            removeAll: closed,
+            note: closed ? ':lock: This escalation is closed.' : undefined,
+          });
+        }
+      }
+    });
+    return undefined;
+  }
+
+  /** The message with the buttons for `removeEvent` (or all) taken out and a context line added. */
+  private async updateMessage(
+    channel: string,
+    ts: string,
+    text: string,
+    blocks: KnownBlock[],
+    opts: { removeEvent: string; removeAll: boolean; note?: string | undefined },
+  ): Promise<void> {
+    const next: KnownBlock[] = [];
+    for (const block of blocks) {
+      if (block.type !== 'actions') {
+        next.push(block);
+        continue;
+      }
+      const elements = (block as ActionsBlock).elements.filter((e) => {
+        if (e.type !== 'button' || !e.action_id?.startsWith(BUTTON_ACTION_PREFIX)) return true;
+        return !opts.removeAll && parseButtonValue(e.value ?? '')?.type !== opts.removeEvent;
+      });
+      if (elements.length > 0) next.push({ ...(block as ActionsBlock), elements });
+    }
+    if (opts.note) next.push({ type: 'context', elements: [{ type: 'mrkdwn', text: opts.note }] } satisfies ContextBlock);
+    await this.deps.web.chat.update({ channel, ts, text: text || 'Escalation', blocks: next.slice(-50) });
+  }
+
+  /** An ephemeral message in `channel` (only `user` sees it), or a DM where that is not possible. */
+  private async tell(user: string, channel: string | undefined, text: string): Promise<void> {
+    if (channel) {
+      try {
+        await this.deps.web.chat.postEphemeral({ channel, user, text });
+        return;
+      } catch (err) {
+        this.deps.log.warn({ err, channel }, 'Slack: ephemeral message failed; sending a DM instead');
+      }
+    }
+    await this.deps.web.chat.postMessage({ channel: user, text });
+  }
+
+  // ---------------------------------------------------------------- intake: /escalate, shortcuts, modals
+
+  /** POST /slack/commands (form fields of a slash command). */
+  async command(cmd: Pick<SlashCommand, 'command' | 'text' | 'user_id' | 'channel_id' | 'trigger_id'>): Promise<SlackAck> {
+    const ephemeral = (text: string) => ({ response_type: 'ephemeral', text });
+    if (!this.actor(cmd.user_id)) return ephemeral(this.notInDirectory(cmd.user_id));
+    const arg = (cmd.text ?? '').trim().split(/\s+/)[0] ?? '';
+    const meta: IntakeMetadata = { channel: cmd.channel_id };
+    let view: ModalView;
+    if (arg === '') view = this.chooserView(meta);
+    else if (playbooks[arg]) view = this.intakeView(playbooks[arg], meta);
+    else {
+      return ephemeral(
+        `Usage: ${cmd.command} [playbook]. Playbooks: ${this.startable().map((d) => `\`${d.name}\` (${d.title})`).join(', ')}.`,
+      );
+    }
+    const error = await this.openView(cmd.trigger_id, view);
+    return error ? ephemeral(`The form could not be opened: ${error}`) : undefined;
+  }
+
+  private async messageShortcut(payload: MessageShortcut): Promise<SlackAck> {
+    const def = Object.values(playbooks).find((d) => d.slack?.messageShortcut?.callbackId === payload.callback_id);
+    if (!def) return undefined;
+    const user = payload.user.id;
+    if (!this.actor(user)) {
+      this.later('ephemeral', () => this.tell(user, payload.channel?.id, this.notInDirectory(user)));
+      return undefined;
+    }
+    const initial = def.slack!.messageShortcut!.prefill({
+      text: String(payload.message?.text ?? ''),
+      channel: payload.channel?.id ?? '',
+      ts: payload.message_ts,
+      author: payload.message?.user,
+    });
+    const error = await this.openView(payload.trigger_id, this.intakeView(def, { channel: payload.channel?.id }, initial));
+    if (error) this.later('ephemeral', () => this.tell(user, payload.channel?.id, `The form could not be opened: ${error}`));
+    return undefined;
+  }
+
+  /** views.open within the trigger's lifetime; an error message, or undefined when it opened (or is still opening). */
+  private async openView(triggerId: string, view: ModalView): Promise<string | undefined> {
+    const opening = this.deps.web.views.open({ trigger_id: triggerId, view }).then(
+      () => undefined,
+      (err: unknown) => {
+        this.deps.log.warn({ err }, 'Slack: views.open failed');
+        return err instanceof Error ? err.message : String(err);
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), VIEWS_OPEN_BUDGET_MS);
+    });
+    const result = await Promise.race([opening, budget]);
+    clearTimeout(timer);
+    return result;
+  }
+
+  /** Playbooks whose whole input a modal can take. */
+  private startable(): Playbook[] {
+    return playbookNames.map((n) => playbooks[n]!).filter((d) => intakeFields(d).unsupported.length === 0);
+  }
+
+  private chooserView(meta: IntakeMetadata): ModalView {
+    return {
+      type: 'modal',
+      callback_id: CHOOSE_PLAYBOOK,
+      title: { type: 'plain_text', text: 'Start an escalation' },
+      close: { type: 'plain_text', text: 'Cancel' },
+      private_metadata: JSON.stringify(meta),
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: 'Which playbook? Its form opens here.' } },
+        {
+          type: 'actions',
+          block_id: CHOOSE_PLAYBOOK,
+          elements: [
+            {
+              type: 'static_select',
+              action_id: CHOOSE_PLAYBOOK,
+              placeholder: { type: 'plain_text', text: 'Choose a playbook' },
+              options: this.startable().map((d) => ({ text: { type: 'plain_text', text: d.title.slice(0, 75) }, value: d.name })),
+            },
+          ],
+        },
+      ],
+    };
+  }
+
+  private intakeView(def: Playbook, meta: IntakeMetadata, initial?: Record<string, unknown>): ModalView {
+    const { fields, unsupported } = intakeFields(def);
+    const intro = unsupported.length
+      ? `*${escapeMrkdwn(def.title)}* needs fields a Slack form cannot take (${unsupported.join(', ')}): start it through the API.`
+      : `*${escapeMrkdwn(def.title)}*: ${escapeMrkdwn(def.description)}\nYou are recorded as the reporter.`;
+    return formView(
+      {
+        callbackId: `${INTAKE_PREFIX}${def.name}`,
+        title: def.title,
+        submit: 'Start escalation',
+        intro,
+        fields: unsupported.length ? [] : fields,
+        initial,
+        privateMetadata: JSON.stringify(meta),
+      },
+      (person) => (this.deps.directory.hasPerson(person) ? this.deps.directory.person(person).slackUserId : undefined),
+    );
+  }
+
+  private async viewSubmission(payload: ViewSubmitAction): Promise<SlackAck> {
+    const view = payload.view;
+    if (!view.callback_id.startsWith(INTAKE_PREFIX)) return undefined;
+    const def = playbooks[view.callback_id.slice(INTAKE_PREFIX.length)];
+    if (!def) return undefined;
+    const { fields } = intakeFields(def);
+    const errors = (map: Record<string, string>) => ({ response_action: 'errors', errors: map });
+    const user = payload.user.id;
+    const actor = this.actor(user);
+    if (!actor) return errors({ [fields[0]?.pointer ?? 'none']: this.notInDirectory(user) });
+    const read = readForm(fields, view.state.values as never, (id) => this.deps.identities.bySlackUser(id));
+    if (Object.keys(read.errors).length > 0) return errors(read.errors);
+    let input: unknown;
+    try {
+      input = parseInput(def, withReporter(read.value, actor), this.deps.directory);
+    } catch (err) {
+      if (err instanceof HttpProblem && err.errors) return errors(blockErrors(err.errors, fields, '/input'));
+      throw err;
+    }
+    const meta = JSON.parse(view.private_metadata || '{}') as IntakeMetadata;
+    const id = defaultId(def, input);
+    this.later('start from Slack', async () => {
+      let text: string;
+      try {
+        // The reply names the status, so it asks for the state (this runs after Slack has its answer).
+        const { created, escalation } = await this.deps.escalations.start(def, id, input, { withState: true });
+        const status = escalation?.state?.status ?? escalation?.execution.status.toLowerCase() ?? 'started';
+        text = `:rotating_light: ${created ? 'Started' : 'Already running:'} escalation \`${escapeMrkdwn(id)}\` (${escapeMrkdwn(def.title)}), status ${escapeMrkdwn(status)}.`;
+      } catch (err) {
+        if (!(err instanceof HttpProblem)) throw err;
+        text = `:no_entry: The escalation was not started: ${escapeMrkdwn(err.detail ?? err.title)}`;
+      }
+      await this.tell(user, meta.channel, text);
+    });
+    return { response_action: 'clear' };
+  }
+}
+
+/** `<!date^…>`: Slack shows the instant in each reader's own time zone; the fallback is UTC. */
+export function slackDate(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return `<!date^${seconds}^{date_short_pretty} {time}|${new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')}>`;
+}
