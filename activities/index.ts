@@ -10,6 +10,7 @@ import { ticketActivities, type TicketTarget } from './tickets.js';
 import { caseTargetActivities, type CaseTargetSettings } from './case-target.js';
 import { scheduleActivities } from './schedules.js';
 import { directoryActivities } from './directory.js';
+import { temporalActivities } from './temporal.js';
 import type { WeeklyTime } from '../workflows/kit/calendar.js';
 
 export interface ActivityDeps {
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...caseTargetActivities({ caseTarget: deps.caseTarget }),
     ...scheduleActivities({ financeMeeting: deps.financeMeeting }),
     ...directoryActivities({ directory: deps.directory }),
+    ...temporalActivities(),
   };
 }
 
@@ -45,4 +47,5 @@ export type { ButtonExtra, ButtonValue, SlackBlock, SlackButton } from './slack-
 export type { EmailRecipient, SendTemplateEmailInput, SentEmail } from './send-email.js';
 export type { TemplateFlagName } from './email/templates.js';
 export type { CheckAvailabilityInput } from './directory.js';
+export type { ListedWorkflows, ListWorkflowsInput, StartCompanionInput, StartedCompanion, VisibleWorkflow } from './temporal.js';
 export type { AddCaseNoteInput, AddedCaseNote, CaseTargetSettings, CreateEscalationCaseInput, EscalationCase } from './case-target.js';

@@ -311,6 +311,17 @@ export function slackActivities({ slack, directory, publicUrl }: SlackActivityDe
       }
     },
 
+    /** A posted message's permalink (`chat.getPermalink`), for links in the Web UI's details and in summaries. */
+    async getSlackPermalink(input: { channel: string; ts: string }): Promise<{ permalink: string }> {
+      try {
+        const answer = await slack.chat.getPermalink({ channel: input.channel, message_ts: input.ts });
+        if (!answer.permalink) throw permanent('Slack permalink: Slack returned none');
+        return { permalink: answer.permalink };
+      } catch (err) {
+        throw slackFailure(err, 'Slack permalink');
+      }
+    },
+
     ...slackChannelActivities({ slack, directory }),
   };
 }

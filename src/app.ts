@@ -143,7 +143,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       new HttpProblem(429, 'rate-limited', 'Too many requests', `more than ${context.max} requests per minute for this credential; retry after ${context.after}`),
   });
 
-  const escalations = new EscalationService(opts.client, opts.taskQueue, { workerWaitMs: opts.workerWaitMs ?? DEFAULT_WORKER_WAIT_MS });
+  const escalations = new EscalationService(opts.client, opts.taskQueue, {
+    workerWaitMs: opts.workerWaitMs ?? DEFAULT_WORKER_WAIT_MS,
+    playbookSettings: (playbook) => opts.directory.settings(playbook),
+  });
   const events = new EventGateway(escalations, identities, opts.access, app.log);
 
   app.get('/openapi.json', { config: { auth: 'public', rateLimit: false }, schema: { hide: true } }, async () => app.swagger());

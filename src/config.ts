@@ -4,6 +4,8 @@
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { loadDirectory, type Directory } from './directory.js';
+import { checkDirectoryForPlaybooks } from './directory-check.js';
+import { checkPlaybookSettings, playbooks } from './playbooks.js';
 import { parseWeeklyTime, type WeeklyTime } from '../workflows/kit/calendar.js';
 import { loadTemporalConnectConfig, TemporalSettingsError, type TemporalConnectConfig } from './temporal/connection.js';
 import type { ContractSettings } from '../workflows/kit/schemas/index.js';
@@ -201,6 +203,9 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
     throw new ConfigError(`invalid configuration:\n  PAYLOAD_CODEC_KEYS: ${err.message}`);
   }
   const directory = await loadDirectory(env.DIRECTORY_FILE);
+  // Every channel and group a playbook refers to is there and can be tagged (fails naming the entry).
+  checkDirectoryForPlaybooks(directory, Object.values(playbooks), env.DIRECTORY_FILE);
+  checkPlaybookSettings(directory, env.DIRECTORY_FILE);
   return {
     env,
     embedded: isEmbeddedDefault(env),

@@ -5,6 +5,7 @@ import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { parse as parseYaml } from 'yaml';
 import { isValidTimeZone, localDateKey } from '../workflows/kit/calendar.js';
+import { holidayRegionProblem } from './holidays.js';
 
 const Key = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' });
 
@@ -28,6 +29,23 @@ export const PersonSchema = Type.Object(
     ),
     /** IANA time zone; vacation days count in it (UTC without one). */
     timeZone: Type.Optional(Type.String()),
+    /** The business calendar (a `calendars` key) of the team they work in: public holidays of their business days. */
+    calendar: Type.Optional(Key),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * A business calendar: Monday to Friday less the public holidays of a country and, optionally, its
+ * state/province and region, as the `date-holidays` library knows them (ISO 3166 codes, e.g.
+ * `{ country: US, state: IL }`, `{ country: DE, state: BE }`).
+ */
+export const CalendarSchema = Type.Object(
+  {
+    country: Type.String({ pattern: '^[A-Z]{2}$' }),
+    state: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{1,3}$' })),
+    region: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   },
   { additionalProperties: false },
 );
@@ -61,12 +79,21 @@ export const DirectorySchema = Type.Object(
         senderName: Type.String({ minLength: 1 }),
         emailFrom: Type.Object({ email: Type.String({ format: 'email' }), name: Type.String({ minLength: 1 }) }),
         locale: Type.Union([Type.Literal('en'), Type.Literal('de')], { default: 'en' }),
+        /** The business calendar (a `calendars` key) of teams whose people name none. */
+        calendar: Type.Optional(Key),
       },
       { additionalProperties: false },
     ),
     channels: Type.Record(Key, ChannelSchema),
     people: Type.Record(Key, PersonSchema),
     groups: Type.Record(Key, GroupSchema, { default: {} }),
+    /** Business calendars by key: the public holidays every business-day rule skips. */
+    calendars: Type.Record(Key, CalendarSchema, { default: {} }),
+    /**
+     * Each playbook's own configuration, by playbook name (e.g. `gameday-issue: { events: ... }`): its
+     * definition's `settings` schema checks it at start-up (src/playbooks.ts `checkPlaybookSettings`).
+     */
+    playbooks: Type.Record(Key, Type.Unknown(), { default: {} }),
   },
   { additionalProperties: false },
 );
@@ -74,6 +101,7 @@ export const DirectorySchema = Type.Object(
 export type Person = Static<typeof PersonSchema>;
 export type Group = Static<typeof GroupSchema>;
 export type Channel = Static<typeof ChannelSchema>;
+export type BusinessCalendar = Static<typeof CalendarSchema>;
 export type DirectoryData = Static<typeof DirectorySchema>;
 
 /** Whether a person can be notified now, and if not why (for the escalation's timeline). */
@@ -119,6 +147,38 @@ export class Directory {
     return Object.hasOwn(this.data.groups, key);
   }
 
+  hasCalendar(key: string): boolean {
+    return Object.hasOwn(this.data.calendars, key);
+  }
+
+  calendar(key: string): BusinessCalendar {
+    const c = this.data.calendars[key];
+    if (!c) throw new DirectoryError(`unknown calendar '${key}' in the directory`);
+    return c;
+  }
+
+  /** The team calendar of a person: theirs, else the organisation's, else none (weekends only). */
+  calendarOf(personKey: string): string | undefined {
+    return this.person(personKey).calendar ?? this.data.organisation.calendar;
+  }
+
+  hasChannel(key: string): boolean {
+    return Object.hasOwn(this.data.channels, key);
+  }
+
+  slackUserIdOf(key: string): string | undefined {
+    return this.hasPerson(key) ? this.data.people[key]!.slackUserId : undefined;
+  }
+
+  slackUserGroupIdOf(key: string): string | undefined {
+    return this.hasGroup(key) ? this.data.groups[key]!.slackUserGroupId : undefined;
+  }
+
+  /** The playbook's section of the file (`playbooks.<name>`), as checked and defaulted at start-up; undefined without one. */
+  settings(playbook: string): unknown {
+    return Object.hasOwn(this.data.playbooks, playbook) ? this.data.playbooks[playbook] : undefined;
+  }
+
   /** Away flag, or a vacation covering the person's local date at instant `atMs`; throws DirectoryError for an unknown person. */
   availability(key: string, atMs: number): Availability {
     const p = this.person(key);
@@ -153,6 +213,18 @@ export function parseDirectory(data: unknown, source = 'directory'): Directory {
       if (v.from > v.to) throw new DirectoryError(`invalid directory file ${source}:\n  /people/${key}/vacations/${i}: 'from' (${v.from}) is after 'to' (${v.to})`);
     }
   }
+  const fail = (line: string) => {
+    throw new DirectoryError(`invalid directory file ${source}:\n  ${line}`);
+  };
+  for (const [key, cal] of Object.entries(directory.data.calendars)) {
+    const problem = holidayRegionProblem(cal);
+    if (problem) fail(`/calendars/${key}: ${problem}`);
+  }
+  for (const [key, person] of Object.entries(directory.data.people)) {
+    if (person.calendar !== undefined && !directory.hasCalendar(person.calendar)) fail(`/people/${key}/calendar: unknown calendar '${person.calendar}'`);
+  }
+  const orgCalendar = directory.data.organisation.calendar;
+  if (orgCalendar !== undefined && !directory.hasCalendar(orgCalendar)) fail(`/organisation/calendar: unknown calendar '${orgCalendar}'`);
   for (const [key, group] of Object.entries(directory.data.groups)) {
     for (const member of group.members) {
       if (!directory.hasPerson(member)) {

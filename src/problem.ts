@@ -77,7 +77,7 @@ export class HttpProblem extends Error {
 }
 
 /** Seconds a client should wait before retrying a 503. */
-export const RETRY_AFTER_SECONDS = { temporal: 5, worker: 5, stalled: 30, identityProvider: 5 } as const;
+export const RETRY_AFTER_SECONDS = { temporal: 5, worker: 5, stalled: 30, identityProvider: 5, busy: 2 } as const;
 
 export const problems = {
   validation: (detail: string, errors: FieldProblem[]) => new HttpProblem(400, 'validation-error', 'Invalid request', detail, errors),

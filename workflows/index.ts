@@ -4,7 +4,9 @@
 import { workflowInfo } from '@temporalio/workflow';
 import { registry } from './registry.js';
 
-const workflows = new Map<string, (...args: never[]) => Promise<unknown>>(registry.map((p) => [p.workflowType, p.workflow]));
+const workflows = new Map<string, (...args: never[]) => Promise<unknown>>(
+  registry.flatMap((p) => [[p.workflowType, p.workflow] as const, ...p.companions.map((c) => [c.name, c] as const)]),
+);
 
 export default async function playbookWorkflow(...args: unknown[]): Promise<unknown> {
   const { workflowType } = workflowInfo();

@@ -9,6 +9,7 @@
 // templateFlagNames: {{#ownerAway}}...{{/ownerAway}} when the flag is set, {{^ownerAway}}...{{/ownerAway}}
 // when it is not (so the email says what is true: an owner who acknowledged is not "out of the
 // office"). Mustache (mustache.js) parses; the fill below escapes and checks the values.
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,10 +29,10 @@ export interface TemplateSource {
 }
 
 /** Every playbook's templates folder (`workflows/<name>/templates/`), from the registry. */
-export const playbookTemplateSources: readonly TemplateSource[] = Object.values(playbooks).map((p) => ({
-  dir: fileURLToPath(new URL(`../../workflows/${p.name}/templates/`, import.meta.url)),
-  templates: p.templates,
-}));
+export const playbookTemplateSources: readonly TemplateSource[] = Object.values(playbooks)
+  .map((p) => ({ dir: fileURLToPath(new URL(`../../workflows/${p.name}/templates/`, import.meta.url)), templates: p.templates }))
+  // A playbook that sends no emails needs no templates folder (one that has a folder is checked for stray files).
+  .filter((s) => Object.keys(s.templates).length > 0 || existsSync(s.dir));
 
 const descriptions: Readonly<Record<string, string>> = Object.assign({}, ...playbookTemplateSources.map((s) => s.templates));
 

@@ -21,7 +21,7 @@ export type AccessDecision =
 /** "the booking owner (booking-owner) or their portfolio team lead (portfolio-team-lead)"; without facts, the labels only. */
 export function whoMay(rule: AccessRule<never>, facts?: AccessFacts): string {
   const labels = rule.allow.map((a) => {
-    const value = facts && 'party' in a ? facts[a.party] : undefined;
+    const value = facts && 'party' in a ? facts[a.party] : facts && 'groupOf' in a ? facts[a.groupOf] : undefined;
     return typeof value === 'string' ? `${a.label} (${value})` : a.label;
   });
   return labels.length <= 1 ? (labels[0] ?? 'nobody') : `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
@@ -30,6 +30,10 @@ export function whoMay(rule: AccessRule<never>, facts?: AccessFacts): string {
 function matches(allowed: Allowed, actor: ActorView, facts: AccessFacts): boolean {
   if (actor.person === null) return false;
   if ('party' in allowed) return facts[allowed.party] === actor.person;
+  if ('groupOf' in allowed) {
+    const group = facts[allowed.groupOf];
+    return typeof group === 'string' && actor.groups.includes(group);
+  }
   return actor.groups.includes(allowed.group);
 }
 

@@ -100,6 +100,6 @@ export class EventGateway {
     if (found.access) return found.access;
     // Started before its memo carried the facts: read them from the run's start input.
     const input = await this.escalations.startInput(id, found.runId);
-    return def.access!.facts(input as never);
+    return def.access!.facts(input as never, this.escalations.playbookSettings(def.name));
   }
 }

@@ -12,6 +12,7 @@ import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-w
 import type { AccessFacts } from '../auth/rules.js';
 import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import {
+  EVENT_BUSY,
   EVENT_NOT_APPLICABLE,
   EVENT_OUT_OF_ORDER,
   eventUpdate,
@@ -21,7 +22,8 @@ import {
 } from '../../workflows/kit/messages.js';
 import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
 import type { Playbook } from '../playbooks.js';
-import { problems } from '../problem.js';
+import type { ListCondition } from '../routes/list-filters.js';
+import { HttpProblem, problems, RETRY_AFTER_SECONDS } from '../problem.js';
 import { mapTemporal, temporalProblem } from './temporal-errors.js';
 
 export interface EscalationView {
@@ -68,6 +70,8 @@ export function inputHash(playbook: string, input: unknown): string {
 export interface EscalationServiceOptions {
   /** How long an update or a state query waits for a worker before a 503 no-worker (ms). */
   workerWaitMs: number;
+  /** The playbook's section of the directory file (`playbooks.<name>`), for its role rules' facts. */
+  playbookSettings?: ((playbook: string) => unknown) | undefined;
 }
 
 export interface DeliverOptions {
@@ -113,7 +117,11 @@ export class EscalationService {
     opts: EscalationServiceOptions = { workerWaitMs: 5_000 },
   ) {
     this.workerWaitMs = opts.workerWaitMs;
+    this.playbookSettings = opts.playbookSettings ?? (() => undefined);
   }
+
+  /** The playbook's section of the directory file (undefined when it has none). */
+  readonly playbookSettings: (playbook: string) => unknown;
 
   /**
    * Starts the escalation, or finds the one this id already names. Costs one call to Temporal
@@ -139,7 +147,7 @@ export class EscalationService {
         // An id is never reused, even after the escalation closed: a repeat is always a repeat.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
-        memo: { inputHash: hash, playbook: def.name, ...(def.access && { access: def.access.facts(input as never) }) } satisfies Memo,
+        memo: { inputHash: hash, playbook: def.name, ...(def.access && { access: def.access.facts(input as never, this.playbookSettings(def.name)) }) } satisfies Memo,
         typedSearchAttributes: [
           { key: playbookKey, value: def.name },
           { key: statusKey, value: 'opened' },
@@ -168,10 +176,12 @@ export class EscalationService {
     return this.view(await this.describe(id), { stateRequired: true });
   }
 
-  async list(filter: { playbook?: string; status?: string; limit: number }): Promise<EscalationView[]> {
+  async list(filter: { playbook?: string; status?: string; limit: number; where?: ListCondition[] }): Promise<EscalationView[]> {
     const clauses = [`${playbookKey.name} IS NOT NULL`];
     if (filter.playbook) clauses.push(`${playbookKey.name} = ${JSON.stringify(filter.playbook)}`);
     if (filter.status) clauses.push(`${statusKey.name} = ${JSON.stringify(filter.status)}`);
+    // Playbook-declared filters (routes/list-filters.ts): values already matched their pattern.
+    for (const c of filter.where ?? []) clauses.push(`${c.searchAttribute} = ${JSON.stringify(c.value)}`);
     return mapTemporal({ call: 'server' }, () =>
       this.client.withDeadline(Date.now() + SERVER_DEADLINE_MS, () => this.listPage(clauses.join(' AND '), filter.limit)),
     );
@@ -295,6 +305,9 @@ export class EscalationService {
       }
       if (cause instanceof ApplicationFailure && cause.type === EVENT_OUT_OF_ORDER) {
         throw problems.conflict('event-out-of-order', cause.message);
+      }
+      if (cause instanceof ApplicationFailure && cause.type === EVENT_BUSY) {
+        throw new HttpProblem(429, 'escalation-busy', 'Too many requests', cause.message, { headers: { 'retry-after': String(RETRY_AFTER_SECONDS.busy) } });
       }
       if (err instanceof WorkflowNotFoundError) {
         const now = await this.lookup(id); // 404 when there is no such escalation

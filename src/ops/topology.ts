@@ -12,6 +12,8 @@ import { generateApiKey, hashApiKey } from '../auth/api-keys.js';
 import { SCOPE_NAMES } from '../auth/scopes.js';
 import { EnvSchema } from '../config.js';
 import { loadDirectory } from '../directory.js';
+import { checkDirectoryForPlaybooks } from '../directory-check.js';
+import { playbooks } from '../playbooks.js';
 import { PostgresServer } from './postgres.js';
 import { assertFree, lowFreePort } from './ports.js';
 import { ManagedProcess, waitFor } from './process.js';
@@ -146,6 +148,7 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
   const free = opts.ports === 'free';
   const directoryFile = resolve(opts.directoryFile ?? join(repoRoot, 'config', 'directory.example.yaml'));
   const directory = await loadDirectory(directoryFile);
+  checkDirectoryForPlaybooks(directory, Object.values(playbooks), directoryFile);
 
   const cleanups: (() => Promise<void>)[] = [];
   const closeAll = async () => {

@@ -11,6 +11,7 @@ import type { EscalationService } from '../escalations/service.js';
 import { problemResponses } from '../http/openapi.js';
 import { playbookNames, playbooks } from '../playbooks.js';
 import { EscalationId, EscalationRef, EventResult } from './schemas.js';
+import { listConditions, listFilterProperties } from './list-filters.js';
 
 export interface EscalationRoutesOptions {
   escalations: EscalationService;
@@ -61,6 +62,8 @@ const ListQuery = Type.Object(
     playbook: Type.Optional(Type.Union(playbookNames.map((n) => Type.Literal(n)))),
     status: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: "The playbook's status, e.g. awaiting-facilitator" })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'At most this many, newest first' })),
+    // Filters playbooks declare on their own search attributes (e.g. event= for gameday-issue).
+    ...listFilterProperties(playbooks),
   },
   { additionalProperties: false },
 );
@@ -124,7 +127,8 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         response: { 200: Type.Object({ escalations: Type.Array({ $ref: 'Escalation#' }) }), ...problemResponses(400, 503, 504) },
       },
     },
-    async (request) => ({ escalations: await escalations.list({ ...request.query, limit: request.query.limit ?? 50 }) }),
+    async (request) =>
+      ({ escalations: await escalations.list({ ...request.query, limit: request.query.limit ?? 50, where: listConditions(playbooks, request.query) }) }),
   );
 
   app.get(

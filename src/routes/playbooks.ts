@@ -32,6 +32,12 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 events: Type.Record(Type.String(), Type.Unknown()),
                 statuses: Type.Array(Type.String(), { description: 'Its statuses (EscalationStatus; GET /escalations?status=)' }),
                 outcomes: Type.Array(Type.String()),
+                listFilters: Type.Record(Type.String(), Type.Object({ searchAttribute: Type.String(), description: Type.String(), pattern: Type.String() }), {
+                  description: 'Query parameters of GET /escalations?playbook=<name> the playbook declares, each on one of its search attributes',
+                }),
+                settingsSchema: Type.Union([Type.Unknown(), Type.Null()], {
+                  description: "The schema of the playbook's section of the directory file (playbooks.<name>), or null",
+                }),
                 rules: Type.Array(Rule, { description: 'Who may send which event (role checks); events no rule names are open' }),
               }),
             ),
@@ -48,6 +54,10 @@ export const playbookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         events: Object.fromEntries(Object.entries(p.events).map(([type, schema]) => [type, publishedSchema(schema)])),
         statuses: [...p.statuses],
         outcomes: [...p.outcomes],
+        listFilters: Object.fromEntries(
+          Object.entries(p.listFilters ?? {}).map(([name, f]) => [name, { searchAttribute: f.key.name, description: f.description, pattern: f.pattern }]),
+        ),
+        settingsSchema: p.settings ? publishedSchema(p.settings.schema) : null,
         rules: (p.access?.rules ?? []).map((r) => ({
           id: r.id,
           events: [...r.events],

@@ -24,6 +24,9 @@ const live = playbooks['live-delivery']!;
 const account = playbooks['account-escalation']!;
 const liveFacts: AccessFacts = { bookingOwner: 'booking-owner', portfolioTeamLead: 'portfolio-team-lead' };
 const accountFacts: AccessFacts = { csm: 'csm', teamLead: 'cs-team-lead', mrr: 10_000 };
+const gameday = playbooks['gameday-issue']!;
+// The example event's lead and groups, as an issue's facts take them from the directory file at its start.
+const gamedayFacts: AccessFacts = { raisedBy: 'client-event-host', lead: 'event-lead', responseGroup: 'client-success', techSupportGroup: 'tech-support' };
 
 interface Case {
   rule: string;
@@ -33,6 +36,17 @@ interface Case {
 }
 
 const cases: [typeof live, AccessFacts, Case[]][] = [
+  [
+    gameday,
+    gamedayFacts,
+    [
+      { rule: 'acknowledged-by-responders', event: { type: 'acknowledged' }, allowed: ['cs-responder', 'tech-support-engineer', 'event-lead'], refused: ['client-event-host', null] },
+      { rule: 'escalation-by-client-success', event: { type: 'escalated-to-tech-support' }, allowed: ['cs-responder', 'event-lead'], refused: ['tech-support-engineer', 'client-moderator'] },
+      { rule: 'outcome-by-responders', event: { type: 'resolved', answer: 'x' }, allowed: ['cs-responder', 'tech-support-engineer'], refused: ['client-event-host'] },
+      { rule: 'outcome-by-responders', event: { type: 'workaround', answer: 'x' }, allowed: ['event-lead'], refused: ['client-moderator'] },
+      { rule: 'outcome-by-responders', event: { type: 'follow-up', reason: 'x' }, allowed: ['tech-support-engineer'], refused: [null] },
+    ],
+  ],
   [
     live,
     liveFacts,
@@ -66,7 +80,7 @@ const cases: [typeof live, AccessFacts, Case[]][] = [
 
 describe('role rules', () => {
   it('every declared rule has a case here', () => {
-    const declared = [...(live.access?.rules ?? []), ...(account.access?.rules ?? [])].map((r) => r.id);
+    const declared = [...(live.access?.rules ?? []), ...(account.access?.rules ?? []), ...(gameday.access?.rules ?? [])].map((r) => r.id);
     const tested = new Set(cases.flatMap(([, , cs]) => cs.map((c) => c.rule)));
     expect(declared.filter((id) => !tested.has(id))).toEqual([]);
   });

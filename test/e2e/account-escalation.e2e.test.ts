@@ -174,4 +174,50 @@ describe('account-escalation over HTTP', () => {
     expect(ok.body.status).toBe('closed-churned');
     expect(ok.body.details.closure?.churn).toEqual({ primary: 'customer', secondary: ['bankruptcy'] });
   });
+
+  it('150 notes from 12 concurrent clients: every accepted note reaches the case; the rest are refused up front (429), never accepted and dropped', async () => {
+    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input: accountEscalationInput(Date.now()) });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const withCase = await until(
+      () => http<Escalation>(svc.apiUrl, 'GET', path(id)),
+      (r) => Boolean(r.body.state?.details.case.number),
+    );
+    const caseNumber = withCase.body.state!.details.case.number!;
+    const texts = Array.from({ length: 150 }, (_, i) => `Concurrent note ${i + 1}`);
+    const statuses = new Map<number, number>();
+    const accepted: string[] = [];
+    const refusedOnce = new Set<string>();
+    // 12 clients share the 150 notes; a client that is refused (429) sends the same note again after Retry-After.
+    let next = 0;
+    const client = async () => {
+      for (let i = next++; i < texts.length; i = next++) {
+        for (let attempt = 0; attempt < 60; attempt++) {
+          const r = await event(id, { type: 'note', actor: 'csm', text: texts[i]! });
+          statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+          if (r.status === 200) {
+            accepted.push(texts[i]!);
+            break;
+          }
+          expect(r.status).toBe(429);
+          refusedOnce.add(texts[i]!);
+          await new Promise((res) => setTimeout(res, 500));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 12 }, client));
+    expect([...statuses.keys()].every((code) => code === 200 || code === 429)).toBe(true);
+    expect(accepted).toHaveLength(150);
+    // Every accepted note reaches the CRM case, and nothing was dropped on the way.
+    await until(
+      async () => svc.caseTarget!.case(caseNumber)!.notes.filter((n) => n.kind === 'escalation-note').length,
+      (n) => n === 150,
+      120_000,
+    );
+    expect(new Set(svc.caseTarget!.case(caseNumber)!.notes.filter((n) => n.kind === 'escalation-note').map((n) => n.text))).toEqual(new Set(texts));
+    const final = await http<Escalation>(svc.apiUrl, 'GET', path(id));
+    expect(final.body.state!.timeline.filter((e) => e.kind === 'step-failed')).toEqual([]);
+    expect(final.body.state!.details.pendingCaseNotes).toEqual([]);
+    expect((await event(id, { type: 'churned', actor: 'csm' })).status).toBe(200);
+  }, 240_000);
 });

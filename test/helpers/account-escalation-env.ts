@@ -36,6 +36,9 @@ export interface AccountEscalationTestEnv {
   sleepUntil(ms: number): Promise<void>;
 }
 
+/** The escalations the running test started (for `settle`, and terminated when the test ends). */
+const started: WorkflowHandle[] = [];
+
 /** Registers the hooks; the returned object is filled in by beforeAll. */
 export function accountEscalationTestEnv(): AccountEscalationTestEnv {
   let bundle: WorkflowBundleWithSourceMap;
@@ -77,18 +80,23 @@ export function accountEscalationTestEnv(): AccountEscalationTestEnv {
         templates,
       }),
     });
-    try {
-      return await worker.runUntil(fn(taskQueue));
-    } finally {
-      // A failed test must not leave an escalation behind: with nobody polling its task queue its
-      // workflow tasks stay pending, which stops time skipping for every later test in the file.
-      for (const handle of started.splice(0)) {
-        await handle.terminate('test finished').catch(() => undefined);
+    // A failed test must not leave an escalation behind: with nobody polling its task queue its
+    // workflow tasks stay pending, which stops time skipping for every later test in the file. It is
+    // terminated while the worker still runs, so the worker finishes the workflow task or activity it
+    // holds for it: terminated with a task in flight and no worker left, the time-skipping server kept
+    // that task's lock on time skipping, and every later `env.sleep` of the file crawled at real time
+    // (the 60 s time-outs that followed one failed finance test under load).
+    return await worker.runUntil(async () => {
+      try {
+        return await fn(taskQueue);
+      } finally {
+        for (const handle of started.splice(0)) {
+          await handle.terminate('test finished').catch(() => undefined);
+        }
       }
-    }
+    });
   };
 
-  const started: WorkflowHandle[] = [];
   t.start = async (taskQueue, input) => {
     const handle = await t.env.client.workflow.start(accountEscalation, {
       taskQueue,
@@ -130,11 +138,42 @@ export function slackPosts(standIns: StandIns, escalationId: string): (SlackOutb
 /** The steps of the escalation's Slack posts, oldest first. */
 export const slackSteps = (standIns: StandIns, escalationId: string) => slackPosts(standIns, escalationId).map((p) => p.step);
 
-/** Waits (in real time) for the worker to finish what the last event queued. */
-export async function settle(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
+/**
+ * How far the worker got with the test's escalations: their summed history length (grows with every
+ * step) and whether an activity is running (it adds its events only when it ends).
+ */
+async function progress(): Promise<{ events: number; busy: boolean }> {
+  let events = 0;
+  let busy = false;
+  for (const handle of started) {
+    const d = await handle.describe().catch(() => undefined);
+    if (!d) continue;
+    events += d.historyLength;
+    busy ||= (d.raw.pendingActivities?.length ?? 0) > 0;
+  }
+  return { events, busy };
+}
+
+/**
+ * Waits (in real time) for the worker to finish what the last event or timer queued. Fails when the
+ * condition is still false after `stallMs` without progress (no new history event on any of the
+ * test's escalations and no activity running): a machine under load makes the worker slow, not stuck, so the budget counts
+ * from the last step the worker took, not from the call (a fixed 10 s from the call failed the first
+ * finance test whenever the first workflow task alone took 5 s).
+ */
+export async function settle(check: () => boolean | Promise<boolean>, stallMs = 10_000): Promise<void> {
+  let seen = (await progress()).events;
+  let stalledSince = Date.now();
+  let polls = 0;
   while (!(await check())) {
-    if (Date.now() > end) throw new Error('settle: condition not met in time');
+    if (++polls % 5 === 0) {
+      const now = await progress();
+      if (now.events !== seen || now.busy) {
+        seen = now.events;
+        stalledSince = Date.now();
+      }
+    }
+    if (Date.now() - stalledSince > stallMs) throw new Error(`settle: condition not met, and no escalation of the test moved for ${stallMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -17,6 +17,9 @@ import type { AccountEscalationInput } from '../../workflows/account-escalation/
 import { eventUpdate, refusedEventSignal } from '../../workflows/kit/messages.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import { historyToJson } from './history-json.js';
+import { gamedayIssue } from '../../workflows/gameday-issue/workflow.js';
+import type { GamedayIssueInput } from '../../workflows/gameday-issue/contract.js';
+import { gamedayIssueInput } from '../helpers/gameday.js';
 import { liveDeliveryInput, loadExampleDirectory } from '../helpers/fixtures.js';
 import type { LiveDeliveryInput } from '../../workflows/live-delivery/contract.js';
 import { accountEscalationInput, nextLocal } from '../helpers/account-fixtures.js';
@@ -295,6 +298,53 @@ scenarios['account-escalation-event-at-start'] = async (id: string) => {
   });
   return h;
 };
+
+// gameday-issue: the example event placed around the server's clock (the worker's activities read the
+// directory at run time); events at mm:30, clear of the acknowledgement ladder's timers.
+async function gamedayEventAround(key: string, startOffset: number, endOffset: number) {
+  const now = await env.currentTimeMs();
+  const events = (directory.data.playbooks['gameday-issue'] as { events: Record<string, Record<string, unknown>> }).events;
+  events[key] = { ...events['northwind-summit-2026'], start: new Date(now + startOffset).toISOString(), end: new Date(now + endOffset).toISOString() };
+  return now;
+}
+async function startGameday(id: string, event: string, overrides: Partial<GamedayIssueInput> = {}) {
+  const input = gamedayIssueInput((await env.currentTimeMs()) - 2 * MIN, { event, ...overrides });
+  return env.client.workflow.start(gamedayIssue, { taskQueue: 'record', workflowId: id, args: [input], memo: { playbook: 'gameday-issue' } });
+}
+Object.assign(scenarios, {
+  // Unacknowledged at 5:00 (group reminder), acknowledged, escalated to tech support (their reminder), resolved.
+  'gameday-issue-tier-3-resolved': async (id: string) => {
+    const now = await gamedayEventAround('replay-tier-3', -30 * MIN, 6 * HOUR);
+    const h = await startGameday(id, 'replay-tier-3');
+    await sleepUntil(now + 6 * MIN + 30_000);
+    await send(h, { type: 'acknowledged', actor: 'cs-responder' });
+    await sleepUntil(now + 7 * MIN + 30_000);
+    await send(h, { type: 'escalated-to-tech-support', actor: 'cs-responder', facts: 'Camera freezes every 30 s' });
+    await sleepUntil(now + 13 * MIN + 30_000);
+    await send(h, { type: 'acknowledged', actor: 'tech-support-engineer' });
+    await sleepUntil(now + 20 * MIN + 30_000);
+    await send(h, { type: 'resolved', actor: 'tech-support-engineer', answer: 'Camera switched to the backup encoder' });
+    return h;
+  },
+  // No acknowledgement at all (group, then the lead), the event ends, closed as a follow-up 7 days later.
+  'gameday-issue-carried-over': async (id: string) => {
+    await gamedayEventAround('replay-carried-over', -3 * HOUR, 20 * MIN);
+    return startGameday(id, 'replay-carried-over', { affected: 'attendee', session: undefined, page: '/agenda', urgency: 'low' });
+  },
+  // Two issues, one resolved before the end; the summary at the end, read through visibility.
+  'gameday-summary': async () => {
+    const now = await gamedayEventAround('replay-summary', -30 * MIN, 2 * HOUR);
+    const first = await startGameday('gameday-issue:replay-summary-1', 'replay-summary');
+    const second = await startGameday('gameday-issue:replay-summary-2', 'replay-summary', { affected: 'exhibitor', urgency: 'medium' });
+    await sleepUntil(now + 2 * MIN + 30_000);
+    await send(first, { type: 'acknowledged', actor: 'cs-responder' });
+    await send(first, { type: 'workaround', actor: 'cs-responder', answer: 'Use the backup stream' });
+    const summary = env.client.workflow.getHandle('gameday-summary:replay-summary');
+    await summary.result();
+    await second.terminate('recorded');
+    return summary;
+  },
+});
 
 /** Every run of the escalation, oldest first (more than one after continue-as-new). */
 async function allRuns(handle: WorkflowHandle) {

@@ -1,7 +1,9 @@
-// account-escalation, unresponsive customer: contact attempts on 10 consecutive days counted in the
-// account's time zone; a response ends them; 10 days without one records the customer as
-// unresponsive and moves the case to the resolution decision; a day without an attempt starts the
-// count over. Under the time-skipping server at the real 10 days.
+// account-escalation, unresponsive customer: contact attempts on 10 consecutive business days of the
+// account's calendar (its time zone, Monday to Friday); a response ends them; 10 days without one
+// records the customer as unresponsive and moves the case to the resolution decision; a business day
+// without an attempt starts the count over, a weekend neither counts nor breaks it; an automatic
+// follow-up email is recorded but is not an attempt unless configured so. Under the time-skipping
+// server at the real 10 days.
 import { describe, expect, it } from 'vitest';
 import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import { EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
@@ -16,11 +18,14 @@ const chicago = 'America/Chicago';
 const tokyo = 'Asia/Tokyo';
 
 describe('account-escalation: unresponsive customer -> 10 consecutive days of contact attempts', () => {
-  it('10 days without a response (daily email configured): recorded as unresponsive, then the resolution decision', async () => {
+  it('10 business days without a response (daily email configured to count): recorded as unresponsive, then the resolution decision', async () => {
     await t.withWorker(async (taskQueue) => {
       await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 1, 10)); // Monday 10:00 Chicago
       const start = await t.env.currentTimeMs();
-      const handle = await t.start(taskQueue, accountEscalationInput(start, { trigger: 'unresponsive-after-issue', followUpEmails: true }));
+      const handle = await t.start(
+        taskQueue,
+        accountEscalationInput(start, { trigger: 'unresponsive-after-issue', followUpEmails: true, followUpEmailsCountAsAttempts: true }),
+      );
       const id = handle.workflowId;
 
       // Day 1 starts at once (10:00 is within contact hours): task, DM with buttons, email to the customer.
@@ -44,9 +49,9 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
       expect((early as { type?: string }).type).toBe(EVENT_OUT_OF_ORDER);
       expect((early as { message?: string }).message).toContain('contact attempts are running (day 3 of 10)');
 
-      // Day 10 ends at local midnight: 9 days and 14 hours after Monday 10:00.
-      const lastMidnight = nextLocal(start, chicago, 4, 0) + 7 * DAY; // the Thursday after next, 00:00
-      expect(wall(lastMidnight, chicago)).toMatch(/^Thu .* 00:00$/);
+      // Day 10 is the Friday after next (two working weeks); it ends at local midnight.
+      const lastMidnight = nextLocal(start, chicago, 6, 0) + 7 * DAY; // the Saturday after next, 00:00
+      expect(wall(lastMidnight, chicago)).toMatch(/^Sat .* 00:00$/);
       await t.sleepUntil(lastMidnight - MIN);
       expect((await get(handle)).details.unresponsive).toBe(false);
       await t.sleepUntil(lastMidnight + MIN);
@@ -90,16 +95,18 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
       const day1 = s.deadlines.find((d) => d.name === 'contact-day')!;
       expect(wall(Date.parse(day1.at), tokyo)).toMatch(/^Mon .* 09:00$/);
 
-      for (let day = 1; day <= 6; day++) {
-        await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), tokyo, (day % 7) as number, 11)); // 11:00 Tokyo that day
+      // Monday to Friday, then (after a weekend that is neither a contact day nor a missed one) Monday.
+      for (const weekday of [1, 2, 3, 4, 5, 1]) {
+        await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), tokyo, weekday, 11)); // 11:00 Tokyo that day
         await settle(async () => (await get(handle)).tasks.some((x) => x.status === 'open' && x.id.startsWith('contact-')));
         s = (await send(handle, { type: 'contact-attempted', actor: 'csm', channel: 'phone' })) as State;
         // The day's end is the next local midnight in Tokyo.
         expect(wall(Date.parse(s.deadlines.find((d) => d.name === 'contact-day-end')!.at), tokyo)).toMatch(/ 00:00$/);
       }
-      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), tokyo, 0, 10)); // day 7: Sunday 10:00
+      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), tokyo, 2, 10)); // day 7: Tuesday 10:00
       s = await get(handle);
       expect(s.details.contact!.daysDone).toBe(6);
+      expect(s.details.contact!.missedDays).toEqual([]);
       s = (await send(handle, { type: 'customer-responded', actor: 'csm', summary: 'Called back; wants a meeting' })) as State;
       expect(s.status).toBe('open');
       expect(s.details.contact).toMatchObject({ state: 'responded', daysDone: 6 });
@@ -138,6 +145,62 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
       expect(s.timeline.find((e) => e.kind === 'contact-day-missed')!.detail).toContain('start over (had 1)');
       expect(s.status).toBe('waiting-for-customer');
       await send(handle, { type: 'customer-responded', actor: 'csm' });
+      await send(handle, { type: 'churned', actor: 'csm' });
+      await handle.result();
+    });
+  });
+
+  it("a Monday-to-Friday CSM's Saturday is not a missed contact day: Friday's attempt and Monday's make two days", async () => {
+    await t.withWorker(async (taskQueue) => {
+      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 5, 10)); // Friday 10:00 Chicago
+      const handle = await t.start(taskQueue, accountEscalationInput(await t.env.currentTimeMs(), { trigger: 'unresponsive-after-issue' }));
+      const id = handle.workflowId;
+      await settle(async () => (await get(handle)).tasks.some((x) => x.status === 'open' && x.id.startsWith('contact-')));
+      await send(handle, { type: 'contact-attempted', actor: 'csm', channel: 'phone' });
+      // Friday ends: day 1 done; the next contact day is Monday 09:00, not Saturday.
+      const saturday = nextLocal(await t.env.currentTimeMs(), chicago, 6, 0);
+      await t.sleepUntil(saturday + MIN);
+      await settle(async () => (await get(handle)).deadlines.some((d) => d.name === 'contact-day'));
+      let s = await get(handle);
+      expect(s.details.contact).toMatchObject({ daysDone: 1, missedDays: [] });
+      expect(wall(Date.parse(s.deadlines.find((d) => d.name === 'contact-day')!.at), chicago)).toMatch(/^Mon .* 09:00$/);
+      // Through the weekend: nothing asked, nothing missed.
+      await t.sleepUntil(nextLocal(saturday, chicago, 1, 8));
+      s = await get(handle);
+      expect(s.details.contact).toMatchObject({ state: 'running', daysDone: 1, missedDays: [] });
+      expect(s.timeline.filter((e) => e.kind === 'contact-day-missed')).toEqual([]);
+      expect(slackSteps(t.standIns, id).filter((st) => st.startsWith('contact-missed-'))).toEqual([]);
+      // Monday: day 2.
+      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 1, 11));
+      await settle(async () => (await get(handle)).tasks.some((x) => x.status === 'open' && x.id.startsWith('contact-')));
+      expect(slackPosts(t.standIns, id).find((p) => p.step.startsWith('contact-1-') && p.text?.includes('contact attempt 2 of 10'))).toBeDefined();
+      await send(handle, { type: 'contact-attempted', actor: 'csm', channel: 'phone' });
+      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 2, 0) + MIN);
+      await settle(async () => (await get(handle)).details.contact!.daysDone === 2);
+      await send(handle, { type: 'churned', actor: 'csm' });
+      await handle.result();
+    });
+  });
+
+  it('automatic follow-up emails alone are not attempts: ten of them never make the customer unresponsive', async () => {
+    await t.withWorker(async (taskQueue) => {
+      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 1, 10)); // Monday 10:00 Chicago
+      const start = await t.env.currentTimeMs();
+      const handle = await t.start(taskQueue, accountEscalationInput(start, { trigger: 'unresponsive-after-issue', followUpEmails: true }));
+      const id = handle.workflowId;
+      // Two working weeks and the weekend after: ten emails, not a single call.
+      await t.sleepUntil(nextLocal(start, chicago, 1, 8) + 7 * DAY); // the Monday after next, 08:00
+      await settle(() => slackSteps(t.standIns, id).filter((st) => st.startsWith('contact-missed-') && st.endsWith('-csm')).length === 10);
+      const s = await get(handle);
+      expect(t.standIns.outbox.list({ kind: 'email', escalationId: id })).toHaveLength(10);
+      expect(s.details.unresponsive).toBe(false);
+      expect(s.details.contact).toMatchObject({ state: 'running', daysDone: 0, attemptedDays: [] });
+      expect(s.details.contact!.missedDays).toHaveLength(10);
+      expect(s.details.contact!.emailedDays).toHaveLength(10);
+      expect(s.timeline.filter((e) => e.kind === 'contact-email')).toHaveLength(10);
+      expect(s.timeline.filter((e) => e.kind === 'contact-attempt')).toEqual([]);
+      const missed = slackPosts(t.standIns, id).find((p) => p.step.startsWith('contact-missed-'))!;
+      expect(missed.text).toContain('the automatic email alone is not an attempt');
       await send(handle, { type: 'churned', actor: 'csm' });
       await handle.result();
     });

@@ -1,6 +1,7 @@
 // account-escalation, opening and the explicit escalation: the case (created, failed, recorded by
-// hand), and the meeting with the customer and the TL within 24 hours of the complaint (met, missed,
-// already overdue at opening). Under the time-skipping server at the real 24 hours.
+// hand), and the meeting with the customer and the TL *scheduled* within 24 hours of the complaint
+// (scheduled then held, held at once, missed, already overdue at opening). Under the time-skipping
+// server at the real 24 hours.
 import { describe, expect, it } from 'vitest';
 import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
@@ -29,9 +30,9 @@ describe('account-escalation: explicit complaint -> meeting with the customer an
           expect.objectContaining({ name: 'meeting-deadline', at: new Date(escalatedAt + 24 * HOUR).toISOString() }),
         ]),
       );
-      expect(opened.waitingFor).toContain('meeting-held');
+      expect(opened.waitingFor).toEqual(expect.arrayContaining(['meeting-scheduled', 'meeting-held']));
       const intro = slackPosts(t.standIns, id).find((p) => p.step === 'opened-csm')!;
-      expect(intro.text).toContain('hold a meeting with the customer');
+      expect(intro.text).toContain('schedule a meeting with the customer');
       expect(intro.channel.name).toMatch(/^@/); // a DM
 
       await t.env.sleep(20 * HOUR + MIN);
@@ -49,6 +50,47 @@ describe('account-escalation: explicit complaint -> meeting with the customer an
       expect(after.details.meeting.missed).toBe(false);
       expect(after.timeline.some((e) => e.kind === 'deadline-missed')).toBe(false);
       expect(slackSteps(t.standIns, id).filter((st) => st.startsWith('meeting-missed'))).toEqual([]);
+      await send(handle, { type: 'churned', actor: 'csm' });
+      await handle.result();
+    });
+  });
+
+  it('scheduled within 24 hours for three days later: not missed at 24 hours; asked an hour after its time, then held', async () => {
+    await t.withWorker(async (taskQueue) => {
+      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), 'America/Chicago', 1, 9)); // Monday 09:00
+      const escalatedAt = await t.env.currentTimeMs();
+      const handle = await t.start(taskQueue, accountEscalationInput(escalatedAt, { explicit: true, trigger: 'upset' }));
+      const id = handle.workflowId;
+      await t.env.sleep(3 * HOUR);
+      const scheduledFor = new Date(escalatedAt + 3 * 24 * HOUR + 5 * HOUR).toISOString(); // Thursday 14:00
+      let s = (await send(handle, { type: 'meeting-scheduled', actor: 'csm', scheduledFor })) as State;
+      expect(s.details.meeting).toMatchObject({ required: true, scheduledFor, heldAt: null, missed: false });
+      expect(Date.parse(s.details.meeting.scheduledAt!)).toBeGreaterThanOrEqual(escalatedAt + 3 * HOUR);
+      expect(s.deadlines.map((d) => d.name)).not.toContain('meeting-deadline');
+      expect(s.deadlines.find((d) => d.name === 'meeting-held-check')?.at).toBe(new Date(Date.parse(scheduledFor) + HOUR).toISOString());
+      expect(s.tasks.find((x) => x.id === 'meeting')?.status).toBe('done');
+      expect(s.tasks.find((x) => x.id === 'meeting-held')).toMatchObject({ assignee: 'csm', status: 'open' });
+      expect(s.timeline.find((e) => e.kind === 'meeting-scheduled')!.detail).toContain('scheduled for');
+
+      // 24 hours pass: the meeting is scheduled, so nothing is missed and nobody is told.
+      await t.sleepUntil(escalatedAt + 25 * HOUR);
+      s = await get(handle);
+      expect(s.details.meeting.missed).toBe(false);
+      expect(s.timeline.some((e) => e.kind === 'deadline-missed')).toBe(false);
+      expect(slackSteps(t.standIns, id).filter((st) => st.startsWith('meeting-missed') || st.startsWith('meeting-reminder'))).toEqual([]);
+
+      // An hour after its time, no meeting-held yet: the CSM is asked.
+      await t.sleepUntil(Date.parse(scheduledFor) + HOUR - MIN);
+      expect(slackSteps(t.standIns, id).some((st) => st.startsWith('meeting-held-check'))).toBe(false);
+      await t.sleepUntil(Date.parse(scheduledFor) + HOUR + MIN);
+      await settle(() => slackSteps(t.standIns, id).some((st) => st.startsWith('meeting-held-check')));
+      s = (await send(handle, { type: 'meeting-held', actor: 'csm', heldAt: scheduledFor })) as State;
+      expect(s.details.meeting).toMatchObject({ heldAt: scheduledFor, missed: false });
+      expect(s.tasks.find((x) => x.id === 'meeting-held')?.status).toBe('done');
+      // A meeting that already took place cannot be scheduled.
+      await expect(send(handle, { type: 'meeting-scheduled', scheduledFor: new Date(Date.now() + 10 * 24 * HOUR).toISOString() })).rejects.toBeDefined();
+      await settle(() => t.standIns.cases.cases()[0]?.notes.some((n) => n.kind === 'meeting' && n.text.includes('held at')) ?? false);
+      expect(t.standIns.cases.cases()[0]!.notes.some((n) => n.text.includes('after the 24-hour deadline'))).toBe(false);
       await send(handle, { type: 'churned', actor: 'csm' });
       await handle.result();
     });

@@ -68,4 +68,30 @@ describe('account-escalation: daily escalation notes', () => {
       await handle.result();
     });
   });
+
+  it('public holidays: an escalation from 23 Dec 2026 with a Chicago team gets no note reminder on 25 Dec (Christmas), the next on Monday 28 Dec', async () => {
+    await t.withWorker(async (taskQueue) => {
+      const dec23 = Date.parse('2026-12-23T16:00:00Z'); // Wednesday 10:00 in Chicago
+      await t.sleepUntil(dec23);
+      const handle = await t.start(taskQueue, accountEscalationInput(await t.env.currentTimeMs())); // the CSM's calendar: us-illinois
+      const id = handle.workflowId;
+      await settle(async () => (await get(handle)).details.calendars !== undefined);
+      let s = await get(handle);
+      expect(s.details.calendars!.team).toMatchObject({ calendar: 'us-illinois', region: 'US-IL', timeZone: chicago });
+      expect(s.details.calendars!.team.holidays).toEqual(expect.arrayContaining(['2026-12-25', '2027-01-01']));
+      expect(s.timeline.find((e) => e.kind === 'calendar' && e.detail.startsWith("The team's"))!.detail).toContain('US-IL');
+
+      // Thursday 24 Dec 16:00 is a business day: reminded. Friday 25 Dec is Christmas: not.
+      await t.sleepUntil(Date.parse('2026-12-24T22:00:00Z') + HOUR); // Thursday 17:00 Chicago
+      await settle(() => slackSteps(t.standIns, id).includes('notes-2026-12-24-csm'));
+      s = await get(handle);
+      expect(wall(Date.parse(s.deadlines.find((d) => d.name === 'notes-reminder')!.at), chicago)).toBe('Mon 2026-12-28 16:00');
+      await t.sleepUntil(Date.parse('2026-12-28T21:00:00Z')); // Monday 15:00 Chicago
+      s = await get(handle);
+      expect(slackSteps(t.standIns, id).filter((st) => st.startsWith('notes-'))).toEqual(['notes-2026-12-23-csm', 'notes-2026-12-24-csm']);
+      expect(s.timeline.filter((e) => e.kind === 'reminder' && e.detail.includes('2026-12-25'))).toEqual([]);
+      await send(handle, { type: 'churned', actor: 'csm' });
+      await handle.result();
+    });
+  });
 });

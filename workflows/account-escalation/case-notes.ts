@@ -17,7 +17,11 @@ export function caseNote(a: AccountEscalation, kind: string, text: string, autho
   d.pendingCaseNotes.push({ key: `${kind}-${d.seq}`, kind, text, author, at: nowIso(), status: a.esc.status });
   if (d.pendingCaseNotes.length > PENDING_CASE_NOTES_MAX) {
     const dropped = d.pendingCaseNotes.shift()!;
-    a.esc.timeline.add('step-failed', `Case note '${dropped.key}' dropped: no case number to attach it to`, 'engine');
+    a.esc.timeline.add(
+      'step-failed',
+      d.case.number ? `Case note '${dropped.key}' dropped: ${PENDING_CASE_NOTES_MAX} notes wait for the CRM` : `Case note '${dropped.key}' dropped: no case number to attach it to`,
+      'engine',
+    );
   }
 }
 

@@ -1,8 +1,11 @@
 // Unresponsive customer (SOP: "try to reach the customer on 10 consecutive days"): a contact task
-// (and optional email) each day in the account's time zone; a day without an attempt restarts the
-// count; a response ends the series; after 10 days the customer is recorded unresponsive and the
-// resolution is decided next.
-import { atLocalTime, localDateKey, localParts, startOfNextLocalDay } from '../kit/calendar.js';
+// (and optional email) on each business day of the account's calendar (its time zone, Monday to
+// Friday, its public holidays), like the daily notes; a business day without an attempt restarts the
+// count, a weekend or holiday neither counts nor breaks it; a response ends the series; after 10
+// days the customer is recorded unresponsive and the resolution is decided next. An attempt is what
+// a person did (call, personal email): the automatic follow-up email is recorded, and counts only
+// when the input says so (`followUpEmailsCountAsAttempts`).
+import { atLocalTime, isBusinessDay, localDateKey, localParts, nextBusinessDayAt, startOfNextLocalDay } from '../kit/calendar.js';
 import { sendEmail } from '../kit/notify.js';
 import { nowIso } from '../kit/time.js';
 import { caseNote } from './case-notes.js';
@@ -18,9 +21,16 @@ export function startContactSeries(a: AccountEscalation, why: string): void {
   d.contact = { number, startedAt: nowIso(), state: 'running', daysDone: 0, currentDay: null, attemptedDays: [], missedDays: [], endedAt: null };
   const today = localParts(now, tz);
   const beforeLastStart = today.hour * 60 + today.minute < CONTACT_LAST_START.hour * 60 + CONTACT_LAST_START.minute;
-  const first = beforeLastStart ? Math.max(now, atLocalTime(now, tz, CONTACT_TIME)) : atLocalTime(now, tz, CONTACT_TIME, 1);
+  const first = !a.sopIssue17
+    ? beforeLastStart
+      ? Math.max(now, atLocalTime(now, tz, CONTACT_TIME))
+      : atLocalTime(now, tz, CONTACT_TIME, 1)
+    : beforeLastStart && isBusinessDay(now, tz, a.accountHolidays())
+      ? Math.max(now, atLocalTime(now, tz, CONTACT_TIME))
+      : nextBusinessDayAt(atLocalTime(now, tz, CONTACT_TIME), tz, CONTACT_TIME, a.accountHolidays());
   esc.deadlines.add('contact-day', first, 0, `Contact attempt day 1 of ${CONTACT_DAYS}`);
-  esc.timeline.add('contact-series-started', `Contact attempts on ${CONTACT_DAYS} consecutive days start (${why}); days count in ${tz}`, 'engine', {
+  const days = a.sopIssue17 ? `${CONTACT_DAYS} consecutive business days` : `${CONTACT_DAYS} consecutive days`;
+  esc.timeline.add('contact-series-started', `Contact attempts on ${days} start (${why}); days count in ${tz}${a.sopIssue17 ? ", the account's business days" : ''}`, 'engine', {
     firstAttemptAt: new Date(first).toISOString(),
   });
   a.setStatus('waiting-for-customer');
@@ -58,8 +68,18 @@ export async function contactDayStarts(a: AccountEscalation): Promise<void> {
       ccPeople: [d.csm],
       values: { clientName: d.customerContact.name, accountName: d.account.name },
     });
-    if (sent && d.contact?.state === 'running') recordAttempt(a, day, 'engine', 'email');
+    if (sent && d.contact?.state === 'running') {
+      if (!a.sopIssue17 || input.followUpEmailsCountAsAttempts) recordAttempt(a, day, 'engine', 'email');
+      else recordFollowUpEmail(a, day);
+    }
   }
+}
+
+/** The automatic follow-up email went out: recorded, but the day still waits for a person's attempt. */
+function recordFollowUpEmail(a: AccountEscalation, day: string): void {
+  const series = a.d.contact!;
+  series.emailedDays = [...(series.emailedDays ?? []).filter((x) => x !== day), day].slice(-ATTEMPT_DAYS_KEPT);
+  a.esc.timeline.add('contact-email', `Automatic follow-up email sent on ${day}; it is not a contact attempt: the day still needs a call or a personal email`, 'engine', { day });
 }
 
 /** contact-attempted (and the day's follow-up email). */
@@ -99,10 +119,14 @@ export async function contactDayEnds(a: AccountEscalation): Promise<void> {
     await a.dm(
       `contact-missed-${series.number}-${day}`,
       [d.csm, d.teamLead],
-      slack`:warning: ${d.account.name}: no contact attempt was recorded on ${day}. The SOP needs ${CONTACT_DAYS} consecutive days, so the count starts over tomorrow (${had} day(s) lost).`,
+      a.sopIssue17
+      ? slack`:warning: ${d.account.name}: no contact attempt was recorded on ${day}${series.emailedDays?.includes(day) ? ' (the automatic email alone is not an attempt)' : ''}. The SOP needs ${CONTACT_DAYS} consecutive business days, so the count starts over on the next business day (${had} day(s) lost).`
+      : slack`:warning: ${d.account.name}: no contact attempt was recorded on ${day}. The SOP needs ${CONTACT_DAYS} consecutive days, so the count starts over tomorrow (${had} day(s) lost).`,
     );
   }
-  const next = atLocalTime(Date.now(), tz, CONTACT_TIME);
+  // The next contact day: today (the day-end deadline fires at local midnight) in the old rules; the
+  // next business day of the account's calendar in the SOP's.
+  const next = a.sopIssue17 ? nextBusinessDayAt(Date.now(), tz, CONTACT_TIME, a.accountHolidays()) : atLocalTime(Date.now(), tz, CONTACT_TIME);
   esc.deadlines.add('contact-day', Math.max(Date.now(), next), 0, `Contact attempt day ${series.daysDone + 1} of ${CONTACT_DAYS}`);
 }
 

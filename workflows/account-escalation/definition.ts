@@ -35,6 +35,11 @@ export default definePlaybook<AccountEscalationInput>({
   statuses: ACCOUNT_ESCALATION_STATUSES,
   outcomes: ACCOUNT_ESCALATION_OUTCOMES,
   templates: ACCOUNT_ESCALATION_TEMPLATES,
+  directory: {
+    channels: { [ACCOUNT_ESCALATION_DIRECTORY.financeChannel]: 'resolution offers go to accounting for approval here' },
+    taggedGroups: { [ACCOUNT_ESCALATION_DIRECTORY.accounting]: 'tagged on resolution offers that need finance approval' },
+    invitedGroups: { [ACCOUNT_ESCALATION_DIRECTORY.fmcTeam]: 'invited to the escalation channel of an FMC account' },
+  },
   businessKey: (input) => `${input.account.id}-${compactInstant(input.escalatedAt)}`,
   businessTime: (input) => new Date(input.escalatedAt),
   access: accountEscalationAccess,
@@ -51,6 +56,9 @@ export default definePlaybook<AccountEscalationInput>({
     const errors = checkPeople(directory, people);
     errors.push(...checkChurn(input.churn as ChurnCoding, '/churn'));
     errors.push(...checkTimeZones({ '/account/timeZone': input.account.timeZone, '/teamTimeZone': input.teamTimeZone }));
+    for (const [field, key] of [['/account/calendar', input.account.calendar], ['/teamCalendar', input.teamCalendar]] as const) {
+      if (key !== undefined && !directory.hasCalendar(key)) errors.push({ field, message: `unknown calendar '${key}' in the directory` });
+    }
     if (input.explicit && !input.teamLeadManager) {
       errors.push({ field: '/teamLeadManager', message: 'required for an explicit escalation: told when the 24-hour meeting deadline is missed' });
     }

@@ -6,6 +6,7 @@ import { dm } from '../kit/notify.js';
 import { Escalation } from '../kit/escalation.js';
 import type { SlackButton } from '../../activities/index.js';
 import type { SlackText } from '../kit/slack-text.js';
+import type { HolidayDates } from '../kit/calendar.js';
 import { localTime } from '../kit/time.js';
 import { TRIGGERS, type ChurnCoding } from './codes.js';
 import type {
@@ -23,6 +24,13 @@ export class AccountEscalation {
   readonly esc: Escalation<AccountEscalationStatus, AccountEscalationDetails>;
   readonly d: AccountEscalationDetails;
   readonly agenda: Agenda;
+  /**
+   * The SOP as issue 17 reads it (patch `account-escalation-sop-issue-17`): contact days are the
+   * account's business days, automatic emails are not attempts, the explicit-complaint meeting is
+   * *scheduled* within 24 hours, public holidays count. False only while replaying a run that began
+   * before the change, which keeps its old rules to the end.
+   */
+  sopIssue17 = false;
 
   constructor(
     readonly input: AccountEscalationInput,
@@ -33,6 +41,16 @@ export class AccountEscalation {
     this.esc = new Escalation<AccountEscalationStatus, AccountEscalationDetails>('account-escalation', carried?.status ?? 'open', details);
     this.d = details;
     this.agenda = agenda(this.esc);
+  }
+
+  /** Public holidays of the account's calendar (contact days), local dates. */
+  accountHolidays(): HolidayDates {
+    return this.d.calendars?.account.holidays ?? [];
+  }
+
+  /** Public holidays of the team's calendar (notes, finance follow-ups), local dates. */
+  teamHolidays(): HolidayDates {
+    return this.d.calendars?.team.holidays ?? [];
   }
 
   currentProposal(): Proposal | undefined {
@@ -84,7 +102,7 @@ export class AccountEscalation {
     }
     const w: string[] = [];
     if (!d.case.number) w.push('case-created');
-    if (d.meeting.required && !d.meeting.heldAt) w.push('meeting-held');
+    if (d.meeting.required && !d.meeting.heldAt) w.push(...(this.sopIssue17 ? ['meeting-scheduled', 'meeting-held'] : ['meeting-held']));
     if (d.contact?.state === 'running') w.push('contact-attempted', 'customer-responded');
     switch (esc.status) {
       case 'open':

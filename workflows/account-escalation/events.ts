@@ -1,7 +1,7 @@
 // The events: which make sense now (the update's validator: 409 when out of order, 400 for a churn
 // coding whose secondary reason belongs to another primary), and what each changes (its section).
 import { localDateKey } from '../kit/calendar.js';
-import { notApplicable, outOfOrder } from '../kit/messages.js';
+import { busy, notApplicable, outOfOrder } from '../kit/messages.js';
 import { nowIso } from '../kit/time.js';
 import { churnCodingErrors, describeChurnCoding, type ChurnCoding } from './codes.js';
 import { caseCreatedByHand, caseNote } from './case-notes.js';
@@ -10,10 +10,10 @@ import { endContactSeries, recordAttempt, startContactSeries } from './contact.j
 import type { AccountEscalationEvent } from './contract.js';
 import type { AccountEscalation } from './escalation.js';
 import { financeDecides, propose } from './finance.js';
-import { meetingHeld } from './meeting.js';
+import { meetingHeld, meetingScheduled } from './meeting.js';
 import { recordNote } from './notes.js';
 import { customerRejects } from './renegotiation.js';
-import { CONTACT_DAYS } from './sop.js';
+import { CONTACT_DAYS, NOTES_WAITING_MAX } from './sop.js';
 
 function checkChurn(coding: ChurnCoding): void {
   const errors = churnCodingErrors(coding);
@@ -56,9 +56,19 @@ export function validate(a: AccountEscalation, event: AccountEscalationEvent): v
     case 'churned':
       if (event.churn) checkChurn(event.churn as ChurnCoding);
       break;
+    case 'meeting-scheduled':
+      if (d.meeting.heldAt) outOfOrder(`the meeting with the customer and the TL was already held (${d.meeting.heldAt})`);
+      if (Date.parse(event.scheduledFor) < Date.now()) notApplicable(`/scheduledFor: ${event.scheduledFor} has passed; a meeting that took place is meeting-held`);
+      break;
+    case 'note':
+      // The case notes wait in the state until the CRM takes them: a note that would overflow the
+      // queue is refused now (429, try again shortly) rather than accepted and dropped later.
+      if (d.pendingCaseNotes.length >= NOTES_WAITING_MAX) {
+        busy(`${d.pendingCaseNotes.length} notes are waiting to go to the case${d.case.number ? ` ${d.case.number}` : ' (no case number yet)'}; send this note again shortly`);
+      }
+      break;
     case 'meeting-held':
     case 'customer-responded':
-    case 'note':
       break;
     default:
       // The API routes an event by its type without reading the escalation first: the workflow
@@ -72,6 +82,9 @@ export function apply(a: AccountEscalation, event: AccountEscalationEvent): void
   const by = event.actor ?? 'unknown';
   const at = nowIso();
   switch (event.type) {
+    case 'meeting-scheduled':
+      meetingScheduled(a, event, by, at);
+      break;
     case 'meeting-held':
       meetingHeld(a, event, by, at);
       break;

@@ -91,7 +91,7 @@ export async function financeFollowUp(a: AccountEscalation): Promise<void> {
 
 /** The next business morning at least 12 hours away: accounting gets the offer's first full day. */
 function armFinanceFollowUp(a: AccountEscalation): void {
-  const at = nextBusinessDayAt(Date.now() + FINANCE_FOLLOW_UP_AFTER, a.d.teamTimeZone, FINANCE_FOLLOW_UP_TIME);
+  const at = nextBusinessDayAt(Date.now() + FINANCE_FOLLOW_UP_AFTER, a.d.teamTimeZone, FINANCE_FOLLOW_UP_TIME, a.teamHolidays());
   a.esc.deadlines.add('finance-follow-up', at, 0, `Accounting has not decided on the offer yet: remind them (${a.local(at, a.d.teamTimeZone)})`);
 }
 

@@ -1,5 +1,6 @@
 // Daily escalation notes (SOP: "update the escalation notes every day"): a note is asked for at 16:00
-// on the team's business days when none was recorded that day; every note goes to the case.
+// on the team's business days (Monday to Friday less its calendar's public holidays) when none was
+// recorded that day; every note goes to the case.
 import { localDateKey, nextBusinessDayAt } from '../kit/calendar.js';
 import { caseNote } from './case-notes.js';
 import type { AccountEscalation } from './escalation.js';
@@ -7,7 +8,7 @@ import { NOTES_KEPT, NOTES_REMINDER_TIME } from './sop.js';
 import { slack } from '../kit/slack-text.js';
 
 export function armNotesReminder(a: AccountEscalation): void {
-  const at = nextBusinessDayAt(Date.now(), a.d.teamTimeZone, NOTES_REMINDER_TIME);
+  const at = nextBusinessDayAt(Date.now(), a.d.teamTimeZone, NOTES_REMINDER_TIME, a.teamHolidays());
   a.esc.deadlines.add('notes-reminder', at, 0, `Daily escalation note check (${a.local(at, a.d.teamTimeZone)})`);
 }
 

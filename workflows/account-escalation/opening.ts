@@ -8,6 +8,7 @@ import { failureReason } from '../kit/failures.js';
 import { postSlack } from '../kit/notify.js';
 import { nowIso } from '../kit/time.js';
 import { ACCOUNT_ESCALATION_DIRECTORY, describeChurnCoding } from './codes.js';
+import { loadCalendars } from './calendars.js';
 import { caseNote } from './case-notes.js';
 import { startContactSeries } from './contact.js';
 import { money, type AccountEscalation } from './escalation.js';
@@ -44,6 +45,7 @@ export function prepareOpening(a: AccountEscalation): void {
 /** The opening's side effects: a new case through the case target (unless one is known), the FMC channel, the DMs. */
 export async function open(a: AccountEscalation): Promise<void> {
   const { d } = a;
+  if (a.sopIssue17) await loadCalendars(a);
   if (!d.case.number) await createCase(a);
   a.refreshWaitingFor();
 
@@ -133,7 +135,9 @@ async function openingMessages(a: AccountEscalation): Promise<void> {
     slack`Case: ${d.case.number ?? 'not created yet (see your task)'}. Churn coding: ${describeChurnCoding(d.churn)}.`,
     d.meeting.required &&
       d.meeting.dueAt !== null &&
-      slack`Explicit complaint: hold a meeting with the customer and ${mention.person(d.teamLead)} by ${a.local(d.meeting.dueAt, d.account.timeZone)}, then record meeting-held.`,
+      (a.sopIssue17
+        ? slack`Explicit complaint: schedule a meeting with the customer and ${mention.person(d.teamLead)} by ${a.local(d.meeting.dueAt, d.account.timeZone)} and record meeting-scheduled with its time; record meeting-held once it took place.`
+        : slack`Explicit complaint: hold a meeting with the customer and ${mention.person(d.teamLead)} by ${a.local(d.meeting.dueAt, d.account.timeZone)}, then record meeting-held.`),
     d.contact?.state === 'running' &&
       slack`The customer is unresponsive: ${CONTACT_DAYS} consecutive days of contact attempts start ${a.local(firstContactDay, d.account.timeZone)}.`,
     slack`Record an escalation note every business day; propose a resolution when it is decided.`,

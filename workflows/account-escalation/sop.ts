@@ -3,9 +3,11 @@
 import type { TimeOfDay } from '../kit/calendar.js';
 import { hours, minutes } from '../kit/time.js';
 
-/** Explicit complaint: a meeting with the customer and the TL within 24 hours of the complaint. */
+/** Explicit complaint: a meeting with the customer and the TL *scheduled* within 24 hours of the complaint. */
 export const MEETING_DEADLINE = hours(24);
 export const MEETING_REMINDER_BEFORE = hours(4);
+/** Once scheduled, the CSM is asked this long after the meeting's time to record that it was held. */
+export const MEETING_HELD_CHECK_AFTER = hours(1);
 /** Unresponsive customer: contact attempts on this many consecutive local days. */
 export const CONTACT_DAYS = 10;
 /** Local time of each day's contact task (and email); a series starting later than CONTACT_LAST_START begins the next day. */
@@ -30,3 +32,5 @@ export const NOTES_KEPT = 60;
 export const PROPOSALS_KEPT = 20;
 export const ATTEMPT_DAYS_KEPT = 31;
 export const PENDING_CASE_NOTES_MAX = 100;
+/** A `note` event is refused (429) while this many case notes wait: the engine's own notes keep room below PENDING_CASE_NOTES_MAX, so no accepted note is dropped. */
+export const NOTES_WAITING_MAX = 60;

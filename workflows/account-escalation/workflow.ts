@@ -16,13 +16,14 @@
 import { patched } from '@temporalio/workflow';
 import { Agenda } from '../kit/agenda.js';
 import { carryOver, continueWith, restore } from '../kit/carry-over.js';
+import { refreshCalendars } from './calendars.js';
 import { flushCaseNotes } from './case-notes.js';
 import { contactDayEnds, contactDayStarts } from './contact.js';
 import type { AccountEscalationCarried, AccountEscalationEvent, AccountEscalationInput, AccountEscalationState } from './contract.js';
 import { AccountEscalation } from './escalation.js';
 import { apply, validate } from './events.js';
 import { financeFollowUp } from './finance.js';
-import { meetingDeadline, meetingReminder } from './meeting.js';
+import { meetingDeadline, meetingHeldCheck, meetingReminder } from './meeting.js';
 import { notesReminder } from './notes.js';
 import { open, prepareOpening } from './opening.js';
 import { financeMeeting, financeMeetingReminder } from './renegotiation.js';
@@ -32,6 +33,11 @@ export * from './sop.js';
 
 /** patched() id: events are applied after the opening (or restored) state is in place. */
 const EVENTS_AFTER_OPENING = 'account-escalation-events-after-opening';
+/**
+ * patched() id: the SOP as issue 17 reads it (business contact days, automatic emails not attempts,
+ * the meeting scheduled within 24 hours, public holidays). Runs begun before keep the old rules.
+ */
+const SOP_ISSUE_17 = 'account-escalation-sop-issue-17';
 export type { AccountEscalationDetails } from './contract.js';
 
 export async function accountEscalation(input: AccountEscalationInput, carried?: AccountEscalationCarried): Promise<AccountEscalationState> {
@@ -51,9 +57,14 @@ export async function accountEscalation(input: AccountEscalationInput, carried?:
     })
       .on('meeting-reminder', () => meetingReminder(a))
       .on('meeting-deadline', () => meetingDeadline(a))
+      .on('meeting-held-check', () => meetingHeldCheck(a))
       .on('contact-day', () => contactDayStarts(a))
       .on('contact-day-end', () => contactDayEnds(a))
-      .on('notes-reminder', () => notesReminder(a))
+      .on('notes-reminder', async () => {
+        // Before a look-up's year of public holidays runs out, the next one.
+        if (a.sopIssue17) await refreshCalendars(a);
+        await notesReminder(a);
+      })
       .on('finance-follow-up', () => financeFollowUp(a))
       .on('finance-meeting-reminder', () => financeMeetingReminder(a))
       .on('finance-meeting', () => financeMeeting(a))
@@ -72,6 +83,7 @@ export async function accountEscalation(input: AccountEscalationInput, carried?:
   // state (or the carried one) is in place; before this patch it was applied first, and the opening
   // then overwrote its status (or the restored state missed it).
   const eventsAfterOpening = patched(EVENTS_AFTER_OPENING);
+  a.sopIssue17 = patched(SOP_ISSUE_17);
   if (!eventsAfterOpening) handleEvents();
 
   if (carried) {

@@ -13,8 +13,12 @@ export type AccessFacts = Readonly<Record<string, string | number | boolean | nu
 /** Settings from the configuration that limits read, e.g. `{ financeSkipLimitPercent: 10 }`. */
 export type AccessSettings = Readonly<Record<string, number>>;
 
-/** Who a rule allows: the person the escalation names in a role (a fact), or a directory group's members. */
-export type Allowed = { party: string; label: string } | { group: string; label: string };
+/**
+ * Who a rule allows: the person the escalation names in a role (a fact), a directory group's members,
+ * or the members of the group the escalation names (a fact holding a group key, e.g. an event's
+ * response group from the directory file).
+ */
+export type Allowed = { party: string; label: string } | { group: string; label: string } | { groupOf: string; label: string };
 
 export type AnyEvent = { type: string; [field: string]: unknown };
 
@@ -38,6 +42,10 @@ export interface AccessRule<E extends { type: string } = { type: string }> {
 
 /** A playbook's rules and how its input turns into facts. */
 export interface PlaybookAccess<Input = never, E extends { type: string } = AnyEvent> {
-  facts(input: Input): AccessFacts;
+  /**
+   * The facts, from the input and the playbook's section of the directory file (`playbooks.<name>`,
+   * undefined when it has none): computed once, when the escalation starts.
+   */
+  facts(input: Input, settings?: unknown): AccessFacts;
   rules: readonly AccessRule<E>[];
 }

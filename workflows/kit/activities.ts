@@ -37,6 +37,12 @@ export const ACTIVITY_PROFILES = {
     scheduleToCloseTimeout: '1 hour',
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
   },
+  /** Temporal itself, through the worker's client: starting a companion workflow, reading visibility. */
+  cluster: {
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  },
   /** Reading configuration (schedules, the directory's availability): local and fast. */
   lookup: {
     startToCloseTimeout: '10 seconds',
@@ -52,3 +58,4 @@ export const records = proxyActivities<Activities>(ACTIVITY_PROFILES.record);
 export const notes = proxyActivities<Activities>(ACTIVITY_PROFILES.note);
 export const tickets = proxyActivities<Activities>(ACTIVITY_PROFILES.ticket);
 export const lookups = proxyActivities<Activities>(ACTIVITY_PROFILES.lookup);
+export const cluster = proxyActivities<Activities>(ACTIVITY_PROFILES.cluster);

@@ -75,9 +75,30 @@ export function startOfNextLocalDay(ms: number, timeZone: string): number {
 
 const isWeekend = (date: Temporal.PlainDate) => date.dayOfWeek >= 6;
 
-/** Monday to Friday on the local date of `ms`. */
-export function isBusinessDay(ms: number, timeZone: string): boolean {
-  return !isWeekend(zoned(ms, timeZone).toPlainDate());
+/**
+ * Public holidays of a business calendar as `YYYY-MM-DD` local dates (from the holiday look-up
+ * activity, recorded in the history; see holidays.ts). Empty: weekends only.
+ */
+export type HolidayDates = readonly string[];
+
+/** A business calendar as the state keeps it. */
+export interface BusinessCalendarInfo {
+  timeZone: string;
+  /** Directory calendar key, or null for weekends only. */
+  calendar: string | null;
+  /** `US-IL`, or null. */
+  region: string | null;
+  /** Public holidays (local `YYYY-MM-DD`) from `from` to `to`, inclusive. */
+  holidays: string[];
+  from: string;
+  to: string;
+}
+
+const isWorkday = (date: Temporal.PlainDate, holidays: HolidayDates) => !isWeekend(date) && !holidays.includes(date.toString());
+
+/** Monday to Friday, and not one of `holidays`, on the local date of `ms`. */
+export function isBusinessDay(ms: number, timeZone: string, holidays: HolidayDates = []): boolean {
+  return isWorkday(zoned(ms, timeZone).toPlainDate(), holidays);
 }
 
 /** The first day from the local date of `afterMs` on that `matches`, at wall time `time`, strictly after `afterMs`. */
@@ -92,9 +113,12 @@ function nextLocalDayAt(afterMs: number, timeZone: string, time: TimeOfDay, matc
   throw new RangeError(`no matching local day within ${maxDays} days`);
 }
 
-/** The first business day at wall time `time` strictly after `afterMs`. */
-export function nextBusinessDayAt(afterMs: number, timeZone: string, time: TimeOfDay): number {
-  return nextLocalDayAt(afterMs, timeZone, time, (d) => !isWeekend(d), 8);
+/**
+ * The first business day (Monday to Friday, not one of `holidays`) at wall time `time` strictly after
+ * `afterMs`. Looks up to 40 days ahead (the longest run of holidays and weekends any calendar has).
+ */
+export function nextBusinessDayAt(afterMs: number, timeZone: string, time: TimeOfDay, holidays: HolidayDates = []): number {
+  return nextLocalDayAt(afterMs, timeZone, time, (d) => isWorkday(d, holidays), holidays.length === 0 ? 8 : 40);
 }
 
 /** The first occurrence of the weekly slot strictly after `afterMs`. */

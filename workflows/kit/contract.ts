@@ -69,13 +69,59 @@ export interface FieldError {
 export interface DirectoryLookup {
   hasPerson(key: string): boolean;
   hasGroup(key: string): boolean;
+  /** A business calendar (public holidays) of that key exists. */
+  hasCalendar(key: string): boolean;
+  /** The person's Slack user id, or undefined (unknown person, or none configured). */
+  slackUserIdOf(key: string): string | undefined;
+  /** The group's Slack user-group id, or undefined (unknown group, or none configured). */
+  slackUserGroupIdOf(key: string): string | undefined;
+  hasChannel(key: string): boolean;
+  /** The playbook's own section of the directory file (`playbooks.<name>`), checked against its `settings` schema at start-up. */
+  settings(playbook: string): unknown;
 }
 
-/** Each `{ '/field': personKey }` that the directory does not know. */
+/**
+ * Each `{ '/field': personKey }` that the directory does not know, or (the playbook tags these
+ * people in Slack) that has no `slackUserId`: a mention of a person without one would be plain text
+ * and ping nobody (issue 17 item 17).
+ */
 export function checkPeople(directory: DirectoryLookup, refs: Record<string, string>): FieldError[] {
+  return Object.entries(refs).flatMap(([field, key]) => {
+    if (!directory.hasPerson(key)) return [{ field, message: `unknown person '${key}' in the directory` }];
+    if (directory.slackUserIdOf(key) === undefined) {
+      return [{ field, message: `person '${key}' has no slackUserId in the directory: the playbook tags them in Slack, and a mention without one pings nobody` }];
+    }
+    return [];
+  });
+}
+
+/** Each `{ '/field': groupKey }` that the directory does not know. */
+export function checkGroups(directory: DirectoryLookup, refs: Record<string, string>): FieldError[] {
   return Object.entries(refs)
-    .filter(([, key]) => !directory.hasPerson(key))
-    .map(([field, key]) => ({ field, message: `unknown person '${key}' in the directory` }));
+    .filter(([, key]) => !directory.hasGroup(key))
+    .map(([field, key]) => ({ field, message: `unknown group '${key}' in the directory` }));
+}
+
+/**
+ * Each `{ '/field': groupKey }` of a group the playbook `@`-mentions that the directory does not know
+ * or that has no Slack user-group id: `@group` without one is plain text and pings nobody (issue 17
+ * item 17, the same rule as `directory.taggedGroups` for groups a playbook names itself).
+ */
+export function checkTaggedGroups(directory: DirectoryLookup, refs: Record<string, string>): FieldError[] {
+  return Object.entries(refs).flatMap(([field, key]) => {
+    if (!directory.hasGroup(key)) return [{ field, message: `unknown group '${key}' in the directory` }];
+    if (directory.slackUserGroupIdOf(key) === undefined) {
+      return [{ field, message: `group '${key}' has no slackUserGroupId in the directory: the playbook tags it in Slack, and a mention without one pings nobody` }];
+    }
+    return [];
+  });
+}
+
+/** Each `{ '/field': channelKey }` that the directory does not know. */
+export function checkChannels(directory: DirectoryLookup, refs: Record<string, string>): FieldError[] {
+  return Object.entries(refs)
+    .filter(([, key]) => !directory.hasChannel(key))
+    .map(([field, key]) => ({ field, message: `unknown channel '${key}' in the directory` }));
 }
 
 /** Each `{ '/field': zone }` (unset ones skipped) that is not an IANA time zone. */

@@ -39,6 +39,7 @@ export function escalationMessages<E extends EscalationEvent, S extends Escalati
 /** Failure types the API maps to HTTP statuses. */
 export const EVENT_NOT_APPLICABLE = 'EventNotApplicable';
 export const EVENT_OUT_OF_ORDER = 'EventOutOfOrder';
+export const EVENT_BUSY = 'EventBusy';
 
 /** The event does not belong to this kind of escalation (e.g. wrong issue type): HTTP 400. */
 export function notApplicable(message: string): never {
@@ -51,4 +52,13 @@ export function notApplicable(message: string): never {
  */
 export function outOfOrder(message: string, details?: Record<string, unknown>): never {
   throw ApplicationFailure.create({ type: EVENT_OUT_OF_ORDER, message, nonRetryable: true, ...(details && { details: [details] }) });
+}
+
+/**
+ * The escalation cannot take this event *yet* without dropping something later (e.g. its queue of
+ * notes for another system is full): HTTP 429 with Retry-After; the same event later applies. Refusing
+ * up front is how an escalation keeps "what the API accepted is never dropped".
+ */
+export function busy(message: string): never {
+  throw ApplicationFailure.create({ type: EVENT_BUSY, message, nonRetryable: true });
 }

@@ -8,8 +8,8 @@
 // again. The definition is loaded lazily, outside the workflow bundle (webpackIgnore keeps the
 // bundler from following the import): its TypeBox schemas are for the API, and the sandbox only
 // needs the workflow functions.
-import type { SearchAttributePair, Workflow } from '@temporalio/common';
-import type { TObject } from 'typebox';
+import type { defineSearchAttributeKey, SearchAttributePair, SearchAttributeType, Workflow } from '@temporalio/common';
+import type { TObject, TSchema } from 'typebox';
 import type { AnyEvent, PlaybookAccess } from './access.js';
 import type { DirectoryLookup, FieldError } from './contract.js';
 
@@ -45,6 +45,27 @@ export interface PlaybookDefinition<Input = never> {
   searchAttributes?(input: Input): SearchAttributePair[];
   /** The keys `searchAttributes` uses, registered with the server (`npm start`, tests). */
   searchAttributeKeys?: SearchAttributePair['key'][];
+  /**
+   * The directory entries the playbook itself refers to by key (not through its input), each with
+   * why: checked when the API or the worker starts (src/directory-check.ts), so a group it tags
+   * without a Slack user-group id, or a channel it posts to that is missing, stops start-up naming
+   * it instead of posting a plain `@accounting` that pings nobody. People named in the input are
+   * checked per request (`checkPeople`).
+   */
+  directory: DirectoryNeeds;
+  /**
+   * Query parameters of `GET /escalations?playbook=<name>&<param>=<value>`, each an equality filter on
+   * one of the playbook's keyword search attributes (e.g. `event` -> `GamedayEvent`). Values are
+   * checked against `pattern` before they reach the visibility query.
+   */
+  listFilters?: Record<string, ListFilter>;
+  /**
+   * The playbook's own configuration in the directory file (`playbooks.<name>`, e.g. the virtual events
+   * a gameday runs for): checked against `schema` (defaults applied) and by `check` when the
+   * configuration loads, so a bad entry stops start-up naming its path. Workflows read it through the
+   * `playbookSettings` activity.
+   */
+  settings?: PlaybookSettings;
   /** Checks beyond the schema: directory references, time zones. Paths relative to `/input`. */
   check(input: Input, directory: DirectoryLookup): FieldError[];
   /** Who may send which event (role checks, its access.ts); events no rule names are open to callers with `events:send`. */
@@ -64,6 +85,29 @@ export interface PlaybookDefinition<Input = never> {
   example?(now: number): Input;
 }
 
+/** What a playbook needs from the directory, by key, with why (for the start-up error). */
+export interface DirectoryNeeds {
+  /** Channels it posts to. */
+  channels?: Record<string, string>;
+  /** Groups it `@`-mentions in Slack: each needs a `slackUserGroupId`. */
+  taggedGroups?: Record<string, string>;
+  /** Groups whose members it invites to a channel: each member needs a `slackUserId`. */
+  invitedGroups?: Record<string, string>;
+}
+
+export interface ListFilter {
+  key: ReturnType<typeof defineSearchAttributeKey<typeof SearchAttributeType.KEYWORD>>;
+  description: string;
+  /** A regular expression every value must match (keeps values plain words in the visibility query). */
+  pattern: string;
+}
+
+export interface PlaybookSettings {
+  schema: TSchema;
+  /** Checks beyond the schema (directory references); paths relative to `/playbooks/<name>`. */
+  check?(settings: unknown, directory: DirectoryLookup): FieldError[];
+}
+
 /** Types a definition against its input (contract.ts's static type). */
 export const definePlaybook = <Input>(definition: PlaybookDefinition<Input>): PlaybookDefinition<Input> => definition;
 
@@ -73,14 +117,23 @@ export interface RegisteredPlaybook<W extends Workflow = Workflow> {
   workflowType: string;
   workflow: W;
   definition: () => Promise<{ default: PlaybookDefinition<never> }>;
+  /**
+   * Further workflows the playbook's escalations start (e.g. one summary per event, started by its
+   * first issue): the worker runs them too, by their function names. They are not escalations.
+   */
+  companions: readonly Workflow[];
 }
 
 export function playbook<W extends Workflow, Input extends Parameters<W>[0]>(
   workflow: W,
   definition: () => Promise<{ default: PlaybookDefinition<Input> }>,
+  options: { companions?: readonly Workflow[] } = {},
 ): RegisteredPlaybook<W> {
-  if (!workflow.name) throw new TypeError('a playbook workflow must be a named function: its name is the workflow type');
-  return { workflowType: workflow.name, workflow, definition: definition as RegisteredPlaybook['definition'] };
+  const companions = options.companions ?? [];
+  for (const w of [workflow, ...companions]) {
+    if (!w.name) throw new TypeError('a playbook workflow must be a named function: its name is the workflow type');
+  }
+  return { workflowType: workflow.name, workflow, definition: definition as RegisteredPlaybook['definition'], companions };
 }
 
 /** A loaded playbook: its definition and its workflow type. */
@@ -95,6 +148,10 @@ export async function loadPlaybooks(registry: readonly RegisteredPlaybook[]): Pr
     if (Object.hasOwn(out, definition.name)) throw new Error(`two playbooks are named '${definition.name}'`);
     if (types.has(entry.workflowType)) throw new Error(`two playbooks run workflow type '${entry.workflowType}'`);
     types.add(entry.workflowType);
+    for (const companion of entry.companions) {
+      if (types.has(companion.name)) throw new Error(`two workflows are named '${companion.name}'`);
+      types.add(companion.name);
+    }
     out[definition.name] = { ...definition, workflowType: entry.workflowType };
   }
   return out;

@@ -3,6 +3,7 @@
 import { checkPeople, checkTimeZones } from '../kit/contract.js';
 import { definePlaybook } from '../kit/playbook.js';
 import { liveDeliveryAccess } from './access.js';
+import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
 import { contractNow } from '../kit/schemas/settings.js';
 import { LIVE_DELIVERY_OUTCOMES, LIVE_DELIVERY_STATUSES, LIVE_DELIVERY_TEMPLATES, liveDeliveryEvents, LiveDeliveryInput } from './contract.js';
 
@@ -25,6 +26,7 @@ export default definePlaybook<LiveDeliveryInput>({
   statuses: LIVE_DELIVERY_STATUSES,
   outcomes: LIVE_DELIVERY_OUTCOMES,
   templates: LIVE_DELIVERY_TEMPLATES,
+  directory: { channels: { [LIVE_DELIVERY_DIRECTORY.emergencyChannel]: 'the booking owner is tagged and the desk works in its thread' } },
   /** One escalation per booking and issue type. */
   businessKey: (input) => `${input.booking.id}-${input.issueType}`,
   businessTime: (input) => new Date(input.booking.startTime),

@@ -1,0 +1,225 @@
+// The gameday summary (seed 001) under the time-skipping server: many issues at once in one event,
+// each its own escalation, and one summary at the event's end, read through visibility, exactly once,
+// however long before the end the last issue closed. Real durations (minutes, hours) skipped.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { TemplateCatalog } from '../../activities/email/templates.js';
+import type { Directory } from '../../src/directory.js';
+import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
+import type { GamedayIssueEvent, GamedayIssueState, GamedaySettings } from '../../workflows/gameday-issue/contract.js';
+import { formatDuration, median } from '../../workflows/gameday-issue/figures.js';
+import { gamedaySummary, summaryQuery, type GamedaySummaryState } from '../../workflows/gameday-issue/summary.js';
+import { gamedayIssue } from '../../workflows/gameday-issue/workflow.js';
+import { loadExampleDirectory } from '../helpers/fixtures.js';
+import { channelPosts, EVENT, gamedayEvent, gamedayIssueInput, HOUR, MIN, withGamedayEvents } from '../helpers/gameday.js';
+import { standInActivities, startStandIns, type StandIns } from '../helpers/stand-ins.js';
+import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.js';
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let example: Directory;
+let standIns: StandIns;
+let templates: TemplateCatalog;
+
+beforeAll(async () => {
+  [bundle, example, templates] = await Promise.all([bundleWorkflows(), loadExampleDirectory(), TemplateCatalog.load()]);
+  standIns = await startStandIns(example);
+});
+
+afterAll(async () => {
+  await standIns?.close();
+});
+
+beforeEach(async () => {
+  standIns.slack.reset();
+  standIns.outbox.clear();
+  env = await createTimeSkippingEnv();
+});
+
+afterEach(async () => {
+  await env?.teardown();
+});
+
+const SUMMARY_ID = `gameday-summary:${EVENT}`;
+type Issue = WorkflowHandle<typeof gamedayIssue>;
+
+/** A worker with the example event from `start` to `end` (relative to the server's clock at the call). */
+async function withWorker(
+  event: (now: number) => { start: number; end: number },
+  fn: (ctx: { now: number; taskQueue: string; directory: Directory; raise: (overrides?: Parameters<typeof gamedayIssueInput>[1]) => Promise<Issue> }) => Promise<void>,
+) {
+  const now = await env.currentTimeMs();
+  const { start, end } = event(now);
+  const directory = withGamedayEvents(example, { [EVENT]: gamedayEvent(start, end) });
+  const taskQueue = uniqueTaskQueue('gameday-summary');
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: standInActivities(standIns, directory, templates) });
+  const started: Issue[] = [];
+  const raise = async (overrides: Parameters<typeof gamedayIssueInput>[1] = {}) => {
+    const input = gamedayIssueInput((await env.currentTimeMs()) - MIN, overrides);
+    const h = await env.client.workflow.start(gamedayIssue, { taskQueue, workflowId: `gameday-issue:${input.event}-${input.reference}`, args: [input] });
+    started.push(h);
+    return h;
+  };
+  await worker.runUntil(async () => {
+    try {
+      await fn({ now, taskQueue, directory, raise });
+    } finally {
+      for (const h of started) await h.terminate('test finished').catch(() => undefined);
+      await env.client.workflow.getHandle(SUMMARY_ID).terminate('test finished').catch(() => undefined);
+    }
+  });
+}
+
+const send = (h: Issue, event: GamedayIssueEvent) => h.executeUpdate(eventUpdate, { args: [event] });
+const at = async (now: number, ms: number) => {
+  const current = await env.currentTimeMs();
+  if (now + ms > current) await env.sleep(now + ms - current);
+};
+/** Top-level posts in the event channel that are gameday summaries. */
+const summaries = () => channelPosts(standIns.outbox.list({ kind: 'slack' })).filter((p) => !p.thread_ts && p.text?.startsWith(':bar_chart:'));
+
+describe('gameday summary', () => {
+  it('10 concurrent issues in one event: one summary at its end with the right counts, medians and worst cases, read through visibility', async () => {
+    await withWorker(
+      (now) => ({ start: now - 30 * MIN, end: now + 3 * HOUR }),
+      async ({ now, raise }) => {
+        const issues = await Promise.all(Array.from({ length: 10 }, (_, i) => raise({ affected: i % 2 ? 'attendee' : 'speaker', what: `Issue number ${i}` })));
+        const schedule: { at: number; i: number; event: GamedayIssueEvent }[] = [
+          // Acknowledged 1.5 to 9.5 minutes after it was raised (issue 9 never is: reminded instead).
+          ...Array.from({ length: 9 }, (_, i) => ({ at: i * MIN + 90_000, i, event: { type: 'acknowledged', actor: 'cs-responder' } as const })),
+          { at: 10 * MIN + 30_000, i: 7, event: { type: 'escalated-to-tech-support', actor: 'cs-responder', facts: 'camera' } },
+          { at: 10 * MIN + 30_000, i: 8, event: { type: 'escalated-to-tech-support', actor: 'cs-responder' } },
+          { at: 12 * MIN + 30_000, i: 7, event: { type: 'acknowledged', actor: 'tech-support-engineer' } },
+          { at: 14 * MIN + 30_000, i: 8, event: { type: 'acknowledged', actor: 'tech-support-engineer' } },
+          { at: 20 * MIN + 30_000, i: 0, event: { type: 'resolved', actor: 'cs-responder', answer: 'Fixed' } },
+          { at: 25 * MIN + 30_000, i: 4, event: { type: 'follow-up', actor: 'cs-responder', reason: 'Needs the vendor' } },
+          { at: 30 * MIN + 30_000, i: 1, event: { type: 'resolved', actor: 'cs-responder', answer: 'Fixed' } },
+          { at: 40 * MIN + 30_000, i: 2, event: { type: 'workaround', actor: 'cs-responder', answer: 'Use the backup stream' } },
+          { at: 50 * MIN + 30_000, i: 3, event: { type: 'resolved', actor: 'cs-responder', answer: 'Fixed' } },
+          { at: 60 * MIN + 30_000, i: 7, event: { type: 'resolved', actor: 'tech-support-engineer', answer: 'Camera driver reset' } },
+        ];
+        for (const step of schedule) {
+          await at(now, step.at);
+          await send(issues[step.i]!, step.event);
+        }
+        await at(now, 2 * HOUR);
+        expect(summaries()).toEqual([]);
+
+        const summary = env.client.workflow.getHandle<typeof gamedaySummary>(SUMMARY_ID);
+        const result = await summary.result();
+        const states = await Promise.all(issues.map(async (h) => (await h.query(stateQuery)) as GamedayIssueState));
+        expect(result.joined).toBe(10);
+        expect(result.notVisible).toEqual([]);
+        const t = result.totals!;
+        expect(t.raised).toBe(10);
+        expect(t.byTier).toEqual({ 'tier-2': 8, 'tier-3': 2 });
+        expect(t.byOutcome).toEqual({ resolved: 4, workaround: 1, 'follow-up': 1, open: 4 });
+
+        // The medians and worst cases, recomputed from each escalation's own state.
+        const ms = (from: string | null, to: string | null) => Date.parse(to!) - Date.parse(from!);
+        const acks = states.filter((s) => s.details.acknowledgedAt).map((s) => ms(s.details.raisedAt, s.details.acknowledgedAt));
+        expect(acks).toHaveLength(9);
+        expect(t.acknowledge).toEqual({ count: 9, missing: 1, medianMs: median(acks), worstMs: Math.max(...acks) });
+        expect(Math.abs(t.acknowledge.medianMs! - 5.5 * MIN)).toBeLessThan(5_000);
+        expect(Math.abs(t.acknowledge.worstMs! - 9.5 * MIN)).toBeLessThan(5_000);
+        const techAcks = [7, 8].map((i) => ms(states[i]!.details.escalatedAt, states[i]!.details.techAcknowledgedAt));
+        expect(t.techAcknowledge).toEqual({ count: 2, missing: 0, medianMs: (techAcks[0]! + techAcks[1]!) / 2, worstMs: Math.max(...techAcks) });
+        expect(Math.abs(t.techAcknowledge.medianMs! - 3 * MIN)).toBeLessThan(5_000);
+        const solved = states.filter((s) => s.outcome === 'resolved' || s.outcome === 'workaround').map((s) => ms(s.details.raisedAt, s.details.resolution!.at));
+        expect(solved).toHaveLength(5);
+        expect(t.resolve).toEqual({ count: 5, missing: 0, medianMs: median(solved), worstMs: Math.max(...solved) });
+        expect(Math.abs(t.resolve.medianMs! - 40.5 * MIN)).toBeLessThan(5_000);
+        expect(Math.abs(t.resolve.worstMs! - 60.5 * MIN)).toBeLessThan(5_000);
+        expect(t.followUps.map((f) => [f.id, f.state, f.tier])).toEqual(
+          [4, 5, 6, 8, 9]
+            .map((i) => [issues[i]!.workflowId, i === 4 ? 'follow-up' : 'open', i === 8 ? 'tier-3' : 'tier-2'] as const)
+            .sort((a, b) => Date.parse(states[issues.findIndex((h) => h.workflowId === a[0])]!.details.raisedAt) - Date.parse(states[issues.findIndex((h) => h.workflowId === b[0])]!.details.raisedAt) || a[0].localeCompare(b[0])),
+        );
+
+        // One post, at the event's end, in the channel (not in any issue's thread).
+        const [post, ...more] = summaries();
+        expect(more).toEqual([]);
+        expect(post!.escalationId).toBe(SUMMARY_ID);
+        expect(Math.abs(Date.parse(result.postedAt!) - (now + 3 * HOUR))).toBeLessThan(60_000);
+        expect(post!.text).toContain('*Issues raised:* 10: 8 stayed with client success (tier 2), 2 went to tech support (tier 3)');
+        expect(post!.text).toContain('*Outcomes:* 4 resolved · 1 workaround · 1 follow-up after the event · 4 still open');
+        expect(post!.text).toContain(`*Time to acknowledge (client success):* median ${formatDuration(median(acks)!)} · worst ${formatDuration(Math.max(...acks))} (9 of 10 acknowledged)`);
+        expect(post!.text).toContain(`*Time to acknowledge (tech support):* median ${formatDuration(t.techAcknowledge.medianMs!)}`);
+        expect(post!.text).toContain(`*Time to resolve (resolved or workaround):* median ${formatDuration(median(solved)!)} · worst ${formatDuration(Math.max(...solved))} (5 issues)`);
+        expect(post!.text).toContain('*Follow-up list (5):*');
+        const threadLink = states[9]!.details.threadUrl!;
+        expect(post!.text).toContain(`<${threadLink}|attendee · session "Keynote: The Year Ahead": Issue number 9>: still open (tier 2)`);
+        expect(post!.text).toContain('Issue number 4>: cannot be fixed during the event (tier 2)');
+        expect(post!.mentions.broadcasts).toEqual([]);
+        expect(result.permalink).toMatch(/^https:\/\//);
+
+        // Each issue got its own thread; the open ones were told the event ended.
+        for (const [i, s] of states.entries()) {
+          expect(s.details.summary.registration).toBe('registered');
+          if ([5, 6, 8, 9].includes(i)) expect(s.details.carriedOver).toBe(true);
+        }
+      },
+    );
+  });
+
+  it('exactly once per event, also when the last issue closed hours before the end; a later issue does not start another', async () => {
+    await withWorker(
+      (now) => ({ start: now - 10 * MIN, end: now + 6 * HOUR }),
+      async ({ now, raise, taskQueue }) => {
+        const first = await raise();
+        await at(now, 2 * MIN + 30_000);
+        await send(first, { type: 'acknowledged', actor: 'cs-responder' });
+        await send(first, { type: 'resolved', actor: 'cs-responder', answer: 'Done' });
+        await first.result();
+        const waiting = await env.client.workflow.getHandle(SUMMARY_ID).query(summaryQuery);
+        expect(waiting).toMatchObject({ status: 'waiting-for-end', joined: 1 });
+        expect((await env.client.workflow.getHandle(SUMMARY_ID).describe()).searchAttributes.GamedayEvent).toEqual([EVENT]);
+
+        await at(now, 7 * HOUR);
+        const result = await env.client.workflow.getHandle<typeof gamedaySummary>(SUMMARY_ID).result();
+        expect(result.status).toBe('posted');
+        expect(result.totals).toMatchObject({ raised: 1, byOutcome: { resolved: 1, workaround: 0, 'follow-up': 0, open: 0 } });
+        expect(summaries()).toHaveLength(1);
+
+        const late = await raise();
+        await at(now, 7 * HOUR + 2 * MIN);
+        expect(((await late.query(stateQuery)) as GamedayIssueState).details.summary.registration).toBe('not-registered');
+        // The id is not reused: a second start (as an issue's signal-with-start would do) is refused.
+        await expect(
+          env.client.workflow.signalWithStart(gamedaySummary, {
+            workflowId: SUMMARY_ID,
+            taskQueue,
+            args: [{ event: EVENT }],
+            signal: 'issue-raised',
+            signalArgs: [{ issueId: 'x' }],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          }),
+        ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+        await at(now, 9 * HOUR);
+        expect(summaries()).toHaveLength(1);
+      },
+    );
+  });
+
+  it("follows the event's end when the directory file moves it later", async () => {
+    await withWorker(
+      (now) => ({ start: now - 10 * MIN, end: now + 2 * HOUR }),
+      async ({ now, raise, directory }) => {
+        await raise();
+        await at(now, 1 * HOUR);
+        const settings = directory.settings('gameday-issue') as GamedaySettings;
+        settings.events[EVENT]!.end = new Date(now + 3 * HOUR).toISOString();
+        await at(now, 2 * HOUR + 30 * MIN);
+        expect(summaries()).toEqual([]);
+        const state: GamedaySummaryState = await env.client.workflow.getHandle(SUMMARY_ID).query(summaryQuery);
+        expect(state.dueAt).toBe(new Date(now + 3 * HOUR).toISOString());
+        const result = await env.client.workflow.getHandle<typeof gamedaySummary>(SUMMARY_ID).result();
+        expect(Math.abs(Date.parse(result.postedAt!) - (now + 3 * HOUR))).toBeLessThan(60_000);
+        expect(summaries()).toHaveLength(1);
+      },
+    );
+  });
+});
