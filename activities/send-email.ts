@@ -1,6 +1,7 @@
 // Client emails: MJML templates compiled once at worker start, filled per send, sent through the
 // real @sendgrid/mail client.
 import type { MailService } from '@sendgrid/mail';
+import { personOfLabel } from '../src/auth/principal.js';
 import type { Directory } from '../src/directory.js';
 import { MissingTemplateValuesError, type Locale, type TemplateCatalog, type TemplateFlagName, type TemplateName } from './email/templates.js';
 import { isSameLocalDay, sessionDateLabel, sessionTimeLabel } from './email/time-label.js';
@@ -82,7 +83,9 @@ export function mailboxName(name: string): string {
 /** The first candidate (directory key, or a Slack user id) the directory knows, as its person's name. */
 function signer(directory: Directory, candidates: readonly string[]): string | undefined {
   for (const c of candidates) {
-    if (directory.hasPerson(c)) return directory.person(c).name;
+    // Events record who sent them as actor labels: a tool acting for the desk agent signs as them.
+    const person = personOfLabel(c);
+    if (person && directory.hasPerson(person)) return directory.person(person).name;
     const bySlack = Object.values(directory.data.people).find((p) => p.slackUserId !== undefined && p.slackUserId === c);
     if (bySlack) return bySlack.name;
   }

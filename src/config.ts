@@ -54,6 +54,9 @@ export const EnvSchema = Type.Object({
   TEMPORAL_UI_PORT: Port,
   TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TEST_SERVER_PATH: Type.Optional(Type.String({ minLength: 1 })),
+  // Worker: how many escalations it keeps in memory between their workflow tasks (the sticky cache).
+  // An escalation out of the cache is replayed from its history at its next task. See the README.
+  TEMPORAL_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }),
 
   // Slack and SendGrid: unset credentials mean "use the local stand-ins" on the embedded default.
   SLACK_BOT_TOKEN: Type.Optional(Type.String({ pattern: '^xox[a-z]-' })),
@@ -161,6 +164,8 @@ export interface Config {
     taskQueue: string;
     /** TLS, API key and gRPC metadata for Connection / NativeConnection (see src/temporal/connection.ts). */
     connection: TemporalConnectConfig['connection'];
+    /** TEMPORAL_MAX_CACHED_WORKFLOWS: the worker's workflow cache, in escalations. */
+    maxCachedWorkflows: number;
   };
   /** Deprecated settings in use, one line each; the entry points log them as warnings. */
   deprecations: string[];
@@ -232,6 +237,7 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
       namespace: temporal.namespace,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       connection: temporal.connection,
+      maxCachedWorkflows: env.TEMPORAL_MAX_CACHED_WORKFLOWS,
     },
     deprecations: temporal.deprecations,
   };

@@ -143,6 +143,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       financeMeeting: config.financeMeeting,
       codec: config.codec,
       publicUrl: env.PUBLIC_URL,
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     });
     const running = worker.run();
     cleanups.push(async () => {

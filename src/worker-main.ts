@@ -43,6 +43,7 @@ async function main() {
     financeMeeting: config.financeMeeting,
     codec: config.codec,
     publicUrl: env.PUBLIC_URL,
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
   // The SDK shuts the worker down on SIGINT/SIGTERM and lets running activities finish.
   await worker.run();

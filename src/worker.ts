@@ -67,6 +67,8 @@ export interface CreateWorkerOptions {
   codec?: PayloadCodec | undefined;
   /** The API's public URL (PUBLIC_URL), linked from Slack fallback posts. */
   publicUrl?: string | undefined;
+  /** Escalations kept in memory between workflow tasks (TEMPORAL_MAX_CACHED_WORKFLOWS); unset: the SDK's default. */
+  maxCachedWorkflows?: number | undefined;
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
@@ -93,6 +95,9 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     workflowBundle: opts.workflowBundle ?? (await cachedWorkflowBundle({ workflowsPath: workflowsPath() })),
     // Lets SIGINT/SIGTERM finish running activities instead of abandoning them.
     shutdownGraceTime: '20 seconds',
+    // The SDK sizes the cache from the heap limit (about 2,300 on a 4 GiB heap), at roughly 0.3-0.5 MB
+    // of RSS each: a deliberate size keeps the worker's memory bounded however many are in flight.
+    ...(opts.maxCachedWorkflows !== undefined && { maxCachedWorkflows: opts.maxCachedWorkflows }),
   });
 }
 

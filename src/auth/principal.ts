@@ -27,6 +27,16 @@ export function principalKey(p: Principal): string {
   return p.kind === 'tool' ? `tool:${p.tool}` : `person:${p.person}`;
 }
 
+/**
+ * The directory person an actor label names (`riley-lead`, or `tool:crm-sync on behalf of riley-lead`
+ * -> `riley-lead`); a tool acting as itself (`tool:crm-sync`) names nobody: undefined.
+ */
+export function personOfLabel(label: string): string | undefined {
+  const onBehalf = / on behalf of (\S+)$/.exec(label);
+  if (onBehalf) return onBehalf[1];
+  return label.startsWith('tool:') ? undefined : label;
+}
+
 export function actorOf(p: Principal, onBehalfOf?: string): Actor {
   if (p.kind === 'person') return { person: p.person, tool: null, via: p.via, label: p.person };
   if (onBehalfOf) return { person: onBehalfOf, tool: p.tool, via: p.via, label: `tool:${p.tool} on behalf of ${onBehalfOf}` };

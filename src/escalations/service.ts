@@ -55,6 +55,20 @@ export interface EscalationListItem {
   execution: EscalationView['execution'];
 }
 
+/** What a start answers by default: enough to read the escalation and send it events. */
+export interface EscalationRef {
+  id: string;
+  playbook: string;
+  /** The Temporal run the id names now (a long escalation continues as new under the same id). */
+  runId: string;
+  links: { self: string; events: string };
+}
+
+export function escalationRef(id: string, playbook: string, runId: string): EscalationRef {
+  const self = `/escalations/${encodeURIComponent(id)}`;
+  return { id, playbook, runId, links: { self, events: `${self}/events` } };
+}
+
 interface Memo {
   inputHash?: string;
   playbook?: string;
@@ -138,12 +152,25 @@ export class EscalationService {
   /** The playbook's section of the directory file (undefined when it has none). */
   readonly playbookSettings: (playbook: string) => unknown;
 
-  async start(def: Playbook, id: string, input: unknown): Promise<{ created: boolean; escalation: EscalationView }> {
+  /**
+   * Starts the escalation, or finds the one this id already names. Costs one call to Temporal
+   * (`workflow.start`): the answer is the id, run and links, not the state, so a start never waits
+   * for the worker. A repeat (same id) costs one describe more: same playbook and input -> the
+   * existing escalation (`created: false`); anything else -> 409 `id-in-use`.
+   * `withState` reads the state as well (describe + state query), which waits for the workflow's
+   * first task: what `Prefer: return=representation` asks for.
+   */
+  async start(
+    def: Playbook,
+    id: string,
+    input: unknown,
+    opts: { withState?: boolean } = {},
+  ): Promise<{ created: boolean; ref: EscalationRef; escalation?: EscalationView }> {
     const hash = inputHash(def.name, input);
     const businessTime = def.businessTime(input as never);
     const summary = escalationSummary(def, input);
     try {
-      await this.client.workflow.start(def.workflowType, {
+      const handle = await this.client.workflow.start(def.workflowType, {
         workflowId: id,
         taskQueue: this.taskQueue,
         args: [input],
@@ -159,14 +186,18 @@ export class EscalationService {
         ],
         staticSummary: summary,
       });
-      return { created: true, escalation: await this.view(await this.describe(id), { stateRequired: false }) };
+      const ref = escalationRef(id, def.name, handle.firstExecutionRunId);
+      // The escalation exists whatever the worker does: its state is null rather than an error when
+      // no worker answers within workerWaitMs.
+      return { created: true, ref, ...(opts.withState && { escalation: await this.view(await this.describe(id), { stateRequired: false }) }) };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw temporalProblem(err, { id, call: 'server' }) ?? err;
       const existing = await this.describe(id);
       if ((existing.memo as Memo | undefined)?.inputHash !== hash) {
         throw problems.conflict('id-in-use', `escalation '${id}' already exists with a different playbook or input`);
       }
-      return { created: false, escalation: await this.view(existing, { stateRequired: false }) };
+      const ref = escalationRef(id, def.name, existing.runId);
+      return { created: false, ref, ...(opts.withState && { escalation: await this.view(existing, { stateRequired: false }) }) };
     }
   }
 
@@ -325,39 +356,42 @@ export class EscalationService {
 
   /**
    * Delivers an event through the workflow's update; its validator decides if it makes sense now.
-   * Answers the escalation's state after the event: the update answers compactly (its result is
-   * stored in the history for every event), so the state is read by query, with the compact result
-   * as the answer's fallback when no worker answers the query in time.
+   * One call to Temporal: the update, whose compact result (status, outcome, waitingFor, deadlines,
+   * open tasks, the timeline entries the event added) is the answer. `withState` reads the whole
+   * state after it (a state query): what `Prefer: return=representation` asks for; the compact
+   * result stands in for it when no worker answers the query in time (the event is applied).
    */
   async deliver(
     id: string,
     event: EscalationEvent,
     found?: Omit<Found, 'playbook'> & { playbook?: string },
-    opts: DeliverOptions = {},
-  ): Promise<EscalationState> {
+    opts: DeliverOptions & { withState?: boolean; playbook?: string } = {},
+  ): Promise<EventResult | EscalationState> {
     const result = await this.applyEvent(id, event, found, opts);
+    if (!opts.withState) return result;
     try {
       return await this.client.withDeadline(Date.now() + this.workerWaitMs, () => this.client.workflow.getHandle(id).query(stateQuery));
     } catch {
       // The event is applied: answer what the update said (its timeline: the entries it added) rather than an error.
       const deciding = result.open && result.deadlines.some((d) => Date.parse(d.at) <= Date.now());
-      return { ...result, deciding, playbook: found?.playbook ?? '', messages: [], details: null };
+      return { ...result, deciding, playbook: found?.playbook ?? opts.playbook ?? '', messages: [], details: null };
     }
   }
 
   /**
    * The update alone: the event's compact result (status, outcome, waitingFor, deadlines, open tasks,
-   * the timeline entries it added). Waits at most `workerWaitMs` for a worker, then answers 503
-   * no-worker with the idempotency key to retry with (the update stays admitted and may still apply;
-   * the same key applies it once).
+   * the timeline entries it added). Without `found` it goes straight to the update (the workflow's
+   * validator refuses what makes no sense now, another playbook's event types included) and
+   * describes the escalation only when the update does not find it running (404 unknown, 409
+   * closed, or a retry's earlier outcome) or no worker answers (to tell a stalled workflow task).
+   * Waits at most `workerWaitMs` for a worker, then answers 503 no-worker with the idempotency key
+   * to retry with (the update stays admitted and may still apply; the same key applies it once).
    */
   async applyEvent(id: string, event: EscalationEvent, found?: Omit<Found, 'playbook'>, opts: DeliverOptions = {}): Promise<EventResult> {
-    const { running, status, workflowTaskAttempt } = found ?? (await this.lookup(id));
     const idempotencyKey = opts.idempotencyKey ?? randomUUID();
     const updateId = eventUpdateId(event, idempotencyKey);
-    const ctx = { id, call: 'worker' as const, waitedMs: this.workerWaitMs, idempotencyKey, workflowTaskAttempt };
     const workflows = this.clientFor(event.actor);
-    if (!running) {
+    const notRunning = async (status: string): Promise<EventResult> => {
       // A retry of an event that closed the escalation (or arrived just before it closed) answers
       // that event's outcome; any other event on a closed escalation is a conflict.
       if (opts.idempotencyKey) {
@@ -365,7 +399,8 @@ export class EscalationService {
         if (earlier) return earlier;
       }
       throw problems.conflict('escalation-closed', `escalation '${id}' is closed (${status.toLowerCase()}); no more events`);
-    }
+    };
+    if (found && !found.running) return notRunning(found.status);
     try {
       return await this.client.withDeadline(Date.now() + this.workerWaitMs, () =>
         workflows.getHandle(id).executeUpdate(eventUpdate, { args: [event], updateId }),
@@ -382,9 +417,17 @@ export class EscalationService {
         throw new HttpProblem(429, 'escalation-busy', 'Too many requests', cause.message, { headers: { 'retry-after': String(RETRY_AFTER_SECONDS.busy) } });
       }
       if (err instanceof WorkflowNotFoundError) {
-        throw problems.conflict('escalation-closed', `escalation '${id}' closed before the event arrived`);
+        const now = await this.lookup(id); // 404 when there is no such escalation
+        if (!now.running) return notRunning(now.status);
       }
-      throw temporalProblem(err, ctx) ?? err;
+      const ctx = { id, call: 'worker' as const, waitedMs: this.workerWaitMs, idempotencyKey, workflowTaskAttempt: found?.workflowTaskAttempt };
+      const problem = temporalProblem(err, ctx);
+      if (problem?.slug === 'no-worker' && !found) {
+        // No worker answered: a describe tells a failing workflow task (stalled) from a missing worker.
+        const attempt = (await this.lookup(id).catch(() => undefined))?.workflowTaskAttempt;
+        throw temporalProblem(err, { ...ctx, workflowTaskAttempt: attempt }) ?? err;
+      }
+      throw problem ?? err;
     }
   }
 

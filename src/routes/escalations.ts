@@ -11,7 +11,7 @@ import type { EscalationService } from '../escalations/service.js';
 import { problemResponses } from '../http/openapi.js';
 import { defaultPlaybookSettings, playbookNames, playbooks, type AllPlaybookSettings, type Playbook, type PlaybookEnvSettings } from '../playbooks.js';
 import { problems } from '../problem.js';
-import { EscalationId } from './schemas.js';
+import { EscalationId, EscalationRef, EventResult } from './schemas.js';
 import { listConditions, listFilterProperties } from './list-filters.js';
 
 export interface EscalationRoutesOptions {
@@ -54,7 +54,10 @@ export const IdempotencyKey = Type.String({
   examples: ['6f1c2a8e-4b7d-4e0a-9c35-2d8f1e7b9a10'],
 });
 
-const EventHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }, { additionalProperties: true });
+/** RFC 7240 `Prefer`: return=minimal (the default answer) or return=representation (the whole state). */
+const Prefer = Type.String({ description: 'RFC 7240: return=minimal (default) or return=representation', examples: ['return=representation'] });
+
+const EventHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey), prefer: Type.Optional(Prefer) }, { additionalProperties: true });
 
 const StartHeaders = Type.Object(
   {
@@ -62,6 +65,7 @@ const StartHeaders = Type.Object(
       ...IdempotencyKey,
       description: 'Start-or-join playbooks (tech-incident): makes a retried request apply once (without one, the same input twice is one request)',
     }),
+    prefer: Type.Optional(Prefer),
   },
   { additionalProperties: true },
 );
@@ -98,6 +102,12 @@ function fail(field: string, message: string): never {
   throw problems.validation(`${field}: ${message}`, [{ in: 'body', field, message }]);
 }
 
+/** RFC 7240 `Prefer: return=representation` (preferences are comma-separated, tokens case-insensitive). */
+export function prefersRepresentation(prefer: string | string[] | undefined): boolean {
+  const values = (Array.isArray(prefer) ? prefer : prefer ? [prefer] : []).flatMap((v) => v.split(','));
+  return values.some((v) => /^\s*return\s*=\s*"?representation"?\s*(;|$)/i.test(v));
+}
+
 export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions> = async (
   app,
   { escalations, events, directory, identities, playbookSettings },
@@ -111,8 +121,11 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         summary: 'Start an escalation (idempotent by id), or add a request to a start-or-join escalation',
         description:
           "The body's `input` follows the playbook's schema (oneOf, discriminated by `playbook`). Start-once playbooks " +
-          '(live-delivery, account-escalation) answer 201 and Location for a new escalation, 200 for the same id with the same ' +
-          'input, 409 for the same id with other input. Start-or-join playbooks (tech-incident) add every request to the one ' +
+          '(live-delivery, account-escalation, client-call, gameday-issue) answer 201 and Location for a new escalation, 200 for the same id with the same ' +
+          'input, 409 for the same id with other input; the answer is the id, run and links, given as soon as Temporal has the workflow (it does ' +
+          "not wait for the worker); `Prefer: return=representation` answers the escalation with its state instead (as GET " +
+          "does), which waits for the workflow's first task (its state is null when no worker answers within API_WORKER_WAIT_MS). " +
+          'Start-or-join playbooks (tech-incident) add every request to the one ' +
           'escalation its business key names (e.g. every report of one problem): 201 when the request opened it, 200 when it ' +
           'joined, with the escalation, its run and the playbook\'s figures (e.g. the count of distinct customers); the same ' +
           'request again (or the same Idempotency-Key) applies once and answers as the first time. 422: a rule of the playbook ' +
@@ -123,8 +136,8 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         headers: StartHeaders,
         body: StartBody,
         response: {
-          200: Type.Union([Type.Ref('Escalation'), JoinAnswer]),
-          201: Type.Union([Type.Ref('Escalation'), JoinAnswer]),
+          200: Type.Union([EscalationRef, Type.Ref('Escalation'), JoinAnswer]),
+          201: Type.Union([EscalationRef, Type.Ref('Escalation'), JoinAnswer]),
           ...problemResponses(400, 409, 422, 503, 504),
         },
       },
@@ -157,12 +170,12 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
           .header('location', self)
           .send({ id, playbook: def.name, runId, ...result, links: { self, events: `${self}/events` } });
       }
-      const { created, escalation } = await escalations.start(def, id, input);
-      tagEscalation(request, { workflowRunId: escalation.execution.runId });
-      return reply
-        .status(created ? 201 : 200)
-        .header('location', `/escalations/${encodeURIComponent(id)}`)
-        .send(escalation);
+      const withState = prefersRepresentation(request.headers.prefer);
+      const { created, ref, escalation } = await escalations.start(def, id, input, { withState });
+      tagEscalation(request, { workflowRunId: ref.runId });
+      reply.status(created ? 201 : 200).header('location', ref.links.self).header('vary', 'Prefer');
+      if (withState) reply.header('preference-applied', 'return=representation');
+      return reply.send(escalation ?? ref);
     },
   );
 
@@ -206,12 +219,15 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
     {
       config: { auth: { scope: 'events:send' } },
       schema: {
-        summary: 'Deliver an event (e.g. facilitator-arrived); answers with the new state',
+        summary: 'Deliver an event (e.g. facilitator-arrived); answers what it changed',
         description:
           'The event follows its type\'s schema (oneOf, discriminated by `type`; GET /playbooks lists which types each playbook takes). ' +
           "It is recorded as sent by the credential's identity; `actor` names the directory person a tool acts for " +
           "(scope `on-behalf-of`). The playbook's role rules may refuse it: 403 `refused-by-rule` naming the rule, nothing " +
           'changes, and the attempt is recorded on the timeline. ' +
+          'Answers the event\'s result: status, outcome, what the escalation waits for, deadlines, open tasks and the timeline ' +
+          'entries the event added (an event no role rule governs costs one call to Temporal, the workflow\'s update). ' +
+          '`Prefer: return=representation` answers the whole state after the event instead (one state query more). ' +
           'Waits a few seconds (API_WORKER_WAIT_MS) for a worker, then answers 503 no-worker with Retry-After: send an ' +
           'Idempotency-Key and retry with the same key, and the event applies once.',
         operationId: 'deliverEvent',
@@ -219,15 +235,23 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         params: Type.Object({ id: EscalationId }),
         headers: EventHeaders,
         body: EventBody,
-        response: { 200: { $ref: 'EscalationState#' }, ...problemResponses(400, 404, 409, 503, 504) },
+        response: {
+          // The whole state first: a compact result lacks its playbook, messages and details, so it can only match the second.
+          200: Type.Union([Type.Ref('EscalationState'), EventResult]),
+          ...problemResponses(400, 404, 409, 503, 504),
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const actor = resolveActor(request.principal!, request.body.actor, identities, '/actor');
+      const withState = prefersRepresentation(request.headers.prefer);
+      reply.header('vary', 'Prefer');
+      if (withState) reply.header('preference-applied', 'return=representation');
       const { state } = await events.send(request.params.id, request.body, actor, {
         idempotencyKey: request.headers['idempotency-key'],
+        withState,
         found: (def, found) => {
-          tagEscalation(request, { escalationId: request.params.id, playbook: def.name, workflowRunId: found.runId });
+          tagEscalation(request, { escalationId: request.params.id, playbook: def.name, ...(found && { workflowRunId: found.runId }) });
           if (Object.hasOwn(def.events, request.body.type)) tagEscalation(request, { eventType: request.body.type });
         },
       });

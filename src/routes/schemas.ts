@@ -78,6 +78,35 @@ export const EscalationListItem = Type.Object(
   { $id: 'EscalationListItem', description: 'From Temporal visibility (search attributes and memo): no query per escalation' },
 );
 
+/** The default answer of a start: the escalation's id, its run and where to read it and send it events. */
+export const EscalationRef = Type.Object(
+  {
+    id: Type.String(),
+    playbook: Type.String(),
+    runId: Type.String({ description: 'The Temporal run the id names now' }),
+    links: Type.Object({
+      self: Type.String({ description: 'GET: the escalation with its state' }),
+      events: Type.String({ description: 'POST: deliver an event' }),
+    }),
+  },
+  { description: 'Default answer (Prefer: return=minimal). With Prefer: return=representation the answer is the escalation with its state, as GET answers it.' },
+);
+
+/** The default answer to an event: what the event changed, as the workflow's update answered it. */
+export const EventResult = Type.Object(
+  {
+    escalationId: Type.String(),
+    status: Type.String({ description: "The playbook's own status after the event" }),
+    open: Type.Boolean(),
+    outcome: Type.Union([Type.String(), Type.Null()]),
+    waitingFor: Type.Array(Type.String(), { description: 'Event types the escalation waits for now' }),
+    deadlines: Type.Array(Type.Object({ name: Type.String(), at: Type.String({ format: 'date-time' }), description: Type.String() })),
+    tasks: Type.Array(Type.Record(Type.String(), Type.Unknown()), { description: 'The tasks still open' }),
+    timeline: Type.Array(TimelineEntry, { description: 'The timeline entries this event added (its own first)' }),
+  },
+  { description: 'Default answer (Prefer: return=minimal). With Prefer: return=representation the answer is the whole state after the event.' },
+);
+
 /** An error response (application/problem+json). Prefer problemResponses(...statuses) from http/openapi. */
 export const problemResponse = {
   description: 'Error (application/problem+json)',

@@ -347,8 +347,9 @@ export class SlackHandler {
     this.later('start from Slack', async () => {
       let text: string;
       try {
-        const { created, escalation } = await this.deps.escalations.start(def, id, input);
-        const status = escalation.state?.status ?? escalation.execution.status.toLowerCase();
+        // The reply names the status, so it asks for the state (this runs after Slack has its answer).
+        const { created, escalation } = await this.deps.escalations.start(def, id, input, { withState: true });
+        const status = escalation?.state?.status ?? escalation?.execution.status.toLowerCase() ?? 'started';
         text = `:rotating_light: ${created ? 'Started' : 'Already running:'} escalation \`${escapeMrkdwn(id)}\` (${escapeMrkdwn(def.title)}), status ${escapeMrkdwn(status)}.`;
       } catch (err) {
         if (!(err instanceof HttpProblem)) throw err;

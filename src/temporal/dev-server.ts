@@ -9,6 +9,15 @@ import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { devServerSearchAttributeFlags } from './search-attributes.js';
 
+/**
+ * SQLite's write-ahead log with synchronous=NORMAL: a commit is in the log, so it survives the server
+ * process crashing or being killed, without waiting for the disk's fsync as SQLite's defaults do on
+ * every commit. On this project's bench machine that made a start 8 times faster (p50 55 -> 7 ms) and
+ * deadlines fire on time under load. What it gives up: after a power cut or kernel crash the last
+ * commits before it may be lost (never a corrupt file). Production runs on PostgreSQL.
+ */
+export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
+
 export interface DevServerOptions {
   executable: string;
   /** SQLite file; undefined keeps everything in memory (tests). */
@@ -27,6 +36,8 @@ export interface DevServerOptions {
 export interface DevServer {
   address: string;
   uiUrl: string | undefined;
+  /** The server's process id (for its memory and CPU figures). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -45,7 +56,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   ];
   if (opts.dbFilename) {
     await mkdir(dirname(opts.dbFilename), { recursive: true });
-    args.push('--db-filename', opts.dbFilename);
+    args.push('--db-filename', opts.dbFilename, ...SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]));
   }
   // Its own process group: a Ctrl-C in the terminal reaches this process, which drains the worker
   // first and then stops the server; in the terminal's group the server would die at once, under
@@ -72,6 +83,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   return {
     address,
     uiUrl: opts.uiPort === undefined ? undefined : `http://${ip}:${opts.uiPort}`,
+    pid: child.pid,
     stop: () => stopChild(child, exited),
   };
 }

@@ -93,6 +93,11 @@ describe('names, signature and the day (issue 17 items 9, 10, 18)', () => {
     expect(standIns.sendgrid.messages()[0]?.text).toMatch(/Warm regards,\nSam Desk\nExample Learning Co Service Support Center$/);
     const desk = await runAttempt(acts.sendTemplateEmail, email({ signedBy: ['desk', 'unknown-person'] }));
     expect(desk.signedBy).toBe('The Service Support Center team');
+    // Actor labels as events record them (auth): a tool acting for a person signs as that person; a tool alone, nobody.
+    const forDesk = await runAttempt(acts.sendTemplateEmail, email({ signedBy: ['tool:local on behalf of desk-agent', 'tool:local'] }));
+    expect(forDesk.signedBy).toBe('Sam Desk');
+    const toolAlone = await runAttempt(acts.sendTemplateEmail, email({ signedBy: ['tool:local', 'tool:desk-agent'] }));
+    expect(toolAlone.signedBy).toBe('The Service Support Center team');
   });
 
   it("session Sat 17:03 Chicago, sent Sun 06:03 Chicago: the session's date, not 'Today'", async () => {

@@ -2,6 +2,7 @@
 // starts a workflow; the documentation and health endpoints answer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../src/service.js';
+import { accountEscalationInput } from '../helpers/account-fixtures.js';
 import { facilitatorNoShow, liveDeliveryInput } from '../helpers/fixtures.js';
 import { http, startTestService } from '../helpers/service.js';
 
@@ -124,6 +125,23 @@ describe('events and idempotency', () => {
     const state = await http<{ state: { outcome: string | null; timeline: { kind: string }[] } }>(svc.apiUrl, 'GET', path);
     expect(state.body.state.outcome).toBeNull();
     expect(state.body.state.timeline.filter((e) => e.kind.startsWith('event:'))).toHaveLength(0);
+  });
+
+  it("an event type of another playbook -> 400 naming /type (the workflow's validator refuses it), nothing applied", async () => {
+    const live = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) });
+    const account = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input: accountEscalationInput(Date.now()) });
+    expect([live.status, account.status]).toEqual([201, 201]);
+    for (const [id, event] of [
+      [live.body.id, { type: 'note', actor: 'csm', text: 'A note for the wrong playbook' }],
+      [account.body.id, { type: 'facilitator-arrived', actor: 'desk-agent' }],
+    ] as const) {
+      const path = `/escalations/${encodeURIComponent(id)}`;
+      const r = await http(svc.apiUrl, 'POST', `${path}/events`, event);
+      expect(r.status).toBe(400);
+      expect(fields(problem(r))).toEqual(['/type']);
+      const after = await http<{ state: { timeline: { kind: string }[] } }>(svc.apiUrl, 'GET', path);
+      expect(after.body.state.timeline.filter((e) => e.kind.startsWith('event:'))).toHaveLength(0);
+    }
   });
 
   it('details-mismatch with neither field -> 400, nothing recorded; with one field -> 200 (issue 17 item 20)', async () => {

@@ -192,7 +192,11 @@ describe('the actor is who the credential says', () => {
     expect(asProblem(unknown, 400).errors?.map((e) => e.field)).toEqual(['/actor']);
 
     expect((await http(svc.apiUrl, 'POST', events, { type: 'facilitator-no-answer' }, undefined, { token: keys.sender })).status).toBe(200);
-    const r = await http<EscalationState>(svc.apiUrl, 'POST', events, { type: 'facilitator-reached', actor: 'desk-agent' }, undefined, { token: keys.desk });
+    // The whole timeline (the default answer has only the entries this event added).
+    const r = await http<EscalationState>(svc.apiUrl, 'POST', events, { type: 'facilitator-reached', actor: 'desk-agent' }, undefined, {
+      token: keys.desk,
+      headers: { prefer: 'return=representation' },
+    });
     expect(r.status).toBe(200);
     const actors = r.body.timeline.filter((e) => e.kind.startsWith('event:')).map((e) => e.actor);
     expect(actors).toEqual(['tool:sender', 'tool:desk on behalf of desk-agent']);
@@ -203,7 +207,10 @@ describe('the actor is who the credential says', () => {
     const refused = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input }, undefined, { token: keys.starter });
     expect(asProblem(refused, 403).detail).toContain("'on-behalf-of'");
     const { reportedBy: _r, ...anonymous } = input;
-    const byTool = await http<{ state: EscalationState }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: anonymous }, undefined, { token: keys.starter });
+    const byTool = await http<{ state: EscalationState }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: anonymous }, undefined, {
+      token: keys.starter,
+      headers: { prefer: 'return=representation' },
+    });
     expect(byTool.status).toBe(201);
     expect(byTool.body.state.timeline[0]).toMatchObject({ kind: 'opened', actor: 'tool:starter' });
   });
@@ -257,7 +264,9 @@ describe('role rules over HTTP: 403 naming the rule, nothing changes, the attemp
     const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) });
     const id = created.body.id;
     await refused(id, { type: 'owner-acknowledged', actor: 'desk-agent' }, 'owner-acknowledges');
-    const ok = await as(id, { type: 'owner-acknowledged', actor: 'portfolio-team-lead' });
+    const ok = await http<EscalationState>(svc.apiUrl, 'POST', `${path(id)}/events`, { type: 'owner-acknowledged', actor: 'portfolio-team-lead' }, undefined, {
+      headers: { prefer: 'return=representation' },
+    });
     expect(ok.status).toBe(200);
     expect((ok.body.details as { handledBy: string }).handledBy).toBe('owner');
   });

@@ -88,12 +88,21 @@ describe('no worker running', () => {
   const key = 'retry-me-7f3a';
   let id: string;
 
-  it('a start answers at once (state null) instead of stalling', async () => {
-    const r = await inject<View>('POST', '/escalations', { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) });
+  it('a start answers at once: id, run and links, and with Prefer: return=representation state null instead of stalling', async () => {
+    const body = { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) };
+    const r = await inject<View & { runId: string; links: { self: string } }>('POST', '/escalations', body);
     expect(r.status).toBe(201);
-    expect(r.body.state).toBeNull();
+    expect(r.body.runId).toMatch(/\S/);
+    expect(r.body.links.self).toBe(`/escalations/${encodeURIComponent(r.body.id)}`);
+    expect(r.body).not.toHaveProperty('state');
     expect(r.ms).toBeLessThan(WAIT_MS + 5_000);
     id = r.body.id;
+    // The repeat asks for the state: no worker answers, so the wait is bounded and the state null.
+    const full = await inject<View>('POST', '/escalations', body, { prefer: 'return=representation' });
+    expect(full.status).toBe(200);
+    expect(full.headers['preference-applied']).toBe('return=representation');
+    expect(full.body.state).toBeNull();
+    expect(full.ms).toBeLessThan(WAIT_MS + 5_000);
   });
 
   it('an event waits a bounded time, then 503 no-worker with Retry-After and the key to retry with', async () => {

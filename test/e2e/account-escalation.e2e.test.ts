@@ -161,7 +161,15 @@ describe('account-escalation over HTTP', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toContain('/churn/secondary/1');
     expect(bad.body.detail).toContain("'too-expensive' is not a secondary reason of 'customer'");
-    const ok = await event(id, { type: 'churned', actor: 'csm', churn: { primary: 'customer', secondary: ['bankruptcy'] } });
+    // The whole state after the event (Prefer: return=representation), not only what the event changed.
+    const ok = await http<State & Problem>(
+      svc.apiUrl,
+      'POST',
+      `${path(id)}/events`,
+      { type: 'churned', actor: 'csm', churn: { primary: 'customer', secondary: ['bankruptcy'] } },
+      undefined,
+      { headers: { prefer: 'return=representation' } },
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe('closed-churned');
     expect(ok.body.details.closure?.churn).toEqual({ primary: 'customer', secondary: ['bankruptcy'] });

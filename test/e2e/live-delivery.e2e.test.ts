@@ -51,21 +51,36 @@ async function reportClientCall(id: string, type: 'client-informed' | 'client-un
 describe('live-delivery over HTTP', () => {
   it('starts an escalation, takes facilitator-arrived, reads the state, and the owner was tagged in Slack', async () => {
     const input = facilitatorNoShow(Date.now() + 10 * MIN);
-    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    // The start answers as soon as Temporal has the workflow: id, run and links, no state.
+    const created = await http<{ id: string; runId: string; links: { self: string; events: string } }>(svc.apiUrl, 'POST', '/escalations', {
+      playbook: 'live-delivery',
+      input,
+    });
     expect(created.status).toBe(201);
     const id = created.body.id;
     expect(id).toBe(`live-delivery:${input.booking.id}-facilitator-no-show`);
-    expect(created.body.state?.deadlines[0]).toMatchObject({
-      name: 'facilitator-cutoff',
-      at: new Date(Date.parse(input.booking.startTime) + 15 * MIN).toISOString(),
+    expect(created.body).toEqual({
+      id,
+      playbook: 'live-delivery',
+      runId: expect.any(String),
+      links: { self: `/escalations/${encodeURIComponent(id)}`, events: `/escalations/${encodeURIComponent(id)}/events` },
     });
+    expect(created.headers.get('location')).toBe(created.body.links.self);
 
     const alert = await svc.outbox!.waitFor((r) => r.kind === 'slack' && r.escalationId === id, 10_000);
     expect(alert.kind === 'slack' && alert.mentions.users).toContain('U0MORGAN01');
 
-    const again = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    // A repeat names the same escalation; Prefer: return=representation answers it with its state.
+    const again = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input }, undefined, {
+      headers: { prefer: 'return=representation' },
+    });
     expect(again.status).toBe(200);
+    expect(again.headers.get('preference-applied')).toBe('return=representation');
     expect(again.body.id).toBe(id);
+    expect(again.body.state?.deadlines[0]).toMatchObject({
+      name: 'facilitator-cutoff',
+      at: new Date(Date.parse(input.booking.startTime) + 15 * MIN).toISOString(),
+    });
 
     const event = await http<Escalation['state']>(svc.apiUrl, 'POST', `/escalations/${encodeURIComponent(id)}/events`, {
       type: 'facilitator-arrived',
@@ -73,6 +88,9 @@ describe('live-delivery over HTTP', () => {
     });
     expect(event.status).toBe(200);
     expect(event.body?.outcome).toBe('delivered');
+    // By default the answer is what the event changed (the update's compact result), not the whole state.
+    expect(event.body).not.toHaveProperty('details');
+    expect(event.body?.timeline[0]?.kind).toBe('event:facilitator-arrived');
 
     const done = await until(
       () => http<Escalation>(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`),
@@ -116,7 +134,9 @@ describe('live-delivery over HTTP', () => {
 
   it('participant no-show: client unreachable (template 2), then reached and the session is off (template 3)', async () => {
     const input = liveDeliveryInput('participant-no-show', Date.now() - 5 * MIN);
-    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input }, undefined, {
+      headers: { prefer: 'return=representation' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.state?.status).toBe('awaiting-participants');
     const path = `/escalations/${encodeURIComponent(created.body.id)}`;

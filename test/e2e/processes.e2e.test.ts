@@ -139,10 +139,10 @@ describe('api, worker and stand-ins as separate processes', () => {
     // A session whose cutoff passed 20 minutes ago: the deadline fires at once, a service-recovery
     // ticket is raised, the client email is attempted (and refused).
     const input = facilitatorNoShow(Date.now() - 20 * MIN);
-    const created = await http<{ id: string; execution: { runId: string } }>(apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    const created = await http<{ id: string; runId: string }>(apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
     expect(created.status).toBe(201);
     const { id } = created.body;
-    const runId = created.body.execution.runId;
+    const runId = created.body.runId;
     // Called off: the desk phones the client first (seed 000); unreachable, so the email goes alone.
     type Tasks = { state: { tasks: { id: string; status: string }[] } | null };
     await until(

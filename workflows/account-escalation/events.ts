@@ -70,6 +70,10 @@ export function validate(a: AccountEscalation, event: AccountEscalationEvent): v
     case 'meeting-held':
     case 'customer-responded':
       break;
+    default:
+      // The API routes an event by its type without reading the escalation first: the workflow
+      // itself refuses a type that is not this playbook's.
+      notApplicable(`'${(event as { type: string }).type}' is not an account-escalation event`);
   }
 }
 

@@ -135,13 +135,23 @@ export function localDaysBetween(fromMs: number, toMs: number, timeZone: string)
 /** True for an IANA time zone name the runtime knows (e.g. `America/Chicago`, `UTC`); the one check every input uses. */
 export function isValidTimeZone(timeZone: unknown): timeZone is string {
   if (typeof timeZone !== 'string' || timeZone.trim() === '') return false;
+  // Building a formatter costs a quarter of a millisecond or more, on every start the API checks;
+  // a zone's validity never changes while the process runs. Bounded: at most ZONES_KEPT answers.
+  const known = zoneValidity.get(timeZone);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (zoneValidity.size < ZONES_KEPT) zoneValidity.set(timeZone, valid);
+  return valid;
 }
+
+const ZONES_KEPT = 2_000;
+const zoneValidity = new Map<string, boolean>();
 
 const WEEKLY = /^(MON|TUE|WED|THU|FRI|SAT|SUN)\s+([01]?\d|2[0-3]):([0-5]\d)\s+(\S+)$/i;
 

@@ -1,0 +1,54 @@
+// Memory and CPU of a process from /proc (Linux): what `ps` shows, sampled without spawning it.
+import { readFile } from 'node:fs/promises';
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+export async function rssBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
+  return kb * 1024;
+}
+
+/** User + system CPU seconds the process has used so far. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/**
+ * Seconds the process's threads spent runnable but waiting for a CPU (the scheduler's run queue),
+ * summed over threads: on a shared machine, the CPU a process wanted and did not get.
+ */
+export async function runQueueWaitSeconds(pid: number): Promise<number> {
+  const { readdir } = await import('node:fs/promises');
+  let ns = 0;
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').catch(() => '');
+    ns += Number(stat.split(' ')[1] ?? 0);
+  }
+  return ns / 1e9;
+}
+
+/** Share of one core the process used over `ms` (100 = one full core). */
+export async function cpuPercent(pid: number, ms: number): Promise<number> {
+  const a = await cpuSeconds(pid);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = await cpuSeconds(pid);
+  return ((b - a) / ((performance.now() - t0) / 1000)) * 100;
+}
+
+export async function machine(): Promise<{ cpu: string; cores: number; memoryGiB: number; node: string; load: number[] }> {
+  const os = await import('node:os');
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    load: os.loadavg().map((x) => Number(x.toFixed(2))),
+  };
+}
+
+export const MiB = 2 ** 20;

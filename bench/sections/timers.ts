@@ -1,0 +1,111 @@
+// Timer precision: from a deadline's instant to the message it causes arriving at the stand-in.
+// Facilitator no-shows are opened with their session's 15-minute cutoff a few seconds ahead
+// (startTime = now - 15 min + lead); the SOP's duration is never shortened. The cutoff's first
+// message is the client email (template 1) at the SendGrid stand-in.
+import type proto from '@temporalio/proto';
+import type { Directory } from '../../src/directory.js';
+import { Api, liveDelivery, type Prepared } from '../lib/escalations.js';
+import type { Stack } from '../lib/stack.js';
+import { percentile, round, type Row } from '../lib/stats.js';
+
+type IHistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
+
+export const CUTOFF_MS = 15 * 60_000;
+const CUTOFF_STEP = 'client-email-facilitator-no-show';
+
+export interface TimerResult {
+  /** ms from each deadline instant to its message at the stand-in; null = never arrived. */
+  lateness: (number | null)[];
+  rows: Row[];
+  /** Per deadline, ms after it: the timer fired, the email was scheduled, its activity started, it arrived. */
+  breakdown: Record<'timerFired' | 'taskDone' | 'activityStarted' | 'arrived', number | undefined>[];
+}
+
+export async function timerPrecision(
+  stack: Stack,
+  directory: Directory,
+  opts: { count?: number; leadMs?: number; spacingMs?: number; section?: string; log: (l: string) => void },
+): Promise<TimerResult> {
+  const count = opts.count ?? 20;
+  const lead = opts.leadMs ?? 8_000;
+  const spacing = opts.spacingMs ?? 300;
+  const section = opts.section ?? 'timer precision';
+  const api = new Api(stack.apiUrl, stack.apiKey);
+  // Opened one after another, as escalations are (a burst of starts would slow the workflow task
+  // that sets each timer, and a Temporal timer counts from that task: see the README), each with
+  // its cutoff `lead` ms after it is opened and at least `spacing` ms after the previous one.
+  opts.log(`${section}: ${count} facilitator no-shows, each cut off ${lead / 1000} s after it is opened, ${spacing} ms apart or more`);
+  const escalations: { p: Prepared; deadline: number }[] = [];
+  let late = 0;
+  for (let i = 0; i < count; i++) {
+    const deadline = Date.now() + lead;
+    const p = liveDelivery(directory, deadline - CUTOFF_MS - Date.now());
+    escalations.push({ p, deadline });
+    await api.start(p);
+    if (Date.now() > deadline) late += 1;
+    await new Promise((r) => setTimeout(r, spacing));
+  }
+  if (late) opts.log(`  (${late} cutoffs passed before their start was answered)`);
+
+  const arrived = (e: { p: Prepared }) => stack.arrivals.first(e.p.id, (m) => m.step === CUTOFF_STEP);
+  await stack.arrivals.until(() => escalations.every(arrived), lead + 60_000);
+  const lateness = escalations.map((e) => {
+    const m = arrived(e);
+    return m ? m.at - e.deadline : null;
+  });
+  const breakdown = await Promise.all(escalations.map((e) => where(stack, e.p.id, e.deadline, arrived(e)?.at)));
+  const got = lateness.filter((x): x is number => x !== null);
+  const missing = count - got.length;
+  const rows: Row[] = [
+    ['min', Math.min(...got)],
+    ['median', percentile(got, 50)],
+    ['p99', percentile(got, 99)],
+    ['max', Math.max(...got)],
+  ].map(([figure, v], i) => ({
+    section,
+    figure: `deadline -> stand-in ${figure as string}`,
+    unit: 'ms' as const,
+    api: round(v as number),
+    raw: null,
+    ratio: null,
+    ...(figure === 'p99' && section.includes('capacity') && { goal: '<= 250 ms', met: (v as number) <= 250 }),
+    ...(i === 0 && { note: `${got.length} of ${count} deadlines${missing ? `, ${missing} never arrived` : ''}; the server fires, the worker runs the activity, the stand-in receives` }),
+  }));
+  const parts = ['timerFired', 'taskDone', 'activityStarted', 'arrived'] as const;
+  const medians = Object.fromEntries(
+    parts.map((k) => [k, round(percentile(breakdown.flatMap((b) => (b?.[k] === undefined ? [] : [b[k]])), 50))]),
+  ) as Record<(typeof parts)[number], number>;
+  rows.push({
+    section,
+    figure: 'where the time goes (medians, ms after the deadline)',
+    unit: '',
+    api: null,
+    raw: null,
+    ratio: null,
+    note:
+      `timer fired ${medians.timerFired}, workflow task done (email scheduled) ${medians.taskDone}, ` +
+      `activity started ${medians.activityStarted}, at the stand-in ${medians.arrived}`,
+  });
+  return { lateness, rows, breakdown };
+}
+
+/** From the escalation's history: when the cutoff timer fired, when the email activity was scheduled and started. */
+async function where(stack: Stack, id: string, deadline: number, arrivedAt: number | undefined) {
+  const events: IHistoryEvent[] = (await stack.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+  const ms = (e: IHistoryEvent | undefined) => (e?.eventTime ? tsMs(e.eventTime) - deadline : undefined);
+  const fired = events.find((e) => e.timerFiredEventAttributes && tsMs(e.eventTime!) >= deadline - 1000);
+  const scheduled = events.find(
+    (e) => Number(e.eventId) > Number(fired?.eventId ?? Infinity) && e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendTemplateEmail',
+  );
+  const started = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '') === String(scheduled?.eventId ?? '-'));
+  return {
+    timerFired: ms(fired),
+    taskDone: ms(scheduled),
+    activityStarted: ms(started),
+    arrived: arrivedAt === undefined ? undefined : arrivedAt - deadline,
+  };
+}
+
+function tsMs(t: { seconds?: unknown; nanos?: number | null }): number {
+  return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+}
