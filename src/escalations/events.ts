@@ -5,7 +5,7 @@
 //
 // Fast path (issue 18): an event whose type one playbook owns alone, that fits its schema and that
 // none of that playbook's role rules governs, goes straight to the workflow's update (one call to
-// Temporal, no describe); the workflow's validator refuses a type that is not its playbook's. Every
+// Temporal, no describe) when the id is in that playbook's namespace (`<playbook>:`). Every
 // event a rule governs is looked up and decided here first: the role checks are never skipped.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Actor, Identities } from '../auth/principal.js';
@@ -54,7 +54,10 @@ export class EventGateway {
     const deliverOpts = { idempotencyKey: opts.idempotencyKey, withState: opts.withState };
     const owners = playbookNames.filter((name) => Object.hasOwn(playbooks[name]!.events, body.type));
     const sole = owners.length === 1 ? playbooks[owners[0]!]! : undefined;
-    if (sole) {
+    // Only for an id in the owner's own namespace: a start never takes another playbook's `<name>:`
+    // prefix, so such an id can only be the owner's escalation (a type of another playbook sent to it,
+    // or to an id of one's own, is looked up and refused below with 400).
+    if (sole && id.startsWith(`${sole.name}:`)) {
       const event: EscalationEvent = { ...body, actor: actor.label };
       // A body that fails the schema is worded against the escalation's own playbook (below).
       if (!governed(sole, event) && schemaErrors(sole.events[body.type]!, body, '').length === 0) {

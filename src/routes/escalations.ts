@@ -136,8 +136,8 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         headers: StartHeaders,
         body: StartBody,
         response: {
-          200: Type.Union([EscalationRef, Type.Ref('Escalation'), JoinAnswer]),
-          201: Type.Union([EscalationRef, Type.Ref('Escalation'), JoinAnswer]),
+          200: Type.Union([JoinAnswer, Type.Ref('Escalation'), EscalationRef]),
+          201: Type.Union([JoinAnswer, Type.Ref('Escalation'), EscalationRef]),
           ...problemResponses(400, 409, 422, 503, 504),
         },
       },
