@@ -65,6 +65,12 @@ export const codecRoutes: FastifyPluginAsyncTypebox<CodecRoutesOptions> = async 
           summary: op === 'decode' ? 'Decrypt payloads (for the Temporal Web UI and CLI)' : 'Encrypt payloads (for the Temporal Web UI and CLI)',
           operationId: op === 'decode' ? 'decodePayloads' : 'encodePayloads',
           tags: ['codec'],
+          // The Web UI (2.54) adds `?preserveStorageRefs=true` to every call; refusing it left every
+          // payload undecoded in the UI. The codec has no external storage, so refs are kept as they are.
+          querystring: Type.Object(
+            { preserveStorageRefs: Type.Optional(Type.Boolean({ description: "Sent by the Temporal Web UI; this codec keeps no external storage, so it changes nothing" })) },
+            { additionalProperties: false },
+          ),
           body: JsonPayloads,
           response: { 200: JsonPayloads, 400: problemResponse },
         },

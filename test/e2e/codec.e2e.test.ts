@@ -38,7 +38,9 @@ const fromJson = (p: { metadata: Record<string, string>; data: string }) => ({
 
 describe('with PAYLOAD_CODEC_KEYS', () => {
   it('history at rest is ciphertext; the API and the codec endpoint decode it; search attributes hold no personal data', async () => {
-    const input = facilitatorNoShow(Date.now() + 20 * MIN);
+    // The session started a minute ago: the desk phones the facilitator from the start (live-delivery
+    // asks no call before it), so the decoded state has the call task with the name and number.
+    const input = facilitatorNoShow(Date.now() - 1 * MIN);
     const secrets = [input.siteContact.email, input.siteContact.name, input.siteContact.phone!, input.facilitator.phone!, input.facilitator.name];
     const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
     expect(created.status).toBe(201);
@@ -75,8 +77,9 @@ describe('with PAYLOAD_CODEC_KEYS', () => {
     expect(view.status).toBe(200);
     expect(view.body.state.tasks.map((t) => t.description)).toContain(`Phone ${input.facilitator.name} on ${input.facilitator.phone}`);
 
-    // The codec endpoint decodes the stored input for the Web UI (its origin allowed by CORS).
-    const decoded = await fetch(`${svc.apiUrl}/codec/decode`, {
+    // The codec endpoint decodes the stored input for the Web UI (its origin allowed by CORS), called
+    // exactly as Web UI 2.54 calls it (with `?preserveStorageRefs=true`).
+    const decoded = await fetch(`${svc.apiUrl}/codec/decode?preserveStorageRefs=true`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-namespace': 'default', origin: UI_ORIGIN },
       body: JSON.stringify({ payloads: [toJson(inputPayload as Payload)] }),
