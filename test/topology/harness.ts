@@ -87,7 +87,7 @@ export class ApiClients {
     method: string,
     path: string,
     body?: unknown,
-    opts: { idempotencyKey?: string; via?: number; timeoutMs?: number } = {},
+    opts: { idempotencyKey?: string; via?: number; timeoutMs?: number; headers?: Record<string, string> } = {},
   ): Promise<Answer<T>> {
     const key = opts.idempotencyKey ?? (method === 'POST' ? randomUUID() : undefined);
     let index = opts.via ?? this.#next++ % this.urls.length;
@@ -104,6 +104,7 @@ export class ApiClients {
             authorization: `Bearer ${this.#apiKey}`,
             ...(body !== undefined && { 'content-type': 'application/json' }),
             ...(key && { 'idempotency-key': key }),
+            ...opts.headers,
           },
           ...(body !== undefined && { body: JSON.stringify(body) }),
           signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000),
@@ -133,8 +134,9 @@ export class ApiClients {
     return this.get<Escalation>(`/escalations/${encodeURIComponent(id)}`, via);
   }
 
+  /** Starts and answers the escalation with its state (`Prefer: return=representation`; the default answer is id, run and links). */
   start(playbook: string, input: unknown, via?: number) {
-    return this.request<Escalation>('POST', '/escalations', { playbook, input }, via === undefined ? {} : { via });
+    return this.request<Escalation>('POST', '/escalations', { playbook, input }, { ...(via === undefined ? {} : { via }), headers: { prefer: 'return=representation' } });
   }
 
   event<T = EscalationState>(id: string, event: Record<string, unknown>, opts: { via?: number; idempotencyKey?: string } = {}) {
