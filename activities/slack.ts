@@ -16,7 +16,7 @@ import { Context } from '@temporalio/activity';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Directory } from '../src/directory.js';
 import { permanent, slackFailure } from './failures.js';
-import { mapBlockTexts, messageBlocks, type SlackBlock, type SlackButton } from './slack-blocks.js';
+import { mapBlockTexts, messageBlocks, noteBlock, textSections, type SlackBlock, type SlackButton } from './slack-blocks.js';
 import { slackChannelActivities } from './slack-channels.js';
 
 /**
@@ -76,6 +76,11 @@ export interface UpdateSlackMessageInput {
   blocks?: SlackBlock[];
   /** The buttons that remain, e.g. only "resolve" after an acknowledgement; needs `escalationId`. */
   buttons?: SlackButton[];
+  /**
+   * A context line (mrkdwn, already escaped) under the text, e.g. how a call task ended
+   * ("Done: call-outcome reported by desk-agent"): the message keeps its text and gains the line.
+   */
+  note?: string;
   escalationId?: string;
   /**
    * Names the update (e.g. `mark-resolved`). With `escalationId`, an update of a message that is gone
@@ -287,7 +292,8 @@ export function slackActivities({ slack, directory, publicUrl }: SlackActivityDe
     async updateSlackMessage(input: UpdateSlackMessageInput): Promise<UpdatedSlackMessage> {
       try {
         if (input.buttons?.length && !input.escalationId) throw permanent('Slack update: buttons need the escalationId');
-        const message = content(input);
+        const blocks = input.note ? [...(input.blocks ?? textSections(input.text)), noteBlock(input.note)] : input.blocks;
+        const message = content({ ...input, blocks });
         try {
           await slack.chat.update({
             channel: input.channel,
