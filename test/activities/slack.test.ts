@@ -134,6 +134,29 @@ describe('posting', () => {
     expect(msg?.metadata?.event_payload.escalation_id).toBe(id);
   });
 
+  it('closes a request: same text (mentions resolved), no buttons, the note as a context line (issue 16 item 9)', async () => {
+    const id = escalationId();
+    const posted = await runAttempt(acts.postSlackMessage, {
+      ...alert(id),
+      text: ':telephone_receiver: @{booking-owner}: phone the facilitator',
+      buttons: [{ event: 'call-outcome', label: 'Reached', extra: { outcome: 'reached' } }],
+    });
+    await runAttempt(acts.updateSlackMessage, {
+      channel: posted.channel,
+      ts: posted.ts,
+      text: ':telephone_receiver: @{booking-owner}: phone the facilitator',
+      note: 'Done: call-outcome (reached) reported by desk &lt;agent&gt; at 10:15',
+      escalationId: id,
+      step: 'call-1-closed',
+    });
+    const [msg] = standIns.slack.messages(EMERG);
+    expect(msg?.text).toBe(':telephone_receiver: <@U0MORGAN01>: phone the facilitator');
+    expect(msg?.blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: ':telephone_receiver: <@U0MORGAN01>: phone the facilitator' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Done: call-outcome (reached) reported by desk &lt;agent&gt; at 10:15' }] },
+    ]);
+  });
+
   it('updates with the remaining buttons', async () => {
     const id = escalationId();
     const posted = await runAttempt(acts.postSlackMessage, {
