@@ -64,6 +64,8 @@ export function joinMessage<Input, Result>(): UpdateDefinition<JoinResult<Result
 export const EVENT_NOT_APPLICABLE = 'EventNotApplicable';
 export const EVENT_OUT_OF_ORDER = 'EventOutOfOrder';
 export const EVENT_BUSY = 'EventBusy';
+/** The same Idempotency-Key (and actor) came with another request body: HTTP 422, nothing applied. */
+export const IDEMPOTENCY_KEY_REUSED = 'IdempotencyKeyReused';
 
 /** The event does not belong to this kind of escalation (e.g. wrong issue type): HTTP 400. */
 export function notApplicable(message: string): never {
