@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowClient,
+  WorkflowFailedError,
   WorkflowUpdateFailedError,
   type Client,
   type WorkflowExecutionDescription,
@@ -165,6 +166,8 @@ export interface Found {
   access?: AccessFacts | undefined;
 }
 
+const isOutOfOrder = (err: unknown) =>
+  err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === EVENT_OUT_OF_ORDER;
 const taskAttempt = (d: WorkflowExecutionDescription) => d.raw.pendingWorkflowTask?.attempt ?? 0;
 
 /** How long a call that needs only the Temporal server (describe, list, start) may take. */
@@ -269,12 +272,14 @@ export class EscalationService {
     opts: { receivedAt: string; requestId: string; idempotencyKey?: string | undefined },
   ): Promise<{ result: JoinResult; runId: string }> {
     if (!def.join) throw new TypeError(`playbook ${def.name} does not join; use start()`);
+    const startArgs = def.join.startArgs(input as never, settings as never);
     const businessTime = def.businessTime(input as never);
     const summary = escalationSummary(def, input);
-    const startOperation = new WithStartWorkflowOperation(def.workflowType, {
+    // One operation per delivery: an operation can be executed once.
+    const startOperation = () => new WithStartWorkflowOperation(def.workflowType, {
       workflowId: id,
       taskQueue: this.taskQueue,
-      args: def.join.startArgs(input as never, settings as never),
+      args: startArgs,
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       memo: { playbook: def.name, join: true, summary, ...(def.access && { access: def.access.facts(input as never) }) } satisfies Memo,
@@ -290,16 +295,31 @@ export class EscalationService {
     // With a key, the update id is the key's: the answer echoes the input digest it applied, so the
     // same key with another input is a 422, not the first request's answer.
     const tag = opts.idempotencyKey ? { key: opts.idempotencyKey, digest: inputHash(def.name, input) } : undefined;
-    try {
-      return await this.client.withDeadline(Date.now() + this.workerWaitMs, async () => {
+    const deadline = Date.now() + this.workerWaitMs;
+    const deliver = (until = deadline) =>
+      this.client.withDeadline(until, async () => {
         const update = await this.client.workflow.startUpdateWithStart(joinUpdate, {
           args: [{ input, receivedAt: opts.receivedAt, ...(tag && { idempotency: tag }) }],
           updateId: opts.requestId,
           waitForStage: 'ACCEPTED',
-          startWorkflowOperation: startOperation,
+          startWorkflowOperation: startOperation(),
         });
         return { result: sameRequest(await update.result(), tag, `to ${def.name} escalation '${id}'`), runId: update.workflowRunId ?? '' };
       });
+    try {
+      try {
+        return await deliver();
+      } catch (err) {
+        // The escalation has its outcome, or passed a deadline closing it to requests, and is still
+        // closing: the request belongs to the next run. Wait (within the same bound) for this one to
+        // close, then deliver once more, which starts the next run (reuse policy ALLOW_DUPLICATE).
+        if (!isOutOfOrder(err)) throw err;
+        const closed = await this.client
+          .withDeadline(deadline, () => this.client.workflow.getHandle(id).result())
+          .then(() => true, (waitErr: unknown) => waitErr instanceof WorkflowFailedError);
+        if (!closed) throw err;
+        return await deliver(Date.now() + this.workerWaitMs);
+      }
     } catch (err) {
       if (err instanceof HttpProblem) throw err;
       const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
