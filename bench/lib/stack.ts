@@ -27,6 +27,8 @@ export interface StackOptions {
   db?: 'file' | 'memory';
   /** Extra environment for the worker process (e.g. TEMPORAL_MAX_CACHED_WORKFLOWS). */
   workerEnv?: Record<string, string>;
+  /** Extra Node flags for the API process (e.g. `--cpu-prof --cpu-prof-dir=<dir>` to profile it). */
+  apiNodeArgs?: string[];
   log?: (line: string) => void;
 }
 
@@ -125,8 +127,8 @@ function child(proc: ChildProcess, name: string, log: (l: string) => void): Chil
   };
 }
 
-const tsNode = (script: string, env: Record<string, string>) =>
-  spawn(process.execPath, ['--import', 'tsx', join(root, script)], {
+const tsNode = (script: string, env: Record<string, string>, nodeArgs: string[] = []) =>
+  spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, script)], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -234,7 +236,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const apiKeysFile = join(keyDir, 'api-keys.json');
     await writeFile(apiKeysFile, JSON.stringify({ keys: { bench: { hash: hashApiKey(apiKey), scopes: [...SCOPE_NAMES] } } }), { mode: 0o600 });
     const apiEnv = { ...common, HOST: '127.0.0.1', PORT: String(port), API_KEYS_FILE: apiKeysFile, RATE_LIMIT_PER_MINUTE: '1000000' };
-    const api = child(tsNode('src/api-main.ts', apiEnv), 'api', log);
+    const api = child(tsNode('src/api-main.ts', apiEnv, opts.apiNodeArgs), 'api', log);
     cleanups.push(() => api.stop());
     const apiUrl = `http://127.0.0.1:${port}`;
     await poll('api', async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000);
