@@ -10,7 +10,9 @@
 //   npm run bench:capacity                                   10,000 on the embedded dev server
 //   npm run bench:capacity -- --in-flight 2000 --max-minutes 10
 //   npm run bench:capacity -- --max-cached-workflows 500     another cache size for the worker
-//   npm run bench:capacity -- --worker-node-options=--max-old-space-size=512   the worker's NODE_OPTIONS
+//   npm run bench:capacity -- --worker-node-options=--max-old-space-size=1024  the worker's Node flags
+//                                                            (default: the heap limit `npm run worker` sets;
+//                                                            --worker-node-options= for none)
 //   npm run bench:capacity -- --temporal-address host:7233   an existing cluster (e.g. the PostgreSQL
 //                                                            topology); its own task queue, search
 //                                                            attributes must be registered
@@ -29,7 +31,7 @@ import { TRIGGER_KEYS } from '../workflows/account-escalation/codes.js';
 import { loadExampleDirectory } from '../test/helpers/fixtures.js';
 import { accountEscalation, Api, liveDelivery, Raw, type Prepared } from './lib/escalations.js';
 import { cpuPercent, cpuSeconds, machine, MiB, rssBytes, runQueueWaitSeconds } from './lib/proc.js';
-import { startStack, type Stack } from './lib/stack.js';
+import { startStack, WORKER_NODE_ARGS, type Stack } from './lib/stack.js';
 import { percentile, round, table, type Row } from './lib/stats.js';
 import { timerPrecision } from './sections/timers.js';
 import type { BenchResults } from './run.js';
@@ -124,10 +126,8 @@ const stack: Stack = await startStack({
   temporalAddress: values['temporal-address'],
   db: values.db,
   log,
-  workerEnv: {
-    ...(values['max-cached-workflows'] && { TEMPORAL_MAX_CACHED_WORKFLOWS: values['max-cached-workflows'] }),
-    ...(values['worker-node-options'] && { NODE_OPTIONS: values['worker-node-options'] }),
-  },
+  ...(values['max-cached-workflows'] && { workerEnv: { TEMPORAL_MAX_CACHED_WORKFLOWS: values['max-cached-workflows'] } }),
+  ...(values['worker-node-options'] !== undefined && { workerNodeArgs: values['worker-node-options'].split(' ').filter(Boolean) }),
 });
 const rows: Row[] = [];
 const samples: Sample[] = [];
@@ -410,7 +410,7 @@ const results: BenchResults = {
     concurrency,
     maxMinutes: Number(values['max-minutes']),
     maxCachedWorkflows: values['max-cached-workflows'] ?? 'config default',
-    workerNodeOptions: values['worker-node-options'] ?? null,
+    workerNodeArgs: values['worker-node-options'] ?? WORKER_NODE_ARGS.join(' '),
     // The machine is shared: the 1-minute load average over the run's samples.
     loadAverage: loadSummary(),
     temporalAddress: values['temporal-address'] ?? 'embedded dev server',
@@ -431,7 +431,7 @@ process.stdout.write(
     `Machine: ${m.cores} x ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; load average at the end ${m.load.join(' ')}` +
     `${results.options.loadAverage ? `, during the run (1 min) ${JSON.stringify(results.options.loadAverage)}` : ''}. ` +
     `Temporal: ${results.options.temporalAddress as string}; worker cache: ${results.options.maxCachedWorkflows as string}` +
-    `${values['worker-node-options'] ? `; worker NODE_OPTIONS ${values['worker-node-options']}` : ''}. ${results.durationS} s.\n\n` +
+    `; worker Node flags: ${(results.options.workerNodeArgs as string) || 'none'}. ${results.durationS} s.\n\n` +
     table(rows, previous?.rows) +
     `\n\nWritten to ${out}\n`,
 );
