@@ -382,6 +382,25 @@ Object.assign(scenarios, {
   },
 });
 
+// Since patched('kit-timers-near-fire') (kit/timers.ts): a critical call's first update goes out 10 s
+// before update-due (call + 60 minutes); moving the deadline leaves its timer, due within the margin,
+// to fire instead of cancelling it (it may fire during that very task).
+Object.assign(scenarios, {
+  'client-call-update-near-deadline': async (id: string) => {
+    const callAt = await env.currentTimeMs();
+    const h = await startClientCall(id);
+    await env.sleep(at(5));
+    await send(h, { type: 'assigned', actor: 'account-specialist' });
+    await sleepUntil(callAt + 60 * MIN - 10_000);
+    await send(h, { type: 'cause-identified', actor: 'account-specialist', cause: 'Expired certificate', plan: 'Renew it' });
+    await env.sleep(at(20));
+    await send(h, { type: 'resolved', actor: 'account-specialist', resolution: 'Renewed', measures: 'Automatic renewal' });
+    await env.sleep(at(10));
+    await clientCallAftercare(h, true);
+    return h;
+  },
+});
+
 // Since patched('agenda-timer-per-deadline') (issue 16 item 3): one timer per deadline and the
 // EscalationNextDeadline attribute. The same scenarios as above, recorded with the patch.
 for (const name of [

@@ -25,6 +25,8 @@
 // swaps the buffered TimerFired for the TimerCanceled; the time-skipping test server rejects the whole
 // task completion ("invalid history builder state for action", temporalio/sdk-java#2606) and the
 // escalation stops. Left alone, such a timer only wakes the loop once more, which finds nothing due.
+// Since patch TIMERS_NEAR_FIRE (kit/timers.ts) the same holds for a timer due within a few task
+// timeouts of now: it may fire while this task runs, after the workflow clock was read.
 import {
   allHandlersFinished,
   CancellationScope,
@@ -37,6 +39,7 @@ import {
 import { historyIsLong } from './carry-over.js';
 import type { AnyEscalation, DeadlineFirer } from './escalation.js';
 import { nextDeadlineKey } from './search-attributes.js';
+import { conditionOrTimeout, mayCancelTimer } from './timers.js';
 
 /** patched() id: one timer per deadline for its whole life, and the next-deadline search attribute (issue 16 item 3). */
 export const AGENDA_TIMER_PER_DEADLINE = 'agenda-timer-per-deadline';
@@ -170,7 +173,7 @@ export class Agenda implements DeadlineFirer {
     // Before the patch: one timer (named after the deadline for the Web UI), restarted every round.
     const next = this.esc.deadlines.list()[0];
     if (next) {
-      await condition(woken, Math.max(1, Date.parse(next.at) - Date.now()), { summary: next.description });
+      await conditionOrTimeout(woken, Math.max(1, Date.parse(next.at) - Date.now()), { summary: next.description });
     } else {
       await condition(woken);
     }
@@ -186,8 +189,11 @@ export class Agenda implements DeadlineFirer {
     for (const [name, timer] of this.timers) {
       if (pending.get(name)?.at === timer.at) continue;
       this.timers.delete(name);
-      // Due already: it has fired or is firing (see the top of the file), so it is left to fire.
-      if (Date.parse(timer.at) <= Date.now() && (this.dueTimersFire ??= patched(AGENDA_DUE_TIMERS_FIRE))) continue;
+      // Due already: it has fired or is firing (see the top of the file), so it is left to fire; so is
+      // one due within the margin (kit/timers.ts): it may fire before this task's completion is accepted.
+      const at = Date.parse(timer.at);
+      if (at <= Date.now() && (this.dueTimersFire ??= patched(AGENDA_DUE_TIMERS_FIRE))) continue;
+      if (at > Date.now() && !mayCancelTimer(at)) continue;
       timer.scope.cancel();
     }
     for (const d of pending.values()) {

@@ -5,7 +5,8 @@
 // attempt a request to phone them.
 //
 // Commands: a rung for a directory person first asks the directory (one activity, `checkAvailability`);
-// every attempt is the rung's notification (activities) and one timer for its acknowledgement timeout.
+// every attempt is the rung's notification (activities) and one timer for its acknowledgement timeout,
+// cancelled when the acknowledgement comes first unless its instant is near (kit/timers.ts).
 // A rung without a person issues nothing before its first notification, so code that starts a ladder
 // and then waits for something else issues the notification first.
 //
@@ -20,7 +21,7 @@
 // last one when the ladder ends (done: the answering event and its actor; closed: the escalation's
 // outcome, no longer needed, or no answer). Supersession runs beside the next attempt's timer, so a
 // slow Slack never delays the ladder.
-import { condition, patched } from '@temporalio/workflow';
+import { patched } from '@temporalio/workflow';
 import { lookups, summary } from './activities.js';
 import type { AnyEscalation } from './escalation.js';
 import { failureReason } from './failures.js';
@@ -28,6 +29,7 @@ import { closedAt, closePosts, livePostsOf } from './notify.js';
 import { slack } from './slack-text.js';
 import type { LivePost } from './state.js';
 import { minutes } from './time.js';
+import { conditionOrTimeout } from './timers.js';
 
 /** The kit's caps on every ladder and call task. */
 export const LADDER_LIMITS = {
@@ -169,7 +171,7 @@ async function climb<R extends Rung>(esc: AnyEscalation, o: LadderOptions<R>, re
       if (sent.length > 0) requests.current = sent;
       const noAnswers = o.unanswered?.() ?? 0;
       const ended = () => done() || (o.unanswered?.() ?? 0) > noAnswers;
-      if ((await condition(ended, timeoutMs, { summary: o.summary(rung, attempt) })) && done()) return result(rung);
+      if ((await conditionOrTimeout(ended, timeoutMs, { summary: o.summary(rung, attempt) })) && done()) return result(rung);
       const next = attempt < limit && attempts < cap ? 'again' : attempts < cap ? nextRung(o.rungs, index) : null;
       if (o.onUnanswered) o.onUnanswered(rung, attempt, next);
       else esc.timeline.add('ladder-unanswered', unansweredText(rung, attempt, next), 'engine', { ladder: o.id, attempt });

@@ -3,7 +3,7 @@
 // requests, and the SOP's rule for telling the client (seed 000: "always aim to phone the client
 // ... the email templates should be used when the client is uncontactable on the phone, or for
 // follow-up documenting the discussion had on the phone").
-import { condition } from '@temporalio/workflow';
+import { conditionOrTimeout } from '../kit/timers.js';
 import type { SlackButton, TemplateFlagName } from '../../activities/index.js';
 import { Agenda } from '../kit/agenda.js';
 import { callTask } from '../kit/call-task.js';
@@ -137,7 +137,7 @@ export class LiveSession {
     const start = Date.parse(this.input.booking.startTime);
     if (!this.v2 || start <= Date.now()) return !this.decided;
     this.esc.timeline.add('waiting-for-start', `The session starts ${this.local(start)}: the calls begin then (a no-show cannot precede the start)`);
-    await condition(() => this.decided, start - Date.now(), { summary: 'Session start: the calls begin' });
+    await conditionOrTimeout(() => this.decided, start - Date.now(), { summary: 'Session start: the calls begin' });
     return !this.decided;
   }
 

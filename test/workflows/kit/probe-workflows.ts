@@ -141,14 +141,15 @@ interface SameInstantDetails {
 /**
  * Two deadlines at one instant, `afterMs` from the start, as client-call's take-by and update-due of
  * a non-critical call: the first one's handler moves the second `moveByMs` on (clearing it would do
- * the same to its timer); the second decides when it comes.
+ * the same to its timer); the second decides when it comes. `secondAfterMs` (ms) puts the second's
+ * first instant a little after the first's instead (a timer that fires while the first's task runs).
  */
-export async function sameInstantProbe(afterMs: number, moveByMs: number): Promise<EscalationState> {
+export async function sameInstantProbe(afterMs: number, moveByMs: number, secondAfterMs = afterMs): Promise<EscalationState> {
   const esc = new Escalation<'running' | 'done', SameInstantDetails>('kit-probe', 'running', { fired: {} });
   const agenda = new Agenda(esc);
   const start = Date.now();
   esc.deadlines.add('first', start, afterMs, 'First deadline');
-  esc.deadlines.add('second', start, afterMs, 'Second deadline, same instant');
+  esc.deadlines.add('second', start, secondAfterMs, 'Second deadline, same instant');
   agenda
     .on('first', async () => {
       esc.details.fired.first = new Date().toISOString();
@@ -159,5 +160,29 @@ export async function sameInstantProbe(afterMs: number, moveByMs: number): Promi
       esc.decide('done', 'done', 'the second deadline came');
     });
   await agenda.run();
+  return esc.state();
+}
+
+/**
+ * A ladder attempt that waits `timeoutMs` for its acknowledgement, which comes `leadMs` before the
+ * timeout's instant (another timer of the same workflow, as a deadline's handler would): with a small
+ * lead the ladder's timer fires while the acknowledging task runs, and must not be cancelled then.
+ */
+export async function nearTimeoutAckProbe(timeoutMs: number, leadMs: number): Promise<EscalationState> {
+  const esc = probe();
+  const result = await runLadder(esc, {
+    id: 'near-timeout',
+    rungs: [{ target: 'desk-agent', timeoutMs }],
+    acknowledged: () => esc.details.acknowledged,
+    // No activity between the two timers: both start in one workflow task, at one instant.
+    onAttempt: () => void sleep(timeoutMs - leadMs, { summary: 'acknowledge' }).then(() => (esc.details.acknowledged = true)),
+    notify: async () => undefined,
+    summary: () => 'Acknowledgement from the desk',
+  });
+  esc.details.result = summarise(result);
+  // The escalation goes on after the acknowledgement (a task that closed the workflow would be answered
+  // "unhandled command" for the fired timer instead, and retried).
+  await sleep(minutes(1), { summary: 'after the acknowledgement' });
+  esc.decide('done', 'done', 'probe finished');
   return esc.state();
 }
