@@ -448,6 +448,19 @@ Object.assign(scenarios, {
     await send(h, { type: 'resolved', actor: 'on-call-backup' });
     return h;
   },
+  // Since patched('kit-timers-near-fire'): the lead is reached 10 s before the first call attempt's
+  // timeout (asked at about 15:00, again at 20:00); the attempt's timer, due within the margin, is left
+  // to fire instead of cancelled.
+  'tech-incident-reached-near-timeout': async (id: string) => {
+    const openedAt = await env.currentTimeMs();
+    const h = await startTech(id);
+    await techCritical(h);
+    await sleepUntil(openedAt + 20 * MIN - 10_000);
+    await send(h, { type: 'call-reached', actor: 'support-agent' });
+    await env.sleep(at(30));
+    await send(h, { type: 'resolved', actor: 'on-call-lead' });
+    return h;
+  },
   'tech-incident-lapsed': async (id: string) => {
     const h = await startTech(id);
     await techReportAt(h, techReport(1));
