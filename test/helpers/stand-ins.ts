@@ -19,6 +19,8 @@ export interface StandIns {
   cases: CaseTargetStandIn;
   tracking: TrackingListStandIn;
   providers: ProviderSettings;
+  /** Forgets what every stand-in received (messages, emails, tickets, cases, rows, the outbox) and any injected failure. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,14 @@ export async function startStandIns(directory: Directory): Promise<StandIns> {
       tickets: { url: tickets.url, token: ticketToken },
       caseTarget: { url: cases.url, token: caseToken },
       tracking: { url: tracking.url, token: trackingToken },
+    },
+    reset() {
+      slack.reset();
+      sendgrid.reset();
+      tickets.reset();
+      cases.reset();
+      tracking.reset();
+      outbox.clear();
     },
     async close() {
       await slack.close();
