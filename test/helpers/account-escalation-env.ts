@@ -1,25 +1,19 @@
-// What every account-escalation workflow test file needs: one time-skipping environment, the bundle,
-// the stand-ins (Slack, SendGrid, case target), a worker per test with the real activities, and
-// readers for what the escalation sent where.
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+// What every account-escalation workflow test file needs: the workflow-test environment (one
+// time-skipping server for the file, the stand-ins, a worker per test with the real activities), a
+// start as the API makes it, and readers for what the escalation sent where.
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
-import { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
 import playbook from '../../workflows/account-escalation/definition.js';
 import type { AccountEscalationInput } from '../../workflows/account-escalation/contract.js';
 import type { SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
-import { createClients } from '../../src/worker.js';
 import { accountEscalation } from '../../workflows/account-escalation/workflow.js';
 import type { WeeklyTime } from '../../workflows/kit/calendar.js';
 import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
-import { loadExampleDirectory } from './fixtures.js';
-import { startStandIns, type StandIns } from './stand-ins.js';
-import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from './temporal.js';
+import type { StandIns } from './stand-ins.js';
+import { workflowTestEnv } from './workflow-env.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -36,88 +30,38 @@ export interface AccountEscalationTestEnv {
   sleepUntil(ms: number): Promise<void>;
 }
 
-/** The escalations the running test started (for `settle`, and terminated when the test ends). */
-const started: WorkflowHandle[] = [];
+/** The escalations the running test started (for `settle`; terminated when the test ends). */
+let running: () => readonly WorkflowHandle[] = () => [];
 
-/** Registers the hooks; the returned object is filled in by beforeAll. */
+/** Registers the hooks; the returned object is filled in by them. */
 export function accountEscalationTestEnv(): AccountEscalationTestEnv {
-  let bundle: WorkflowBundleWithSourceMap;
-  let templates: TemplateCatalog;
-  const t = {} as AccountEscalationTestEnv;
-
-  beforeAll(async () => {
-    [t.env, bundle, t.directory, templates] = await Promise.all([
-      createTimeSkippingEnv(),
-      bundleWorkflows(),
-      loadExampleDirectory(),
-      TemplateCatalog.load(),
-    ]);
-    t.standIns = await startStandIns(t.directory);
-  });
-
-  afterAll(async () => {
-    await t.standIns?.close();
-    await t.env?.teardown();
-  });
-
-  beforeEach(() => {
-    t.standIns.slack.reset();
-    t.standIns.outbox.clear();
-    t.standIns.cases.reset();
-  });
-
-  t.withWorker = async (fn, opts = {}) => {
-    const taskQueue = opts.taskQueue ?? uniqueTaskQueue('account-escalation');
-    const worker = await Worker.create({
-      connection: t.env.nativeConnection,
-      taskQueue,
-      workflowBundle: bundle,
-      activities: createActivities({
-        ...createClients(t.standIns.providers),
-        caseTarget: t.standIns.providers.caseTarget,
-        ...(opts.financeMeeting && { financeMeeting: opts.financeMeeting }),
-        directory: t.directory,
-        templates,
+  const base = workflowTestEnv({ name: 'account-escalation' });
+  running = base.running;
+  return {
+    get env() {
+      return base.env;
+    },
+    get standIns() {
+      return base.standIns;
+    },
+    get directory() {
+      return base.directory;
+    },
+    withWorker: (fn, { financeMeeting, taskQueue } = {}) =>
+      base.withWorker(fn, { ...(taskQueue && { taskQueue }), ...(financeMeeting && { deps: { financeMeeting } }) }),
+    start: (taskQueue, input) =>
+      base.start(accountEscalation, {
+        taskQueue,
+        workflowId: `account-escalation:${playbook.businessKey(input as never)}`,
+        args: [input],
+        memo: { playbook: 'account-escalation' },
+        typedSearchAttributes: [
+          { key: playbookKey, value: 'account-escalation' },
+          { key: statusKey, value: 'opened' },
+        ],
       }),
-    });
-    // A failed test must not leave an escalation behind: with nobody polling its task queue its
-    // workflow tasks stay pending, which stops time skipping for every later test in the file. It is
-    // terminated while the worker still runs, so the worker finishes the workflow task or activity it
-    // holds for it: terminated with a task in flight and no worker left, the time-skipping server kept
-    // that task's lock on time skipping, and every later `env.sleep` of the file crawled at real time
-    // (the 60 s time-outs that followed one failed finance test under load).
-    return await worker.runUntil(async () => {
-      try {
-        return await fn(taskQueue);
-      } finally {
-        for (const handle of started.splice(0)) {
-          await handle.terminate('test finished').catch(() => undefined);
-        }
-      }
-    });
+    sleepUntil: base.sleepUntil,
   };
-
-  t.start = async (taskQueue, input) => {
-    const handle = await t.env.client.workflow.start(accountEscalation, {
-      taskQueue,
-      workflowId: `account-escalation:${playbook.businessKey(input as never)}`,
-      args: [input],
-      memo: { playbook: 'account-escalation' },
-      typedSearchAttributes: [
-        { key: playbookKey, value: 'account-escalation' },
-        { key: statusKey, value: 'opened' },
-      ],
-    });
-    started.push(handle);
-    return handle;
-  };
-
-  t.sleepUntil = async (ms) => {
-    const now = await t.env.currentTimeMs();
-    if (ms > now) await t.env.sleep(ms - now);
-  };
-
-  return t;
 }
 
 /** Delivers the event (the update answers compactly) and reads the state after it, as the API does. */
@@ -145,7 +89,7 @@ export const slackSteps = (standIns: StandIns, escalationId: string) => slackPos
 async function progress(): Promise<{ events: number; busy: boolean }> {
   let events = 0;
   let busy = false;
-  for (const handle of started) {
+  for (const handle of running()) {
     const d = await handle.describe().catch(() => undefined);
     if (!d) continue;
     events += d.historyLength;

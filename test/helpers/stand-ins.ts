@@ -1,5 +1,5 @@
 // The local Slack and SendGrid stand-ins, seeded from a directory, with the real clients' settings.
-import { createActivities } from '../../activities/index.js';
+import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import type { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
 import { createClients } from '../../src/worker.js';
@@ -75,8 +75,8 @@ export async function startStandIns(directory: Directory): Promise<StandIns> {
   };
 }
 
-/** The real activities, with the real clients pointed at the stand-ins. */
-export function standInActivities(standIns: StandIns, directory: Directory, templates: TemplateCatalog) {
+/** The real activities, with the real clients pointed at the stand-ins; `deps` adds to or overrides what they get (e.g. `financeMeeting`). */
+export function standInActivities(standIns: StandIns, directory: Directory, templates: TemplateCatalog, deps: Partial<ActivityDeps> = {}) {
   return createActivities({
     ...createClients(standIns.providers),
     tickets: standIns.providers.tickets,
@@ -84,5 +84,6 @@ export function standInActivities(standIns: StandIns, directory: Directory, temp
     tracking: standIns.providers.tracking,
     directory,
     templates,
+    ...deps,
   });
 }

@@ -8,6 +8,7 @@ import type { Workflow } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TemplateCatalog } from '../../activities/email/templates.js';
+import type { ActivityDeps } from '../../activities/index.js';
 import { parseDirectory, type Directory } from '../../src/directory.js';
 import { loadExampleDirectory } from './fixtures.js';
 import { standInActivities, startStandIns, type StandIns } from './stand-ins.js';
@@ -32,6 +33,15 @@ export interface DirectoryChanges {
   channels?: Record<string, Record<string, unknown>>;
 }
 
+export interface WorkerOptions {
+  /** The directory the activities read; default the example. */
+  directory?: Directory;
+  /** More for the activities (e.g. `financeMeeting`). */
+  deps?: Partial<ActivityDeps>;
+  /** The task queue; default a fresh one. */
+  taskQueue?: string;
+}
+
 export interface WorkflowTestEnv {
   /** The time-skipping server (the current test's, with `serverPer: 'test'`). */
   env: TestWorkflowEnvironment;
@@ -48,7 +58,9 @@ export interface WorkflowTestEnv {
    * terminated with a task in flight after its worker stopped kept the server's time-skipping lock
    * (every later `env.sleep` of the file crawled at real time).
    */
-  withWorker<T>(fn: (taskQueue: string) => Promise<T>, opts?: { directory?: Directory }): Promise<T>;
+  withWorker<T>(fn: (taskQueue: string) => Promise<T>, opts?: WorkerOptions): Promise<T>;
+  /** What the running `withWorker` will terminate: the workflows the test started, oldest first. */
+  running(): readonly WorkflowHandle[];
   /** Starts a workflow (as `env.client.workflow.start`) and terminates it when the running `withWorker` ends. */
   start<W extends Workflow>(workflow: W, options: WorkflowStartOptions<W>): Promise<WorkflowHandleWithFirstExecutionRunId<W>>;
   /** Terminates the workflow when the running `withWorker` ends (one started elsewhere, e.g. by the workflow under test). */
@@ -87,13 +99,12 @@ export function workflowTestEnv(opts: WorkflowTestEnvOptions): WorkflowTestEnv {
     });
   }
 
-  t.withWorker = async (fn, { directory = t.directory } = {}) => {
-    const taskQueue = uniqueTaskQueue(opts.name);
+  t.withWorker = async (fn, { directory = t.directory, deps, taskQueue = uniqueTaskQueue(opts.name) } = {}) => {
     const worker = await Worker.create({
       connection: t.env.nativeConnection,
       taskQueue,
       workflowBundle: t.bundle,
-      activities: standInActivities(t.standIns, directory, t.templates),
+      activities: standInActivities(t.standIns, directory, t.templates, deps),
     });
     return await worker.runUntil(async () => {
       try {
@@ -103,6 +114,8 @@ export function workflowTestEnv(opts: WorkflowTestEnvOptions): WorkflowTestEnv {
       }
     });
   };
+
+  t.running = () => started;
 
   t.start = async (workflow, options) => {
     const handle = await t.env.client.workflow.start(workflow, options);
