@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowClient,
+  WorkflowFailedError,
   WorkflowUpdateFailedError,
   type Client,
   type WorkflowExecutionDescription,
@@ -132,6 +133,8 @@ export interface Found {
   access?: AccessFacts | undefined;
 }
 
+const isOutOfOrder = (err: unknown) =>
+  err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === EVENT_OUT_OF_ORDER;
 const taskAttempt = (d: WorkflowExecutionDescription) => d.raw.pendingWorkflowTask?.attempt ?? 0;
 
 /** How long a call that needs only the Temporal server (describe, list, start) may take. */
@@ -226,12 +229,14 @@ export class EscalationService {
     opts: { receivedAt: string; requestId: string; idempotencyKey?: string | undefined },
   ): Promise<{ result: JoinResult; runId: string }> {
     if (!def.join) throw new TypeError(`playbook ${def.name} does not join; use start()`);
+    const startArgs = def.join.startArgs(input as never, settings as never);
     const businessTime = def.businessTime(input as never);
     const summary = escalationSummary(def, input);
-    const startOperation = new WithStartWorkflowOperation(def.workflowType, {
+    // One operation per delivery: an operation can be executed once.
+    const startOperation = () => new WithStartWorkflowOperation(def.workflowType, {
       workflowId: id,
       taskQueue: this.taskQueue,
-      args: def.join.startArgs(input as never, settings as never),
+      args: startArgs,
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       memo: { playbook: def.name, join: true, summary, ...(def.access && { access: def.access.facts(input as never) }) } satisfies Memo,
@@ -244,16 +249,31 @@ export class EscalationService {
       staticSummary: summary,
     });
     const ctx = { id, call: 'worker' as const, waitedMs: this.workerWaitMs, ...(opts.idempotencyKey && { idempotencyKey: opts.idempotencyKey }) };
-    try {
-      return await this.client.withDeadline(Date.now() + this.workerWaitMs, async () => {
+    const deadline = Date.now() + this.workerWaitMs;
+    const deliver = (until = deadline) =>
+      this.client.withDeadline(until, async () => {
         const update = await this.client.workflow.startUpdateWithStart(joinUpdate, {
           args: [{ input, receivedAt: opts.receivedAt }],
           updateId: opts.requestId,
           waitForStage: 'ACCEPTED',
-          startWorkflowOperation: startOperation,
+          startWorkflowOperation: startOperation(),
         });
         return { result: await update.result(), runId: update.workflowRunId ?? '' };
       });
+    try {
+      try {
+        return await deliver();
+      } catch (err) {
+        // The escalation has its outcome, or passed a deadline closing it to requests, and is still
+        // closing: the request belongs to the next run. Wait (within the same bound) for this one to
+        // close, then deliver once more, which starts the next run (reuse policy ALLOW_DUPLICATE).
+        if (!isOutOfOrder(err)) throw err;
+        const closed = await this.client
+          .withDeadline(deadline, () => this.client.workflow.getHandle(id).result())
+          .then(() => true, (waitErr: unknown) => waitErr instanceof WorkflowFailedError);
+        if (!closed) throw err;
+        return await deliver(Date.now() + this.workerWaitMs);
+      }
     } catch (err) {
       const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
       if (cause instanceof ApplicationFailure && cause.type === EVENT_NOT_APPLICABLE) {

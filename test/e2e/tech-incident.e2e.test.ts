@@ -184,16 +184,19 @@ describe('tech-incident over HTTP', () => {
     expect(unknown.status).toBe(400);
 
     expect((await event(id, { type: 'resolved', summary: 'Anbieter wieder erreichbar', actor: 'on-call-lead' })).status).toBe(200);
-    const done = await until(() => get(id), (r) => r.body.execution.status === 'COMPLETED', 30_000);
-    expect(done.body.state?.outcome).toBe('resolved');
-    const reminders = t.svc.outbox!.list({ kind: 'slack', escalationId: id }).filter((r) => r.text?.includes('Bitte informiere jetzt deine Kund:innen'));
-    expect(reminders.map((r) => r.channel.name).sort()).toEqual(['@Kim Support', '@Lou Support']);
-
-    // The problem is back after it was resolved: a new incident under the same id (a new run).
+    // The problem is back at once, while the resolved run is still closing (telling the agents): the
+    // report waits for it to close and opens a new incident under the same id (a new run), never a 409.
     const recurrence = await report(techReport(7, { problemKey: key, productArea: 'checkout' }));
     expect(recurrence.status).toBe(201);
     expect(recurrence.body).toMatchObject({ id, opened: true, result: { report: 1, customers: 1, criticality: 'single-case' } });
-    expect(recurrence.body.runId).not.toBe(done.body.execution.runId);
+    expect(recurrence.body.runId).not.toBe(sixth.body.runId);
+
+    const done = await t.svc.client.workflow.getHandle(id, sixth.body.runId).describe();
+    expect(done.status.name).toBe('COMPLETED');
+    const final = (await t.svc.client.workflow.getHandle(id, sixth.body.runId).result()) as TechIncidentState;
+    expect(final.outcome).toBe('resolved');
+    const reminders = t.svc.outbox!.list({ kind: 'slack', escalationId: id }).filter((r) => r.text?.includes('Bitte informiere jetzt deine Kund:innen'));
+    expect(reminders.map((r) => r.channel.name).sort()).toEqual(['@Kim Support', '@Lou Support']);
   }, 120_000);
 
   it('GET /playbooks lists tech-incident with its report schema and events', async () => {

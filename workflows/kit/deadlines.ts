@@ -10,6 +10,9 @@
 // has fired every deadline whose instant had passed when they arrived (escalation.ts).
 import type { PendingDeadline } from './state.js';
 
+/** What a deadline lists in `closes` to close a start-or-join escalation to further requests (the kit's join update). */
+export const JOIN_REQUEST = 'join';
+
 export interface DeadlineOptions {
   /** Event types this deadline closes: refused from its instant on (409 naming it). */
   closes?: readonly string[] | undefined;

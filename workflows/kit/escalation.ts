@@ -16,7 +16,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { Deadlines } from './deadlines.js';
+import { Deadlines, JOIN_REQUEST } from './deadlines.js';
 import { countTimelineEntry } from './metrics.js';
 import {
   EVENT_SIGNAL_DESCRIPTION,
@@ -201,6 +201,15 @@ export class Escalation<Status extends string, Details> {
       {
         validator: (request) => {
           if (this.outcome !== null) outOfOrder(`the escalation already has its outcome (${this.outcome}); it takes no more requests`);
+          // A request that arrived after a deadline closing joins (e.g. the quiet period's end) belongs to
+          // the next escalation, even while this one has not fired the deadline yet (worker late or down).
+          const closedBy = this.deadlines.closing(JOIN_REQUEST, Date.parse(request.receivedAt));
+          if (closedBy) {
+            outOfOrder(`the deadline '${closedBy.name}' passed at ${closedBy.at} (${closedBy.description}); this request opens the next escalation`, {
+              deadline: closedBy.name,
+              at: closedBy.at,
+            });
+          }
           rules.validate?.(request as JoinRequest<Input>);
         },
       },

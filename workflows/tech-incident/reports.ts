@@ -6,6 +6,7 @@
 // customer-side checklist, a critical one's is told the tech team is on it.
 import { workflowInfo } from '@temporalio/workflow';
 import { records } from '../kit/activities.js';
+import { JOIN_REQUEST } from '../kit/deadlines.js';
 import { failureReason } from '../kit/failures.js';
 import { days } from '../kit/time.js';
 import { customerKey, TRACKING_LIST } from './codes.js';
@@ -65,7 +66,10 @@ export function addReport(inc: Incident, { input, receivedAt }: TechIncidentJoin
     becomeCritical(inc, report);
   } else {
     // A single case waits for more reports for the quiet period, counted from the latest one.
-    esc.deadlines.add('quiet-close', receivedAt, days(d.policy.quietDays), `A new report within ${d.policy.quietDays} days, or the single case closes`);
+    // From its instant a report belongs to the next escalation, even before this one has closed.
+    esc.deadlines.add('quiet-close', receivedAt, days(d.policy.quietDays), `A new report within ${d.policy.quietDays} days, or the single case closes`, {
+      closes: [JOIN_REQUEST],
+    });
     inc.setStatus('single-case');
     inc.agenda.later(async () => {
       await trackReport(inc, report);
