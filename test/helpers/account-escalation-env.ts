@@ -13,7 +13,7 @@ import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import type { StandIns } from './stand-ins.js';
-import { workflowTestEnv } from './workflow-env.js';
+import { extendTestEnv, workflowTestEnv } from './workflow-env.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -37,16 +37,7 @@ let running: () => readonly WorkflowHandle[] = () => [];
 export function accountEscalationTestEnv(): AccountEscalationTestEnv {
   const base = workflowTestEnv({ name: 'account-escalation' });
   running = base.running;
-  return {
-    get env() {
-      return base.env;
-    },
-    get standIns() {
-      return base.standIns;
-    },
-    get directory() {
-      return base.directory;
-    },
+  return extendTestEnv<AccountEscalationTestEnv>(base, {
     withWorker: (fn, { financeMeeting, taskQueue } = {}) =>
       base.withWorker(fn, { ...(taskQueue && { taskQueue }), ...(financeMeeting && { deps: { financeMeeting } }) }),
     start: (taskQueue, input) =>
@@ -60,8 +51,7 @@ export function accountEscalationTestEnv(): AccountEscalationTestEnv {
           { key: statusKey, value: 'opened' },
         ],
       }),
-    sleepUntil: base.sleepUntil,
-  };
+  });
 }
 
 /** Delivers the event (the update answers compactly) and reads the state after it, as the API does. */

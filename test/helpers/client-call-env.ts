@@ -13,7 +13,7 @@ import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import type { StandIns } from './stand-ins.js';
-import { workflowTestEnv } from './workflow-env.js';
+import { extendTestEnv, workflowTestEnv } from './workflow-env.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -37,17 +37,7 @@ export interface ClientCallTestEnv {
 /** Registers the hooks; the returned object is filled in by them. */
 export function clientCallTestEnv(): ClientCallTestEnv {
   const base = workflowTestEnv({ name: 'client-call' });
-  return {
-    get env() {
-      return base.env;
-    },
-    get standIns() {
-      return base.standIns;
-    },
-    get directory() {
-      return base.directory;
-    },
-    withWorker: base.withWorker,
+  return extendTestEnv<ClientCallTestEnv>(base, {
     start: (taskQueue, input) =>
       base.start(clientCall, {
         taskQueue,
@@ -57,9 +47,8 @@ export function clientCallTestEnv(): ClientCallTestEnv {
         typedSearchAttributes: [{ key: playbookKey, value: 'client-call' }, { key: statusKey, value: 'opened' }, ...(playbook.searchAttributes?.(input) ?? [])],
         staticSummary: playbook.summary(input),
       }),
-    sleepUntil: base.sleepUntil,
     directoryWith: (people) => base.directoryWith({ people }),
-  };
+  });
 }
 
 export type State = ClientCallState;

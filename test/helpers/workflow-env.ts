@@ -141,3 +141,11 @@ export function workflowTestEnv(opts: WorkflowTestEnvOptions): WorkflowTestEnv {
 
   return t;
 }
+
+/**
+ * A playbook's own test environment on `base`: `members` (its start, its worker options) replace or
+ * add to base's, and the rest is read from `base` at use (its hooks fill in `env`, `standIns`, ...).
+ */
+export function extendTestEnv<E>(base: WorkflowTestEnv, members: Partial<E>): E {
+  return Object.assign(Object.create(base) as object, members) as E;
+}
