@@ -143,6 +143,11 @@ export function textSections(text: string): SectionBlock[] {
   return chunks.filter((c) => c.trim() !== '').map((c): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text: c } }));
 }
 
+/** A context block of one mrkdwn line, e.g. how a task ended, under a message's text. */
+export function noteBlock(note: string): SlackBlock {
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: note.slice(0, SECTION_TEXT_MAX) }] };
+}
+
 /**
  * The blocks to send: the caller's blocks (or the text as sections when there are buttons but no
  * blocks), then the buttons. Undefined when the message is plain text.

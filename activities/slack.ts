@@ -16,7 +16,7 @@ import { Context } from '@temporalio/activity';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Directory } from '../src/directory.js';
 import { permanent, slackFailure } from './failures.js';
-import { mapBlockTexts, messageBlocks, type SlackBlock, type SlackButton } from './slack-blocks.js';
+import { mapBlockTexts, messageBlocks, noteBlock, textSections, type SlackBlock, type SlackButton } from './slack-blocks.js';
 import { slackChannelActivities } from './slack-channels.js';
 
 /**
@@ -76,6 +76,11 @@ export interface UpdateSlackMessageInput {
   blocks?: SlackBlock[];
   /** The buttons that remain, e.g. only "resolve" after an acknowledgement; needs `escalationId`. */
   buttons?: SlackButton[];
+  /**
+   * A context line (mrkdwn, already escaped) under the text, e.g. how a call task ended
+   * ("Done: call-outcome reported by desk-agent"): the message keeps its text and gains the line.
+   */
+  note?: string;
   escalationId?: string;
   /**
    * Names the update (e.g. `mark-resolved`). With `escalationId`, an update of a message that is gone
@@ -184,6 +189,27 @@ export function slackActivities({ slack, directory, publicUrl }: SlackActivityDe
     return id;
   }
 
+  /**
+   * A message with `note` under it and no buttons: the given blocks, or the message as Slack holds it
+   * now (so the lines a button press added, "<@U…> pressed “Reached”", stay), or the text as sections
+   * when it cannot be read. The note is added once however often the update is retried.
+   */
+  async function closedBlocks(channel: string, ts: string, text: string, given: SlackBlock[] | undefined, note: string): Promise<SlackBlock[]> {
+    let current = given;
+    if (!current) {
+      const found = await slack.conversations
+        .replies({ channel, ts, oldest: ts, latest: ts, inclusive: true, limit: 1 })
+        .then((page) => page.messages?.find((m) => m.ts === ts)?.blocks as SlackBlock[] | undefined)
+        .catch(() => undefined);
+      // Slack holds the resolved mentions: kept as they are (the resolver only rewrites `@{…}` tokens).
+      current = found?.filter((b) => b.type !== 'actions');
+    }
+    const kept = current && current.length > 0 ? current : textSections(text);
+    const last = kept.at(-1);
+    const hasNote = last?.type === 'context' && last.elements.some((e) => 'text' in e && e.text === note);
+    return hasNote ? kept : [...kept, noteBlock(note)];
+  }
+
   /** Text and blocks with mentions resolved; mentions collected from both. */
   function content(input: { escalationId?: string | undefined; text: string; blocks?: SlackBlock[] | undefined; buttons?: SlackButton[] | undefined }) {
     const { text, mentions: found } = mentions.resolve(input.text);
@@ -287,7 +313,8 @@ export function slackActivities({ slack, directory, publicUrl }: SlackActivityDe
     async updateSlackMessage(input: UpdateSlackMessageInput): Promise<UpdatedSlackMessage> {
       try {
         if (input.buttons?.length && !input.escalationId) throw permanent('Slack update: buttons need the escalationId');
-        const message = content(input);
+        const blocks = input.note ? await closedBlocks(input.channel, input.ts, input.text, input.blocks, input.note) : input.blocks;
+        const message = content({ ...input, blocks });
         try {
           await slack.chat.update({
             channel: input.channel,

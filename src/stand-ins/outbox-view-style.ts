@@ -31,6 +31,8 @@ main { max-width: 980px; margin: 0 auto; padding: 20px 24px 48px; display: grid;
 .badge-case { background: var(--case); }
 .thread, .edited { background: #f3eef3; color: var(--slack); border-radius: 999px; padding: 1px 8px; }
 .edited { background: #fff4e5; color: #8a5300; }
+.item.outdated { opacity: .6; }
+.item.outdated .btn { text-decoration: line-through; }
 .esc { font-weight: 600; }
 .esc.none { font-weight: 400; font-style: italic; }
 .muted { color: var(--muted); }

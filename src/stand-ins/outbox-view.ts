@@ -74,6 +74,9 @@ export function renderOutboxPage({ records, filter, refreshSeconds, apiBase, sla
   const as = controls?.as;
   const pressFor = (r: OutboxRecord): Press | undefined =>
     r.kind === 'slack' && as && latest.has(r.id) ? (button, inner) => pressForm(button, r.channel.id, r.ts, as, inner) : undefined;
+  // An older version of a message that was edited since (e.g. a call request whose buttons the engine
+  // removed): marked as such, so the page's current picture is each message's newest record.
+  const outdated = (r: OutboxRecord) => r.kind === 'slack' && r.method !== 'chat.postEphemeral' && !latest.has(r.id);
   const jsonHref = `../outbox${query.size > 0 ? `?${query}` : ''}`;
   const refresh = refreshSeconds && refreshSeconds > 0 ? `<meta http-equiv="refresh" content="${refreshSeconds}">` : '';
   const option = (value: string, label: string, current: string | undefined) =>
@@ -104,16 +107,16 @@ ${refresh}<title>Outbox · escalation-engine</title>
 </header>
 <main>
 ${controls ? renderSlackControls(controls) : ''}
-${records.length === 0 ? '<p class="empty">Nothing received yet.</p>' : records.map((r) => renderRecord(r, apiBase ?? '', pressFor(r))).join('\n')}
+${records.length === 0 ? '<p class="empty">Nothing received yet.</p>' : records.map((r) => renderRecord(r, apiBase ?? '', pressFor(r), outdated(r))).join('\n')}
 </main>
 </body>
 </html>`;
 }
 
-function renderRecord(record: OutboxRecord, apiBase: string, press?: Press): string {
+function renderRecord(record: OutboxRecord, apiBase: string, press?: Press, outdated = false): string {
   switch (record.kind) {
     case 'slack':
-      return renderSlack(record, apiBase, press);
+      return renderSlack(record, apiBase, press, outdated);
     case 'email':
       return renderEmail(record, apiBase);
     case 'ticket':
@@ -193,7 +196,7 @@ function formatAddress(a: EmailAddress): string {
 
 // ---- Slack -----------------------------------------------------------------------------------
 
-function renderSlack(r: SlackOutboxRecord, apiBase: string, press?: Press): string {
+function renderSlack(r: SlackOutboxRecord, apiBase: string, press?: Press, outdated = false): string {
   const channel = r.channel.name.startsWith('@') ? r.channel.name : `#${r.channel.name}`;
   const thread = r.thread_ts
     ? `<span class="thread" title="Reply in the thread of the message with ts ${escapeHtml(r.thread_ts)}">↳ reply in thread <code>${escapeHtml(r.thread_ts)}</code></span>`
@@ -204,6 +207,7 @@ function renderSlack(r: SlackOutboxRecord, apiBase: string, press?: Press): stri
       : r.method === 'chat.postEphemeral'
         ? `<span class="edited">only visible to <code>${escapeHtml(r.visibleTo ?? '?')}</code></span>`
         : '';
+  const since = outdated ? '<span class="edited outdated" title="A newer record above shows this message as it is now">earlier version: edited since</span>' : '';
   const hasBlocks = (r.blocks?.length ?? 0) > 0;
   const content = hasBlocks ? renderBlocks(r.blocks ?? [], r.mentions.labels, press) : renderMrkdwn(r.text ?? '', r.mentions.labels);
   const fallback = hasBlocks && r.text
@@ -217,8 +221,8 @@ function renderSlack(r: SlackOutboxRecord, apiBase: string, press?: Press): stri
   const metadata = r.metadata
     ? `<details><summary>Metadata <code>${escapeHtml(r.metadata.event_type)}</code></summary><pre class="json">${escapeHtml(JSON.stringify(r.metadata.event_payload, null, 2))}</pre></details>`
     : '';
-  return `<article class="item slack${r.thread_ts ? ' reply' : ''}" id="${escapeHtml(r.id)}">
-${itemHead(r, apiBase, '<span class="badge badge-slack">Slack</span>', `<span class="title channel">${escapeHtml(channel)}</span>${thread}${edited}`)}
+  return `<article class="item slack${r.thread_ts ? ' reply' : ''}${outdated ? ' outdated' : ''}" id="${escapeHtml(r.id)}">
+${itemHead(r, apiBase, '<span class="badge badge-slack">Slack</span>', `<span class="title channel">${escapeHtml(channel)}</span>${thread}${edited}${since}`)}
 <div class="slack-msg">
   <div class="avatar" aria-hidden="true">EE</div>
   <div class="msg-body">

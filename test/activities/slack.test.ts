@@ -134,6 +134,56 @@ describe('posting', () => {
     expect(msg?.metadata?.event_payload.escalation_id).toBe(id);
   });
 
+  it('closes a request: same text (mentions resolved), no buttons, the note as a context line (issue 16 item 9)', async () => {
+    const id = escalationId();
+    const posted = await runAttempt(acts.postSlackMessage, {
+      ...alert(id),
+      text: ':telephone_receiver: @{booking-owner}: phone the facilitator',
+      buttons: [{ event: 'call-outcome', label: 'Reached', extra: { outcome: 'reached' } }],
+    });
+    await runAttempt(acts.updateSlackMessage, {
+      channel: posted.channel,
+      ts: posted.ts,
+      text: ':telephone_receiver: @{booking-owner}: phone the facilitator',
+      note: 'Done: call-outcome (reached) reported by desk &lt;agent&gt; at 10:15',
+      escalationId: id,
+      step: 'call-1-closed',
+    });
+    const [msg] = standIns.slack.messages(EMERG);
+    expect(msg?.text).toBe(':telephone_receiver: <@U0MORGAN01>: phone the facilitator');
+    const closed = [
+      { type: 'section', text: { type: 'mrkdwn', text: ':telephone_receiver: <@U0MORGAN01>: phone the facilitator' } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Done: call-outcome (reached) reported by desk &lt;agent&gt; at 10:15' }] },
+    ];
+    expect(msg?.blocks).toEqual(closed);
+    // A retried close adds its note once.
+    await runAttempt(acts.updateSlackMessage, { channel: posted.channel, ts: posted.ts, text: 'x', note: closed[1]!.elements![0]!.text, escalationId: id, step: 'call-1-closed' }, 2);
+    expect(standIns.slack.messages(EMERG)[0]?.blocks).toEqual(closed);
+  });
+
+  it('closing keeps what a button press added to the message (the "pressed" line)', async () => {
+    const id = escalationId();
+    const posted = await runAttempt(acts.postSlackMessage, {
+      ...alert(id),
+      text: 'Phone the facilitator',
+      buttons: [{ event: 'call-outcome', label: 'Reached', extra: { outcome: 'reached' } }],
+    });
+    const pressed = { type: 'context', elements: [{ type: 'mrkdwn', text: ':white_check_mark: <@U0MORGAN01> pressed “Reached”' }] };
+    // What the interactions handler does on a press: the pressed button out, a context line in.
+    await runAttempt(acts.updateSlackMessage, {
+      channel: posted.channel,
+      ts: posted.ts,
+      text: 'Phone the facilitator',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Phone the facilitator' } }, pressed as SlackBlock],
+    });
+    await runAttempt(acts.updateSlackMessage, { channel: posted.channel, ts: posted.ts, text: 'Phone the facilitator', note: 'Done at 10:15', escalationId: id, step: 'c-closed' });
+    expect(standIns.slack.messages(EMERG)[0]?.blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: 'Phone the facilitator' } },
+      pressed,
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Done at 10:15' }] },
+    ]);
+  });
+
   it('updates with the remaining buttons', async () => {
     const id = escalationId();
     const posted = await runAttempt(acts.postSlackMessage, {

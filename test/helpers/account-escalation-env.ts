@@ -66,6 +66,8 @@ export function slackPosts(standIns: StandIns, escalationId: string): (SlackOutb
   return standIns.outbox
     .list({ kind: 'slack', escalationId })
     .reverse()
+    // Posts only: an update of one (e.g. a request closed at the end) is not a new message.
+    .filter((r) => r.method !== 'chat.update')
     .map((r) => ({ ...r, step: String(r.metadata?.event_payload.step ?? '') }));
 }
 

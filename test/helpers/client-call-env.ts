@@ -60,11 +60,12 @@ export const send = async (handle: WorkflowHandle, event: EscalationEvent): Prom
 };
 export const state = async (handle: WorkflowHandle): Promise<State> => (await handle.query(stateQuery)) as State;
 
-/** What the stand-ins received for one escalation, oldest first. */
+/** The Slack messages posted for one escalation, oldest first (updates of them, e.g. a request closed, are not new messages). */
 export function slackPosts(standIns: StandIns, escalationId: string) {
   return standIns.outbox
     .list({ kind: 'slack', escalationId })
     .reverse()
+    .filter((r) => r.method !== 'chat.update')
     .map((r) => ({ ...r, step: String(r.metadata?.event_payload.step ?? '') }));
 }
 export const slackSteps = (standIns: StandIns, escalationId: string) => slackPosts(standIns, escalationId).map((p) => p.step);

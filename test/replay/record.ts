@@ -465,6 +465,14 @@ Object.assign(scenarios, {
   },
 });
 
+// Since patched('kit-close-button-posts') (issue 16 item 9): superseded and answered requests and,
+// at the end, every post with buttons are updated without their buttons. The same scenarios as
+// above (a call task posted in the step that cancels; a phone ladder asked again and answered;
+// a client call's ladder), recorded with the patch.
+for (const name of ['live-delivery-facilitator-cutoff', 'tech-incident-phone-ladder', 'client-call-managers-phone', 'account-escalation-finance-approved']) {
+  scenarios[`${name}-buttons-closed`] = scenarios[name]!;
+}
+
 /** Every run of the escalation, oldest first (more than one after continue-as-new). */
 async function allRuns(handle: WorkflowHandle) {
   const histories: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>[] = [];

@@ -144,6 +144,35 @@ describe('GET /dev/outbox/view', () => {
     expect(html).toContain('<span class="esc none">no escalation</span>');
   });
 
+  it('an edited message: its newest record shows it as it is now (buttons gone, the closing note), the older one is marked as an earlier version (issue 16 item 9)', async () => {
+    outbox.append({
+      kind: 'slack',
+      method: 'chat.update',
+      escalationId: 'live-delivery:B-1',
+      channel: { id: 'C0EMERG01', name: 'bookings-emergencies' },
+      ts: '1732370000.000100',
+      text: 'Facilitator missing',
+      blocks: [
+        { type: 'section', text: { type: 'mrkdwn', text: 'Facilitator missing' } },
+        { type: 'context', elements: [{ type: 'mrkdwn', text: 'Closed: escalation cancelled-provider at Mon 23 Nov, 10:15 CST' }] },
+      ],
+      mentions: noMentions,
+    });
+    const html = (await app.inject({ url: '/dev/outbox/view?kind=slack' })).body;
+    const articles = html.split('<article ').slice(1);
+    const versions = articles.filter((a) => a.includes('<code>1732370000.000100</code>') && !a.includes('reply in thread'));
+    expect(versions).toHaveLength(2);
+    const [now, before] = versions;
+    expect(now).not.toContain('outdated');
+    expect(now).toContain('edited <code>1732370000.000100</code>');
+    expect(now).toContain('Closed: escalation cancelled-provider at Mon 23 Nov, 10:15 CST');
+    expect(now).not.toContain('Acknowledge');
+    expect(before).toMatch(/^class="item slack outdated"/);
+    expect(before).toContain('earlier version: edited since');
+    // The reply was never edited: no marker.
+    expect(articles.find((a) => a.includes('reply in thread'))).not.toContain('outdated');
+  });
+
   it('shows a tracking row with its fields escaped and its links', async () => {
     outbox.append({
       kind: 'tracking-row',

@@ -8,6 +8,7 @@ import type { LiveDeliveryEvent, LiveDeliveryInput } from '../../workflows/live-
 import { liveDelivery } from '../../workflows/live-delivery/workflow.js';
 import { eventUpdate, stateQuery, EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
 import type { EmailOutboxRecord } from '../../src/stand-ins/outbox.js';
+import { buttonLabels, buttonPostsNow, contextLines, latestOutboxVersions } from '../helpers/button-posts.js';
 import { liveDeliveryInput } from '../helpers/fixtures.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
 
@@ -149,6 +150,30 @@ describe('facilitator no-show', () => {
       const [ticket] = t.standIns.tickets.tickets();
       expect(ticket?.body).toMatchObject({ kind: 'service-recovery', escalationId: h.workflowId });
       expect(final.details).toMatchObject({ ticketId: ticket!.id });
+    });
+  });
+
+  it('issue 16 item 9: the call task posted in the step that cancels loses its buttons; at the outcome no post has live buttons', async () => {
+    await scenario('facilitator-no-show', 0, async (h, { start }) => {
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-provider');
+      const calls = thread().filter((m) => m.text.includes('Phone Alex Facilitator'));
+      // Asked at 0, 5, 10 and (in the step the cutoff decides) 15 minutes, or the cutoff came first.
+      expect(calls.length).toBeGreaterThanOrEqual(3);
+      const last = calls.at(-1)!;
+      expect(buttonLabels(last.blocks)).toEqual([]);
+      expect(last.edited).toBeDefined();
+      expect(contextLines(last.blocks)).toEqual([expect.stringMatching(/^:white_check_mark: Closed: escalation cancelled-provider at /)]);
+      for (const m of calls.slice(0, -1)) expect(contextLines(m.blocks)).toEqual([expect.stringMatching(/^Superseded at .+: asked again \(attempt \d\)$/)]);
+      // Every post that ever had buttons (the alert, the facilitator calls, the client calls) has none now,
+      // in the stand-in and in the outbox's newest version of each message.
+      const posts = buttonPostsNow(t.standIns);
+      expect(posts.length).toBeGreaterThanOrEqual(calls.length + 1);
+      expect(posts.filter((m) => buttonLabels(m.blocks).length > 0)).toEqual([]);
+      expect(posts.every((m) => m.edited !== undefined)).toBe(true);
+      expect(latestOutboxVersions(t.standIns).filter((r) => buttonLabels(r.blocks).length > 0)).toEqual([]);
+      expect(final.timeline.filter((e) => e.kind === 'step-failed')).toEqual([]);
+      expect(Date.parse(final.timeline.find((e) => e.kind === 'outcome')!.at)).toBeGreaterThanOrEqual(start + 15 * MIN);
     });
   });
 

@@ -18,6 +18,7 @@ import type {
 import { techIncidentReportUpdate } from '../../workflows/tech-incident/contract.js';
 import { techIncident } from '../../workflows/tech-incident/workflow.js';
 import { techOpening, techReport } from '../helpers/tech-incident-fixtures.js';
+import { buttonLabels, buttonPostsNow, contextLines, latestOutboxVersions } from '../helpers/button-posts.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
 
 const MIN = 60_000;
@@ -276,6 +277,41 @@ describe('the acknowledgement and the phone ladder (15 minutes from the report t
       ]);
       const done = await send(h, { type: 'call-reached', actor: 'support-agent' });
       expect(done.details.reached).toBe('Jamie Backup');
+    });
+  });
+
+  it('issue 16 item 9: each call request loses its buttons once asked again or answered, and at the end no post has live buttons', async () => {
+    await scenario(async (h, report) => {
+      const sixth = await makeCritical(report);
+      await until(h, ACK_IDLE, 'siren');
+      await t.env.sleep(Date.parse(sixth.result.criticalAt!) + 15 * MIN - (await t.env.currentTimeMs()));
+      await until(h, (x) => x.messages.some((m) => m.step === 'call-on-call-lead-1'), 'first call');
+      await send(h, { type: 'call-no-answer', actor: 'support-agent' });
+      await until(h, (x) => x.messages.some((m) => m.step === 'call-on-call-lead-2'), 'second call');
+      await send(h, { type: 'call-no-answer', actor: 'support-agent' });
+      await until(h, (x) => x.messages.some((m) => m.step === 'call-on-call-backup-1'), 'backup call');
+      await send(h, { type: 'call-reached', actor: 'support-agent' });
+      const requests = () => t.standIns.slack.messages(SIREN_CHANNEL).filter((m) => /Anruf \d von \d/.test(m.text));
+      // The superseded and answered requests are closed while the incident is still open.
+      for (let i = 0; i < 200 && requests().some((m) => buttonLabels(m.blocks).length > 0); i++) await new Promise((r) => setTimeout(r, 50));
+      const [lead1, lead2, backup1] = requests();
+      expect(requests()).toHaveLength(3);
+      expect(contextLines(lead1!.blocks)).toEqual([expect.stringMatching(/^Superseded at .+: asked again \(attempt 2\)$/)]);
+      expect(contextLines(lead2!.blocks)).toEqual([expect.stringMatching(/^Superseded at .+: Jamie Backup is asked now$/)]);
+      expect(contextLines(backup1!.blocks)).toEqual([expect.stringMatching(/^:white_check_mark: Done: call-reached reported by support-agent at /)]);
+      for (const m of requests()) {
+        expect(buttonLabels(m.blocks)).toEqual([]);
+        expect(m.text).toMatch(/Anruf \d von \d/); // the request itself is still there to read
+      }
+      expect((await state(h)).outcome).toBeNull();
+
+      await send(h, { type: 'resolved', actor: 'on-call-backup' });
+      const final = await h.result();
+      const posts = buttonPostsNow(t.standIns);
+      expect(posts.length).toBeGreaterThanOrEqual(4); // the siren and the three requests
+      expect(posts.filter((m) => buttonLabels(m.blocks).length > 0)).toEqual([]);
+      expect(latestOutboxVersions(t.standIns).filter((r) => buttonLabels(r.blocks).length > 0)).toEqual([]);
+      expect(final.timeline.filter((e) => e.kind === 'step-failed')).toEqual([]);
     });
   });
 

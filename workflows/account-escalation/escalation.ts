@@ -2,7 +2,7 @@
 // escalation, the playbook's details, the agenda), and the helpers they share (status with its Web UI
 // summary, what it waits for, DMs, local times). The sections are functions over it, one file each.
 import type { Agenda } from '../kit/agenda.js';
-import { dm } from '../kit/notify.js';
+import { dm, type PostedRef } from '../kit/notify.js';
 import { Escalation } from '../kit/escalation.js';
 import type { SlackButton } from '../../activities/index.js';
 import type { SlackText } from '../kit/slack-text.js';
@@ -75,7 +75,7 @@ export class AccountEscalation {
   }
 
   /** DMs each person once, in order. */
-  dm(step: string, people: string[], text: SlackText, buttons?: SlackButton[]): Promise<void> {
+  dm(step: string, people: string[], text: SlackText, buttons?: SlackButton[]): Promise<PostedRef[]> {
     return dm(this.esc, step, people, text, buttons);
   }
 

@@ -28,6 +28,7 @@ import { notesReminder } from './notes.js';
 import { open, prepareOpening } from './opening.js';
 import { financeMeeting, financeMeetingReminder } from './renegotiation.js';
 import { MAX_RUN_BYTES, MAX_RUN_EVENTS } from './sop.js';
+import { closeRemainingPosts } from '../kit/notify.js';
 
 export * from './sop.js';
 
@@ -99,5 +100,7 @@ export async function accountEscalation(input: AccountEscalationInput, carried?:
     await open(a);
   }
   await a.agenda.run();
+  // Every post whose buttons still work says how the escalation ended (issue 16 item 9).
+  await closeRemainingPosts(a.esc);
   return a.esc.state();
 }

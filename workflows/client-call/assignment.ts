@@ -113,7 +113,7 @@ async function askManagers(c: ClientCall, managers: string[]): Promise<void> {
         `managers-${rung.target}`,
         slack`:arrow_up: Not taken within ${d.policy.takeWithinMinutes} minutes: asking ${mention.person(rung.target)} who takes it.`,
       );
-      await c.dm(
+      return c.dm(
         `take-call-${rung.target}`,
         [rung.target],
         lines(

@@ -6,7 +6,7 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { SlackButton } from '../../activities/index.js';
 import { Agenda } from '../kit/agenda.js';
 import { Escalation } from '../kit/escalation.js';
-import { dm, replyInThread } from '../kit/notify.js';
+import { dm, replyInThread, type PostedRef } from '../kit/notify.js';
 import { assigneeKey } from '../kit/search-attributes.js';
 import { slack, type SlackText } from '../kit/slack-text.js';
 import { localTime } from '../kit/time.js';
@@ -55,16 +55,16 @@ export class ClientCall {
   }
 
   /** A reply in the team thread (or a new post in the team channel when the first post never got through). */
-  async toTeam(step: string, text: SlackText, buttons?: SlackButton[]): Promise<void> {
+  async toTeam(step: string, text: SlackText, buttons?: SlackButton[]): Promise<PostedRef | undefined> {
     if (!this.d.team) {
       this.esc.timeline.add('step-failed', `Team message '${step}' not posted: no team (${this.d.teamProblem ?? 'unknown'})`);
-      return;
+      return undefined;
     }
-    await replyInThread(this.esc, this.d.team.channel, this.d.thread, step, text, buttons);
+    return replyInThread(this.esc, this.d.team.channel, this.d.thread, step, text, buttons);
   }
 
-  /** DMs each person once, in order. */
-  dm(step: string, people: string[], text: SlackText, buttons?: SlackButton[]): Promise<void> {
+  /** DMs each person once, in order: the DMs that got through. */
+  dm(step: string, people: string[], text: SlackText, buttons?: SlackButton[]): Promise<PostedRef[]> {
     return dm(this.esc, step, people, text, buttons);
   }
 

@@ -18,6 +18,7 @@ import { ClientCall } from './escalation.js';
 import { apply, validate } from './events.js';
 import { handoverCheck } from './handover.js';
 import { openIntake, prepareIntake } from './intake.js';
+import { closeRemainingPosts } from '../kit/notify.js';
 
 export type { ClientCallDetails } from './contract.js';
 
@@ -42,5 +43,7 @@ export async function clientCall(input: ClientCallInput): Promise<ClientCallStat
   await openIntake(c);
   await c.agenda.run();
   await c.finishBackground();
+  // Every post whose buttons still work says how the escalation ended (issue 16 item 9).
+  await closeRemainingPosts(c.esc);
   return c.esc.state();
 }

@@ -7,7 +7,7 @@
 // who raised it is told in the thread. Every issue joins its event's gameday summary.
 import { workflowInfo } from '@temporalio/workflow';
 import { outOfOrder } from '../kit/messages.js';
-import { updateSlack } from '../kit/notify.js';
+import { closeRemainingPosts, updateSlack } from '../kit/notify.js';
 import { nowIso } from '../kit/time.js';
 import type { GamedayIssueEvent, GamedayIssueInput, GamedayIssueState } from './contract.js';
 import { ACK_DEADLINE, FOLLOW_UP_CLOSE, GamedayIssue } from './issue.js';
@@ -61,6 +61,8 @@ export async function gamedayIssue(input: GamedayIssueInput): Promise<GamedayIss
   if (d.thread) await updateSlack(esc, 'mark-outcome', d.thread.channel, d.thread.ts, markedPost(input, ev, r.outcome, r.at));
   await Promise.all(s.ladders);
   s.refresh();
+  // Every post whose buttons still work says how the escalation ended (issue 16 item 9).
+  await closeRemainingPosts(esc);
   return esc.state();
 }
 

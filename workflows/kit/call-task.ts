@@ -33,7 +33,10 @@ export interface CallTaskOptions {
   finished: () => boolean;
   /** How many "no answer" outcomes were reported so far: each ends the current attempt at once. */
   noAnswers?: () => number;
-  /** Asks the assignee (Slack post, DM) to make call `attempt` (from 1, per callee). */
+  /**
+   * Asks the assignee (Slack post, DM) to make call `attempt` (from 1, per callee); answer with the
+   * post(s) (`postSlack`/`dm`'s result) so their buttons are closed once answered or asked again.
+   */
   ask: (attempt: number, request: string, callee: Callee) => Promise<unknown>;
 }
 

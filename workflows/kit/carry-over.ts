@@ -4,7 +4,7 @@
 // are counted by kind in one summary entry; closed tasks and sent messages keep only the latest.
 import { makeContinueAsNewFunc, workflowInfo, type Workflow } from '@temporalio/workflow';
 import type { Escalation } from './escalation.js';
-import type { EscalationState, PendingDeadline, TimelineEntry } from './state.js';
+import type { EscalationState, LivePost, PendingDeadline, TimelineEntry } from './state.js';
 
 export interface CarryLimits {
   /** Timeline entries kept (besides the first one and the summary). */
@@ -33,6 +33,8 @@ export interface CarriedEscalation<Status extends string, Details>
   runsDropped: number;
   /** Fired deadlines whose events stay closed (absent in runs carried before this field existed). */
   closedDeadlines?: PendingDeadline[];
+  /** Posts whose buttons still work, closed by a later run (absent when there are none, or in older runs). */
+  livePosts?: LivePost[];
 }
 
 export const SUMMARY_KIND = 'timeline-summarised';
@@ -85,6 +87,7 @@ export function carryOver<Status extends string, Details>(
     messages: esc.messages.slice(Math.max(0, esc.messages.length - limits.messages)),
     timeline: trimTimeline(esc.timeline.entries, limits.timeline, now),
     details: esc.details,
+    ...(esc.livePosts.length > 0 && { livePosts: [...esc.livePosts] }),
     runs: runs.slice(Math.max(0, runs.length - RUNS_KEPT)),
     runsDropped,
   };
@@ -98,6 +101,7 @@ export function restore<Status extends string, Details>(
   esc.timeline.entries.push(...carried.timeline);
   esc.tasks.push(...carried.tasks);
   esc.messages.push(...carried.messages);
+  esc.livePosts.push(...(carried.livePosts ?? []));
   esc.deadlines.restoreClosed(carried.closedDeadlines ?? []);
   for (const d of carried.deadlines) esc.deadlines.add(d.name, d.at, 0, d.description, { closes: d.closes });
   esc.waitingFor = [...carried.waitingFor];

@@ -30,7 +30,7 @@ import {
   stateQuery,
 } from './messages.js';
 import { statusKey } from './search-attributes.js';
-import type { EscalationEvent, EscalationState, EventResult, JoinRequest, JoinResult, PendingDeadline, SentMessage, Task, TimelineEntry } from './state.js';
+import type { EscalationEvent, EscalationState, EventResult, JoinRequest, JoinResult, LivePost, PendingDeadline, SentMessage, Task, TimelineEntry } from './state.js';
 import { localTime, nowIso } from './time.js';
 import { Timeline } from './timeline.js';
 
@@ -83,6 +83,8 @@ export class Escalation<Status extends string, Details> {
   readonly deadlines = new Deadlines(() => this.refreshDetails());
   readonly tasks: Task[] = [];
   readonly messages: SentMessage[] = [];
+  /** Posts whose buttons still work, oldest first (kit/notify.ts registers and closes them). */
+  readonly livePosts: LivePost[] = [];
   readonly escalationId = workflowInfo().workflowId;
   outcome: string | null = null;
   waitingFor: string[] = [];
@@ -265,6 +267,11 @@ export class Escalation<Status extends string, Details> {
     upsertSearchAttributes([{ key: statusKey, value: status }]);
     if (summary) this.statusSummary = summary;
     this.refreshDetails();
+  }
+
+  /** The IANA zone people read this escalation's times in (set with `present`; default UTC). */
+  get timeZone(): string {
+    return this.presentation.timeZone;
   }
 
   /** Sets how the current details read (zone, headline, facts) and shows them. */

@@ -14,10 +14,19 @@
 // all (LADDER_LIMITS.maxAttempts unless the playbook sets fewer; never more than LADDER_LIMITS.hardMax),
 // a rung that asks "until acknowledged" included, and no attempt waits less than
 // LADDER_LIMITS.minTimeoutMs. A ladder that hits its cap ends `exhausted` and the timeline says so.
+//
+// A request with buttons (a `notify` that answers with the post, kit/notify.ts) is closed once it is
+// no longer the current one (issue 16 item 9): superseded when the next attempt goes out, and the
+// last one when the ladder ends (done: the answering event and its actor; closed: the escalation's
+// outcome, no longer needed, or no answer). Supersession runs beside the next attempt's timer, so a
+// slow Slack never delays the ladder.
 import { condition, patched } from '@temporalio/workflow';
 import { lookups, summary } from './activities.js';
 import type { AnyEscalation } from './escalation.js';
 import { failureReason } from './failures.js';
+import { closedAt, closePosts, livePostsOf } from './notify.js';
+import { slack } from './slack-text.js';
+import type { LivePost } from './state.js';
 import { minutes } from './time.js';
 
 /** The kit's caps on every ladder and call task. */
@@ -59,7 +68,10 @@ export interface LadderOptions<R extends Rung> {
    * current attempt at once instead of at its timeout.
    */
   unanswered?: () => number;
-  /** Sends attempt `attempt` (from 1, per rung) to the rung's target. */
+  /**
+   * Sends attempt `attempt` (from 1, per rung) to the rung's target. Answering with the post
+   * (`postSlack`'s PostedRef, or `dm`'s list) lets the ladder close its buttons once it is answered or superseded.
+   */
   notify: (rung: R, attempt: number) => Promise<unknown>;
   /** The rung's first attempt is about to go out (after the availability check): e.g. open a task. */
   onRung?: (rung: R, index: number) => void;
@@ -84,6 +96,34 @@ export interface LadderResult<R extends Rung> {
 
 /** Runs the ladder to its acknowledgement, its stop, or its last rung's last attempt. */
 export async function runLadder<R extends Rung>(esc: AnyEscalation, o: LadderOptions<R>): Promise<LadderResult<R>> {
+  const requests: LadderRequests = { current: [], closing: [] };
+  const decidedBefore = esc.outcome !== null;
+  const result = await climb(esc, o, requests);
+  await Promise.all([...requests.closing, closePosts(esc, requests.current, endNote(esc, result, decidedBefore))]);
+  return result;
+}
+
+/** The posts of the attempt that is out now, and the supersessions still under way. */
+interface LadderRequests {
+  current: LivePost[];
+  closing: Promise<void>[];
+}
+
+/** How the ladder's last request ended, for the line under it. */
+function endNote<R extends Rung>(esc: AnyEscalation, result: LadderResult<R>, decidedBefore: boolean) {
+  const at = closedAt(esc);
+  if (!decidedBefore && esc.outcome !== null) return slack`:white_check_mark: Closed: escalation ${esc.outcome} at ${at}`;
+  if (result.outcome === 'acknowledged') {
+    const event = esc.timeline.entries.findLast((e) => e.kind.startsWith('event:'));
+    if (!event) return slack`:white_check_mark: Done at ${at}`;
+    const detail = typeof event.data?.outcome === 'string' ? slack` (${event.data.outcome})` : slack``;
+    return slack`:white_check_mark: Done: ${event.kind.slice('event:'.length)}${detail} reported by ${event.actor} at ${at}`;
+  }
+  if (result.outcome === 'stopped') return slack`Closed: no longer needed at ${at}`;
+  return slack`Closed: no answer after ${result.attempts} request${result.attempts === 1 ? '' : 's'} (${at})`;
+}
+
+async function climb<R extends Rung>(esc: AnyEscalation, o: LadderOptions<R>, requests: LadderRequests): Promise<LadderResult<R>> {
   const skipped: R[] = [];
   const done = () => o.acknowledged() || (o.stopped?.() ?? false);
   const result = (rung: R | null): LadderResult<R> => ({
@@ -120,7 +160,13 @@ export async function runLadder<R extends Rung>(esc: AnyEscalation, o: LadderOpt
       if (atCap()) break;
       attempts++;
       o.onAttempt?.(rung, attempt, Date.now() + timeoutMs);
-      await o.notify(rung, attempt);
+      const sent = livePostsOf(esc, await o.notify(rung, attempt));
+      // A request that did not get through leaves the previous one current (its buttons still work).
+      if (sent.length > 0 && requests.current.length > 0) {
+        const then = attempt > 1 ? slack`asked again (attempt ${attempt})` : slack`${rung.target} is asked now`;
+        requests.closing.push(closePosts(esc, requests.current, slack`Superseded at ${closedAt(esc)}: ${then}`));
+      }
+      if (sent.length > 0) requests.current = sent;
       const noAnswers = o.unanswered?.() ?? 0;
       const ended = () => done() || (o.unanswered?.() ?? 0) > noAnswers;
       if ((await condition(ended, timeoutMs, { summary: o.summary(rung, attempt) })) && done()) return result(rung);

@@ -21,6 +21,12 @@ export class SlackText {
   }
 }
 
+/**
+ * mrkdwn the engine itself posted earlier (kept in its state), sent again as it was, e.g. the text
+ * of a message whose buttons are removed. Never for text from anywhere else.
+ */
+export const postedText = (mrkdwn: string): SlackText => new SlackText(mrkdwn);
+
 /** What a template may interpolate: data (escaped) or SlackText (kept). `null`/`undefined` print nothing. */
 export type SlackValue = string | number | boolean | SlackText | null | undefined;
 

@@ -35,6 +35,20 @@ export interface Task {
   nextAttemptAt?: string;
 }
 
+/**
+ * A Slack post whose buttons still work (a call task's request, an acknowledgement prompt): kept
+ * by the kit until it closes the post (kit/notify.ts `closePosts`). Not part of the state query.
+ */
+export interface LivePost {
+  /** The post's step (its update is `<step>-closed`). */
+  step: string;
+  /** Slack channel id and ts, as chat.postMessage answered. */
+  channel: string;
+  ts: string;
+  /** The mrkdwn it was posted with (an update replaces the whole message, so it is sent again). */
+  text: string;
+}
+
 export interface SentMessage {
   step: string;
   channel: 'slack' | 'email';

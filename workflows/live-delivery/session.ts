@@ -8,7 +8,7 @@ import type { SlackButton, TemplateFlagName } from '../../activities/index.js';
 import { Agenda } from '../kit/agenda.js';
 import { callTask } from '../kit/call-task.js';
 import { Escalation } from '../kit/escalation.js';
-import { replyInThread, sendEmail } from '../kit/notify.js';
+import { replyInThread, sendEmail, type PostedRef } from '../kit/notify.js';
 import { slack, type SlackText } from '../kit/slack-text.js';
 import { localTime, minutes, nowIso } from '../kit/time.js';
 import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
@@ -124,8 +124,8 @@ export class LiveSession {
   }
 
   /** A reply in the emergencies-channel thread (or a new post if the alert never got through). */
-  async announce(step: string, text: SlackText, buttons?: SlackButton[]): Promise<void> {
-    await replyInThread(this.esc, LIVE_DELIVERY_DIRECTORY.emergencyChannel, this.details.thread, step, text, buttons);
+  announce(step: string, text: SlackText, buttons?: SlackButton[]): Promise<PostedRef | undefined> {
+    return replyInThread(this.esc, LIVE_DELIVERY_DIRECTORY.emergencyChannel, this.details.thread, step, text, buttons);
   }
 
   /**

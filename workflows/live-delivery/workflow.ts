@@ -8,7 +8,7 @@
 // issue on the client's side raises no ticket. Escalations opened before it replay as recorded.
 import { patched, workflowInfo } from '@temporalio/workflow';
 import { notApplicable, outOfOrder } from '../kit/messages.js';
-import { postSlack } from '../kit/notify.js';
+import { closeRemainingPosts, postSlack } from '../kit/notify.js';
 import { mention, slack, type SlackText } from '../kit/slack-text.js';
 import type { PendingDeadline } from '../kit/state.js';
 import { nowIso } from '../kit/time.js';
@@ -92,6 +92,8 @@ export async function liveDelivery(input: LiveDeliveryInput): Promise<LiveDelive
   } else {
     await aftercare(s);
   }
+  // Every post whose buttons still work says how the escalation ended (issue 16 item 9).
+  await closeRemainingPosts(esc);
   return esc.state();
 }
 

@@ -144,7 +144,7 @@ async function phoneLadder(inc: Incident): Promise<void> {
       if (skipped && attempt === 1 && !d.calls.some((x) => x.callee === lead)) {
         d.calls.push({ callee: lead, outcome: 'skipped', by: 'engine', at: skipped.at });
       }
-      await inc.reply(
+      return inc.reply(
         `call-${c.person}-${attempt}`,
         inc.texts.callRequest({
           agent,

@@ -6,7 +6,7 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { SlackButton } from '../../activities/index.js';
 import { Agenda } from '../kit/agenda.js';
 import { Escalation } from '../kit/escalation.js';
-import { dm, postSlack, replyInThread, updateSlack } from '../kit/notify.js';
+import { dm, postSlack, replyInThread, updateSlack, type PostedRef } from '../kit/notify.js';
 import type { SlackText } from '../kit/slack-text.js';
 import { TECH_INCIDENT_DIRECTORY } from './codes.js';
 import type { ReportRecord, TechIncidentDetails, TechIncidentOpening, TechIncidentStatus } from './contract.js';
@@ -117,13 +117,13 @@ export class Incident {
     return [...new Set(this.d.reports.map((r) => r.reportedBy))];
   }
 
-  dm(step: string, people: string[], text: SlackText, buttons?: SlackButton[]): Promise<void> {
+  dm(step: string, people: string[], text: SlackText, buttons?: SlackButton[]): Promise<PostedRef[]> {
     return dm(this.esc, step, people, text, buttons);
   }
 
   /** A reply in the siren's thread (or a post in the channel if the siren never got through). */
-  async reply(step: string, text: SlackText, buttons?: SlackButton[]): Promise<void> {
-    await replyInThread(this.esc, TECH_INCIDENT_DIRECTORY.channel, this.d.siren, step, text, buttons);
+  reply(step: string, text: SlackText, buttons?: SlackButton[]): Promise<PostedRef | undefined> {
+    return replyInThread(this.esc, TECH_INCIDENT_DIRECTORY.channel, this.d.siren, step, text, buttons);
   }
 
   /** Posts the siren in the customer-success channel (seed step 3): false when it could not be posted. */

@@ -20,6 +20,7 @@ import { apply, validate } from './events.js';
 import { Incident } from './incident.js';
 import { aftercare, delayReminder, quietPeriodOver } from './ownership.js';
 import { addReport } from './reports.js';
+import { closeRemainingPosts } from '../kit/notify.js';
 
 export type { TechIncidentDetails } from './contract.js';
 
@@ -56,5 +57,7 @@ export async function techIncident(opening: TechIncidentOpening): Promise<TechIn
   await inc.agenda.run();
   await inc.calling;
   await aftercare(inc);
+  // Every post whose buttons still work says how the escalation ended (issue 16 item 9).
+  await closeRemainingPosts(esc);
   return esc.state();
 }
