@@ -2,8 +2,6 @@
 // time-skipping server for the file, the stand-ins, a worker per test with the real activities), a
 // start as the API makes it, and readers for what the escalation sent where.
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Directory } from '../../src/directory.js';
 import playbook from '../../workflows/account-escalation/definition.js';
 import type { AccountEscalationInput } from '../../workflows/account-escalation/contract.js';
 import type { SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
@@ -13,21 +11,17 @@ import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import type { StandIns } from './stand-ins.js';
-import { extendTestEnv, workflowTestEnv } from './workflow-env.js';
+import { extendTestEnv, workflowTestEnv, type WorkflowTestEnv } from './workflow-env.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 export const DAY = 24 * HOUR;
 
-export interface AccountEscalationTestEnv {
-  env: TestWorkflowEnvironment;
-  standIns: StandIns;
-  directory: Directory;
+/** The shared environment (env, standIns, directory, sleepUntil, ...) with account-escalation's worker options and start. */
+export interface AccountEscalationTestEnv extends Omit<WorkflowTestEnv, 'withWorker' | 'start'> {
   /** Runs `fn` with a worker on a fresh task queue (or `taskQueue`); the finance meeting defaults to Tuesdays 15:00 Berlin. */
   withWorker<T>(fn: (taskQueue: string) => Promise<T>, opts?: { financeMeeting?: WeeklyTime; taskQueue?: string }): Promise<T>;
   start(taskQueue: string, input: AccountEscalationInput): Promise<WorkflowHandle<typeof accountEscalation>>;
-  /** Moves the test server's clock to `ms` (no-op if already past). */
-  sleepUntil(ms: number): Promise<void>;
 }
 
 /** The escalations the running test started (for `settle`; terminated when the test ends). */

@@ -3,7 +3,6 @@
 // the test's choosing: people on vacation or away), a start as the API makes it, an example input,
 // and readers for what went where.
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Directory } from '../../src/directory.js';
 import type { EmailOutboxRecord } from '../../src/stand-ins/outbox.js';
 import playbook from '../../workflows/client-call/definition.js';
@@ -13,7 +12,7 @@ import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import type { StandIns } from './stand-ins.js';
-import { extendTestEnv, workflowTestEnv } from './workflow-env.js';
+import { extendTestEnv, workflowTestEnv, type WorkflowTestEnv } from './workflow-env.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -21,15 +20,9 @@ export const DAY = 24 * HOUR;
 
 export { clientCallInput } from './client-call-fixtures.js';
 
-export interface ClientCallTestEnv {
-  env: TestWorkflowEnvironment;
-  standIns: StandIns;
-  directory: Directory;
-  /** Runs `fn` with a worker on a fresh task queue, with `directory` (default: the example directory). */
-  withWorker<T>(fn: (taskQueue: string) => Promise<T>, opts?: { directory?: Directory }): Promise<T>;
+/** The shared environment (env, standIns, worker, sleepUntil, ...) with client-call's start. */
+export interface ClientCallTestEnv extends Omit<WorkflowTestEnv, 'start' | 'directoryWith'> {
   start(taskQueue: string, input: ClientCallInput): Promise<WorkflowHandle<typeof clientCall>>;
-  /** Moves the test server's clock to `ms` (no-op if already past). */
-  sleepUntil(ms: number): Promise<void>;
   /** The example directory with `changes` to some people (e.g. a vacation, `away`). */
   directoryWith(changes: Record<string, Record<string, unknown>>): Directory;
 }
