@@ -1,6 +1,6 @@
 # escalation-engine: one image, two entry points.
 #   default CMD  the HTTP API      (node --import tsx src/api-main.ts)
-#   override     the Temporal worker (node --import tsx src/worker-main.ts; see docker-compose.yml)
+#   override     the Temporal worker (node --max-old-space-size=512 --import tsx src/worker-main.ts; see docker-compose.yml)
 #
 # The app runs its TypeScript sources through tsx, exactly as in development, so the image carries
 # the source tree: the worker bundles workflows/ at start-up and the email activities read each

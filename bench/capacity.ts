@@ -10,6 +10,9 @@
 //   npm run bench:capacity                                   10,000 on the embedded dev server
 //   npm run bench:capacity -- --in-flight 2000 --max-minutes 10
 //   npm run bench:capacity -- --max-cached-workflows 500     another cache size for the worker
+//   npm run bench:capacity -- --worker-node-options=--max-old-space-size=1024  the worker's Node flags
+//                                                            (default: the heap limit `npm run worker` sets;
+//                                                            --worker-node-options= for none)
 //   npm run bench:capacity -- --temporal-address host:7233   an existing cluster (e.g. the PostgreSQL
 //                                                            topology); its own task queue, search
 //                                                            attributes must be registered
@@ -20,6 +23,7 @@
 // phone every 5 minutes and cut off at start + 15 or 30 minutes, so they come and go during the run).
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +31,7 @@ import { TRIGGER_KEYS } from '../workflows/account-escalation/codes.js';
 import { loadExampleDirectory } from '../test/helpers/fixtures.js';
 import { accountEscalation, Api, liveDelivery, Raw, type Prepared } from './lib/escalations.js';
 import { cpuPercent, cpuSeconds, machine, MiB, rssBytes, runQueueWaitSeconds } from './lib/proc.js';
-import { startStack, type Stack } from './lib/stack.js';
+import { startStack, WORKER_NODE_ARGS, type Stack } from './lib/stack.js';
 import { percentile, round, table, type Row } from './lib/stats.js';
 import { timerPrecision } from './sections/timers.js';
 import type { BenchResults } from './run.js';
@@ -43,6 +47,7 @@ const { values } = parseArgs({
     'max-backlog': { type: 'string', default: '300' },
     'close-by-events': { type: 'string', default: '1000' },
     'max-cached-workflows': { type: 'string' },
+    'worker-node-options': { type: 'string' },
     'temporal-address': { type: 'string' },
     'live-share': { type: 'string', default: '0.1' },
     db: { type: 'string', default: 'file' },
@@ -108,6 +113,13 @@ interface Sample {
   workerWaitPct: number;
   serverRssMiB: number | null;
   serverCpuPct: number | null;
+  /** The machine's 1-minute load average. */
+  load1: number;
+}
+
+function loadSummary(): { min: number; median: number; max: number } | null {
+  const xs = samples.map((x) => x.load1);
+  return xs.length ? { min: Math.min(...xs), median: percentile(xs, 50), max: Math.max(...xs) } : null;
 }
 
 const stack: Stack = await startStack({
@@ -115,6 +127,7 @@ const stack: Stack = await startStack({
   db: values.db,
   log,
   ...(values['max-cached-workflows'] && { workerEnv: { TEMPORAL_MAX_CACHED_WORKFLOWS: values['max-cached-workflows'] } }),
+  ...(values['worker-node-options'] !== undefined && { workerNodeArgs: values['worker-node-options'].split(' ').filter(Boolean) }),
 });
 const rows: Row[] = [];
 const samples: Sample[] = [];
@@ -149,6 +162,7 @@ async function sample(): Promise<Sample> {
     workerWaitPct: round(((wait - cpuPrev.wait) / dt) * 100, 0),
     serverRssMiB: stack.devServerPid ? round((await rssBytes(stack.devServerPid)) / MiB, 0) : null,
     serverCpuPct: s === null ? null : round(((s - cpuPrev.server) / dt) * 100, 0),
+    load1: round(loadavg()[0]!, 2),
   };
   Object.assign(cpuPrev, { wait, worker: w, server: s ?? 0, at: now });
   samples.push(out);
@@ -396,6 +410,9 @@ const results: BenchResults = {
     concurrency,
     maxMinutes: Number(values['max-minutes']),
     maxCachedWorkflows: values['max-cached-workflows'] ?? 'config default',
+    workerNodeArgs: values['worker-node-options'] ?? WORKER_NODE_ARGS.join(' '),
+    // The machine is shared: the 1-minute load average over the run's samples.
+    loadAverage: loadSummary(),
     temporalAddress: values['temporal-address'] ?? 'embedded dev server',
     liveShare,
     maxBacklog,
@@ -411,8 +428,10 @@ await mkdir(join(out, '..'), { recursive: true });
 await writeFile(out, `${JSON.stringify(results, null, 1)}\n`);
 process.stdout.write(
   `\n## escalation-engine capacity, ${results.date.slice(0, 16)}Z, commit ${commit}${values.label ? ` (${values.label})` : ''}\n\n` +
-    `Machine: ${m.cores} x ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; load average at the end ${m.load.join(' ')}. ` +
-    `Temporal: ${results.options.temporalAddress as string}; worker cache: ${results.options.maxCachedWorkflows as string}. ${results.durationS} s.\n\n` +
+    `Machine: ${m.cores} x ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; load average at the end ${m.load.join(' ')}` +
+    `${results.options.loadAverage ? `, during the run (1 min) ${JSON.stringify(results.options.loadAverage)}` : ''}. ` +
+    `Temporal: ${results.options.temporalAddress as string}; worker cache: ${results.options.maxCachedWorkflows as string}` +
+    `; worker Node flags: ${(results.options.workerNodeArgs as string) || 'none'}. ${results.durationS} s.\n\n` +
     table(rows, previous?.rows) +
     `\n\nWritten to ${out}\n`,
 );

@@ -11,6 +11,9 @@
 //   npm run bench -- --compare bench/results/X.json   adds that run's ratios as a column
 //   npm run bench -- --scale 0.5                   smaller samples (a quick look; p99 gets noisy)
 //   npm run bench -- --db memory                   dev server in memory instead of a SQLite file
+//   npm run bench -- --api-cpu-prof DIR            the API process under node --cpu-prof (a .cpuprofile
+//                                                  in DIR when the stack stops; the profiler costs CPU,
+//                                                  so figures of that run are not comparable)
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -51,6 +54,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     db: { type: 'string', default: 'file' },
     label: { type: 'string' },
+    'api-cpu-prof': { type: 'string' },
   },
 });
 const sections = new Set(values.sections!.split(',').map((s) => s.trim()));
@@ -81,7 +85,11 @@ const guarded = async (name: string, fn: () => Promise<void>) => {
 
 if (sections.has('latency') || sections.has('timers')) {
   log(`starting the stack (dev server with ${values.db === 'file' ? 'a SQLite file' : 'memory'}, stand-ins, worker, API)`);
-  const stack = await startStack({ db: values.db, log });
+  const stack = await startStack({
+    db: values.db,
+    log,
+    ...(values['api-cpu-prof'] && { apiNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values['api-cpu-prof']}`] }),
+  });
   try {
     if (sections.has('latency')) {
       await guarded('latency', async () => {

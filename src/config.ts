@@ -3,6 +3,7 @@
 // directory file it names. A missing or malformed value stops start-up with a message naming it.
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { fieldMessage } from './http/schema-errors.js';
 import { loadDirectory, type Directory } from './directory.js';
 import { checkDirectoryForPlaybooks } from './directory-check.js';
 import { checkPlaybookSettings, playbooks, readPlaybookSettings, type AllPlaybookSettings } from './playbooks.js';
@@ -55,8 +56,10 @@ export const EnvSchema = Type.Object({
   TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TEST_SERVER_PATH: Type.Optional(Type.String({ minLength: 1 })),
   // Worker: how many escalations it keeps in memory between their workflow tasks (the sticky cache).
-  // An escalation out of the cache is replayed from its history at its next task. See the README.
-  TEMPORAL_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, maximum: 100_000, default: 1000 }),
+  // An escalation out of the cache is replayed from its history at its next task. 750 keeps the cached
+  // escalations' heap (about 0.45 MiB each) well inside the worker's 512 MiB V8 heap limit (package.json,
+  // docker-compose.yml). See the README's Performance section.
+  TEMPORAL_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, maximum: 100_000, default: 750 }),
 
   // Slack and SendGrid: unset credentials mean "use the local stand-ins" on the embedded default.
   SLACK_BOT_TOKEN: Type.Optional(Type.String({ pattern: '^xox[a-z]-' })),
@@ -106,7 +109,8 @@ export const EnvSchema = Type.Object({
   // Data protection: payload encryption keys (`<key id>=<base64 of 32 bytes>`, comma-separated; the
   // first encrypts, all decrypt) and the Web UI origins allowed to call the codec endpoint.
   PAYLOAD_CODEC_KEYS: Type.Optional(Type.String({ minLength: 1 })),
-  CODEC_CORS_ORIGINS: Type.String({ default: 'http://127.0.0.1:8233,http://localhost:8233', minLength: 1 }),
+  // Default: the Web UI's own origin, from TEMPORAL_UI_PORT (http://127.0.0.1:<port>,http://localhost:<port>).
+  CODEC_CORS_ORIGINS: Type.Optional(Type.String({ minLength: 1 })),
 });
 export type Env = Static<typeof EnvSchema>;
 
@@ -130,13 +134,25 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const withDefaults = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw));
   const errors = Value.Errors(EnvSchema, withDefaults);
   if (errors.length > 0) {
-    const lines = errors.map((e) => {
+    // One line per variable: a choice of values (a union of literals) is said once, with its values.
+    const byName = new Map<string, typeof errors>();
+    for (const e of errors) {
       const name = e.instancePath.replace(/^\//, '') || String((e.params as { requiredProperties?: string[] }).requiredProperties ?? '');
-      return `  ${name}: ${e.message} (got ${JSON.stringify(raw[name] ?? null)})`;
-    });
-    throw new ConfigError(`invalid configuration:\n${[...new Set(lines)].join('\n')}`);
+      byName.set(name, [...(byName.get(name) ?? []), e]);
+    }
+    const lines = [...byName].map(([name, list]) => `  ${name}: ${fieldMessage(list) ?? 'is invalid'} (got ${JSON.stringify(raw[name] ?? null)})`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return withDefaults as Env;
+}
+
+/**
+ * CODEC_CORS_ORIGINS, split; unset, the origins of the Web UI this configuration serves
+ * (TEMPORAL_UI_PORT on 127.0.0.1 and localhost), so moving the UI port moves the codec's CORS too.
+ */
+export function codecCorsOrigins(env: Pick<Env, 'CODEC_CORS_ORIGINS' | 'TEMPORAL_UI_PORT'>): string[] {
+  const value = env.CODEC_CORS_ORIGINS ?? `http://127.0.0.1:${env.TEMPORAL_UI_PORT},http://localhost:${env.TEMPORAL_UI_PORT}`;
+  return value.split(',').map((o) => o.trim()).filter((o) => o !== '');
 }
 
 export interface Config {
@@ -231,7 +247,7 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
       workerWaitMs: env.API_WORKER_WAIT_MS,
     },
     codec,
-    codecCorsOrigins: env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()).filter((o) => o !== ''),
+    codecCorsOrigins: codecCorsOrigins(env),
     temporal: {
       address: temporal.address,
       namespace: temporal.namespace,

@@ -3,6 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { schemaErrors } from './http/schema-errors.js';
+import { Line } from '../workflows/kit/schemas/index.js';
 import { parse as parseYaml } from 'yaml';
 import { isValidTimeZone, localDateKey, startOfNextLocalDay, zonedTimeToUtc } from '../workflows/kit/calendar.js';
 import { holidayRegionProblem } from './holidays.js';
@@ -11,24 +13,24 @@ const Key = Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$' });
 
 export const PersonSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1 }),
-    role: Type.Optional(Type.String()),
-    email: Type.String({ format: 'email' }),
+    name: Line({ minLength: 1 }),
+    role: Type.Optional(Line()),
+    email: Line({ format: 'email' }),
     slackUserId: Type.Optional(Type.String({ pattern: '^[UW][A-Z0-9]+$' })),
-    phone: Type.Optional(Type.String({ minLength: 3 })),
+    phone: Type.Optional(Line({ minLength: 3 })),
     /** Marked away (vacation, out of office) until the flag is removed: acknowledgement ladders skip them. */
     away: Type.Optional(Type.Boolean()),
     /** Planned absences, first and last day inclusive (dates in the person's time zone): ladders skip them on those days. */
     vacations: Type.Optional(
       Type.Array(
         Type.Object(
-          { from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }), note: Type.Optional(Type.String({ maxLength: 200 })) },
+          { from: Type.String({ format: 'date' }), to: Type.String({ format: 'date' }), note: Type.Optional(Line({ maxLength: 200 })) },
           { additionalProperties: false },
         ),
       ),
     ),
     /** IANA time zone; vacation days count in it (UTC without one). */
-    timeZone: Type.Optional(Type.String()),
+    timeZone: Type.Optional(Line()),
     /** The business calendar (a `calendars` key) of the team they work in: public holidays of their business days. */
     calendar: Type.Optional(Key),
   },
@@ -44,15 +46,15 @@ export const CalendarSchema = Type.Object(
   {
     country: Type.String({ pattern: '^[A-Z]{2}$' }),
     state: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{1,3}$' })),
-    region: Type.Optional(Type.String({ minLength: 1, maxLength: 10 })),
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    region: Type.Optional(Line({ minLength: 1, maxLength: 10 })),
+    name: Type.Optional(Line({ minLength: 1, maxLength: 100 })),
   },
   { additionalProperties: false },
 );
 
 export const GroupSchema = Type.Object(
   {
-    name: Type.String({ minLength: 1 }),
+    name: Line({ minLength: 1 }),
     slackUserGroupId: Type.Optional(Type.String({ pattern: '^S[A-Z0-9]+$' })),
     members: Type.Array(Key, { default: [] }),
     /**
@@ -82,11 +84,11 @@ export const DirectorySchema = Type.Object(
   {
     organisation: Type.Object(
       {
-        name: Type.String({ minLength: 1 }),
-        deskName: Type.String({ minLength: 1 }),
+        name: Line({ minLength: 1 }),
+        deskName: Line({ minLength: 1 }),
         /** Signature on client emails. */
-        senderName: Type.String({ minLength: 1 }),
-        emailFrom: Type.Object({ email: Type.String({ format: 'email' }), name: Type.String({ minLength: 1 }) }),
+        senderName: Line({ minLength: 1 }),
+        emailFrom: Type.Object({ email: Line({ format: 'email' }), name: Line({ minLength: 1 }) }),
         locale: Type.Union([Type.Literal('en'), Type.Literal('de')], { default: 'en' }),
         /** The business calendar (a `calendars` key) of teams whose people name none. */
         calendar: Type.Optional(Key),
@@ -282,9 +284,9 @@ function nextDay(date: string, timeZone: string): string {
 /** Validates directory data, naming the offending path in the error. */
 export function parseDirectory(data: unknown, source = 'directory'): Directory {
   const withDefaults = Value.Default(DirectorySchema, Value.Clone(data));
-  const errors = Value.Errors(DirectorySchema, withDefaults);
+  const errors = schemaErrors(DirectorySchema, withDefaults);
   if (errors.length > 0) {
-    const lines = errors.slice(0, 10).map((e) => `  ${e.instancePath || '/'}: ${e.message}`);
+    const lines = errors.slice(0, 10).map((e) => `  ${e.field}: ${e.message}`);
     throw new DirectoryError(`invalid directory file ${source}:\n${lines.join('\n')}`);
   }
   const directory = new Directory(withDefaults as DirectoryData);

@@ -2,6 +2,7 @@
 // (contract, business key, summary, checks), by name, with its workflow type; their settings from
 // the directory file (checkPlaybookSettings) and from the environment (readPlaybookSettings).
 import { Value } from 'typebox/value';
+import { schemaErrors } from './http/schema-errors.js';
 import { loadPlaybooks, type Playbook, type PlaybookEnvSettings, type PlaybookSettings } from '../workflows/kit/playbook.js';
 import { registry } from '../workflows/registry.js';
 import { DirectoryError, type Directory } from './directory.js';
@@ -38,9 +39,9 @@ export function readPlaybookSettings(env: Readonly<Record<string, string | undef
       if (value !== undefined && value !== '') raw[key] = value;
     }
     const value = Value.Default(def.envSettings, Value.Convert(def.envSettings, raw));
-    const errors = Value.Errors(def.envSettings, value);
+    const errors = schemaErrors(def.envSettings, value);
     for (const e of errors) {
-      const variable = e.instancePath.replace(/^\//, '');
+      const variable = e.field.replace(/^\//, '');
       problems.push({ variable, message: `${e.message} (got ${JSON.stringify(raw[variable] ?? null)})` });
     }
     if (errors.length === 0) problems.push(...(def.checkEnvSettings?.(value as never) ?? []));
@@ -69,12 +70,9 @@ export function checkPlaybookSettings(directory: Directory, source: string, defs
     if (!def.settings) continue;
     const at = `/playbooks/${def.name}`;
     const section = Value.Default(def.settings.schema, Value.Clone(sections[def.name] ?? {}));
-    const errors = Value.Errors(def.settings.schema, section);
+    const errors = schemaErrors(def.settings.schema, section);
     if (errors.length > 0) {
-      for (const e of errors.slice(0, 10)) {
-        const missing = (e.params as { requiredProperties?: string[] }).requiredProperties;
-        problems.push(`${at}${e.instancePath}${missing?.length ? `/${missing.join(',')}` : ''}: ${e.message}`);
-      }
+      for (const e of errors.slice(0, 10)) problems.push(`${at}${e.field === '/' ? '' : e.field}: ${e.message}`);
       continue;
     }
     for (const e of def.settings.check?.(section, directory) ?? []) problems.push(`${at}${e.field}: ${e.message}`);

@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { fieldMessage, type KeywordError } from './http/schema-errors.js';
 
 export const PROBLEM_TYPE_BASE = 'https://escalation-engine.dev/problems/';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -150,13 +151,18 @@ function fromError(error: FastifyError | HttpProblem, request: FastifyRequest): 
   }
   if (error.validation) {
     const where = error.validationContext ?? 'body';
-    const errors = error.validation.map((v) => {
+    // One entry per field: a union of literals fails once per member, said once with its values.
+    const byField = new Map<string, KeywordError[]>();
+    const fixed = new Map<string, string>();
+    for (const v of error.validation) {
       const params = v.params as { missingProperty?: string; additionalProperty?: string };
       const leaf = params.missingProperty ?? params.additionalProperty;
       const field = leaf ? `${v.instancePath}/${leaf}` : v.instancePath || '/';
-      const message = params.additionalProperty ? 'is not a known field' : (v.message ?? 'is invalid');
-      return { in: where, field, message };
-    });
+      if (!byField.has(field)) byField.set(field, []);
+      if (params.additionalProperty) fixed.set(field, 'is not a known field');
+      byField.get(field)!.push({ keyword: v.keyword, params: v.params, message: v.message });
+    }
+    const errors = [...byField].map(([field, list]) => ({ in: where, field, message: fixed.get(field) ?? fieldMessage(list) ?? 'is invalid' }));
     return {
       status: 400,
       headers: {},

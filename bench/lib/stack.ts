@@ -27,6 +27,13 @@ export interface StackOptions {
   db?: 'file' | 'memory';
   /** Extra environment for the worker process (e.g. TEMPORAL_MAX_CACHED_WORKFLOWS). */
   workerEnv?: Record<string, string>;
+  /**
+   * Node flags for the worker process; default: what `npm run worker` and docker-compose.yml use
+   * (WORKER_NODE_ARGS). NODE_OPTIONS in workerEnv cannot override a flag given here.
+   */
+  workerNodeArgs?: string[];
+  /** Extra Node flags for the API process (e.g. `--cpu-prof --cpu-prof-dir=<dir>` to profile it). */
+  apiNodeArgs?: string[];
   log?: (line: string) => void;
 }
 
@@ -125,8 +132,11 @@ function child(proc: ChildProcess, name: string, log: (l: string) => void): Chil
   };
 }
 
-const tsNode = (script: string, env: Record<string, string>) =>
-  spawn(process.execPath, ['--import', 'tsx', join(root, script)], {
+/** The worker's V8 heap limit, as package.json's `worker` script and docker-compose.yml start it. */
+export const WORKER_NODE_ARGS = ['--max-old-space-size=512'];
+
+const tsNode = (script: string, env: Record<string, string>, nodeArgs: string[] = []) =>
+  spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, script)], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -204,7 +214,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // Worker: `npm run worker`, alone in its process so its memory and CPU are its own.
     let worker: Child | undefined;
     const startWorker = async (env: Record<string, string> = {}) => {
-      worker = child(tsNode('src/worker-main.ts', { ...workerEnvBase, ...opts.workerEnv, ...env }), 'worker', log);
+      worker = child(tsNode('src/worker-main.ts', { ...workerEnvBase, ...opts.workerEnv, ...env }, opts.workerNodeArgs ?? WORKER_NODE_ARGS), 'worker', log);
       const w = worker;
       await poll(
         'worker',
@@ -234,7 +244,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const apiKeysFile = join(keyDir, 'api-keys.json');
     await writeFile(apiKeysFile, JSON.stringify({ keys: { bench: { hash: hashApiKey(apiKey), scopes: [...SCOPE_NAMES] } } }), { mode: 0o600 });
     const apiEnv = { ...common, HOST: '127.0.0.1', PORT: String(port), API_KEYS_FILE: apiKeysFile, RATE_LIMIT_PER_MINUTE: '1000000' };
-    const api = child(tsNode('src/api-main.ts', apiEnv), 'api', log);
+    const api = child(tsNode('src/api-main.ts', apiEnv, opts.apiNodeArgs), 'api', log);
     cleanups.push(() => api.stop());
     const apiUrl = `http://127.0.0.1:${port}`;
     await poll('api', async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000);

@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { schemaErrors } from '../http/schema-errors.js';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../config.js';
 import { SCOPE_NAMES, type Scope } from './scopes.js';
@@ -74,9 +75,9 @@ export class ApiKeys {
 }
 
 export function parseApiKeysFile(data: unknown, source: string): ApiKeys {
-  const errors = Value.Errors(ApiKeysFileSchema, data);
+  const errors = schemaErrors(ApiKeysFileSchema, data);
   if (errors.length > 0) {
-    const lines = errors.slice(0, 10).map((e) => `  ${e.instancePath || '/'}: ${e.message}`);
+    const lines = errors.slice(0, 10).map((e) => `  ${e.field}: ${e.message}`);
     throw new ConfigError(`invalid configuration:\n  API_KEYS_FILE ${source}:\n${lines.join('\n')}`);
   }
   const file = data as ApiKeysFile;

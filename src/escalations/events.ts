@@ -14,6 +14,8 @@ import { playbookNames, playbooks, type Playbook } from '../playbooks.js';
 import { problems } from '../problem.js';
 import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
 import { schemaErrors } from './intake.js';
+import { oneOfMessage } from '../http/schema-errors.js';
+import { normaliseNewlines } from '../../workflows/kit/schemas/index.js';
 import type { EscalationService, Found } from './service.js';
 
 export interface SendOptions {
@@ -51,6 +53,8 @@ export class EventGateway {
     actor: Actor,
     opts: SendOptions = {},
   ): Promise<{ def: Playbook; state: EventResult | EscalationState }> {
+    // CR LF is read as LF (multi-line text is stored one way; single-line fields refuse both).
+    body = normaliseNewlines(body);
     const deliverOpts = { idempotencyKey: opts.idempotencyKey, withState: opts.withState };
     const owners = playbookNames.filter((name) => Object.hasOwn(playbooks[name]!.events, body.type));
     const sole = owners.length === 1 ? playbooks[owners[0]!]! : undefined;
@@ -72,7 +76,7 @@ export class EventGateway {
     // Own keys only: an event type such as `constructor` or `toString` is unknown, not Object's.
     const schema = Object.hasOwn(def.events, body.type) ? def.events[body.type] : undefined;
     if (!schema) {
-      const message = `unknown event type for ${def.name}; expected one of: ${Object.keys(def.events).join(', ')}`;
+      const message = `${oneOfMessage(Object.keys(def.events))} (the event types of ${def.name})`;
       throw problems.validation(`/type: ${message}`, [{ in: 'body', field: '/type', message }]);
     }
     const errors = schemaErrors(schema, body, '');

@@ -10,6 +10,7 @@ import { defaultPlaybookSettings, type Playbook, type PlaybookEnvSettings } from
 import { inputHash } from './service.js';
 import { problems, type FieldProblem } from '../problem.js';
 import { schemaErrors as contractErrors } from '../http/schema-errors.js';
+import { normaliseNewlines } from '../../workflows/kit/schemas/index.js';
 
 // Each schema compiled once: a valid body costs a compiled check (about a tenth of walking the
 // schema for errors, which only a body that fails it needs).
@@ -57,7 +58,8 @@ export function parseInput(
   directory: Directory,
   settings: PlaybookEnvSettings = defaultPlaybookSettings()[def.name] ?? {},
 ): unknown {
-  const input = Value.Default(def.inputSchema, Value.Clone(raw));
+  // CR LF is read as LF (multi-line text is stored one way; single-line fields refuse both).
+  const input = Value.Default(def.inputSchema, normaliseNewlines(raw));
   const errors = schemaErrors(def.inputSchema, input, '/input');
   if (errors.length > 0) fail(errors);
   const checked = def.check(input as never, directory, settings as never);

@@ -18,12 +18,13 @@ import {
   EVENT_NOT_APPLICABLE,
   EVENT_OUT_OF_ORDER,
   eventUpdate,
+  IDEMPOTENCY_KEY_REUSED,
   joinUpdate,
   refusedEventSignal,
   stateQuery,
   type RefusedAttempt,
 } from '../../workflows/kit/messages.js';
-import type { EscalationEvent, EscalationState, EventResult, JoinResult } from '../../workflows/kit/state.js';
+import type { EscalationEvent, EscalationState, EventResult, IdempotencyTag, JoinResult } from '../../workflows/kit/state.js';
 import type { Playbook, PlaybookEnvSettings } from '../playbooks.js';
 import type { ListCondition } from '../routes/list-filters.js';
 import { HttpProblem, problems, RETRY_AFTER_SECONDS } from '../problem.js';
@@ -79,6 +80,8 @@ interface Memo {
   join?: boolean;
   /** What the playbook's role rules need (the people in each role, ...), from the input at start. */
   access?: AccessFacts;
+  /** The Idempotency-Key the start came with, if any (its input is `inputHash`). */
+  idempotencyKey?: string;
 }
 
 /** The Web UI's one-line summary: the playbook first, then its own line (subject and business time). */
@@ -86,15 +89,45 @@ export function escalationSummary(def: Playbook, input: unknown): string {
   return `${def.name}: ${def.summary(input as never)}`;
 }
 
+/** The value with every object's keys sorted: one JSON text per value, whatever the senders' key order. */
+function canonical(v: unknown): unknown {
+  return Array.isArray(v)
+    ? v.map(canonical)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+      : v;
+}
+
 /** Same input (after defaults) gives the same hash, whatever the key order. */
 export function inputHash(playbook: string, input: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
-        : v;
   return createHash('sha256').update(JSON.stringify([playbook, canonical(input)])).digest('hex');
+}
+
+/**
+ * The digest of an event request as sent (type, actor, fields; key order does not matter): what an
+ * Idempotency-Key is bound to. The same key with another digest is another request (422).
+ */
+export function eventDigest(event: EscalationEvent): string {
+  const { idempotency: _tag, ...body } = event;
+  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+}
+
+/**
+ * 422 for an Idempotency-Key that came with another request body before (IETF
+ * draft-ietf-httpapi-idempotency-key-header §2.7; Stripe answers the same): nothing was applied.
+ */
+export function idempotencyKeyReused(key: string, what: string): HttpProblem {
+  const message = `'${key}' was already used for another request ${what}; a retry must repeat the first request exactly, a new request needs a new key`;
+  return new HttpProblem(422, 'idempotency-key-reused', 'Idempotency-Key reused', `Idempotency-Key ${message}`, {
+    errors: [{ in: 'headers', field: '/idempotency-key', message }],
+  });
+}
+
+/** The first result when it answers this very request; 422 when it answered another body sent with the key. */
+function sameRequest<R extends { idempotency?: IdempotencyTag | undefined }>(result: R, tag: IdempotencyTag | undefined, what: string): R {
+  // A result without a tag was applied before tags existed (or without a key): nothing to compare.
+  if (tag && result.idempotency && result.idempotency.digest !== tag.digest) throw idempotencyKeyReused(tag.key, what);
+  return result;
 }
 
 export interface EscalationServiceOptions {
@@ -167,7 +200,7 @@ export class EscalationService {
     def: Playbook,
     id: string,
     input: unknown,
-    opts: { withState?: boolean } = {},
+    opts: { withState?: boolean; idempotencyKey?: string | undefined } = {},
   ): Promise<{ created: boolean; ref: EscalationRef; escalation?: EscalationView }> {
     const hash = inputHash(def.name, input);
     const businessTime = def.businessTime(input as never);
@@ -180,7 +213,13 @@ export class EscalationService {
         // An id is never reused, even after the escalation closed: a repeat is always a repeat.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
-        memo: { inputHash: hash, playbook: def.name, summary, ...(def.access && { access: def.access.facts(input as never, this.playbookSettings(def.name)) }) } satisfies Memo,
+        memo: {
+          inputHash: hash,
+          playbook: def.name,
+          summary,
+          ...(def.access && { access: def.access.facts(input as never, this.playbookSettings(def.name)) }),
+          ...(opts.idempotencyKey && { idempotencyKey: opts.idempotencyKey }),
+        } satisfies Memo,
         typedSearchAttributes: [
           { key: playbookKey, value: def.name },
           { key: statusKey, value: 'opened' },
@@ -196,7 +235,11 @@ export class EscalationService {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw temporalProblem(err, { id, call: 'server' }) ?? err;
       const existing = await this.describe(id);
-      if ((existing.memo as Memo | undefined)?.inputHash !== hash) {
+      const memo = existing.memo as Memo | undefined;
+      if (opts.idempotencyKey && memo?.idempotencyKey === opts.idempotencyKey && memo.inputHash !== hash) {
+        throw idempotencyKeyReused(opts.idempotencyKey, `that started escalation '${id}'`);
+      }
+      if (memo?.inputHash !== hash) {
         throw problems.conflict('id-in-use', `escalation '${id}' already exists with a different playbook or input`);
       }
       const ref = escalationRef(id, def.name, existing.runId);
@@ -249,16 +292,19 @@ export class EscalationService {
       staticSummary: summary,
     });
     const ctx = { id, call: 'worker' as const, waitedMs: this.workerWaitMs, ...(opts.idempotencyKey && { idempotencyKey: opts.idempotencyKey }) };
+    // With a key, the update id is the key's: the answer echoes the input digest it applied, so the
+    // same key with another input is a 422, not the first request's answer.
+    const tag = opts.idempotencyKey ? { key: opts.idempotencyKey, digest: inputHash(def.name, input) } : undefined;
     const deadline = Date.now() + this.workerWaitMs;
     const deliver = (until = deadline) =>
       this.client.withDeadline(until, async () => {
         const update = await this.client.workflow.startUpdateWithStart(joinUpdate, {
-          args: [{ input, receivedAt: opts.receivedAt }],
+          args: [{ input, receivedAt: opts.receivedAt, ...(tag && { idempotency: tag }) }],
           updateId: opts.requestId,
           waitForStage: 'ACCEPTED',
           startWorkflowOperation: startOperation(),
         });
-        return { result: await update.result(), runId: update.workflowRunId ?? '' };
+        return { result: sameRequest(await update.result(), tag, `to ${def.name} escalation '${id}'`), runId: update.workflowRunId ?? '' };
       });
     try {
       try {
@@ -275,6 +321,7 @@ export class EscalationService {
         return await deliver(Date.now() + this.workerWaitMs);
       }
     } catch (err) {
+      if (err instanceof HttpProblem) throw err;
       const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
       if (cause instanceof ApplicationFailure && cause.type === EVENT_NOT_APPLICABLE) {
         throw problems.validation(cause.message, [{ in: 'body', field: '/input', message: cause.message }]);
@@ -411,22 +458,29 @@ export class EscalationService {
     const idempotencyKey = opts.idempotencyKey ?? randomUUID();
     const updateId = eventUpdateId(event, idempotencyKey);
     const workflows = this.clientFor(event.actor);
+    // The caller's key is bound to this body: the workflow refuses the key with another body (another
+    // event type included), and a repeated update id answers the first body's result, compared here.
+    const tag = opts.idempotencyKey ? { key: opts.idempotencyKey, digest: eventDigest(event) } : undefined;
+    const what = `to escalation '${id}'`;
     const notRunning = async (status: string): Promise<EventResult> => {
       // A retry of an event that closed the escalation (or arrived just before it closed) answers
       // that event's outcome; any other event on a closed escalation is a conflict.
       if (opts.idempotencyKey) {
         const earlier = await this.earlierOutcome(workflows, id, updateId);
-        if (earlier) return earlier;
+        if (earlier) return sameRequest(earlier, tag, what);
       }
       throw problems.conflict('escalation-closed', `escalation '${id}' is closed (${status.toLowerCase()}); no more events`);
     };
     if (found && !found.running) return notRunning(found.status);
     try {
-      return await this.client.withDeadline(Date.now() + this.workerWaitMs, () =>
-        workflows.getHandle(id).executeUpdate(eventUpdate, { args: [event], updateId }),
+      const result = await this.client.withDeadline(Date.now() + this.workerWaitMs, () =>
+        workflows.getHandle(id).executeUpdate(eventUpdate, { args: [tag ? { ...event, idempotency: tag } : event], updateId }),
       );
+      return sameRequest(result, tag, what);
     } catch (err) {
+      if (err instanceof HttpProblem) throw err;
       const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+      if (cause instanceof ApplicationFailure && cause.type === IDEMPOTENCY_KEY_REUSED) throw idempotencyKeyReused(idempotencyKey, what);
       if (cause instanceof ApplicationFailure && cause.type === EVENT_NOT_APPLICABLE) {
         throw problems.validation(cause.message, [{ in: 'body', field: '/type', message: cause.message }]);
       }

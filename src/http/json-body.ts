@@ -40,8 +40,22 @@ export function jsonDepth(text: string, limit = Infinity): number {
 
 const pointer = (path: (string | number)[]) => path.map((p) => `/${String(p).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
+/** Whether a parsed body holds a reserved key anywhere (no allocation: every body pays for this walk). */
+function hasReservedKey(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    for (const v of value) if (hasReservedKey(v)) return true;
+  } else if (value !== null && typeof value === 'object') {
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      if (RESERVED_KEYS.has(key) || hasReservedKey((value as Record<string, unknown>)[key])) return true;
+    }
+  }
+  return false;
+}
+
 /** JSON pointers of every reserved key in a parsed body (its depth is already bounded). */
 export function reservedKeys(value: unknown, path: (string | number)[] = [], found: string[] = []): string[] {
+  if (path.length === 0 && !hasReservedKey(value)) return found;
   if (Array.isArray(value)) {
     value.forEach((v, i) => reservedKeys(v, [...path, i], found));
   } else if (value !== null && typeof value === 'object') {

@@ -24,7 +24,7 @@ const statusText: Record<number, string> = {
   413: 'Body larger than the limit',
   414: 'A path parameter longer than the router allows',
   415: 'Body not sent as application/json',
-  422: 'Well-formed input that a rule of the playbook refuses (the problem type names the rule, errors[] the field)',
+  422: 'Well-formed input that a rule of the playbook refuses (the problem type names the rule, errors[] the field), or an Idempotency-Key reused with another body (idempotency-key-reused)',
   429: 'More requests per minute than this credential may send (RATE_LIMIT_PER_MINUTE); Retry-After says when to try again',
   500: 'Internal error (a bug; logged with the request id)',
   503: 'Temporal or a worker is not available right now; Retry-After says when to try again',

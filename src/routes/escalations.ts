@@ -50,7 +50,8 @@ export const IdempotencyKey = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$',
   description:
     'Makes a retried event apply once: the same key (with the same event type and actor) is the same Temporal update. ' +
-    'Use a new UUID per event; reuse it only to retry that event.',
+    'Use a new UUID per event; reuse it only to retry that event: the same key with another body (another type or other fields) ' +
+    'is a 422 idempotency-key-reused and nothing is applied.',
   examples: ['6f1c2a8e-4b7d-4e0a-9c35-2d8f1e7b9a10'],
 });
 
@@ -63,7 +64,10 @@ const StartHeaders = Type.Object(
   {
     'idempotency-key': Type.Optional({
       ...IdempotencyKey,
-      description: 'Start-or-join playbooks (tech-incident): makes a retried request apply once (without one, the same input twice is one request)',
+      description:
+        'Makes a retried request apply once and binds the key to this body: the same key with another body is a 422 idempotency-key-reused ' +
+        '(start-or-join playbooks such as tech-incident: the update id; start-once playbooks: their id already makes a start idempotent, and ' +
+        'the key is refused with another body for that id)',
     }),
     prefer: Type.Optional(Prefer),
   },
@@ -171,7 +175,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
           .send({ id, playbook: def.name, runId, ...result, links: { self, events: `${self}/events` } });
       }
       const withState = prefersRepresentation(request.headers.prefer);
-      const { created, ref, escalation } = await escalations.start(def, id, input, { withState });
+      const { created, ref, escalation } = await escalations.start(def, id, input, { withState, idempotencyKey: request.headers['idempotency-key'] });
       tagEscalation(request, { workflowRunId: ref.runId });
       reply.status(created ? 201 : 200).header('location', ref.links.self).header('vary', 'Prefer');
       if (withState) reply.header('preference-applied', 'return=representation');
@@ -238,7 +242,7 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         response: {
           // The whole state first: a compact result lacks its playbook, messages and details, so it can only match the second.
           200: Type.Union([Type.Ref('EscalationState'), EventResult]),
-          ...problemResponses(400, 404, 409, 503, 504),
+          ...problemResponses(400, 404, 409, 422, 503, 504),
         },
       },
     },

@@ -5,6 +5,7 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextElement, PlainTextOption } from '@slack/types';
 import type { TSchema } from 'typebox';
 import type { FieldProblem } from '../problem.js';
+import { LINE_PATTERN, TEXT_PATTERN } from '../../workflows/kit/schemas/index.js';
 
 type Json = Record<string, unknown>;
 
@@ -92,6 +93,9 @@ function kindOf(schema: Json): FieldKind | undefined {
       if (schema.format === 'date') return 'date';
       if (schema.format === 'email') return 'email';
       if (schema.format === 'uri') return 'url';
+      // Multi-line text (the kit's Text type) gets a multi-line input; a single line (Line) never does.
+      if (schema.pattern === TEXT_PATTERN) return 'multiline';
+      if (schema.pattern === LINE_PATTERN) return 'text';
       return typeof schema.maxLength === 'number' && schema.maxLength > 300 ? 'multiline' : 'text';
     default:
       return undefined;

@@ -90,7 +90,7 @@ describe('bad input never starts a workflow', () => {
     expect(r.status).toBe(400);
     const body = problem(r);
     expect(fields(body)).toEqual(['/input/booking/startTime']);
-    expect(body.errors![0]!.message).toContain('a no-show cannot precede the start');
+    expect(body.errors![0]!.message).toContain('a facilitator no-show cannot precede the start');
   });
 
   it('none of the above started a workflow', async () => {

@@ -136,7 +136,7 @@ describe('tech-incident over HTTP', () => {
     expect(listed.body.escalations.filter((e) => e.id === id)).toHaveLength(1);
   }, 180_000);
 
-  it('the same report twice is one report: a retry applies once and is answered as the first time (with or without an Idempotency-Key)', async () => {
+  it('the same report twice is one report: a retry applies once and is answered as the first time (with or without an Idempotency-Key); the key with another report is a 422', async () => {
     const key = `sync-${unique()}`;
     const first = await report(techReport(1, { problemKey: key }));
     expect(first.status).toBe(201);
@@ -144,9 +144,13 @@ describe('tech-incident over HTTP', () => {
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
     const keyed = await report(techReport(2, { problemKey: key }), { 'idempotency-key': `retry-${key}` });
-    const retried = await report(techReport(2, { problemKey: key, problem: 'retried with the same key' }), { 'idempotency-key': `retry-${key}` });
+    const retried = await report(techReport(2, { problemKey: key }), { 'idempotency-key': `retry-${key}` });
     expect(retried.body.result).toEqual(keyed.body.result);
     expect(keyed.body.result).toMatchObject({ report: 2, customers: 2 });
+    // The same key with another body is another request: 422, nothing applied (IETF Idempotency-Key draft).
+    const reused = await report(techReport(2, { problemKey: key, problem: 'retried with the same key' }), { 'idempotency-key': `retry-${key}` });
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ type: expect.stringMatching(/\/idempotency-key-reused$/) });
     const read = await until(() => get(first.body.id), (r) => (r.body.state?.details.reports.length ?? 0) === 2);
     expect(read.body.state!.details.reports.map((r) => r.ticket)).toEqual(['GRV-1001', 'GRV-1002']);
   });

@@ -19,6 +19,22 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
+/**
+ * A workflow's result, read without letting the time-skipping server skip time.
+ *
+ * `env.client`'s `result()` unlocks time skipping until the result comes, and the test server never
+ * takes a timer out of its clock queue: a timer the workflow cancelled (TimerCanceled in history) or
+ * left pending when it closed still counts as the next thing due. So once nothing holds time (no task
+ * in flight), the clock jumps to it, e.g. an escalation's follow-up deadline days on, and the test goes
+ * on at an instant it did not choose. A test that carries on at a known instant after a workflow
+ * closes moves the clock there itself (`env.sleep`, which stops at that instant) and reads the result
+ * with this, through a plain client that leaves the time-skipping lock alone.
+ */
+export async function resultWithoutSkipping<T = unknown>(env: TestWorkflowEnvironment, workflowId: string): Promise<T> {
+  const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  return (await client.workflow.getHandle(workflowId).result()) as T;
+}
+
 /** The workflow code, bundled once per version of the code (src/temporal/workflow-bundle.ts) and shared by every test file. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return cachedWorkflowBundle({ workflowsPath: workflowsPath(), logger: quietLogger });

@@ -363,6 +363,25 @@ Object.assign(scenarios, {
   },
 });
 
+// Since patched('agenda-due-timers-fire'): not critical, so take-by and update-due come at one instant
+// (2 hours); take-by's handler moves update-due while its timer fires, and that timer is left to fire
+// instead of cancelled. The marker shows only when the second timer fired during that task: record
+// again (under a new name) if the history has no 'agenda-due-timers-fire' marker.
+Object.assign(scenarios, {
+  'client-call-same-instant-deadlines': async (id: string) => {
+    const { issue } = clientCallInput(0);
+    const h = await startClientCall(id, { issue: { ...issue, severity: 'high', criticalToBusiness: false } });
+    await env.sleep(at(125));
+    await send(h, { type: 'assigned', actor: 'client-services-director', assignee: 'account-specialist' });
+    await send(h, { type: 'cause-identified', actor: 'account-specialist', cause: 'Expired certificate', plan: 'Renew it' });
+    await env.sleep(at(20));
+    await send(h, { type: 'resolved', actor: 'account-specialist', resolution: 'Renewed', measures: 'Automatic renewal' });
+    await env.sleep(at(10));
+    await clientCallAftercare(h, true);
+    return h;
+  },
+});
+
 // Since patched('agenda-timer-per-deadline') (issue 16 item 3): one timer per deadline and the
 // EscalationNextDeadline attribute. The same scenarios as above, recorded with the patch.
 for (const name of [

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { assigneeKey, clientKey, severityKey } from '../../workflows/kit/search-attributes.js';
 import { localDateKey } from '../../workflows/kit/calendar.js';
+import { timersNamed } from '../helpers/history.js';
 import { clientCallInput, clientCallTestEnv, DAY, HOUR, MIN, send, settle, slackPosts, slackSteps, state } from '../helpers/client-call-env.js';
 
 const t = clientCallTestEnv();
@@ -78,9 +79,14 @@ describe('client-call: the team is asked who takes the call', () => {
       expect(managerDms(id)).toEqual(['take-call-client-services-manager-client-services-manager']);
       const escalated = await state(h);
       expect(escalated.status).toBe('escalated');
+      // The deadline's timer ran to exactly 15 minutes after the call and the managers were asked when it
+      // fired; in workflow time from the history (the worker's latency under load is not the deadline's).
       const fired = escalated.timeline.find((e) => e.data?.deadline === 'take-by')!;
-      expect(Date.parse(fired.at) - (callAt + 15 * MIN)).toBeGreaterThanOrEqual(0);
-      expect(Date.parse(fired.at) - (callAt + 15 * MIN)).toBeLessThan(1000);
+      const [takeBy, ...more] = await timersNamed(h, 'Someone takes the call within 15 minutes');
+      expect(more).toEqual([]);
+      expect(takeBy!.armedAtMs + takeBy!.durationMs).toBe(callAt + 15 * MIN);
+      expect(takeBy!.firedAtMs).toBeGreaterThanOrEqual(callAt + 15 * MIN);
+      expect(Date.parse(fired.at)).toBeGreaterThanOrEqual(takeBy!.firedAtMs!);
       const dm = slackPosts(t.standIns, id).find((p) => p.step.startsWith('take-call-'))!;
       expect(dm.channel.name).toBe('@Parker Manager');
       expect(dm.text).toContain('within 15 minutes');
@@ -102,11 +108,7 @@ describe('client-call: the team is asked who takes the call', () => {
     });
   });
 
-  // KNOWN FAILURE on main, skipped so the rest can land (see the issue note): since this session's
-  // merges the 'on vacation' case stops completing workflow tasks on the time-skipping server (60 s,
-  // no failure reported), and the shared environment then hangs the next test too. The same ladder
-  // passes against the real dev server (test/topology client-call: the first manager asked at 15 min).
-  it.skip.each([
+  it.each([
     {
       absence: 'marked away',
       change: () => ({ away: true }),
@@ -147,7 +149,7 @@ describe('client-call: the team is asked who takes the call', () => {
     );
   });
 
-  it.skip('every manager asked and nobody takes it: the thread says so and nobody is pinged again', async () => {
+  it('every manager asked and nobody takes it: the thread says so and nobody is pinged again', async () => {
     await t.withWorker(async (taskQueue) => {
       const h = await t.start(taskQueue, clientCallInput(await t.env.currentTimeMs()));
       const id = h.workflowId;

@@ -12,6 +12,7 @@ import type { SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import type { GamedayEventSettings, GamedayIssueEvent, GamedayIssueInput, GamedayIssueState } from '../../workflows/gameday-issue/contract.js';
 import { gamedayIssue } from '../../workflows/gameday-issue/workflow.js';
+import { triggerOfPost, type HistoryTimer } from '../helpers/history.js';
 import { channelPosts, DAY, EVENT, EVENT_CHANNEL, gamedayEvent, gamedayIssueInput, HOUR, MIN, SLACK, withGamedayEvents } from '../helpers/gameday.js';
 import { standInActivities, type StandIns } from '../helpers/stand-ins.js';
 import { uniqueTaskQueue } from '../helpers/temporal.js';
@@ -79,11 +80,24 @@ const issuePosts = (s: Scenario) => posts().filter((p) => p.escalationId === s.h
 /** When (workflow time) the posts of a step went out, from the timeline. */
 const postedAt = (st: GamedayIssueState, step: string) =>
   st.timeline.filter((e) => e.kind === 'slack-posted' && e.detail.includes(`'${step}'`)).map((e) => Date.parse(e.at));
-/** A reminder goes out when its deadline passes (the time the post took aside: under 5 seconds). */
-function expectSentAt(sent: number[], dueMs: number) {
+/**
+ * A reminder goes out when its deadline passes (seed 001: "no acknowledgement within 5 minutes"): the
+ * post was the workflow's answer to the ladder's timer, which was armed for exactly 5 minutes when the
+ * previous post was recorded (`fromMs`) and fired no earlier. Read in workflow time from the history:
+ * the time the post itself took at the Slack stand-in (seconds under load) is not the deadline's.
+ */
+async function expectSentAfter(h: Handle, step: string, fromMs: number): Promise<HistoryTimer> {
+  const trigger = await triggerOfPost(h, step);
+  expect(trigger, `what set off '${step}'`).toHaveProperty('timer');
+  const { timer } = trigger as { timer: HistoryTimer };
+  expect(timer.summary).toMatch(/^tier-\d acknowledgement: /);
+  expect(timer.armedAtMs).toBe(fromMs);
+  expect(timer.durationMs).toBe(5 * MIN);
+  expect(timer.firedAtMs).toBeGreaterThanOrEqual(fromMs + 5 * MIN);
+  const sent = postedAt(await state(h), step);
   expect(sent).toHaveLength(1);
-  expect(sent[0]!).toBeGreaterThanOrEqual(dueMs);
-  expect(sent[0]! - dueMs).toBeLessThan(5_000);
+  expect(sent[0]).toBeGreaterThanOrEqual(timer.firedAtMs!);
+  return timer;
 }
 
 /** Every post after the first is in the first one's thread (seed 001: "Reply in Thread"). */
@@ -134,17 +148,19 @@ describe('tier 1 -> tier 2: the completed template in the event channel', () => 
       expect(groupReminder?.mentions.userGroups).toEqual([SLACK.responseGroup]);
       expect(groupReminder?.text).toContain('no acknowledgement after 5 minutes');
       const after5 = await state(s.h);
-      expectSentAt(postedAt(after5, 'reminder-tier-2-group'), posted + 5 * MIN);
-      // The ladder's next step: five minutes after the reminder (give or take the time the post took).
+      const postedRung = await expectSentAfter(s.h, 'reminder-tier-2-group', posted);
+      // The ladder's next step: five minutes from when the reminder's rung began (after the timer
+      // fired, before the reminder was recorded; the timer itself runs from the reminder, below).
       const reminded = postedAt(after5, 'reminder-tier-2-group')[0]!;
       const next = Date.parse(after5.deadlines.find((d) => d.name === 'acknowledgement')!.at);
-      expect(Math.abs(next - (reminded + 5 * MIN))).toBeLessThan(5_000);
+      expect(next - 5 * MIN).toBeGreaterThanOrEqual(postedRung.firedAtMs!);
+      expect(next - 5 * MIN).toBeLessThanOrEqual(reminded);
 
       await at(s.now, 10 * MIN + 10_000);
       const leadReminder = issuePosts(s)[2];
       expect(leadReminder?.mentions.users).toEqual([SLACK.lead]);
       expect(leadReminder?.text).toContain('still no acknowledgement from the response team after 10 minutes');
-      expectSentAt(postedAt(await state(s.h), 'reminder-tier-2-lead'), posted + 10 * MIN);
+      await expectSentAfter(s.h, 'reminder-tier-2-lead', reminded);
 
       await at(s.now, 2 * HOUR);
       const st = await state(s.h);
@@ -212,9 +228,13 @@ describe('tier 2 -> tier 3: tech support in the thread', () => {
       expect(leadReminder?.text).toContain('from tech support after 10 minutes');
       const st = await state(s.h);
       const techPosted = postedAt(st, 'tech-support')[0]!;
-      expect(techPosted - escalatedAt).toBeLessThan(5_000);
-      expectSentAt(postedAt(st, 'reminder-tier-3-group'), techPosted + 5 * MIN);
-      expectSentAt(postedAt(st, 'reminder-tier-3-lead'), techPosted + 10 * MIN);
+      // Posted at once: the escalation itself set the post off, no timer in between.
+      const trigger = await triggerOfPost(s.h, 'tech-support');
+      expect(trigger).toMatchObject({ update: 'event' });
+      expect((trigger as { acceptedAtMs: number }).acceptedAtMs).toBeGreaterThanOrEqual(escalatedAt);
+      expect(techPosted).toBeGreaterThanOrEqual(escalatedAt);
+      await expectSentAfter(s.h, 'reminder-tier-3-group', techPosted);
+      await expectSentAfter(s.h, 'reminder-tier-3-lead', postedAt(st, 'reminder-tier-3-group')[0]!);
       // The tier-2 ladder ended with the acknowledgement: no tier-2 reminders.
       expect(postedAt(st, 'reminder-tier-2-group')).toEqual([]);
 

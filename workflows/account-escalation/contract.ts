@@ -7,7 +7,7 @@
 // as values, the workflow as types only.
 import { Type, type Static } from 'typebox';
 import type { CarriedEscalation, RunRecord } from '../kit/carry-over.js';
-import { CalendarDate, Contact, defineEvent, DirectoryRef, Instant, Link, Locale, type EventsOf } from '../kit/contract.js';
+import { CalendarDate, Contact, defineEvent, DirectoryRef, Instant, Line, Link, Locale, Text, type EventsOf } from '../kit/contract.js';
 import type { BusinessCalendarInfo } from '../kit/calendar.js';
 import { escalationMessages } from '../kit/messages.js';
 import type { EscalationState } from '../kit/state.js';
@@ -54,17 +54,17 @@ export const AccountEscalationInput = Type.Object(
   {
     account: Type.Object(
       {
-        id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$', description: 'Account id in the CRM' }),
-        name: Type.String({ minLength: 1, maxLength: 200 }),
+        id: Line({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$', description: 'Account id in the CRM' }),
+        name: Line({ minLength: 1, maxLength: 200 }),
         mrr: Type.Object(
           {
             amount: Money,
-            currency: Type.String({ pattern: '^[A-Z]{3}$', default: 'USD', description: 'ISO 4217 code' }),
+            currency: Line({ pattern: '^[A-Z]{3}$', default: 'USD', description: 'ISO 4217 code' }),
           },
           { additionalProperties: false, description: 'Monthly recurring revenue' },
         ),
         crmUrl: Link({ description: 'Link to the account in the CRM' }),
-        products: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+        products: Type.Array(Line({ minLength: 1, maxLength: 100 }), {
           maxItems: 50,
           default: [],
           description: 'Products and services the account has, e.g. LMS, CRED SOFT, FMC',
@@ -73,9 +73,9 @@ export const AccountEscalationInput = Type.Object(
           default: false,
           description: 'The account has the fully managed credentialing service (FMC): the FMC team gets a dedicated escalation channel',
         }),
-        timeZone: Type.String({ minLength: 1, description: "IANA time zone of the account; the 10 contact days count in it" }),
+        timeZone: Line({ minLength: 1, description: "IANA time zone of the account; the 10 contact days count in it" }),
         calendar: Type.Optional(
-          Type.String({
+          Line({
             pattern: '^[a-z0-9][a-z0-9-]*$',
             description: "The account's business calendar, a directory `calendars` key (public holidays of its country/region): contact days skip them",
           }),
@@ -92,14 +92,14 @@ export const AccountEscalationInput = Type.Object(
       description: 'When the customer escalated (complaint received); the 24-hour meeting deadline counts from here',
       window: 'happened',
     }),
-    summary: Type.Optional(Type.String({ maxLength: 2000, description: 'What happened, for the case and the FMC channel' })),
+    summary: Type.Optional(Text({ maxLength: 2000, description: 'What happened, for the case and the FMC channel' })),
     churn: ChurnCoding,
     csm: DirectoryRef('Customer success manager working the case'),
     teamLead: DirectoryRef("The CSM's team lead"),
     teamLeadManager: Type.Optional(DirectoryRef("The team lead's manager, told when the 24-hour meeting deadline is missed (required when explicit)")),
     customerContact: Contact,
     caseNumber: Type.Optional(
-      Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'An existing escalation case; otherwise one is created' }),
+      Line({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'An existing escalation case; otherwise one is created' }),
     ),
     customerUnresponsive: Type.Optional(
       Type.Boolean({
@@ -118,22 +118,25 @@ export const AccountEscalationInput = Type.Object(
       }),
     ),
     teamCalendar: Type.Optional(
-      Type.String({
+      Line({
         pattern: '^[a-z0-9][a-z0-9-]*$',
         description: "The team's business calendar (a directory `calendars` key): daily notes and finance follow-ups skip its public holidays; default: the CSM's calendar in the directory",
       }),
     ),
     teamTimeZone: Type.Optional(
-      Type.String({ minLength: 1, description: "Time zone of the CSM's business days (daily notes); default: the account's" }),
+      Line({ minLength: 1, description: "Time zone of the CSM's business days (daily notes); default: the account's" }),
     ),
     locale: Type.Optional(Locale),
-    reportedBy: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    reportedBy: Type.Optional(Line({ minLength: 1, maxLength: 200 })),
   },
   { additionalProperties: false },
 );
 export type AccountEscalationInput = Static<typeof AccountEscalationInput>;
 
-const Text = (maxLength: number, description?: string) => Type.String({ minLength: 1, maxLength, ...(description && { description }) });
+/** A short single-line value (names, items). */
+const Words = (maxLength: number, description?: string) => Line({ minLength: 1, maxLength, ...(description && { description }) });
+/** Free text: several lines allowed. */
+const Prose = (maxLength: number, description?: string) => Text({ minLength: 1, maxLength, ...(description && { description }) });
 
 export const accountEscalationEvents = {
   'meeting-scheduled': defineEvent(
@@ -143,7 +146,7 @@ export const accountEscalationEvents = {
   ),
   'meeting-held': defineEvent('meeting-held', 'The meeting with the customer and the TL took place', {
     heldAt: Type.Optional(Instant({ description: 'When it took place (default: now)', window: 'happened' })),
-    summary: Type.Optional(Text(2000)),
+    summary: Type.Optional(Prose(2000)),
   }),
   'customer-unresponsive': defineEvent('customer-unresponsive', 'The customer stopped answering: start the 10 consecutive days of contact attempts'),
   'contact-attempted': defineEvent('contact-attempted', 'The CSM tried to reach the customer today', {
@@ -152,31 +155,31 @@ export const accountEscalationEvents = {
     ),
   }),
   'customer-responded': defineEvent('customer-responded', 'The customer answered: ends the contact attempts', {
-    summary: Type.Optional(Text(2000)),
+    summary: Type.Optional(Prose(2000)),
   }),
-  note: defineEvent('note', "Today's escalation note (CRM 'Escalation Notes')", { text: Text(5000, 'The escalation note') }),
+  note: defineEvent('note', "Today's escalation note (CRM 'Escalation Notes')", { text: Prose(5000, 'The escalation note') }),
   'case-created': defineEvent('case-created', 'The escalation case was created by hand (when the CRM could not be reached)', {
-    caseNumber: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+    caseNumber: Line({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
   }),
   'churn-coded': defineEvent('churn-coded', 'The churn coding was corrected', { churn: ChurnCoding }),
   'resolution-proposed': defineEvent('resolution-proposed', 'The CSM/TL propose a resolution offer; it goes to accounting for approval', {
-    offer: Text(2000, 'The offer, e.g. "20% off for 3 months, then renewal at the current price"'),
+    offer: Prose(2000, 'The offer, e.g. "20% off for 3 months, then renewal at the current price"'),
     mrrAfter: Type.Optional(Type.Object({ amount: Money }, { additionalProperties: false, description: 'MRR if accepted' })),
     financeApproval: Type.Optional(
       Type.Boolean({ description: 'Needs accounting approval (default true); false: presented to the customer straight away' }),
     ),
   }),
   'finance-approved': defineEvent('finance-approved', "Accounting approved the resolution offer (the card's finance approval signal)", {
-    conditions: Type.Optional(Text(2000)),
+    conditions: Type.Optional(Prose(2000)),
   }),
   'finance-denied': defineEvent('finance-denied', 'Accounting denied the resolution offer: back to a new proposal', {
-    reason: Text(2000, 'Why accounting denied it'),
+    reason: Prose(2000, 'Why accounting denied it'),
   }),
   'customer-accepted': defineEvent('customer-accepted', 'The customer accepted the approved offer: the case closes as retained, or downgraded', {
     downgrade: Type.Optional(
       Type.Object(
         {
-          removed: Type.Array(Text(200), { minItems: 1, maxItems: 50, description: 'Products, modules or users removed' }),
+          removed: Type.Array(Words(200), { minItems: 1, maxItems: 50, description: 'Products, modules or users removed' }),
           mrrAfter: Type.Optional(Money),
         },
         { additionalProperties: false },
@@ -184,7 +187,7 @@ export const accountEscalationEvents = {
     ),
   }),
   'customer-rejected': defineEvent('customer-rejected', 'The customer rejected the offer: the TL renegotiates at the next weekly finance meeting', {
-    reason: Type.Optional(Text(2000)),
+    reason: Type.Optional(Prose(2000)),
   }),
   churned: defineEvent('churned', 'The customer cancels: the case closes as churned with its churn coding', {
     churn: Type.Optional(ChurnCoding),

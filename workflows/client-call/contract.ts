@@ -9,13 +9,16 @@
 // workflow as types only.
 import { Type, type Static } from 'typebox';
 import type { EarlierEscalations } from '../../activities/index.js';
-import { defineEvent, DirectoryRef, Instant, Link, Locale, type EventsOf } from '../kit/contract.js';
+import { defineEvent, DirectoryRef, Instant, Line, Link, Locale, Text, type EventsOf } from '../kit/contract.js';
 import { escalationMessages } from '../kit/messages.js';
 import type { PostedRef } from '../kit/notify.js';
 import type { EscalationState } from '../kit/state.js';
 import { CONTACT_METHODS, SEVERITIES, SEVERITY_MEANING, type ClientUpdateKind, type ContactMethod, type Severity } from './codes.js';
 
-const Text = (maxLength: number, description: string) => Type.String({ minLength: 1, maxLength, description });
+/** A short single-line value (a subject, a name, a timeframe). */
+const Words = (maxLength: number, description: string) => Line({ minLength: 1, maxLength, description });
+/** Free text: several lines allowed. */
+const Prose = (maxLength: number, description: string) => Text({ minLength: 1, maxLength, description });
 
 export const SeveritySchema = Type.Enum(SEVERITIES, {
   description: `How bad it is for the client: ${SEVERITIES.map((s) => `${s} (${SEVERITY_MEANING[s]})`).join('; ')}`,
@@ -24,13 +27,13 @@ export const SeveritySchema = Type.Enum(SEVERITIES, {
 /** One issue the client described (SOP: "Clarify the issue and expectations"). */
 export const Issue = Type.Object(
   {
-    summary: Text(200, 'The issue in a few words; names it in Slack, the client emails and the Web UI'),
-    description: Text(4000, 'What the client described, with the important details from the notes'),
-    desiredFix: Text(2000, 'What the fix looks like to the client'),
-    impact: Text(2000, 'The impact on the client'),
+    summary: Words(200, 'The issue in a few words; names it in Slack, the client emails and the Web UI'),
+    description: Prose(4000, 'What the client described, with the important details from the notes'),
+    desiredFix: Prose(2000, 'What the fix looks like to the client'),
+    impact: Prose(2000, 'The impact on the client'),
     severity: SeveritySchema,
     criticalToBusiness: Type.Boolean({ default: false, description: "It affects a critical part of the client's business" }),
-    timeframe: Type.Optional(Text(200, "The client's reasonable timeframe for the fix, in their words (e.g. 'by Friday noon')")),
+    timeframe: Type.Optional(Words(200, "The client's reasonable timeframe for the fix, in their words (e.g. 'by Friday noon')")),
     timeSensitive: Type.Boolean({ default: false, description: 'The issue is time-sensitive for the client' }),
     neededBy: Type.Optional(Instant({ description: 'When the client needs it fixed, if they named a time', window: 'business' })),
   },
@@ -43,7 +46,7 @@ export const ClientCallInput = Type.Object(
     callAt: Instant({ description: 'When the call came in; the deadlines to take it and to update the client count from here', window: 'happened' }),
     takenBy: Type.Optional(DirectoryRef('Who took the call (a directory person); may send usual-contact-back')),
     reportedBy: Type.Optional(
-      Type.String({
+      Line({
         minLength: 1,
         maxLength: 200,
         description: 'Who recorded the call, as the credential says (set by the API; a tool names the person it acts for)',
@@ -51,15 +54,15 @@ export const ClientCallInput = Type.Object(
     ),
     client: Type.Object(
       {
-        accountId: Type.String({
+        accountId: Line({
           pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$',
           description: "The client's account id in the CRM; finds earlier escalations of the same client (never a name)",
         }),
-        accountName: Text(200, "The client's organisation"),
-        callerName: Text(200, 'Who called'),
-        email: Type.Optional(Type.String({ format: 'email', description: "The caller's email address (required when the preferred contact is email)" })),
-        phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40, description: "The caller's phone number (required when the preferred contact is phone)" })),
-        timeZone: Type.String({ minLength: 1, description: "The client's IANA time zone (times in their updates), e.g. Europe/Berlin" }),
+        accountName: Words(200, "The client's organisation"),
+        callerName: Words(200, 'Who called'),
+        email: Type.Optional(Line({ format: 'email', description: "The caller's email address (required when the preferred contact is email)" })),
+        phone: Type.Optional(Line({ minLength: 3, maxLength: 40, description: "The caller's phone number (required when the preferred contact is phone)" })),
+        timeZone: Line({ minLength: 1, description: "The client's IANA time zone (times in their updates), e.g. Europe/Berlin" }),
       },
       { additionalProperties: false, description: 'The client and the caller' },
     ),
@@ -74,14 +77,14 @@ export const ClientCallInput = Type.Object(
       }),
     ),
     team: Type.Optional(
-      Type.String({
+      Line({
         pattern: '^[a-z0-9][a-z0-9-]*$',
         description: "The team to notify (a directory group with a channel); default: the usual contact's team",
       }),
     ),
     issue: Issue,
     otherIssues: Type.Optional(Type.Array(Issue, { maxItems: 9, description: 'Further issues the client raised in the same call' })),
-    notes: Type.Optional(Text(5000, 'Anything else from the call')),
+    notes: Type.Optional(Prose(5000, 'Anything else from the call')),
     locale: Type.Optional(Locale),
     takeWithinMinutes: Type.Optional(
       Type.Integer({
@@ -107,42 +110,42 @@ export const clientCallEvents = {
     assignee: Type.Optional(DirectoryRef('Who takes it; default: the sender')),
   }),
   'client-info': defineEvent('client-info', 'New information from the client; posted to the team thread', {
-    info: Text(4000, 'What the client told us'),
+    info: Prose(4000, 'What the client told us'),
   }),
   'cause-identified': defineEvent('cause-identified', 'The cause is identified: the client is told the cause and the plan', {
-    cause: Text(2000, 'The cause, as the client is told'),
-    plan: Text(2000, 'The plan to fix it, as the client is told'),
+    cause: Prose(2000, 'The cause, as the client is told'),
+    plan: Prose(2000, 'The plan to fix it, as the client is told'),
   }),
   eta: defineEvent('eta', 'An estimate for the fix: the client is told', {
     eta: Instant({ description: 'When the issue will be fixed (in the future)', window: 'business' }),
   }),
   roadblock: defineEvent('roadblock', 'A roadblock holds the fix up: the client is told', {
-    roadblock: Text(2000, 'What holds the fix up, as the client is told'),
+    roadblock: Prose(2000, 'What holds the fix up, as the client is told'),
   }),
   'client-called': defineEvent('client-called', 'The assignee phoned the client (phone updates and the phone follow-up)', {
     outcome: Type.Union([Type.Literal('reached'), Type.Literal('no-answer')], { description: 'reached: the client heard the pending updates' }),
   }),
   resolved: defineEvent('resolved', "The client's issues are resolved: the follow-up, review, documentation and handover start", {
-    resolution: Text(2000, 'What was done, as the client is told'),
-    measures: Text(2000, 'What we changed so it does not happen again, as the client is told'),
+    resolution: Prose(2000, 'What was done, as the client is told'),
+    measures: Prose(2000, 'What we changed so it does not happen again, as the client is told'),
   }),
   'client-feedback': defineEvent('client-feedback', "The client's answer to the follow-up: are they satisfied with the solution?", {
     satisfied: Type.Boolean({ description: 'The client is satisfied with the solution' }),
-    comment: Type.Optional(Text(2000, 'What they said')),
+    comment: Type.Optional(Prose(2000, 'What they said')),
   }),
   'review-done': defineEvent('review-done', "The team's root-cause review", {
-    whatWentWrong: Text(4000, 'What went wrong: the root cause'),
-    prevention: Text(4000, 'How we prevent it from happening again'),
-    whyClientNoticedFirst: Text(4000, 'Why the client noticed before we did, and how we notice first next time'),
+    whatWentWrong: Prose(4000, 'What went wrong: the root cause'),
+    prevention: Prose(4000, 'How we prevent it from happening again'),
+    whyClientNoticedFirst: Prose(4000, 'Why the client noticed before we did, and how we notice first next time'),
   }),
   documented: defineEvent('documented', 'The issue and the steps to its resolution are documented', {
-    steps: Text(8000, 'The steps to the resolution'),
+    steps: Prose(8000, 'The steps to the resolution'),
     recurrence: Type.Union([Type.Literal('recurring'), Type.Literal('one-off')], { description: 'A recurring issue or a one-off' }),
     link: Type.Optional(Link({ description: 'Where the documentation is' })),
   }),
   'usual-contact-back': defineEvent('usual-contact-back', 'The usual contact is back before the directory says so: the handover goes out (after the resolution)'),
   cancelled: defineEvent('cancelled', 'The escalation is called off (e.g. a duplicate intake, or the client withdrew it)', {
-    reason: Text(2000, 'Why'),
+    reason: Prose(2000, 'Why'),
   }),
 };
 

@@ -4,7 +4,7 @@
 // the directory file, the issue's input, its events, statuses, outcomes, details and the figures the
 // gameday summary reads. Pure: the API imports it as values, the workflows as types only.
 import { Type, type Static } from 'typebox';
-import { defineEvent, DirectoryRef, Instant, Link, type EventsOf } from '../kit/contract.js';
+import { defineEvent, DirectoryRef, Instant, Line, Link, Text, type EventsOf } from '../kit/contract.js';
 import { escalationMessages } from '../kit/messages.js';
 import type { EscalationState } from '../kit/state.js';
 import {
@@ -23,7 +23,7 @@ export { GAMEDAY_OUTCOMES, GAMEDAY_STATUSES };
 export type { GamedayOutcome, GamedayStatus, Tier };
 
 const KEY = '^[a-z0-9][a-z0-9-]{0,63}$';
-const Key = (description: string) => Type.String({ pattern: KEY, description });
+const Key = (description: string) => Line({ pattern: KEY, description });
 
 const described = (map: Record<string, string>, what: string) => ({ description: `${what}: ${Object.keys(map).join(', ')}` });
 
@@ -47,10 +47,10 @@ export const Urgency = Type.Union(
 /** One virtual event, configured once in the directory file under `playbooks.gameday-issue.events.<key>`. */
 export const GamedayEventSettings = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200, description: 'The event as people call it, e.g. "Northwind Virtual Summit 2026"' }),
-    start: Type.String({ format: 'date-time', description: 'When the event starts (ISO 8601 with offset)' }),
-    end: Type.String({ format: 'date-time', description: 'When it ends: the gameday summary is posted then' }),
-    timeZone: Type.String({ minLength: 1, description: "The event's IANA time zone: times in Slack are shown in it" }),
+    name: Line({ minLength: 1, maxLength: 200, description: 'The event as people call it, e.g. "Northwind Virtual Summit 2026"' }),
+    start: Line({ format: 'date-time', description: 'When the event starts (ISO 8601 with offset)' }),
+    end: Line({ format: 'date-time', description: 'When it ends: the gameday summary is posted then' }),
+    timeZone: Line({ minLength: 1, description: "The event's IANA time zone: times in Slack are shown in it" }),
     channel: Key("The event's own Slack channel (a channel key in the directory)"),
     clientTeam: Type.Array(Key('A client team member (a person key in the directory)'), {
       minItems: 1,
@@ -101,22 +101,22 @@ export const GamedayIssueInput = Type.Object(
     event: Key('The virtual event (its key under playbooks.gameday-issue.events in the directory file)'),
     source: Source,
     affected: Affected,
-    session: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Where: the session (title or id)' })),
-    page: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'Where: the page of the event site (name or path, e.g. /expo-hall)' })),
-    what: Type.String({ minLength: 1, maxLength: 2000, description: 'What happened, in the user\'s words or the client team\'s' }),
+    session: Type.Optional(Line({ minLength: 1, maxLength: 200, description: 'Where: the session (title or id)' })),
+    page: Type.Optional(Line({ minLength: 1, maxLength: 300, description: 'Where: the page of the event site (name or path, e.g. /expo-hall)' })),
+    what: Text({ minLength: 1, maxLength: 2000, description: 'What happened, in the user\'s words or the client team\'s' }),
     since: Instant({ description: 'Since when it happens', window: 'happened' }),
     usersAffected: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'How many users are affected (best estimate)' }),
     urgency: Urgency,
     link: Type.Optional(Link({ description: 'A screenshot or a link showing the problem' })),
     raisedBy: DirectoryRef('The client team member who raises it (one of the event\'s clientTeam)'),
     reference: Type.Optional(
-      Type.String({
+      Line({
         pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
         description: 'The help-chat conversation or message id, if any: names the issue (else the raiser and "since" do)',
       }),
     ),
     reportedBy: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'Who opened the escalation, as the credential says (set by the API; raisedBy names the client team member)' }),
+      Line({ minLength: 1, maxLength: 200, description: 'Who opened the escalation, as the credential says (set by the API; raisedBy names the client team member)' }),
     ),
   },
   { additionalProperties: false },
@@ -129,17 +129,17 @@ export const gamedayIssueEvents = {
     'A responder takes the issue: client success at tier 2, tech support once escalated (stops the reminders)',
   ),
   'escalated-to-tech-support': defineEvent('escalated-to-tech-support', 'The responder hands the issue to tech support (tier 3), e.g. a speaker\'s microphone or camera', {
-    facts: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'What the responder found out, for tech support' })),
+    facts: Type.Optional(Text({ minLength: 1, maxLength: 2000, description: 'What the responder found out, for tech support' })),
   }),
   resolved: defineEvent('resolved', 'Fixed: the client team gives the user the answer', {
-    answer: Type.String({ minLength: 1, maxLength: 2000, description: 'The answer the client team gives the user' }),
+    answer: Text({ minLength: 1, maxLength: 2000, description: 'The answer the client team gives the user' }),
   }),
   workaround: defineEvent('workaround', 'Not fixed, but the user can go on this way', {
-    answer: Type.String({ minLength: 1, maxLength: 2000, description: 'The workaround the client team gives the user' }),
+    answer: Text({ minLength: 1, maxLength: 2000, description: 'The workaround the client team gives the user' }),
   }),
   'follow-up': defineEvent('follow-up', 'Cannot be fixed during the event: followed up after it', {
-    reason: Type.String({ minLength: 1, maxLength: 2000, description: 'Why it cannot be fixed during the event' }),
-    answer: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'What the client team tells the user now' })),
+    reason: Text({ minLength: 1, maxLength: 2000, description: 'Why it cannot be fixed during the event' }),
+    answer: Type.Optional(Text({ minLength: 1, maxLength: 2000, description: 'What the client team tells the user now' })),
   }),
 };
 export type GamedayIssueEvent = EventsOf<typeof gamedayIssueEvents>;

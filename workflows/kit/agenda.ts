@@ -18,6 +18,13 @@
 // `condition` without a timeout. The escalations already in flight (test/replay/histories) keep the
 // old wait. With the patch the loop also keeps `EscalationNextDeadline` (the earliest pending
 // deadline) up to date, for the list API and the Web UI's list.
+//
+// A timer whose instant has come is never cancelled (patch AGENDA_DUE_TIMERS_FIRE): it has fired or
+// is firing, maybe while this very workflow task runs (two deadlines at one instant, e.g. client-call's
+// take-by and update-due, where the first one's handler moves the second). The real server then
+// swaps the buffered TimerFired for the TimerCanceled; the time-skipping test server rejects the whole
+// task completion ("invalid history builder state for action", temporalio/sdk-java#2606) and the
+// escalation stops. Left alone, such a timer only wakes the loop once more, which finds nothing due.
 import {
   allHandlersFinished,
   CancellationScope,
@@ -33,6 +40,8 @@ import { nextDeadlineKey } from './search-attributes.js';
 
 /** patched() id: one timer per deadline for its whole life, and the next-deadline search attribute (issue 16 item 3). */
 export const AGENDA_TIMER_PER_DEADLINE = 'agenda-timer-per-deadline';
+/** patched() id: a deadline's timer whose instant has come is left to fire when the deadline is cleared or moves (never cancelled). */
+export const AGENDA_DUE_TIMERS_FIRE = 'agenda-due-timers-fire';
 
 /** A deadline's timer: armed for `at`, cancelled through its scope. */
 interface ArmedTimer {
@@ -64,6 +73,7 @@ export class Agenda implements DeadlineFirer {
   /** The `EscalationNextDeadline` last written ('' = none). */
   private nextDeadlineWritten: string | undefined;
   private timerPerDeadline: boolean | undefined;
+  private dueTimersFire: boolean | undefined;
   private finished = false;
 
   constructor(
@@ -168,15 +178,17 @@ export class Agenda implements DeadlineFirer {
 
   /**
    * One timer per pending deadline: arms the new ones, cancels those cleared or moved (a moved
-   * deadline gets a new timer), and writes `EscalationNextDeadline` when the earliest one changed.
+   * deadline gets a new timer; since AGENDA_DUE_TIMERS_FIRE one whose instant has come is left to
+   * fire instead), and writes `EscalationNextDeadline` when the earliest one changed.
    */
   private syncTimers(): void {
     const pending = new Map(this.esc.deadlines.list().map((d) => [d.name, d]));
     for (const [name, timer] of this.timers) {
-      if (pending.get(name)?.at !== timer.at) {
-        timer.scope.cancel();
-        this.timers.delete(name);
-      }
+      if (pending.get(name)?.at === timer.at) continue;
+      this.timers.delete(name);
+      // Due already: it has fired or is firing (see the top of the file), so it is left to fire.
+      if (Date.parse(timer.at) <= Date.now() && (this.dueTimersFire ??= patched(AGENDA_DUE_TIMERS_FIRE))) continue;
+      timer.scope.cancel();
     }
     for (const d of pending.values()) {
       if (this.timers.has(d.name)) continue;

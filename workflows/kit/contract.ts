@@ -4,19 +4,20 @@
 // workflow bundle).
 import { Type, type Static, type TObject, type TObjectOptions, type TProperties } from 'typebox';
 import { isValidTimeZone } from './calendar.js';
+import { Line, Text } from './schemas/index.js';
 
 // Instants read as the workflow reads them, inside a plausible window; links people may click.
-export { CalendarDate, Instant, Link } from './schemas/index.js';
+export { CalendarDate, Instant, Line, Link, Text } from './schemas/index.js';
 
 /** A person key in the directory; `x-directory: person` lets forms offer a person picker (the Slack modal's user select). */
 export const DirectoryRef = (description: string) =>
-  Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', description: `${description} (a person key in the directory)`, 'x-directory': 'person' });
+  Line({ pattern: '^[a-z0-9][a-z0-9-]*$', description: `${description} (a person key in the directory)`, 'x-directory': 'person' });
 
 export const Contact = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    email: Type.String({ format: 'email' }),
-    phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40 })),
+    name: Line({ minLength: 1, maxLength: 200 }),
+    email: Line({ format: 'email' }),
+    phone: Type.Optional(Line({ minLength: 3, maxLength: 40 })),
   },
   { additionalProperties: false },
 );
@@ -26,8 +27,8 @@ export type Locale = Static<typeof Locale>;
 
 /** Fields every event has. */
 const EventBase = {
-  actor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Who reports the event' })),
-  note: Type.Optional(Type.String({ maxLength: 2000 })),
+  actor: Type.Optional(Line({ minLength: 1, maxLength: 200, description: 'Who reports the event' })),
+  note: Type.Optional(Text({ maxLength: 2000 })),
 };
 
 /**

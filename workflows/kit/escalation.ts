@@ -23,6 +23,7 @@ import {
   EVENT_UPDATE_DESCRIPTION,
   eventSignal,
   eventUpdate,
+  IDEMPOTENCY_KEY_REUSED,
   joinUpdate,
   outOfOrder,
   refusedEventSignal,
@@ -30,9 +31,24 @@ import {
   stateQuery,
 } from './messages.js';
 import { statusKey } from './search-attributes.js';
-import type { EscalationEvent, EscalationState, EventResult, JoinRequest, JoinResult, LivePost, PendingDeadline, SentMessage, Task, TimelineEntry } from './state.js';
+import type {
+  EscalationEvent,
+  EscalationState,
+  EventResult,
+  IdempotencyTag,
+  JoinRequest,
+  JoinResult,
+  LivePost,
+  PendingDeadline,
+  SentMessage,
+  Task,
+  TimelineEntry,
+} from './state.js';
 import { localTime, nowIso } from './time.js';
 import { Timeline } from './timeline.js';
+
+/** Idempotency-Keys an escalation remembers per run (a few dozen bytes each). */
+const MAX_REMEMBERED_KEYS = 1000;
 
 /**
  * patched() id: an event that arrives after a deadline's instant, before the agenda fired it (the
@@ -122,6 +138,7 @@ export class Escalation<Status extends string, Details> {
    */
   handleEvents<E extends EscalationEvent>(rules: EventRules<E>): void {
     const validate = (event: E) => {
+      this.checkIdempotency(event);
       const closedBy = this.deadlines.closing(event.type, Date.now());
       if (closedBy) {
         outOfOrder(`the deadline '${closedBy.name}' passed at ${closedBy.at} (${closedBy.description}); '${event.type}' comes too late`, {
@@ -134,10 +151,13 @@ export class Escalation<Status extends string, Details> {
       }
       rules.validate(event);
     };
-    const accept = (event: E) => {
+    const accept = (tagged: E) => {
+      // The Idempotency-Key is about the request, not the event: kept off the timeline and the playbook.
+      const { idempotency, ...event } = tagged as EscalationEvent;
+      if (idempotency) this.rememberRequest(event.actor, idempotency);
       const { type, actor, ...fields } = event;
       this.timeline.add(`event:${type}`, `${type} reported`, actor ?? 'unknown', Object.keys(fields).length ? fields : undefined);
-      rules.apply(event);
+      rules.apply(event as E);
       this.refreshDetails();
     };
     setHandler(stateQuery, () => this.state(), { description: STATE_QUERY_DESCRIPTION });
@@ -149,7 +169,8 @@ export class Escalation<Status extends string, Details> {
         const apply = () => {
           const before = this.timeline.entries.length;
           accept(event as E);
-          return this.eventResult(this.timeline.entries.slice(before));
+          const result = this.eventResult(this.timeline.entries.slice(before));
+          return event.idempotency ? { ...result, idempotency: event.idempotency } : result;
         };
         const due = this.dueDeadlinesToWaitFor();
         if (!due) return apply();
@@ -196,9 +217,11 @@ export class Escalation<Status extends string, Details> {
   handleJoins<Input, Result>(rules: JoinRules<Input, Result>): void {
     setHandler(
       joinUpdate,
-      (request): JoinResult => {
+      (tagged): JoinResult => {
+        const { idempotency, ...request } = tagged;
         const { opened, result } = rules.apply(request as JoinRequest<Input>);
-        return { escalationId: this.escalationId, opened, status: this.currentStatus, open: this.outcome === null, result: result as Record<string, unknown> };
+        const answer = { escalationId: this.escalationId, opened, status: this.currentStatus, open: this.outcome === null, result: result as Record<string, unknown> };
+        return idempotency ? { ...answer, idempotency } : answer;
       },
       {
         validator: (request) => {
@@ -216,6 +239,35 @@ export class Escalation<Status extends string, Details> {
         },
       },
     );
+  }
+
+  /**
+   * Idempotency-Keys of the events applied in this run (per actor), with their request digests: the
+   * same key with another body is refused (HTTP 422), including another event type, whose update id
+   * differs so Temporal's own deduplication does not see it. Oldest forgotten past the cap; a run
+   * that continues as new starts afresh (as Temporal's update ids do).
+   */
+  private readonly requestKeys = new Map<string, string>();
+
+  private rememberRequest(actor: string | undefined, tag: IdempotencyTag): void {
+    const id = `${actor ?? 'unknown'}\u0000${tag.key}`;
+    this.requestKeys.delete(id);
+    this.requestKeys.set(id, tag.digest);
+    if (this.requestKeys.size > MAX_REMEMBERED_KEYS) this.requestKeys.delete(this.requestKeys.keys().next().value!);
+  }
+
+  /** Refuses an event whose Idempotency-Key (same actor) was used with another request body in this run. */
+  private checkIdempotency(event: EscalationEvent): void {
+    const tag = event.idempotency;
+    if (!tag) return;
+    const digest = this.requestKeys.get(`${event.actor ?? 'unknown'}\u0000${tag.key}`);
+    if (digest !== undefined && digest !== tag.digest) {
+      throw ApplicationFailure.create({
+        type: IDEMPOTENCY_KEY_REUSED,
+        nonRetryable: true,
+        message: `Idempotency-Key '${tag.key}' was already used for another request to this escalation; use a new key for a new event`,
+      });
+    }
   }
 
   /**

@@ -24,7 +24,8 @@ export const EVENT_UPDATE_DESCRIPTION =
   "Delivers an event { type, actor?, ...fields } (GET /playbooks lists each playbook's event types and fields). " +
   "The validator refuses what makes no sense now (EventNotApplicable: another issue type's event; EventOutOfOrder: " +
   'out of order or after the outcome). Answers the compact result: status, outcome, waitingFor, deadlines, open tasks ' +
-  'and the timeline entries the event added. The API sends it with update id <type>:<actor>:<Idempotency-Key>.';
+  'and the timeline entries the event added. The API sends it with update id <type>:<actor>:<Idempotency-Key> and ' +
+  '`idempotency: { key, digest }` (the body it was sent with): the same key with another body is refused (IdempotencyKeyReused).';
 export const EVENT_SIGNAL_DESCRIPTION =
   'Fire-and-forget variant of the event update (e.g. Slack buttons): the same checks, but a refused event is recorded ' +
   "on the timeline as 'event-rejected' instead of answering an error.";
@@ -64,6 +65,8 @@ export function joinMessage<Input, Result>(): UpdateDefinition<JoinResult<Result
 export const EVENT_NOT_APPLICABLE = 'EventNotApplicable';
 export const EVENT_OUT_OF_ORDER = 'EventOutOfOrder';
 export const EVENT_BUSY = 'EventBusy';
+/** The same Idempotency-Key (and actor) came with another request body: HTTP 422, nothing applied. */
+export const IDEMPOTENCY_KEY_REUSED = 'IdempotencyKeyReused';
 
 /** The event does not belong to this kind of escalation (e.g. wrong issue type): HTTP 400. */
 export function notApplicable(message: string): never {

@@ -83,7 +83,19 @@ export interface EscalationEvent {
   type: string;
   /** Who reports it (person key, Slack user, service name). */
   actor?: string;
+  /**
+   * Set by the API when the caller sent an Idempotency-Key: the key and the digest of the request
+   * body. Not a field of the event (never on the timeline): the workflow refuses the same key with
+   * another body, and its answer echoes the digest it applied (EventResult.idempotency).
+   */
+  idempotency?: IdempotencyTag;
   [field: string]: unknown;
+}
+
+/** An Idempotency-Key and the SHA-256 digest (hex) of the canonical request body it was sent with. */
+export interface IdempotencyTag {
+  key: string;
+  digest: string;
 }
 
 /**
@@ -102,6 +114,12 @@ export interface EventResult<Status extends string = string> {
   tasks: Task[];
   /** The timeline entries this event added (its own entry first). */
   timeline: TimelineEntry[];
+  /**
+   * The Idempotency-Key and body digest of the request this result answers (absent without a key):
+   * Temporal answers a repeated update id with the first result, so the API compares this digest
+   * with the repeat's own and refuses another body under the same key.
+   */
+  idempotency?: IdempotencyTag;
 }
 
 /**
@@ -113,6 +131,8 @@ export interface JoinRequest<Input = unknown> {
   input: Input;
   /** ISO instant at which the API accepted the request. */
   receivedAt: string;
+  /** The request's Idempotency-Key and input digest, when the caller sent a key (echoed in the result). */
+  idempotency?: IdempotencyTag;
 }
 
 /** What a join answers: which escalation the request joined, whether it opened it, and the playbook's own figures. */
@@ -124,4 +144,6 @@ export interface JoinResult<Result = Record<string, unknown>, Status extends str
   open: boolean;
   /** The playbook's answer, e.g. the report's number and the count of distinct customers. */
   result: Result;
+  /** The Idempotency-Key and input digest of the request this answers (see EventResult.idempotency). */
+  idempotency?: IdempotencyTag;
 }

@@ -3,7 +3,7 @@
 // state's details, directory keys, email templates and the typed messages. Pure: the API imports it
 // as values, the workflow as types only.
 import { Type, type Static } from 'typebox';
-import { Contact, defineEvent, DirectoryRef, Instant, Link, Locale, type EventsOf } from '../kit/contract.js';
+import { Contact, defineEvent, DirectoryRef, Instant, Line, Link, Locale, Text, type EventsOf } from '../kit/contract.js';
 import { escalationMessages } from '../kit/messages.js';
 import type { EscalationState } from '../kit/state.js';
 import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
@@ -26,11 +26,11 @@ export const LiveDeliveryInput = Type.Object(
   {
     booking: Type.Object(
       {
-        id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$', description: 'Booking id in the booking system' }),
-        sessionTitle: Type.String({ minLength: 1, maxLength: 200 }),
-        sessionFormat: Type.String({ minLength: 1, maxLength: 100, default: 'Virtual Workout' }),
+        id: Line({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$', description: 'Booking id in the booking system' }),
+        sessionTitle: Line({ minLength: 1, maxLength: 200 }),
+        sessionFormat: Line({ minLength: 1, maxLength: 100, default: 'Virtual Workout' }),
         startTime: Instant({ description: 'Session start', window: 'business' }),
-        timeZone: Type.String({ minLength: 1, description: "IANA time zone of the client's session, e.g. America/Chicago" }),
+        timeZone: Line({ minLength: 1, description: "IANA time zone of the client's session, e.g. America/Chicago" }),
         sessionLink: Type.Optional(Link({ description: 'Link participants join the session with' })),
       },
       { additionalProperties: false },
@@ -40,14 +40,14 @@ export const LiveDeliveryInput = Type.Object(
     siteContact: Contact,
     facilitator: Type.Object(
       {
-        name: Type.String({ minLength: 1, maxLength: 200 }),
-        email: Type.Optional(Type.String({ format: 'email' })),
-        phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40 })),
+        name: Line({ minLength: 1, maxLength: 200 }),
+        email: Type.Optional(Line({ format: 'email' })),
+        phone: Type.Optional(Line({ minLength: 3, maxLength: 40 })),
       },
       { additionalProperties: false },
     ),
     issueType: IssueType,
-    reportedBy: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Desk agent (name or directory key)' })),
+    reportedBy: Type.Optional(Line({ minLength: 1, maxLength: 200, description: 'Desk agent (name or directory key)' })),
     techIssueReportedAt: Type.Optional(
       Instant({
         description: 'Tech issue mid-session: when it was reported; the 15 minutes count from here instead of the start',
@@ -79,7 +79,7 @@ export const liveDeliveryEvents = {
   'facilitator-reached': defineEvent(
     'facilitator-reached',
     'The desk reached the facilitator by phone but they are not online yet (facilitator no-show): the desk then decides with late-facilitator; nothing is cancelled automatically while that decision is pending',
-    { eta: Type.Optional(Type.String({ maxLength: 200, description: 'When the facilitator expects to be online, as they said it (e.g. "20 minutes")' })) },
+    { eta: Type.Optional(Line({ maxLength: 200, description: 'When the facilitator expects to be online, as they said it (e.g. "20 minutes")' })) },
   ),
   'facilitator-no-answer': defineEvent('facilitator-no-answer', 'A call to the facilitator went unanswered (facilitator no-show)'),
   'facilitator-arrived': defineEvent('facilitator-arrived', 'The facilitator is online (facilitator no-show)'),
@@ -123,7 +123,7 @@ export const liveDeliveryEvents = {
   }),
   'tech-resolved': defineEvent('tech-resolved', 'The technical issue is fixed; the session goes on (tech issue)'),
   'session-ended-early': defineEvent('session-ended-early', 'The session could not be delivered in full (tech issue)', {
-    reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    reason: Type.Optional(Text({ maxLength: 2000 })),
     cause: Type.Optional(TechIssueCause),
   }),
 };

@@ -15,6 +15,13 @@ import { LIVE_DELIVERY_OUTCOMES, LIVE_DELIVERY_STATUSES, LIVE_DELIVERY_TEMPLATES
  */
 export const EARLIEST_REPORT_BEFORE_START_MS = 30 * 60_000;
 
+/** Why each issue type cannot be reported earlier than the window allows (its own reason, named in the 400). */
+const TOO_EARLY_WHY: Record<LiveDeliveryInput['issueType'], string> = {
+  'facilitator-no-show': 'a facilitator no-show cannot precede the start',
+  'participant-no-show': 'a participant no-show cannot precede the start',
+  'tech-issue': 'a tech issue reported earlier is a wrong date, not an emergency of this session',
+};
+
 export default definePlaybook<LiveDeliveryInput>({
   name: 'live-delivery',
   title: 'Live delivery troubleshooting',
@@ -50,8 +57,8 @@ export default definePlaybook<LiveDeliveryInput>({
       errors.push({
         field: '/booking/startTime',
         message:
-          `the session starts ${input.booking.startTime}: a ${input.issueType} is reported from 30 minutes before the start ` +
-          `(from ${new Date(earliest).toISOString()}); a no-show cannot precede the start`,
+          `the session starts ${input.booking.startTime}: a ${input.issueType} is reported from ${EARLIEST_REPORT_BEFORE_START_MS / 60_000} ` +
+          `minutes before the start (from ${new Date(earliest).toISOString()}); ${TOO_EARLY_WHY[input.issueType]}`,
       });
     }
     return errors;

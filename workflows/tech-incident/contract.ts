@@ -4,7 +4,7 @@
 // outcomes, the state's details and the typed messages. Pure: the API imports it as values, the
 // workflow as types only.
 import { Type, type Static } from 'typebox';
-import { defineEvent, DirectoryRef, Instant, Link, type EventsOf } from '../kit/contract.js';
+import { defineEvent, DirectoryRef, Instant, Line, Link, Text, type EventsOf } from '../kit/contract.js';
 import { escalationMessages, joinMessage } from '../kit/messages.js';
 import type { EscalationState, JoinRequest } from '../kit/state.js';
 import { PLATFORMS, PRODUCT_AREAS, PROBLEM_KEY_MAX, TECH_INCIDENT_DIRECTORY, type Platform, type ProductArea } from './codes.js';
@@ -12,13 +12,13 @@ import { PLATFORMS, PRODUCT_AREAS, PROBLEM_KEY_MAX, TECH_INCIDENT_DIRECTORY, typ
 export { TECH_INCIDENT_DIRECTORY };
 
 const Keyword = (description: string, maxLength = 50) =>
-  Type.String({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]*$', description });
+  Line({ minLength: 1, maxLength, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]*$', description });
 
 /** One report of a technical problem from a customer's case: the API's input. */
 export const TechIncidentReport = Type.Object(
   {
     problemKey: Type.Optional(
-      Type.String({
+      Line({
         minLength: 1,
         maxLength: 100,
         pattern: '[A-Za-z0-9ÄÖÜäöüß]',
@@ -28,15 +28,15 @@ export const TechIncidentReport = Type.Object(
         examples: ['member-area-502'],
       }),
     ),
-    ticket: Type.String({
+    ticket: Line({
       minLength: 1,
       maxLength: 100,
       pattern: '^[A-Za-z0-9][A-Za-z0-9#:._/-]*$',
       description: "The customer's case in the support tool (its ticket or conversation number)",
       examples: ['GRV-10423'],
     }),
-    customerEmail: Type.String({ format: 'email', maxLength: 254, description: "The customer's e-mail address: each customer counts once" }),
-    problem: Type.String({ minLength: 1, maxLength: 2000, description: 'What exactly is broken, as the customer describes it' }),
+    customerEmail: Line({ format: 'email', maxLength: 254, description: "The customer's e-mail address: each customer counts once" }),
+    problem: Text({ minLength: 1, maxLength: 2000, description: 'What exactly is broken, as the customer describes it' }),
     productArea: Type.Enum([...PRODUCT_AREAS], {
       description: 'Where it shows: member area, app, sync, login, content (lessons, steps), checkout (the purchase), other',
     }),
@@ -44,7 +44,7 @@ export const TechIncidentReport = Type.Object(
     membershipTier: Type.Optional(Keyword("The customer's membership tier, e.g. club")),
     errorCode: Type.Optional(Keyword('The error code or message number the customer sees, e.g. 502', 40)),
     occurredAt: Type.Optional(Instant({ description: 'When the customer saw the problem (default: when the report arrives)', window: 'happened' })),
-    category: Type.String({
+    category: Line({
       minLength: 1,
       maxLength: 50,
       pattern: '^[a-z0-9][a-z0-9-]*$',
@@ -113,10 +113,10 @@ export const techIncidentEvents = {
     postsFound: Type.Optional(Type.Boolean({ description: 'There were posts about the problem (and they were answered)' })),
   }),
   'status-update': defineEvent('status-update', "The incident lead's status update: posted in the team's info channel (seed step 6)", {
-    text: Type.String({ minLength: 1, maxLength: 3000, description: 'What is known, what is being done, what comes next' }),
+    text: Text({ minLength: 1, maxLength: 3000, description: 'What is known, what is being done, what comes next' }),
   }),
   resolved: defineEvent('resolved', 'The problem is fixed: the escalation closes and every reporting agent is reminded to inform their customers', {
-    summary: Type.Optional(Type.String({ minLength: 1, maxLength: 2000, description: 'What the cause and the fix were' })),
+    summary: Type.Optional(Text({ minLength: 1, maxLength: 2000, description: 'What the cause and the fix were' })),
   }),
 };
 

@@ -132,3 +132,32 @@ export async function deadlineProbe(reminderAfterMs: number, cutoffAfterMs: numb
   await agenda.run();
   return esc.state();
 }
+
+interface SameInstantDetails {
+  /** When each deadline's handler ran (ISO). */
+  fired: Record<string, string>;
+}
+
+/**
+ * Two deadlines at one instant, `afterMs` from the start, as client-call's take-by and update-due of
+ * a non-critical call: the first one's handler moves the second `moveByMs` on (clearing it would do
+ * the same to its timer); the second decides when it comes.
+ */
+export async function sameInstantProbe(afterMs: number, moveByMs: number): Promise<EscalationState> {
+  const esc = new Escalation<'running' | 'done', SameInstantDetails>('kit-probe', 'running', { fired: {} });
+  const agenda = new Agenda(esc);
+  const start = Date.now();
+  esc.deadlines.add('first', start, afterMs, 'First deadline');
+  esc.deadlines.add('second', start, afterMs, 'Second deadline, same instant');
+  agenda
+    .on('first', async () => {
+      esc.details.fired.first = new Date().toISOString();
+      esc.deadlines.add('second', Date.now(), moveByMs, 'Second deadline, moved by the first');
+    })
+    .on('second', async () => {
+      esc.details.fired.second = new Date().toISOString();
+      esc.decide('done', 'done', 'the second deadline came');
+    });
+  await agenda.run();
+  return esc.state();
+}

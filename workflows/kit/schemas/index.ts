@@ -3,3 +3,4 @@
 export { CalendarDate, Instant, parseCalendarDate, parseInstant, windowBounds, type InstantWindow } from './instant.js';
 export { Link, linkProblem } from './link.js';
 export { atInstant, configureContract, contractSettings, DEFAULT_CONTRACT_SETTINGS, type ContractSettings, type LinkScheme } from './settings.js';
+export { Line, LINE_PATTERN, lineProblem, normaliseNewlines, Text, TEXT_PATTERN, textProblem } from './text.js';

@@ -1,0 +1,65 @@
+// Reading a workflow's history in tests: when a deadline's timer was armed, for how long, when it
+// fired, and what the workflow did when it fired, in the server's (skipped) time. A post's time at the
+// stand-in, or a timeline entry written after an activity, also holds that activity's real latency
+// (seconds on a loaded machine), which says nothing about the deadline.
+import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
+
+/** The Web UI summary the workflow gave a command (timer, activity). */
+export function summaryOf(e: HistoryEvent): string | undefined {
+  const data = e.userMetadata?.summary?.data;
+  return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as string) : undefined;
+}
+
+/** A timer of the history. */
+export interface HistoryTimer {
+  summary: string | undefined;
+  durationMs: number;
+  /** Workflow time (`Date.now()` in the workflow) of the task that started it: its WorkflowTaskStarted. */
+  armedAtMs: number;
+  /** When it fired (null: it did not). */
+  firedAtMs: number | null;
+}
+
+function timerAt(events: HistoryEvent[], startedIndex: number): HistoryTimer {
+  const started = events[startedIndex]!;
+  const id = started.timerStartedEventAttributes!.timerId;
+  // The task whose completion started it: the last WorkflowTaskStarted before it.
+  const task = events.slice(0, startedIndex).findLast((e) => e.workflowTaskStartedEventAttributes)!;
+  const fired = events.find((e) => e.timerFiredEventAttributes?.timerId === id);
+  return {
+    summary: summaryOf(started),
+    durationMs: ms(started.timerStartedEventAttributes!.startToFireTimeout),
+    armedAtMs: ms(task.eventTime),
+    firedAtMs: fired ? ms(fired.eventTime) : null,
+  };
+}
+
+/** The timers the workflow started whose summary starts with `prefix` (a deadline's description, a ladder's summary), in order. */
+export async function timersNamed(handle: WorkflowHandle, prefix: string): Promise<HistoryTimer[]> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  return events.flatMap((e, i) => (e.timerStartedEventAttributes && summaryOf(e)?.startsWith(prefix) ? [timerAt(events, i)] : []));
+}
+
+/**
+ * What set off the workflow's Slack post of `step` (its activity, by the summary the kit gives it):
+ * the last timer that fired or update that reached the workflow before the post was scheduled.
+ */
+export async function triggerOfPost(handle: WorkflowHandle, step: string): Promise<{ timer: HistoryTimer } | { update: string; acceptedAtMs: number }> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const post = events.findIndex((e) => e.activityTaskScheduledEventAttributes && summaryOf(e)?.startsWith(`Slack '${step}'`));
+  if (post < 0) throw new Error(`no Slack post '${step}' in the history of ${handle.workflowId}`);
+  for (let i = post; i >= 0; i--) {
+    const e = events[i]!;
+    const fired = e.timerFiredEventAttributes;
+    if (fired) return { timer: timerAt(events, events.findIndex((s) => s.timerStartedEventAttributes?.timerId === fired.timerId)) };
+    const accepted = e.workflowExecutionUpdateAcceptedEventAttributes;
+    if (accepted) return { update: accepted.acceptedRequest?.input?.name ?? '', acceptedAtMs: ms(e.eventTime) };
+    if (e.workflowExecutionSignaledEventAttributes) throw new Error(`a signal set off the post '${step}'`);
+  }
+  throw new Error(`nothing set off the post '${step}'`);
+}
