@@ -2,30 +2,21 @@
 // here, against the real dev server, worker and API over HTTP: the right status, problem+json, the
 // field named, and nothing started.
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningService } from '../../src/service.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { playbooks } from '../../src/playbooks.js';
 import { publishedSchema } from '../../src/http/openapi.js';
 import { MAX_JSON_DEPTH } from '../../src/http/json-body.js';
 import { accountEscalationInput } from '../helpers/account-fixtures.js';
 import { facilitatorNoShow, liveDeliveryInput } from '../helpers/fixtures.js';
-import { http, startTestService, type HttpResult } from '../helpers/service.js';
+import { http, type HttpResult, serviceTestEnv } from '../helpers/service.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
-let svc: RunningService;
-
-beforeAll(async () => {
-  svc = await startTestService();
-});
-
-afterAll(async () => {
-  await svc?.close();
-});
+const t = serviceTestEnv();
 
 async function workflowIds(): Promise<string[]> {
   const ids: string[] = [];
-  for await (const wf of svc.client.workflow.list()) ids.push(wf.workflowId);
+  for await (const wf of t.svc.client.workflow.list()) ids.push(wf.workflowId);
   return ids;
 }
 
@@ -50,9 +41,9 @@ const fields = (p: Problem) => (p.errors ?? []).map((e) => e.field);
 
 /** Raw request: any method, content type and body; authenticated with the service's local key. */
 async function raw(method: string, path: string, body?: string, contentType?: string): Promise<HttpResult & { headers: Headers }> {
-  const res = await fetch(svc.apiUrl + path, {
+  const res = await fetch(t.svc.apiUrl + path, {
     method,
-    headers: { authorization: `Bearer ${svc.localApiKey!}`, ...(contentType ? { 'content-type': contentType } : {}) },
+    headers: { authorization: `Bearer ${t.svc.localApiKey!}`, ...(contentType ? { 'content-type': contentType } : {}) },
     ...(body !== undefined && { body }),
   });
   const ct = res.headers.get('content-type') ?? '';
@@ -86,19 +77,19 @@ describe('bad input: a clear 4xx naming the field, and nothing started', () => {
   ])('booking.startTime %s (%s) -> 400 naming /input/booking/startTime', async (startTime) => {
     const body = live();
     body.input.booking.startTime = startTime;
-    const p = problem(await http(svc.apiUrl, 'POST', '/escalations', body), 400);
+    const p = problem(await http(t.svc.apiUrl, 'POST', '/escalations', body), 400);
     expect(fields(p)).toEqual(['/input/booking/startTime']);
   });
 
   it('business dates outside the window -> 400 saying the window', async () => {
     for (const at of [Date.now() - 31 * DAY, Date.now() + 366 * DAY]) {
-      const p = problem(await http(svc.apiUrl, 'POST', '/escalations', live(at)), 400);
+      const p = problem(await http(t.svc.apiUrl, 'POST', '/escalations', live(at)), 400);
       expect(fields(p)).toEqual(['/input/booking/startTime']);
       expect(p.errors?.[0]?.message).toMatch(/must lie between .* and /);
     }
     // A complaint cannot have been received tomorrow.
     const account = accountEscalationInput(Date.now() + 60 * MIN);
-    const p = problem(await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input: account }), 400);
+    const p = problem(await http(t.svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input: account }), 400);
     expect(fields(p)).toEqual(['/input/escalatedAt']);
   });
 
@@ -111,14 +102,14 @@ describe('bad input: a clear 4xx naming the field, and nothing started', () => {
   ])('sessionLink %s (%s) -> 400 naming /input/booking/sessionLink', async (link) => {
     const body = live();
     body.input.booking.sessionLink = link;
-    const p = problem(await http(svc.apiUrl, 'POST', '/escalations', body), 400);
+    const p = problem(await http(t.svc.apiUrl, 'POST', '/escalations', body), 400);
     expect(fields(p)).toEqual(['/input/booking/sessionLink']);
   });
 
   it('the CRM link of an account escalation is a link too', async () => {
     const input = accountEscalationInput(Date.now());
     input.account.crmUrl = 'javascript:alert(document.cookie)';
-    const p = problem(await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input }), 400);
+    const p = problem(await http(t.svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input }), 400);
     expect(fields(p)).toEqual(['/input/account/crmUrl']);
   });
 
@@ -138,16 +129,16 @@ describe('bad input: a clear 4xx naming the field, and nothing started', () => {
   });
 
   it('a body is never coerced: "id": false or a numeric playbook -> 400 naming the field', async () => {
-    const p = problem(await http(svc.apiUrl, 'POST', '/escalations', { ...live(), id: false }), 400);
+    const p = problem(await http(t.svc.apiUrl, 'POST', '/escalations', { ...live(), id: false }), 400);
     expect(fields(p)).toEqual(['/id']);
-    const n = problem(await http(svc.apiUrl, 'POST', '/escalations', { ...live(), id: 12345 }), 400);
+    const n = problem(await http(t.svc.apiUrl, 'POST', '/escalations', { ...live(), id: 12345 }), 400);
     expect(fields(n)).toEqual(['/id']);
   });
 
   it('an id longer than the schema allows -> 400 naming /id (not the router 414)', async () => {
-    const p = problem(await http(svc.apiUrl, 'POST', '/escalations', { ...live(), id: `x${'a'.repeat(200)}` }), 400);
+    const p = problem(await http(t.svc.apiUrl, 'POST', '/escalations', { ...live(), id: `x${'a'.repeat(200)}` }), 400);
     expect(fields(p)).toEqual(['/id']);
-    const g = problem(await http(svc.apiUrl, 'GET', `/escalations/x${'a'.repeat(200)}`), 400);
+    const g = problem(await http(t.svc.apiUrl, 'GET', `/escalations/x${'a'.repeat(200)}`), 400);
     expect(fields(g)).toEqual(['/id']);
   });
 
@@ -164,7 +155,7 @@ describe('bad input: a clear 4xx naming the field, and nothing started', () => {
   it('requests Node refuses before Fastify (unknown method, headers too large) are problem details too', async () => {
     const send = (request: string) =>
       new Promise<string>((resolve, reject) => {
-        const { port } = new URL(svc.apiUrl);
+        const { port } = new URL(t.svc.apiUrl);
         const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
         let answer = '';
         socket.on('data', (d: Buffer) => (answer += d.toString()));
@@ -194,29 +185,29 @@ describe('bad input: a clear 4xx naming the field, and nothing started', () => {
   });
 
   it('unknown query parameters -> 400 naming them', async () => {
-    const p = problem(await http(svc.apiUrl, 'GET', '/escalations?limit=5&colour=blue'), 400);
+    const p = problem(await http(t.svc.apiUrl, 'GET', '/escalations?limit=5&colour=blue'), 400);
     expect(fields(p)).toEqual(['/colour']);
-    problem(await http(svc.apiUrl, 'GET', '/playbooks?x=1'), 400);
+    problem(await http(t.svc.apiUrl, 'GET', '/playbooks?x=1'), 400);
   });
 
   it('an event with a bad instant or link -> 400 naming it', async () => {
     // Validated per playbook before Temporal is asked anything: the escalation need not exist to
     // prove the schema, but it must, to know its playbook.
-    const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', {
+    const created = await http<{ id: string }>(t.svc.apiUrl, 'POST', '/escalations', {
       playbook: 'live-delivery',
       input: liveDeliveryInput('participant-no-show', Date.now() + 20 * MIN),
     });
     expect(created.status).toBe(201);
     const path = `/escalations/${encodeURIComponent(created.body.id)}/events`;
-    const t = problem(await http(svc.apiUrl, 'POST', path, { type: 'details-mismatch', clientStartTime: '2026-12-31T23:59:60Z' }), 400);
-    expect(fields(t)).toEqual(['/clientStartTime']);
-    const l = problem(await http(svc.apiUrl, 'POST', path, { type: 'details-mismatch', clientSessionLink: 'javascript:alert(1)' }), 400);
+    const instant = problem(await http(t.svc.apiUrl, 'POST', path, { type: 'details-mismatch', clientStartTime: '2026-12-31T23:59:60Z' }), 400);
+    expect(fields(instant)).toEqual(['/clientStartTime']);
+    const l = problem(await http(t.svc.apiUrl, 'POST', path, { type: 'details-mismatch', clientSessionLink: 'javascript:alert(1)' }), 400);
     expect(fields(l)).toEqual(['/clientSessionLink']);
     // Names of Object's own members are unknown event types, not a crash.
     for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
-      expect(fields(problem(await http(svc.apiUrl, 'POST', path, { type }), 400))).toEqual(['/type']);
+      expect(fields(problem(await http(t.svc.apiUrl, 'POST', path, { type }), 400))).toEqual(['/type']);
     }
-    await svc.client.workflow.getHandle(created.body.id).terminate('test done');
+    await t.svc.client.workflow.getHandle(created.body.id).terminate('test done');
   });
 
   it('none of the bad inputs started a workflow', async () => {
@@ -235,12 +226,12 @@ describe('ids: the schema and the router agree', () => {
       const created = await raw('POST', '/escalations', JSON.stringify({ playbook: 'live-delivery', id, input }), 'application/json');
       expect(created.status).toBe(201);
       const location = created.headers.get('location')!;
-      const read = await http<{ id: string }>(svc.apiUrl, 'GET', location);
+      const read = await http<{ id: string }>(t.svc.apiUrl, 'GET', location);
       expect(read.status).toBe(200);
       expect(read.body.id).toBe(id);
-      const event = await http(svc.apiUrl, 'POST', `${location}/events`, { type: 'facilitator-reached', actor: 'desk-agent' });
+      const event = await http(t.svc.apiUrl, 'POST', `${location}/events`, { type: 'facilitator-reached', actor: 'desk-agent' });
       expect(event.status).toBe(200);
-      await svc.client.workflow.getHandle(id).terminate('test done');
+      await t.svc.client.workflow.getHandle(id).terminate('test done');
     }
   });
 });
@@ -255,7 +246,7 @@ describe('the OpenAPI document matches what is served', () => {
   let doc: { openapi: string; paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, unknown> } };
 
   beforeAll(async () => {
-    doc = (await http<typeof doc>(svc.apiUrl, 'GET', '/openapi.json')).body;
+    doc = (await http<typeof doc>(t.svc.apiUrl, 'GET', '/openapi.json')).body;
   });
 
   it('every 4xx/5xx is application/problem+json, every operation has an id and documents 500', () => {

@@ -1,42 +1,22 @@
 // account-escalation end to end: the real dev server, worker and API over HTTP, with the embedded
 // default's stand-ins (Slack, SendGrid, case target). The finance-approval path from start to
 // closed-retained; bad churn coding never starts a workflow and is refused as an event, naming the field.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
-import type { RunningService } from '../../src/service.js';
 import { accountEscalationInput } from '../helpers/account-fixtures.js';
-import { http, startTestService, until } from '../helpers/service.js';
+import { escalationPath, http, serviceTestEnv, until, type EscalationAnswer, type Problem } from '../helpers/service.js';
 
-let svc: RunningService;
-
-beforeAll(async () => {
-  svc = await startTestService();
-});
-
-afterAll(async () => {
-  await svc?.close();
-});
+const t = serviceTestEnv();
 
 type State = EscalationState<string, AccountEscalationDetails>;
-interface Escalation {
-  id: string;
-  playbook: string;
-  execution: { status: string };
-  state: State | null;
-}
-interface Problem {
-  status: number;
-  detail?: string;
-  errors?: { field: string; message: string }[];
-}
-
-const path = (id: string) => `/escalations/${encodeURIComponent(id)}`;
-const event = (id: string, body: Record<string, unknown>) => http<State & Problem>(svc.apiUrl, 'POST', `${path(id)}/events`, body);
+type Escalation = EscalationAnswer<State>;
+const path = escalationPath;
+const event = (id: string, body: Record<string, unknown>) => t.event<State>(id, body);
 
 describe('account-escalation over HTTP', () => {
   it('is listed with its input schema and events', async () => {
-    const r = await http<{ playbooks: { name: string; events: { type: string }[] | Record<string, unknown> }[] }>(svc.apiUrl, 'GET', '/playbooks');
+    const r = await http<{ playbooks: { name: string; events: { type: string }[] | Record<string, unknown> }[] }>(t.svc.apiUrl, 'GET', '/playbooks');
     expect(r.status).toBe(200);
     const text = JSON.stringify(r.body);
     expect(text).toContain('account-escalation');
@@ -47,25 +27,25 @@ describe('account-escalation over HTTP', () => {
     const input = accountEscalationInput(Date.now(), {
       account: { ...accountEscalationInput(0).account, fmc: true, name: 'Example Wellness Group' },
     });
-    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input });
+    const created = await http<Escalation>(t.svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input });
     expect(created.status).toBe(201);
     const id = created.body.id;
     expect(id).toMatch(new RegExp(`^account-escalation:${input.account.id}-\\d{8}T\\d{4,6}Z$`));
 
     // Same input again: the same escalation.
-    const again = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input });
+    const again = await http<Escalation>(t.svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(id);
 
     // The case in the CRM stand-in and the FMC channel post with its number.
     const withCase = await until(
-      () => http<Escalation>(svc.apiUrl, 'GET', path(id)),
+      () => http<Escalation>(t.svc.apiUrl, 'GET', path(id)),
       (r) => Boolean(r.body.state?.details.case.number && r.body.state.details.slackChannel),
     );
     const caseNumber = withCase.body.state!.details.case.number!;
     expect(caseNumber).toMatch(/^CASE-\d{6}$/);
-    expect(svc.caseTarget!.case(caseNumber)?.escalationId).toBe(id);
-    const post = await svc.outbox!.waitFor(
+    expect(t.svc.caseTarget!.case(caseNumber)?.escalationId).toBe(id);
+    const post = await t.svc.outbox!.waitFor(
       (r) => r.kind === 'slack' && r.escalationId === id && r.metadata?.event_payload.step === 'fmc-channel-details',
       10_000,
     );
@@ -80,11 +60,11 @@ describe('account-escalation over HTTP', () => {
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('pending-finance');
     const listed = await until(
-      () => http<{ escalations: Escalation[] }>(svc.apiUrl, 'GET', '/escalations?playbook=account-escalation&status=pending-finance'),
+      () => http<{ escalations: Escalation[] }>(t.svc.apiUrl, 'GET', '/escalations?playbook=account-escalation&status=pending-finance'),
       (x) => x.body.escalations.some((e) => e.id === id),
     );
     expect(listed.body.escalations.map((e) => e.id)).toContain(id);
-    const request = await svc.outbox!.waitFor(
+    const request = await t.svc.outbox!.waitFor(
       (x) => x.kind === 'slack' && x.escalationId === id && x.metadata?.event_payload.step === 'finance-request-1',
       10_000,
     );
@@ -104,7 +84,7 @@ describe('account-escalation over HTTP', () => {
     r = await event(id, { type: 'finance-approved', actor: 'accounting-analyst' });
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('approved');
-    await svc.outbox!.waitFor(
+    await t.svc.outbox!.waitFor(
       (x) => x.kind === 'slack' && x.escalationId === id && x.metadata?.event_payload.step === 'finance-approved-2-csm',
       10_000,
     );
@@ -112,18 +92,18 @@ describe('account-escalation over HTTP', () => {
     expect(r.body.status).toBe('closed-retained');
 
     const done = await until(
-      () => http<Escalation>(svc.apiUrl, 'GET', path(id)),
+      () => http<Escalation>(t.svc.apiUrl, 'GET', path(id)),
       (x) => x.body.execution.status === 'COMPLETED',
     );
     expect(done.body.state?.outcome).toBe('retained');
     expect(done.body.state?.details.proposals.map((p) => p.finance?.decision)).toEqual(['denied', 'approved']);
     const closedList = await until(
-      () => http<{ escalations: Escalation[] }>(svc.apiUrl, 'GET', '/escalations?playbook=account-escalation&status=closed-retained'),
+      () => http<{ escalations: Escalation[] }>(t.svc.apiUrl, 'GET', '/escalations?playbook=account-escalation&status=closed-retained'),
       (x) => x.body.escalations.some((e) => e.id === id),
     );
     expect(closedList.body.escalations.map((e) => e.id)).toContain(id);
     const kase = await until(
-      async () => svc.caseTarget!.case(caseNumber)!,
+      async () => t.svc.caseTarget!.case(caseNumber)!,
       (c) => c.status === 'closed-retained',
     );
     expect(kase.notes.map((n) => n.kind)).toEqual(expect.arrayContaining(['escalation-note', 'resolution', 'finance', 'closure']));
@@ -136,25 +116,25 @@ describe('account-escalation over HTTP', () => {
 
   it('churn coding whose secondary reason belongs to another primary: 400 naming the field, no workflow', async () => {
     const input = accountEscalationInput(Date.now(), { churn: { primary: 'service', secondary: ['slow-response', 'hidden-fees'] } });
-    const r = await http<Problem>(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input });
+    const r = await http<Problem>(t.svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input });
     expect(r.status).toBe(400);
     expect(r.contentType).toContain('application/problem+json');
     expect(r.body.errors).toEqual([
       { in: 'body', field: '/input/churn/secondary/1', message: expect.stringContaining("'hidden-fees' is not a secondary reason of 'service'") },
     ]);
-    const unknown = await http<Problem>(svc.apiUrl, 'POST', '/escalations', {
+    const unknown = await http<Problem>(t.svc.apiUrl, 'POST', '/escalations', {
       playbook: 'account-escalation',
       input: { ...input, churn: { primary: 'weather', secondary: ['rain'] } },
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors?.map((e) => e.field)).toEqual(expect.arrayContaining(['/input/churn/primary', '/input/churn/secondary/0']));
-    const missing = await http(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(`account-escalation:${input.account.id}`)}`);
+    const missing = await http(t.svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(`account-escalation:${input.account.id}`)}`);
     expect(missing.status).toBe(404);
   });
 
   it('churned event with a mismatched coding: 400 naming /churn/secondary; with a valid one: closed-churned', async () => {
     const input = accountEscalationInput(Date.now(), { trigger: 'past-due', churn: { primary: 'price', secondary: ['past-due'] } });
-    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input });
+    const created = await http<Escalation>(t.svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input });
     expect(created.status).toBe(201);
     const id = created.body.id;
     const bad = await event(id, { type: 'churned', actor: 'csm', churn: { primary: 'customer', secondary: ['bankruptcy', 'too-expensive'] } });
@@ -163,7 +143,7 @@ describe('account-escalation over HTTP', () => {
     expect(bad.body.detail).toContain("'too-expensive' is not a secondary reason of 'customer'");
     // The whole state after the event (Prefer: return=representation), not only what the event changed.
     const ok = await http<State & Problem>(
-      svc.apiUrl,
+      t.svc.apiUrl,
       'POST',
       `${path(id)}/events`,
       { type: 'churned', actor: 'csm', churn: { primary: 'customer', secondary: ['bankruptcy'] } },
@@ -176,11 +156,11 @@ describe('account-escalation over HTTP', () => {
   });
 
   it('150 notes from 12 concurrent clients: every accepted note reaches the case; the rest are refused up front (429), never accepted and dropped', async () => {
-    const created = await http<Escalation>(svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input: accountEscalationInput(Date.now()) });
+    const created = await http<Escalation>(t.svc.apiUrl, 'POST', '/escalations', { playbook: 'account-escalation', input: accountEscalationInput(Date.now()) });
     expect(created.status).toBe(201);
     const id = created.body.id;
     const withCase = await until(
-      () => http<Escalation>(svc.apiUrl, 'GET', path(id)),
+      () => http<Escalation>(t.svc.apiUrl, 'GET', path(id)),
       (r) => Boolean(r.body.state?.details.case.number),
     );
     const caseNumber = withCase.body.state!.details.case.number!;
@@ -188,34 +168,41 @@ describe('account-escalation over HTTP', () => {
     const statuses = new Map<number, number>();
     const accepted: string[] = [];
     const refusedOnce = new Set<string>();
-    // 12 clients share the 150 notes; a client that is refused (429) sends the same note again after Retry-After.
+    // 12 clients share the 150 notes, each note with its own Idempotency-Key. A client that is refused
+    // (429: the case notes queue is full) or not answered in time (503: no worker took it within
+    // API_WORKER_WAIT_MS on a loaded machine; it may still be applied) sends the same note with the
+    // same key again after Retry-After: applied once either way.
     let next = 0;
     const client = async () => {
       for (let i = next++; i < texts.length; i = next++) {
+        const headers = { 'idempotency-key': `note-${id}-${i}` };
         for (let attempt = 0; attempt < 60; attempt++) {
-          const r = await event(id, { type: 'note', actor: 'csm', text: texts[i]! });
+          const r = await http<State & Problem>(t.svc.apiUrl, 'POST', `${path(id)}/events`, { type: 'note', actor: 'csm', text: texts[i]! }, undefined, { headers });
           statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
           if (r.status === 200) {
             accepted.push(texts[i]!);
             break;
           }
-          expect(r.status).toBe(429);
-          refusedOnce.add(texts[i]!);
+          expect([429, 503]).toContain(r.status);
+          expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+          if (r.status === 429) refusedOnce.add(texts[i]!);
           await new Promise((res) => setTimeout(res, 500));
         }
       }
     };
     await Promise.all(Array.from({ length: 12 }, client));
-    expect([...statuses.keys()].every((code) => code === 200 || code === 429)).toBe(true);
+    expect([...statuses.keys()].every((code) => code === 200 || code === 429 || code === 503)).toBe(true);
     expect(accepted).toHaveLength(150);
     // Every accepted note reaches the CRM case, and nothing was dropped on the way.
     await until(
-      async () => svc.caseTarget!.case(caseNumber)!.notes.filter((n) => n.kind === 'escalation-note').length,
+      async () => t.svc.caseTarget!.case(caseNumber)!.notes.filter((n) => n.kind === 'escalation-note').length,
       (n) => n === 150,
       120_000,
     );
-    expect(new Set(svc.caseTarget!.case(caseNumber)!.notes.filter((n) => n.kind === 'escalation-note').map((n) => n.text))).toEqual(new Set(texts));
-    const final = await http<Escalation>(svc.apiUrl, 'GET', path(id));
+    const notes = t.svc.caseTarget!.case(caseNumber)!.notes.filter((n) => n.kind === 'escalation-note').map((n) => n.text);
+    expect(notes).toHaveLength(150); // none twice: a retried note applied once
+    expect(new Set(notes)).toEqual(new Set(texts));
+    const final = await http<Escalation>(t.svc.apiUrl, 'GET', path(id));
     expect(final.body.state!.timeline.filter((e) => e.kind === 'step-failed')).toEqual([]);
     expect(final.body.state!.details.pendingCaseNotes).toEqual([]);
     expect((await event(id, { type: 'churned', actor: 'csm' })).status).toBe(200);

@@ -4,28 +4,19 @@
 // endpoint decodes the stored payloads for the UI's origin only. Rotation keeps old histories readable.
 import type { Payload } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import { buildApp } from '../../src/app.js';
-import type { RunningService } from '../../src/service.js';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, newCodecKey, parseCodecKeys } from '../../src/temporal/codec.js';
 import { facilitatorNoShow, loadExampleDirectory } from '../helpers/fixtures.js';
-import { http, startTestService, until } from '../helpers/service.js';
+import { http, serviceTestEnv, until } from '../helpers/service.js';
 import { ApiKeys, generateApiKey, hashApiKey } from '../../src/auth/api-keys.js';
 
 const { History } = proto.temporal.api.history.v1;
 const MIN = 60_000;
 const UI_ORIGIN = 'http://127.0.0.1:8233';
 const KEY = newCodecKey('2026-11');
-let svc: RunningService;
-
-beforeAll(async () => {
-  svc = await startTestService({ PAYLOAD_CODEC_KEYS: KEY });
-});
-
-afterAll(async () => {
-  await svc?.close();
-});
+const t = serviceTestEnv({ PAYLOAD_CODEC_KEYS: KEY });
 
 const toJson = (p: Payload) => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
@@ -42,17 +33,17 @@ describe('with PAYLOAD_CODEC_KEYS', () => {
     // asks no call before it), so the decoded state has the call task with the name and number.
     const input = facilitatorNoShow(Date.now() - 1 * MIN);
     const secrets = [input.siteContact.email, input.siteContact.name, input.siteContact.phone!, input.facilitator.phone!, input.facilitator.name];
-    const created = await http<{ id: string }>(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
+    const created = await http<{ id: string }>(t.svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', input });
     expect(created.status).toBe(201);
     const id = created.body.id;
     // Let it run a while: alert posted (activity input and result in the history), an event applied.
-    await svc.outbox!.waitFor((r) => r.kind === 'slack' && r.escalationId === id, 15_000);
-    const event = await http(svc.apiUrl, 'POST', `/escalations/${encodeURIComponent(id)}/events`, { type: 'facilitator-no-answer', actor: 'desk-agent' });
+    await t.svc.outbox!.waitFor((r) => r.kind === 'slack' && r.escalationId === id, 15_000);
+    const event = await http(t.svc.apiUrl, 'POST', `/escalations/${encodeURIComponent(id)}/events`, { type: 'facilitator-no-answer', actor: 'desk-agent' });
     expect(event.status).toBe(200);
 
     // What the server stores, read raw (no data converter).
     const raw = await until(
-      () => svc.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: id } }),
+      () => t.svc.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: id } }),
       (h) => (h.history?.events ?? []).some((e) => e.workflowExecutionUpdateCompletedEventAttributes),
     );
     const bytes = Buffer.from(History.encode(raw.history!).finish());
@@ -73,13 +64,13 @@ describe('with PAYLOAD_CODEC_KEYS', () => {
     for (const secret of secrets) expect(attributeBytes.includes(secret)).toBe(false);
 
     // The API reads it decoded (the call task names the facilitator and their phone).
-    const view = await http<{ state: { tasks: { description: string }[] } }>(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`);
+    const view = await http<{ state: { tasks: { description: string }[] } }>(t.svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`);
     expect(view.status).toBe(200);
     expect(view.body.state.tasks.map((t) => t.description)).toContain(`Phone ${input.facilitator.name} on ${input.facilitator.phone}`);
 
     // The codec endpoint decodes the stored input for the Web UI (its origin allowed by CORS), called
     // exactly as Web UI 2.54 calls it (with `?preserveStorageRefs=true`).
-    const decoded = await fetch(`${svc.apiUrl}/codec/decode?preserveStorageRefs=true`, {
+    const decoded = await fetch(`${t.svc.apiUrl}/codec/decode?preserveStorageRefs=true`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-namespace': 'default', origin: UI_ORIGIN },
       body: JSON.stringify({ payloads: [toJson(inputPayload as Payload)] }),
@@ -92,7 +83,7 @@ describe('with PAYLOAD_CODEC_KEYS', () => {
     expect(JSON.parse(plain!.data)).toMatchObject({ siteContact: { email: input.siteContact.email } });
 
     // encode is the inverse (the UI uses it to send signals and queries).
-    const encoded = await fetch(`${svc.apiUrl}/codec/encode`, {
+    const encoded = await fetch(`${t.svc.apiUrl}/codec/encode`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ payloads: body.payloads }),
@@ -103,7 +94,7 @@ describe('with PAYLOAD_CODEC_KEYS', () => {
 
   it('CORS: the Web UI origin may call the codec endpoint, other origins get no CORS grant', async () => {
     const preflight = (origin: string) =>
-      fetch(`${svc.apiUrl}/codec/decode`, {
+      fetch(`${t.svc.apiUrl}/codec/decode`, {
         method: 'OPTIONS',
         headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
       });
@@ -114,14 +105,14 @@ describe('with PAYLOAD_CODEC_KEYS', () => {
     const evil = await preflight('https://evil.example');
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     // The rest of the API sends no CORS headers.
-    const other = await fetch(`${svc.apiUrl}/playbooks`, { headers: { origin: UI_ORIGIN } });
+    const other = await fetch(`${t.svc.apiUrl}/playbooks`, { headers: { origin: UI_ORIGIN } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses payloads it cannot decrypt with a problem naming the key', async () => {
     const stranger = new AesGcmPayloadCodec(parseCodecKeys(newCodecKey('other')));
     const [payload] = await stranger.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{}') }]);
-    const r = await http<{ detail: string }>(svc.apiUrl, 'POST', '/codec/decode', { payloads: [toJson(payload!)] });
+    const r = await http<{ detail: string }>(t.svc.apiUrl, 'POST', '/codec/decode', { payloads: [toJson(payload!)] });
     expect(r.status).toBe(400);
     expect(r.contentType).toContain('application/problem+json');
     expect(r.body.detail).toContain("key 'other'");
@@ -132,7 +123,7 @@ describe('with PAYLOAD_CODEC_KEYS', () => {
     // Outside the embedded default the codec endpoint needs escalations:read.
     const uiKey = generateApiKey();
     const app = await buildApp({
-      client: svc.client,
+      client: t.svc.client,
       taskQueue: 'escalations',
       directory: await loadExampleDirectory(),
       templates: await TemplateCatalog.load(),
@@ -144,8 +135,8 @@ describe('with PAYLOAD_CODEC_KEYS', () => {
     });
     const authorization = `Bearer ${uiKey}`;
     try {
-      const id = (await http<{ escalations: { id: string }[] }>(svc.apiUrl, 'GET', '/escalations?playbook=live-delivery')).body.escalations[0]!.id;
-      const history = await svc.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: id } });
+      const id = (await http<{ escalations: { id: string }[] }>(t.svc.apiUrl, 'GET', '/escalations?playbook=live-delivery')).body.escalations[0]!.id;
+      const history = await t.svc.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: id } });
       const old = history.history!.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]! as Payload;
       expect((await app.inject({ method: 'POST', url: '/codec/decode', payload: { payloads: [toJson(old)] } })).statusCode).toBe(401);
       const res = await app.inject({ method: 'POST', url: '/codec/decode', headers: { authorization }, payload: { payloads: [toJson(old)] } });

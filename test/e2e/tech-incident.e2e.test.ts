@@ -1,22 +1,13 @@
 // tech-incident end to end: the real dev server, worker and API over HTTP, messages and tracking rows
 // checked at the stand-ins. Reports of one problem arrive at POST /escalations, concurrently too, and
 // must land on one escalation with the right count (update-with-start on the real server).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningService } from '../../src/service.js';
+import { describe, expect, it } from 'vitest';
 import type { TechIncidentReport, TechIncidentState } from '../../workflows/tech-incident/contract.js';
-import { http, startTestService, until } from '../helpers/service.js';
+import { http, serviceTestEnv, until } from '../helpers/service.js';
 import { facilitatorNoShow } from '../helpers/fixtures.js';
 import { techReport } from '../helpers/tech-incident-fixtures.js';
 
-let svc: RunningService;
-
-beforeAll(async () => {
-  svc = await startTestService();
-});
-
-afterAll(async () => {
-  await svc?.close();
-});
+const t = serviceTestEnv();
 
 interface JoinAnswer {
   id: string;
@@ -43,14 +34,14 @@ const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).sli
  */
 async function report(input: TechIncidentReport, headers: Record<string, string> = {}) {
   for (let attempt = 1; ; attempt++) {
-    const res = await http<JoinAnswer>(svc.apiUrl, 'POST', '/escalations', { playbook: 'tech-incident', input }, undefined, { headers });
+    const res = await http<JoinAnswer>(t.svc.apiUrl, 'POST', '/escalations', { playbook: 'tech-incident', input }, undefined, { headers });
     if (res.status !== 503 || attempt === 5) return res;
     await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
   }
 }
 
-const get = (id: string) => http<Escalation>(svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`);
-const event = (id: string, body: Record<string, unknown>) => http<TechIncidentState>(svc.apiUrl, 'POST', `/escalations/${encodeURIComponent(id)}/events`, body);
+const get = (id: string) => http<Escalation>(t.svc.apiUrl, 'GET', `/escalations/${encodeURIComponent(id)}`);
+const event = (id: string, body: Record<string, unknown>) => http<TechIncidentState>(t.svc.apiUrl, 'POST', `/escalations/${encodeURIComponent(id)}/events`, body);
 
 describe('tech-incident over HTTP', () => {
   it('an excluded category (application error) is refused with 422 naming the rule, and nothing is started', async () => {
@@ -64,12 +55,12 @@ describe('tech-incident over HTTP', () => {
       errors: [{ in: 'body', field: '/input/category', message: expect.stringContaining('TECH_INCIDENT_EXCLUDED_CATEGORIES') }],
     });
     expect((await get(`tech-incident:${key}`)).status).toBe(404);
-    expect(svc.outbox!.list({ kind: 'tracking-row' }).filter((r) => r.fields.problemKey === key)).toEqual([]);
+    expect(t.svc.outbox!.list({ kind: 'tracking-row' }).filter((r) => r.fields.problemKey === key)).toEqual([]);
   });
 
   it('a report missing a field or naming an unknown agent is a 400 naming the field', async () => {
     const { customerEmail: _, ...noEmail } = techReport(1, { problemKey: `bad-${unique()}` });
-    const missing = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'tech-incident', input: noEmail });
+    const missing = await http(t.svc.apiUrl, 'POST', '/escalations', { playbook: 'tech-incident', input: noEmail });
     expect(missing.status).toBe(400);
     expect(JSON.stringify(missing.body)).toContain('/input/customerEmail');
     const stranger = await report(techReport(1, { problemKey: `bad-${unique()}`, reportedBy: 'nobody-here' }));
@@ -84,16 +75,16 @@ describe('tech-incident over HTTP', () => {
 
   it('an id of its own is a 400 (the problem key names the escalation); an id another playbook uses is a 409', async () => {
     const key = `own-id-${unique()}`;
-    const own = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'tech-incident', id: 'my-incident', input: techReport(1, { problemKey: key }) });
+    const own = await http(t.svc.apiUrl, 'POST', '/escalations', { playbook: 'tech-incident', id: 'my-incident', input: techReport(1, { problemKey: key }) });
     expect(own.status).toBe(400);
     expect(own.body).toMatchObject({ errors: [{ field: '/id', message: expect.stringContaining(`tech-incident:${key}`) }] });
     // The API no longer lets another playbook take a tech-incident id...
     const taken = `taken-${unique()}`;
-    const refused = await http(svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', id: `tech-incident:${taken}`, input: facilitatorNoShow(Date.now() + 60 * 60_000) });
+    const refused = await http(t.svc.apiUrl, 'POST', '/escalations', { playbook: 'live-delivery', id: `tech-incident:${taken}`, input: facilitatorNoShow(Date.now() + 60 * 60_000) });
     expect(refused.status).toBe(400);
     expect(refused.body).toMatchObject({ errors: [{ field: '/id', message: expect.stringContaining("'tech-incident:'") }] });
     // ...but one that did (started before that rule) is a 409 for a report, never a 500.
-    await svc.client.workflow.start('liveDelivery', {
+    await t.svc.client.workflow.start('liveDelivery', {
       taskQueue: 'escalations',
       workflowId: `tech-incident:${taken}`,
       args: [facilitatorNoShow(Date.now() + 60 * 60_000)],
@@ -135,11 +126,11 @@ describe('tech-incident over HTTP', () => {
     expect(s.status).toBe('critical');
     expect(s.details.reports).toHaveLength(30);
     expect(s.details.customers).toHaveLength(27);
-    expect(svc.outbox!.list({ kind: 'tracking-row', escalationId: id })).toHaveLength(30);
-    const sirens = svc.outbox!.list({ kind: 'slack', escalationId: id }).filter((r) => r.channel.id === 'C0CUSTSUCC' && r.method === 'chat.postMessage' && !r.thread_ts);
+    expect(t.svc.outbox!.list({ kind: 'tracking-row', escalationId: id })).toHaveLength(30);
+    const sirens = t.svc.outbox!.list({ kind: 'slack', escalationId: id }).filter((r) => r.channel.id === 'C0CUSTSUCC' && r.method === 'chat.postMessage' && !r.thread_ts);
     expect(sirens).toHaveLength(1);
     const listed = await until(
-      () => http<{ escalations: { id: string }[] }>(svc.apiUrl, 'GET', '/escalations?playbook=tech-incident&status=critical&limit=500'),
+      () => http<{ escalations: { id: string }[] }>(t.svc.apiUrl, 'GET', '/escalations?playbook=tech-incident&status=critical&limit=500'),
       (r) => r.body.escalations.some((e) => e.id === id),
     );
     expect(listed.body.escalations.filter((e) => e.id === id)).toHaveLength(1);
@@ -172,7 +163,7 @@ describe('tech-incident over HTTP', () => {
     expect(sixth.body.result).toMatchObject({ report: 6, customers: 6, criticality: 'critical', madeCritical: true });
     const id = sixth.body.id;
 
-    const sirenPost = await svc.outbox!.waitFor((r) => r.kind === 'slack' && r.escalationId === id && r.channel.id === 'C0CUSTSUCC', 20_000);
+    const sirenPost = await t.svc.outbox!.waitFor((r) => r.kind === 'slack' && r.escalationId === id && r.channel.id === 'C0CUSTSUCC', 20_000);
     if (sirenPost.kind !== 'slack') throw new Error('expected the siren');
     expect(sirenPost.text).toContain('Die Kund:innen melden seit ca.');
     expect(sirenPost.text).toContain('Kaufprozess');
@@ -192,7 +183,7 @@ describe('tech-incident over HTTP', () => {
     expect(again.status).toBe(409);
     const update = await event(id, { type: 'status-update', text: 'Zahlungsanbieter gestört, wir sind dran.', actor: 'on-call-lead' });
     expect(update.status).toBe(200);
-    await svc.outbox!.waitFor((r) => r.kind === 'slack' && r.escalationId === id && r.channel.id === 'C0CSINFO01', 20_000);
+    await t.svc.outbox!.waitFor((r) => r.kind === 'slack' && r.escalationId === id && r.channel.id === 'C0CSINFO01', 20_000);
     const unknown = await event(id, { type: 'tech-resolved' });
     expect(unknown.status).toBe(400);
 
@@ -204,17 +195,17 @@ describe('tech-incident over HTTP', () => {
     expect(recurrence.body).toMatchObject({ id, opened: true, result: { report: 1, customers: 1, criticality: 'single-case' } });
     expect(recurrence.body.runId).not.toBe(sixth.body.runId);
 
-    const done = await svc.client.workflow.getHandle(id, sixth.body.runId).describe();
+    const done = await t.svc.client.workflow.getHandle(id, sixth.body.runId).describe();
     expect(done.status.name).toBe('COMPLETED');
-    const final = (await svc.client.workflow.getHandle(id, sixth.body.runId).result()) as TechIncidentState;
+    const final = (await t.svc.client.workflow.getHandle(id, sixth.body.runId).result()) as TechIncidentState;
     expect(final.outcome).toBe('resolved');
-    const reminders = svc.outbox!.list({ kind: 'slack', escalationId: id }).filter((r) => r.text?.includes('Bitte informiere jetzt deine Kund:innen'));
+    const reminders = t.svc.outbox!.list({ kind: 'slack', escalationId: id }).filter((r) => r.text?.includes('Bitte informiere jetzt deine Kund:innen'));
     expect(reminders.map((r) => r.channel.name).sort()).toEqual(['@Kim Support', '@Lou Support']);
   }, 120_000);
 
   it('GET /playbooks lists tech-incident with its report schema and events', async () => {
     const res = await http<{ playbooks: { name: string; inputSchema: { required: string[] }; events: Record<string, unknown>; statuses: string[] }[] }>(
-      svc.apiUrl,
+      t.svc.apiUrl,
       'GET',
       '/playbooks',
     );

@@ -1,123 +1,51 @@
-// What every account-escalation workflow test file needs: one time-skipping environment, the bundle,
-// the stand-ins (Slack, SendGrid, case target), a worker per test with the real activities, and
-// readers for what the escalation sent where.
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+// What every account-escalation workflow test file needs: the workflow-test environment (one
+// time-skipping server for the file, the stand-ins, a worker per test with the real activities), a
+// start as the API makes it, and readers for what the escalation sent where.
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
-import { TemplateCatalog } from '../../activities/email/templates.js';
-import type { Directory } from '../../src/directory.js';
 import playbook from '../../workflows/account-escalation/definition.js';
 import type { AccountEscalationInput } from '../../workflows/account-escalation/contract.js';
 import type { SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
-import { createClients } from '../../src/worker.js';
 import { accountEscalation } from '../../workflows/account-escalation/workflow.js';
 import type { WeeklyTime } from '../../workflows/kit/calendar.js';
 import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
-import { loadExampleDirectory } from './fixtures.js';
-import { startStandIns, type StandIns } from './stand-ins.js';
-import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from './temporal.js';
+import type { StandIns } from './stand-ins.js';
+import { extendTestEnv, workflowTestEnv, type WorkflowTestEnv } from './workflow-env.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 export const DAY = 24 * HOUR;
 
-export interface AccountEscalationTestEnv {
-  env: TestWorkflowEnvironment;
-  standIns: StandIns;
-  directory: Directory;
+/** The shared environment (env, standIns, directory, sleepUntil, ...) with account-escalation's worker options and start. */
+export interface AccountEscalationTestEnv extends Omit<WorkflowTestEnv, 'withWorker' | 'start'> {
   /** Runs `fn` with a worker on a fresh task queue (or `taskQueue`); the finance meeting defaults to Tuesdays 15:00 Berlin. */
   withWorker<T>(fn: (taskQueue: string) => Promise<T>, opts?: { financeMeeting?: WeeklyTime; taskQueue?: string }): Promise<T>;
   start(taskQueue: string, input: AccountEscalationInput): Promise<WorkflowHandle<typeof accountEscalation>>;
-  /** Moves the test server's clock to `ms` (no-op if already past). */
-  sleepUntil(ms: number): Promise<void>;
 }
 
-/** The escalations the running test started (for `settle`, and terminated when the test ends). */
-const started: WorkflowHandle[] = [];
+/** The escalations the running test started (for `settle`; terminated when the test ends). */
+let running: () => readonly WorkflowHandle[] = () => [];
 
-/** Registers the hooks; the returned object is filled in by beforeAll. */
+/** Registers the hooks; the returned object is filled in by them. */
 export function accountEscalationTestEnv(): AccountEscalationTestEnv {
-  let bundle: WorkflowBundleWithSourceMap;
-  let templates: TemplateCatalog;
-  const t = {} as AccountEscalationTestEnv;
-
-  beforeAll(async () => {
-    [t.env, bundle, t.directory, templates] = await Promise.all([
-      createTimeSkippingEnv(),
-      bundleWorkflows(),
-      loadExampleDirectory(),
-      TemplateCatalog.load(),
-    ]);
-    t.standIns = await startStandIns(t.directory);
-  });
-
-  afterAll(async () => {
-    await t.standIns?.close();
-    await t.env?.teardown();
-  });
-
-  beforeEach(() => {
-    t.standIns.slack.reset();
-    t.standIns.outbox.clear();
-    t.standIns.cases.reset();
-  });
-
-  t.withWorker = async (fn, opts = {}) => {
-    const taskQueue = opts.taskQueue ?? uniqueTaskQueue('account-escalation');
-    const worker = await Worker.create({
-      connection: t.env.nativeConnection,
-      taskQueue,
-      workflowBundle: bundle,
-      activities: createActivities({
-        ...createClients(t.standIns.providers),
-        caseTarget: t.standIns.providers.caseTarget,
-        ...(opts.financeMeeting && { financeMeeting: opts.financeMeeting }),
-        directory: t.directory,
-        templates,
+  const base = workflowTestEnv({ name: 'account-escalation' });
+  running = base.running;
+  return extendTestEnv<AccountEscalationTestEnv>(base, {
+    withWorker: (fn, { financeMeeting, taskQueue } = {}) =>
+      base.withWorker(fn, { ...(taskQueue && { taskQueue }), ...(financeMeeting && { deps: { financeMeeting } }) }),
+    start: (taskQueue, input) =>
+      base.start(accountEscalation, {
+        taskQueue,
+        workflowId: `account-escalation:${playbook.businessKey(input as never)}`,
+        args: [input],
+        memo: { playbook: 'account-escalation' },
+        typedSearchAttributes: [
+          { key: playbookKey, value: 'account-escalation' },
+          { key: statusKey, value: 'opened' },
+        ],
       }),
-    });
-    // A failed test must not leave an escalation behind: with nobody polling its task queue its
-    // workflow tasks stay pending, which stops time skipping for every later test in the file. It is
-    // terminated while the worker still runs, so the worker finishes the workflow task or activity it
-    // holds for it: terminated with a task in flight and no worker left, the time-skipping server kept
-    // that task's lock on time skipping, and every later `env.sleep` of the file crawled at real time
-    // (the 60 s time-outs that followed one failed finance test under load).
-    return await worker.runUntil(async () => {
-      try {
-        return await fn(taskQueue);
-      } finally {
-        for (const handle of started.splice(0)) {
-          await handle.terminate('test finished').catch(() => undefined);
-        }
-      }
-    });
-  };
-
-  t.start = async (taskQueue, input) => {
-    const handle = await t.env.client.workflow.start(accountEscalation, {
-      taskQueue,
-      workflowId: `account-escalation:${playbook.businessKey(input as never)}`,
-      args: [input],
-      memo: { playbook: 'account-escalation' },
-      typedSearchAttributes: [
-        { key: playbookKey, value: 'account-escalation' },
-        { key: statusKey, value: 'opened' },
-      ],
-    });
-    started.push(handle);
-    return handle;
-  };
-
-  t.sleepUntil = async (ms) => {
-    const now = await t.env.currentTimeMs();
-    if (ms > now) await t.env.sleep(ms - now);
-  };
-
-  return t;
+  });
 }
 
 /** Delivers the event (the update answers compactly) and reads the state after it, as the API does. */
@@ -147,7 +75,7 @@ export const slackSteps = (standIns: StandIns, escalationId: string) => slackPos
 async function progress(): Promise<{ events: number; busy: boolean }> {
   let events = 0;
   let busy = false;
-  for (const handle of started) {
+  for (const handle of running()) {
     const d = await handle.describe().catch(() => undefined);
     if (!d) continue;
     events += d.historyLength;

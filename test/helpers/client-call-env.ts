@@ -1,12 +1,9 @@
-// What every client-call workflow test file needs: one time-skipping environment, the bundle, the
-// stand-ins (Slack, SendGrid), a worker per test with the real activities (and a directory of the
-// test's choosing: people on vacation or away), an example input, and readers for what went where.
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+// What every client-call workflow test file needs: the workflow-test environment (one time-skipping
+// server for the file, the stand-ins, a worker per test with the real activities and a directory of
+// the test's choosing: people on vacation or away), a start as the API makes it, an example input,
+// and readers for what went where.
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { TemplateCatalog } from '../../activities/email/templates.js';
-import { parseDirectory, type Directory } from '../../src/directory.js';
+import type { Directory } from '../../src/directory.js';
 import type { EmailOutboxRecord } from '../../src/stand-ins/outbox.js';
 import playbook from '../../workflows/client-call/definition.js';
 import type { ClientCallInput, ClientCallState } from '../../workflows/client-call/contract.js';
@@ -14,9 +11,8 @@ import { clientCall } from '../../workflows/client-call/workflow.js';
 import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
-import { loadExampleDirectory } from './fixtures.js';
-import { standInActivities, startStandIns, type StandIns } from './stand-ins.js';
-import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from './temporal.js';
+import type { StandIns } from './stand-ins.js';
+import { extendTestEnv, workflowTestEnv, type WorkflowTestEnv } from './workflow-env.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -24,82 +20,28 @@ export const DAY = 24 * HOUR;
 
 export { clientCallInput } from './client-call-fixtures.js';
 
-export interface ClientCallTestEnv {
-  env: TestWorkflowEnvironment;
-  standIns: StandIns;
-  directory: Directory;
-  /** Runs `fn` with a worker on a fresh task queue, with `directory` (default: the example directory). */
-  withWorker<T>(fn: (taskQueue: string) => Promise<T>, opts?: { directory?: Directory }): Promise<T>;
+/** The shared environment (env, standIns, worker, sleepUntil, ...) with client-call's start. */
+export interface ClientCallTestEnv extends Omit<WorkflowTestEnv, 'start' | 'directoryWith'> {
   start(taskQueue: string, input: ClientCallInput): Promise<WorkflowHandle<typeof clientCall>>;
-  /** Moves the test server's clock to `ms` (no-op if already past). */
-  sleepUntil(ms: number): Promise<void>;
   /** The example directory with `changes` to some people (e.g. a vacation, `away`). */
   directoryWith(changes: Record<string, Record<string, unknown>>): Directory;
 }
 
-/** Registers the hooks; the returned object is filled in by beforeAll. */
+/** Registers the hooks; the returned object is filled in by them. */
 export function clientCallTestEnv(): ClientCallTestEnv {
-  let bundle: WorkflowBundleWithSourceMap;
-  let templates: TemplateCatalog;
-  const t = {} as ClientCallTestEnv;
-  const started: WorkflowHandle[] = [];
-
-  beforeAll(async () => {
-    [t.env, bundle, t.directory, templates] = await Promise.all([createTimeSkippingEnv(), bundleWorkflows(), loadExampleDirectory(), TemplateCatalog.load()]);
-    t.standIns = await startStandIns(t.directory);
+  const base = workflowTestEnv({ name: 'client-call' });
+  return extendTestEnv<ClientCallTestEnv>(base, {
+    start: (taskQueue, input) =>
+      base.start(clientCall, {
+        taskQueue,
+        workflowId: `client-call:${playbook.businessKey(input)}`,
+        args: [input],
+        memo: { playbook: 'client-call' },
+        typedSearchAttributes: [{ key: playbookKey, value: 'client-call' }, { key: statusKey, value: 'opened' }, ...(playbook.searchAttributes?.(input) ?? [])],
+        staticSummary: playbook.summary(input),
+      }),
+    directoryWith: (people) => base.directoryWith({ people }),
   });
-
-  afterAll(async () => {
-    await t.standIns?.close();
-    await t.env?.teardown();
-  });
-
-  beforeEach(() => {
-    t.standIns.slack.reset();
-    t.standIns.outbox.clear();
-  });
-
-  t.withWorker = async (fn, opts = {}) => {
-    const taskQueue = uniqueTaskQueue('client-call');
-    const worker = await Worker.create({
-      connection: t.env.nativeConnection,
-      taskQueue,
-      workflowBundle: bundle,
-      activities: standInActivities(t.standIns, opts.directory ?? t.directory, templates),
-    });
-    try {
-      return await worker.runUntil(fn(taskQueue));
-    } finally {
-      // A failed test must not leave an escalation behind: its pending tasks would stop time skipping for the next test.
-      for (const handle of started.splice(0)) await handle.terminate('test finished').catch(() => undefined);
-    }
-  };
-
-  t.start = async (taskQueue, input) => {
-    const handle = await t.env.client.workflow.start(clientCall, {
-      taskQueue,
-      workflowId: `client-call:${playbook.businessKey(input)}`,
-      args: [input],
-      memo: { playbook: 'client-call' },
-      typedSearchAttributes: [{ key: playbookKey, value: 'client-call' }, { key: statusKey, value: 'opened' }, ...(playbook.searchAttributes?.(input) ?? [])],
-      staticSummary: playbook.summary(input),
-    });
-    started.push(handle);
-    return handle;
-  };
-
-  t.sleepUntil = async (ms) => {
-    const now = await t.env.currentTimeMs();
-    if (ms > now) await t.env.sleep(ms - now);
-  };
-
-  t.directoryWith = (changes) => {
-    const data = structuredClone(t.directory.data) as { people: Record<string, Record<string, unknown>> };
-    for (const [key, change] of Object.entries(changes)) Object.assign(data.people[key]!, change);
-    return parseDirectory(data);
-  };
-
-  return t;
 }
 
 export type State = ClientCallState;

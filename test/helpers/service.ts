@@ -1,9 +1,11 @@
 // The whole service as `npm start` runs it (real dev server, worker, API over HTTP, stand-ins),
 // but in memory, headless and on free ports so test files don't collide.
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
 import { freePort } from '../../src/temporal/free-port.js';
+import type { EscalationState } from '../../workflows/kit/state.js';
 import { directoryFile } from './fixtures.js';
 
 /**
@@ -30,6 +32,48 @@ export async function startTestService(env: Record<string, string> = {}): Promis
   if (svc.localApiKey) useToken(svc.apiUrl, svc.localApiKey);
   return svc;
 }
+
+/** An end-to-end test file's service: the object's `svc` is set by beforeAll. */
+export interface ServiceTestEnv {
+  svc: RunningService;
+  /** POST /escalations/{id}/events: the state after the event, or the problem. */
+  event<S = EscalationState>(id: string, body: Record<string, unknown>): Promise<HttpResult<S & Problem>>;
+}
+
+/**
+ * Registers the hooks that start the whole service for the file (beforeAll: dev server, worker, API
+ * over HTTP, stand-ins, the local API key registered for `http`) and close it (afterAll).
+ * `env`: more configuration, as startTestService takes it.
+ */
+export function serviceTestEnv(env: Record<string, string> = {}): ServiceTestEnv {
+  const t = {} as ServiceTestEnv;
+  beforeAll(async () => {
+    t.svc = await startTestService(env);
+  });
+  afterAll(async () => {
+    await t.svc?.close();
+  });
+  t.event = (id, body) => http(t.svc.apiUrl, 'POST', `${escalationPath(id)}/events`, body);
+  return t;
+}
+
+/** GET /escalations/{id} (and a start's answer), with the playbook's state. */
+export interface EscalationAnswer<S = EscalationState> {
+  id: string;
+  playbook: string;
+  execution: { status: string };
+  state: S | null;
+}
+
+/** A problem+json answer (RFC 9457), with the fields it names. */
+export interface Problem {
+  status: number;
+  detail?: string;
+  errors?: { field: string; message: string }[];
+}
+
+/** The escalation's path in the API. */
+export const escalationPath = (id: string) => `/escalations/${encodeURIComponent(id)}`;
 
 export interface HttpResult<T = Record<string, unknown>> {
   status: number;

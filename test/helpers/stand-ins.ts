@@ -1,5 +1,5 @@
 // The local Slack and SendGrid stand-ins, seeded from a directory, with the real clients' settings.
-import { createActivities } from '../../activities/index.js';
+import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import type { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
 import { createClients } from '../../src/worker.js';
@@ -19,6 +19,8 @@ export interface StandIns {
   cases: CaseTargetStandIn;
   tracking: TrackingListStandIn;
   providers: ProviderSettings;
+  /** Forgets what every stand-in received (messages, emails, tickets, cases, rows, the outbox) and any injected failure. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,14 @@ export async function startStandIns(directory: Directory): Promise<StandIns> {
       caseTarget: { url: cases.url, token: caseToken },
       tracking: { url: tracking.url, token: trackingToken },
     },
+    reset() {
+      slack.reset();
+      sendgrid.reset();
+      tickets.reset();
+      cases.reset();
+      tracking.reset();
+      outbox.clear();
+    },
     async close() {
       await slack.close();
       await sendgrid.close();
@@ -65,8 +75,8 @@ export async function startStandIns(directory: Directory): Promise<StandIns> {
   };
 }
 
-/** The real activities, with the real clients pointed at the stand-ins. */
-export function standInActivities(standIns: StandIns, directory: Directory, templates: TemplateCatalog) {
+/** The real activities, with the real clients pointed at the stand-ins; `deps` adds to or overrides what they get (e.g. `financeMeeting`). */
+export function standInActivities(standIns: StandIns, directory: Directory, templates: TemplateCatalog, deps: Partial<ActivityDeps> = {}) {
   return createActivities({
     ...createClients(standIns.providers),
     tickets: standIns.providers.tickets,
@@ -74,5 +84,6 @@ export function standInActivities(standIns: StandIns, directory: Directory, temp
     tracking: standIns.providers.tracking,
     directory,
     templates,
+    ...deps,
   });
 }

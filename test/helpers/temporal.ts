@@ -1,6 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ephemeralExecutable, findTemporalBinary, missingBinaryHelp } from '../../src/temporal/binaries.js';
 import { startDevServer } from '../../src/temporal/dev-server.js';
 import { freePort } from '../../src/temporal/free-port.js';
@@ -37,6 +38,14 @@ export async function resultWithoutSkipping<T = unknown>(env: TestWorkflowEnviro
 /** The workflow code, bundled once per version of the code (src/temporal/workflow-bundle.ts) and shared by every test file. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return cachedWorkflowBundle({ workflowsPath: workflowsPath(), logger: quietLogger });
+}
+
+/**
+ * The kit's probe workflows (test/workflows/kit/probe-workflows.ts), bundled on every call: the cache
+ * keys a bundle by its entry's folder, and the probes' code is mostly the product's kit outside it.
+ */
+export function bundleProbeWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../workflows/kit/probe-workflows.ts', import.meta.url)), logger: quietLogger });
 }
 
 const noop = () => undefined;

@@ -1,49 +1,29 @@
 // gameday-issue (seed 001): every branch under the time-skipping server at the SOP's real durations
 // (the 5-minute acknowledgement, the event's hours, the 7 days of follow-up skipped, not shortened),
 // with the real activities against the Slack stand-in. What people receive is checked there.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
 import type { SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import type { GamedayEventSettings, GamedayIssueEvent, GamedayIssueInput, GamedayIssueState } from '../../workflows/gameday-issue/contract.js';
 import { gamedayIssue } from '../../workflows/gameday-issue/workflow.js';
 import { triggerOfPost, type HistoryTimer } from '../helpers/history.js';
-import { loadExampleDirectory } from '../helpers/fixtures.js';
 import { channelPosts, DAY, EVENT, EVENT_CHANNEL, gamedayEvent, gamedayIssueInput, HOUR, MIN, SLACK, withGamedayEvents } from '../helpers/gameday.js';
-import { standInActivities, startStandIns, type StandIns } from '../helpers/stand-ins.js';
-import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.js';
-
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let example: Directory;
-let standIns: StandIns;
-let templates: TemplateCatalog;
-
-beforeAll(async () => {
-  [bundle, example, templates] = await Promise.all([bundleWorkflows(), loadExampleDirectory(), TemplateCatalog.load()]);
-  standIns = await startStandIns(example);
-});
-
-afterAll(async () => {
-  await standIns?.close();
-});
+import { standInActivities, type StandIns } from '../helpers/stand-ins.js';
+import { uniqueTaskQueue } from '../helpers/temporal.js';
+import { workflowTestEnv } from '../helpers/workflow-env.js';
 
 // One time-skipping server per test: each scenario's clock is its own.
-beforeEach(async () => {
-  standIns.slack.reset();
-  standIns.outbox.clear();
-  env = await createTimeSkippingEnv();
-});
-
-afterEach(async () => {
-  await env?.teardown();
-});
+const t = workflowTestEnv({ name: 'gameday', serverPer: 'test' });
+let env: TestWorkflowEnvironment;
+let example: Directory;
+let standIns: StandIns;
+beforeEach(() => ({ env, directory: example, standIns } = t));
 
 type Handle = WorkflowHandle<typeof gamedayIssue>;
 
@@ -68,23 +48,15 @@ async function scenario(
 ) {
   const now = await env.currentTimeMs();
   const directory = withGamedayEvents(example, { [EVENT]: opts.event?.(now) ?? gamedayEvent(now - 30 * MIN, now + 6 * HOUR) }, opts.people);
-  const taskQueue = uniqueTaskQueue('gameday');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: standInActivities(standIns, directory, templates),
-  });
-  await worker.runUntil(async () => {
-    const input = gamedayIssueInput(now - 2 * MIN, opts.input?.(now));
-    const h = await env.client.workflow.start(gamedayIssue, { taskQueue, workflowId: `gameday-issue:${input.event}-${input.reference}`, args: [input] });
-    try {
+  await t.withWorker(
+    async (taskQueue) => {
+      const input = gamedayIssueInput(now - 2 * MIN, opts.input?.(now));
+      const h = await t.start(gamedayIssue, { taskQueue, workflowId: `gameday-issue:${input.event}-${input.reference}`, args: [input] });
+      t.track(`gameday-summary:${EVENT}`);
       await fn({ h, now, input, directory });
-    } finally {
-      await h.terminate('test finished').catch(() => undefined);
-      await env.client.workflow.getHandle(`gameday-summary:${EVENT}`).terminate('test finished').catch(() => undefined);
-    }
-  });
+    },
+    { directory },
+  );
 }
 
 const send = async (h: Handle, event: GamedayIssueEvent): Promise<GamedayIssueState> => {
@@ -404,7 +376,7 @@ describe('a deadline that has passed wins over a late event', () => {
     const taskQueue = uniqueTaskQueue('gameday');
     // No workflow cache, hence no sticky queue: the task that waits for a worker is on the task queue, for the next one.
     const newWorker = () =>
-      Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: standInActivities(standIns, directory, templates), maxCachedWorkflows: 0 });
+      Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: t.bundle, activities: standInActivities(standIns, directory, t.templates), maxCachedWorkflows: 0 });
     const input = gamedayIssueInput(now - 2 * MIN);
     const h = await env.client.workflow.start(gamedayIssue, { taskQueue, workflowId: `gameday-issue:${input.event}-${input.reference}`, args: [input] });
     try {

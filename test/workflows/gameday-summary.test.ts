@@ -1,48 +1,27 @@
 // The gameday summary (seed 001) under the time-skipping server: many issues at once in one event,
 // each its own escalation, and one summary at the event's end, read through visibility, exactly once,
 // however long before the end the last issue closed. Real durations (minutes, hours) skipped.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
 import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import type { GamedayIssueEvent, GamedayIssueState, GamedaySettings } from '../../workflows/gameday-issue/contract.js';
 import { formatDuration, median } from '../../workflows/gameday-issue/figures.js';
 import { gamedaySummary, summaryQuery, type GamedaySummaryState } from '../../workflows/gameday-issue/summary.js';
 import { gamedayIssue } from '../../workflows/gameday-issue/workflow.js';
-import { loadExampleDirectory } from '../helpers/fixtures.js';
 import { timersNamed } from '../helpers/history.js';
 import { channelPosts, EVENT, gamedayEvent, gamedayIssueInput, HOUR, MIN, withGamedayEvents } from '../helpers/gameday.js';
-import { standInActivities, startStandIns, type StandIns } from '../helpers/stand-ins.js';
-import { bundleWorkflows, createTimeSkippingEnv, resultWithoutSkipping, uniqueTaskQueue } from '../helpers/temporal.js';
+import type { StandIns } from '../helpers/stand-ins.js';
+import { resultWithoutSkipping } from '../helpers/temporal.js';
+import { workflowTestEnv } from '../helpers/workflow-env.js';
 
+const t = workflowTestEnv({ name: 'gameday-summary', serverPer: 'test' });
 let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
 let example: Directory;
 let standIns: StandIns;
-let templates: TemplateCatalog;
-
-beforeAll(async () => {
-  [bundle, example, templates] = await Promise.all([bundleWorkflows(), loadExampleDirectory(), TemplateCatalog.load()]);
-  standIns = await startStandIns(example);
-});
-
-afterAll(async () => {
-  await standIns?.close();
-});
-
-beforeEach(async () => {
-  standIns.slack.reset();
-  standIns.outbox.clear();
-  env = await createTimeSkippingEnv();
-});
-
-afterEach(async () => {
-  await env?.teardown();
-});
+beforeEach(() => ({ env, directory: example, standIns } = t));
 
 const SUMMARY_ID = `gameday-summary:${EVENT}`;
 type Issue = WorkflowHandle<typeof gamedayIssue>;
@@ -55,23 +34,20 @@ async function withWorker(
   const now = await env.currentTimeMs();
   const { start, end } = event(now);
   const directory = withGamedayEvents(example, { [EVENT]: gamedayEvent(start, end) });
-  const taskQueue = uniqueTaskQueue('gameday-summary');
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: standInActivities(standIns, directory, templates) });
-  const started: Issue[] = [];
-  const raise = async (overrides: Parameters<typeof gamedayIssueInput>[1] = {}) => {
-    const input = gamedayIssueInput((await env.currentTimeMs()) - MIN, overrides);
-    const h = await env.client.workflow.start(gamedayIssue, { taskQueue, workflowId: `gameday-issue:${input.event}-${input.reference}`, args: [input] });
-    started.push(h);
-    return h;
-  };
-  await worker.runUntil(async () => {
-    try {
-      await fn({ now, taskQueue, directory, raise });
-    } finally {
-      for (const h of started) await h.terminate('test finished').catch(() => undefined);
-      await env.client.workflow.getHandle(SUMMARY_ID).terminate('test finished').catch(() => undefined);
-    }
-  });
+  await t.withWorker(
+    async (taskQueue) => {
+      const raise = async (overrides: Parameters<typeof gamedayIssueInput>[1] = {}) => {
+        const input = gamedayIssueInput((await env.currentTimeMs()) - MIN, overrides);
+        return t.start(gamedayIssue, { taskQueue, workflowId: `gameday-issue:${input.event}-${input.reference}`, args: [input] });
+      };
+      try {
+        await fn({ now, taskQueue, directory, raise });
+      } finally {
+        t.track(SUMMARY_ID); // terminated after the issues, which may still start it
+      }
+    },
+    { directory },
+  );
 }
 
 const send = (h: Issue, event: GamedayIssueEvent) => h.executeUpdate(eventUpdate, { args: [event] });

@@ -4,18 +4,17 @@
 // workflow in one workflow task (the SDK hands the update to the validator before the timer's
 // handler runs). The probe's deadlines are seconds, not an SOP's minutes: what is tested is the kit,
 // and the time-skipping server cannot run this race (README, Tests).
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
 import { EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
 import { loadExampleDirectory } from '../helpers/fixtures.js';
 import { standInActivities, startStandIns, type StandIns } from '../helpers/stand-ins.js';
-import { startLocalTemporal, uniqueTaskQueue } from '../helpers/temporal.js';
+import { bundleProbeWorkflows, startLocalTemporal, uniqueTaskQueue } from '../helpers/temporal.js';
 import { deadlineProbe } from './kit/probe-workflows.js';
 
 let temporal: Awaited<ReturnType<typeof startLocalTemporal>>;
@@ -27,7 +26,7 @@ let templates: TemplateCatalog;
 beforeAll(async () => {
   [temporal, bundle, directory, templates] = await Promise.all([
     startLocalTemporal(),
-    bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./kit/probe-workflows.ts', import.meta.url)), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } }),
+    bundleProbeWorkflows(),
     loadExampleDirectory(),
     TemplateCatalog.load(),
   ]);

@@ -2,14 +2,13 @@
 // start (update-with-start, conflict policy USE_EXISTING, as the API sends them); a request retried
 // with its update id applies once; the validator refuses what the playbook refuses; nothing joins
 // once the escalation has its outcome.
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER, joinMessage } from '../../workflows/kit/messages.js';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.js';
+import { bundleProbeWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.js';
 import { joinProbe } from './kit/probe-workflows.js';
 
 let env: TestWorkflowEnvironment;
@@ -19,7 +18,7 @@ const join = joinMessage<{ n: number }, { count: number }>();
 beforeAll(async () => {
   [env, bundle] = await Promise.all([
     createTimeSkippingEnv(),
-    bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./kit/probe-workflows.ts', import.meta.url)), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } }),
+    bundleProbeWorkflows(),
   ]);
 });
 

@@ -2,76 +2,41 @@
 // activities (directory availability, Slack DMs to the stand-in): the shapes the next playbooks need
 // (tech-incident: "no reaction -> phone the lead; lead on vacation or 2 unanswered calls -> phone the
 // backup"; client-call: managers in order, skipping those who are away).
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { TemplateCatalog } from '../../activities/email/templates.js';
-import { parseDirectory, type Directory } from '../../src/directory.js';
+import { describe, expect, it } from 'vitest';
+import type { Directory } from '../../src/directory.js';
 import { localDateKey } from '../../workflows/kit/calendar.js';
 import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import type { EscalationState, TimelineEntry } from '../../workflows/kit/state.js';
-import { loadExampleDirectory } from '../helpers/fixtures.js';
-import { standInActivities, startStandIns, type StandIns } from '../helpers/stand-ins.js';
-import { createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.js';
+import { bundleProbeWorkflows } from '../helpers/temporal.js';
+import { workflowTestEnv } from '../helpers/workflow-env.js';
 import { callLadderProbe, notifyLadderProbe } from './kit/probe-workflows.js';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let example: Directory;
-let standIns: StandIns;
-let templates: TemplateCatalog;
-
-beforeAll(async () => {
-  [env, bundle, example, templates] = await Promise.all([
-    createTimeSkippingEnv(),
-    bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./kit/probe-workflows.ts', import.meta.url)), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } }),
-    loadExampleDirectory(),
-    TemplateCatalog.load(),
-  ]);
-  standIns = await startStandIns(example);
-});
-
-afterAll(async () => {
-  await standIns?.close();
-  await env?.teardown();
-});
+const t = workflowTestEnv({ name: 'kit-ladder', bundle: bundleProbeWorkflows });
 
 type ProbeState = EscalationState<string, { result: { outcome: string; attempts: number; rung: string | null; skipped: string[] } | null }>;
 
-/** The example directory with `changes` to some people (e.g. a vacation). */
-function directoryWith(changes: Record<string, Record<string, unknown>>): Directory {
-  const data = structuredClone(example.data) as { people: Record<string, Record<string, unknown>> };
-  for (const [key, change] of Object.entries(changes)) Object.assign(data.people[key]!, change);
-  return parseDirectory(data);
-}
-
-async function withWorker<T>(directory: Directory, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = uniqueTaskQueue('kit-ladder');
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: standInActivities(standIns, directory, templates) });
-  return worker.runUntil(fn(taskQueue));
-}
+const withWorker = <T>(directory: Directory, fn: (taskQueue: string) => Promise<T>): Promise<T> => t.withWorker(fn, { directory });
 
 const lead = { name: 'Casey Oncall', phone: '+49 30 5550100', person: 'on-call-lead', attempts: 2 };
 const backup = { name: 'Jamie Backup', phone: '+49 30 5550101', person: 'on-call-backup' };
 const since = (entries: TimelineEntry[], kind: string, start: number) => entries.filter((e) => e.kind === kind).map((e) => Math.round((Date.parse(e.at) - start) / MIN));
 const deskAsked = () =>
-  standIns.outbox
+  t.standIns.outbox
     .list({ kind: 'slack' })
     .flatMap((r) => (r.kind === 'slack' && r.text?.startsWith('Phone') ? [r.text] : []))
     .reverse();
 
 describe('call task on the ladder: phone the lead, then the backup', () => {
   it('the lead on vacation is skipped at once and the timeline says why; the backup is called until reached', async () => {
-    const today = localDateKey(await env.currentTimeMs(), 'UTC');
-    const inFourDays = localDateKey((await env.currentTimeMs()) + 4 * DAY, 'UTC');
-    const directory = directoryWith({ 'on-call-lead': { vacations: [{ from: today, to: inFourDays, note: 'annual leave' }] } });
-    standIns.outbox.clear();
+    const today = localDateKey(await t.env.currentTimeMs(), 'UTC');
+    const inFourDays = localDateKey((await t.env.currentTimeMs()) + 4 * DAY, 'UTC');
+    const directory = t.directoryWith({ people: { 'on-call-lead': { vacations: [{ from: today, to: inFourDays, note: 'annual leave' }] } } });
+    t.standIns.outbox.clear();
     await withWorker(directory, async (taskQueue) => {
-      const h = await env.client.workflow.start(callLadderProbe, { taskQueue, workflowId: `kit-ladder-vacation-${Date.now()}`, args: [[lead, backup], 10] });
-      await env.sleep(12 * MIN);
+      const h = await t.start(callLadderProbe, { taskQueue, workflowId: `kit-ladder-vacation-${Date.now()}`, args: [[lead, backup], 10] });
+      await t.env.sleep(12 * MIN);
       await h.executeUpdate(eventUpdate, { args: [{ type: 'reached', actor: 'desk-agent' }] });
       const final = (await h.result()) as ProbeState;
       expect(final.details.result).toEqual({ outcome: 'acknowledged', attempts: 2, rung: 'Jamie Backup', skipped: ['Casey Oncall'] });
@@ -83,18 +48,18 @@ describe('call task on the ladder: phone the lead, then the backup', () => {
   });
 
   it('two unanswered calls to the lead (one reported, one timed out) -> the backup; the lead marked away in the directory is skipped too', async () => {
-    standIns.outbox.clear();
-    await withWorker(example, async (taskQueue) => {
-      const start = await env.currentTimeMs();
-      const h = await env.client.workflow.start(callLadderProbe, { taskQueue, workflowId: `kit-ladder-unanswered-${Date.now()}`, args: [[lead, backup], 10] });
-      await env.sleep(3 * MIN);
+    t.standIns.outbox.clear();
+    await withWorker(t.directory, async (taskQueue) => {
+      const start = await t.env.currentTimeMs();
+      const h = await t.start(callLadderProbe, { taskQueue, workflowId: `kit-ladder-unanswered-${Date.now()}`, args: [[lead, backup], 10] });
+      await t.env.sleep(3 * MIN);
       // Attempt 1: the desk reports "no answer" after 3 minutes: attempt 2 is asked at once.
       await h.executeUpdate(eventUpdate, { args: [{ type: 'no-answer', actor: 'desk-agent' }] });
-      await env.sleep(5 * MIN);
+      await t.env.sleep(5 * MIN);
       const during = (await h.query(stateQuery)) as ProbeState;
       expect(during.tasks.find((t) => t.id === 'call-on-call')).toMatchObject({ status: 'open', attempts: 2 });
       // Attempt 2: nothing for 10 minutes: the backup is asked (13 minutes after the start).
-      await env.sleep(7 * MIN);
+      await t.env.sleep(7 * MIN);
       const moved = (await h.query(stateQuery)) as ProbeState;
       expect(moved.tasks.map((t) => [t.id, t.status])).toEqual([['call-on-call', 'done'], ['call-on-call-2', 'open']]);
       expect(since(moved.timeline, 'call-unanswered', start)).toEqual([3, 13]);
@@ -112,9 +77,9 @@ describe('call task on the ladder: phone the lead, then the backup', () => {
       ]);
     });
 
-    await withWorker(directoryWith({ 'on-call-lead': { away: true } }), async (taskQueue) => {
-      const h = await env.client.workflow.start(callLadderProbe, { taskQueue, workflowId: `kit-ladder-away-${Date.now()}`, args: [[lead, backup], 10] });
-      await env.sleep(MIN);
+    await withWorker(t.directoryWith({ people: { 'on-call-lead': { away: true } } }), async (taskQueue) => {
+      const h = await t.start(callLadderProbe, { taskQueue, workflowId: `kit-ladder-away-${Date.now()}`, args: [[lead, backup], 10] });
+      await t.env.sleep(MIN);
       await h.executeUpdate(eventUpdate, { args: [{ type: 'reached' }] });
       const final = (await h.result()) as ProbeState;
       expect(final.timeline.find((e) => e.kind === 'ladder-skipped')?.detail).toBe('Casey Oncall skipped: Casey Oncall is marked away in the directory; moving on to Jamie Backup');
@@ -125,10 +90,10 @@ describe('call task on the ladder: phone the lead, then the backup', () => {
 
 describe('every ladder is capped (issue 17 item 19)', () => {
   it('a callee with no attempt limit, never reached: asked 12 times, every 5 minutes, then the task ends cancelled and the timeline says so', async () => {
-    standIns.outbox.clear();
-    await withWorker(example, async (taskQueue) => {
-      const start = await env.currentTimeMs();
-      const h = await env.client.workflow.start(callLadderProbe, { taskQueue, workflowId: `kit-ladder-cap-${Date.now()}`, args: [[{ name: 'Alex Facilitator', phone: '+1 555 0142' }], 5] });
+    t.standIns.outbox.clear();
+    await withWorker(t.directory, async (taskQueue) => {
+      const start = await t.env.currentTimeMs();
+      const h = await t.start(callLadderProbe, { taskQueue, workflowId: `kit-ladder-cap-${Date.now()}`, args: [[{ name: 'Alex Facilitator', phone: '+1 555 0142' }], 5] });
       const final = (await h.result()) as ProbeState;
       expect(final.details.result).toEqual({ outcome: 'exhausted', attempts: 12, rung: 'Alex Facilitator', skipped: [] });
       expect(deskAsked()).toHaveLength(12);
@@ -141,10 +106,10 @@ describe('every ladder is capped (issue 17 item 19)', () => {
   });
 
   it('an interval below a minute is raised to one minute', async () => {
-    standIns.outbox.clear();
-    await withWorker(example, async (taskQueue) => {
-      const start = await env.currentTimeMs();
-      const h = await env.client.workflow.start(callLadderProbe, { taskQueue, workflowId: `kit-ladder-floor-${Date.now()}`, args: [[{ name: 'Alex Facilitator', attempts: 3 }], 0.01] });
+    t.standIns.outbox.clear();
+    await withWorker(t.directory, async (taskQueue) => {
+      const start = await t.env.currentTimeMs();
+      const h = await t.start(callLadderProbe, { taskQueue, workflowId: `kit-ladder-floor-${Date.now()}`, args: [[{ name: 'Alex Facilitator', attempts: 3 }], 0.01] });
       const final = (await h.result()) as ProbeState;
       expect(since(final.timeline, 'call-unanswered', start)).toEqual([1, 2, 3]);
     });
@@ -153,10 +118,10 @@ describe('every ladder is capped (issue 17 item 19)', () => {
 
 describe('notify ladder: people in order, each with 15 minutes to acknowledge', () => {
   it('skips the one who is away, moves on after 15 minutes without an acknowledgement, stops at the acknowledgement', async () => {
-    await withWorker(directoryWith({ 'cs-team-lead': { away: true } }), async (taskQueue) => {
-      const start = await env.currentTimeMs();
-      const h = await env.client.workflow.start(notifyLadderProbe, { taskQueue, workflowId: `kit-notify-${Date.now()}`, args: [['cs-team-lead', 'cs-manager', 'portfolio-team-lead'], 15] });
-      await env.sleep(20 * MIN);
+    await withWorker(t.directoryWith({ people: { 'cs-team-lead': { away: true } } }), async (taskQueue) => {
+      const start = await t.env.currentTimeMs();
+      const h = await t.start(notifyLadderProbe, { taskQueue, workflowId: `kit-notify-${Date.now()}`, args: [['cs-team-lead', 'cs-manager', 'portfolio-team-lead'], 15] });
+      await t.env.sleep(20 * MIN);
       await h.executeUpdate(eventUpdate, { args: [{ type: 'ack', actor: 'portfolio-team-lead' }] });
       const final = (await h.result()) as ProbeState;
       expect(final.details.result).toEqual({ outcome: 'acknowledged', attempts: 2, rung: 'portfolio-team-lead', skipped: ['cs-team-lead'] });
@@ -167,8 +132,8 @@ describe('notify ladder: people in order, each with 15 minutes to acknowledge', 
   });
 
   it('nobody acknowledges: exhausted after the last one, and the timeline says no one is left', async () => {
-    await withWorker(example, async (taskQueue) => {
-      const h = await env.client.workflow.start(notifyLadderProbe, { taskQueue, workflowId: `kit-notify-none-${Date.now()}`, args: [['cs-manager', 'portfolio-team-lead'], 15] });
+    await withWorker(t.directory, async (taskQueue) => {
+      const h = await t.start(notifyLadderProbe, { taskQueue, workflowId: `kit-notify-none-${Date.now()}`, args: [['cs-manager', 'portfolio-team-lead'], 15] });
       const final = (await h.result()) as ProbeState;
       expect(final.details.result).toEqual({ outcome: 'exhausted', attempts: 2, rung: 'portfolio-team-lead', skipped: [] });
       expect(final.timeline.filter((e) => e.kind === 'ladder-unanswered').at(-1)?.detail).toBe('No acknowledgement from portfolio-team-lead (attempt 1); no one left to try');

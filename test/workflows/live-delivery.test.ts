@@ -1,52 +1,23 @@
 // live-delivery (seed 000): every branch under the time-skipping server at the SOP's real
 // durations (15 and 30 minutes skipped, not shortened), with the real activities against the
 // Slack, SendGrid and ticketing stand-ins.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { TemplateCatalog } from '../../activities/email/templates.js';
-import type { Directory } from '../../src/directory.js';
 import type { LiveDeliveryEvent, LiveDeliveryInput } from '../../workflows/live-delivery/contract.js';
 import { liveDelivery } from '../../workflows/live-delivery/workflow.js';
 import { eventUpdate, stateQuery, EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
 import type { EmailOutboxRecord } from '../../src/stand-ins/outbox.js';
-import { liveDeliveryInput, loadExampleDirectory } from '../helpers/fixtures.js';
-import { standInActivities, startStandIns, type StandIns } from '../helpers/stand-ins.js';
-import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.js';
 import { buttonLabels, buttonPostsNow, contextLines, latestOutboxVersions } from '../helpers/button-posts.js';
+import { liveDeliveryInput } from '../helpers/fixtures.js';
+import { workflowTestEnv } from '../helpers/workflow-env.js';
 
 const MIN = 60_000;
 const CHANNEL = 'C0BOOKEMERG';
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let directory: Directory;
-let standIns: StandIns;
-let templates: TemplateCatalog;
-
-beforeAll(async () => {
-  [bundle, directory, templates] = await Promise.all([bundleWorkflows(), loadExampleDirectory(), TemplateCatalog.load()]);
-  standIns = await startStandIns(directory);
-});
-
-afterAll(async () => {
-  await standIns?.close();
-});
-
 // One time-skipping server per test: the test server's time-skipping lock can leak from one
 // finished scenario into the next (it did here with updates racing completed workflows), and a
 // fresh server (about a second) keeps every scenario's clock its own.
-beforeEach(async () => {
-  standIns.slack.reset();
-  standIns.tickets.reset();
-  standIns.outbox.clear();
-  env = await createTimeSkippingEnv();
-});
-
-afterEach(async () => {
-  await env?.teardown();
-});
+const t = workflowTestEnv({ name: 'live-delivery', serverPer: 'test' });
 
 type Handle = WorkflowHandle<typeof liveDelivery>;
 
@@ -57,32 +28,20 @@ async function scenario(
   fn: (h: Handle, ctx: { start: number; input: LiveDeliveryInput }) => Promise<void>,
   overrides: (start: number) => Partial<LiveDeliveryInput> = () => ({}),
 ) {
-  const taskQueue = uniqueTaskQueue('live-delivery');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: standInActivities(standIns, directory, templates),
-  });
-  await worker.runUntil(async () => {
-    const start = (await env.currentTimeMs()) + startOffsetMin * MIN;
+  await t.withWorker(async (taskQueue) => {
+    const start = (await t.env.currentTimeMs()) + startOffsetMin * MIN;
     const input = liveDeliveryInput(issueType, start, overrides(start));
-    const handle = await env.client.workflow.start(liveDelivery, { taskQueue, workflowId: `ld-${input.booking.id}`, args: [input] });
-    try {
-      await fn(handle, { start, input });
-    } finally {
-      // A failed assertion must not leave activities scheduled: they would stop time skipping for the next test.
-      await handle.terminate('test finished').catch(() => undefined);
-    }
+    const handle = await t.start(liveDelivery, { taskQueue, workflowId: `ld-${input.booking.id}`, args: [input] });
+    await fn(handle, { start, input });
   });
 }
 
-/** Delivers the event (the update answers compactly) and reads the state after it, as the API does. */
 /**
  * Until the server's clock shows `ms`. The time-skipping server's clock also runs in real time, so
  * relative sleeps add up the test's own latency: near a deadline, sleep to the instant instead.
  */
-const sleepUntil = async (ms: number) => env.sleep(Math.max(0, ms - (await env.currentTimeMs())));
+const sleepUntil = t.sleepUntil;
+/** Delivers the event (the update answers compactly) and reads the state after it, as the API does. */
 const send = async (h: Handle, event: LiveDeliveryEvent) => {
   await h.executeUpdate(eventUpdate, { args: [event] });
   return h.query(stateQuery);
@@ -93,10 +52,10 @@ const rejection = async (h: Handle, event: LiveDeliveryEvent) => {
   const cause = (err as WorkflowUpdateFailedError).cause;
   return cause instanceof ApplicationFailure ? cause.type : undefined;
 };
-const emails = () => standIns.outbox.list({ kind: 'email' }) as EmailOutboxRecord[];
+const emails = () => t.standIns.outbox.list({ kind: 'email' }) as EmailOutboxRecord[];
 const templatesSent = () => emails().map((e) => e.custom_args.template);
-const thread = () => standIns.slack.messages(CHANNEL);
-const ownerDm = () => standIns.outbox.list({ kind: 'slack' }).find((r) => r.kind === 'slack' && r.channel.name.startsWith('@'));
+const thread = () => t.standIns.slack.messages(CHANNEL);
+const ownerDm = () => t.standIns.outbox.list({ kind: 'slack' }).find((r) => r.kind === 'slack' && r.channel.name.startsWith('@'));
 
 function expectClientEmail(template: string, input: LiveDeliveryInput) {
   const email = emails().find((e) => e.custom_args.template === template);
@@ -110,11 +69,11 @@ function expectClientEmail(template: string, input: LiveDeliveryInput) {
 describe('always', () => {
   it('tags the booking owner in the emergencies channel, then threads the outcome, marks the post and DMs the owner the timeline', async () => {
     await scenario('facilitator-no-show', 0, async (h) => {
-      await env.sleep(2 * MIN);
+      await t.env.sleep(2 * MIN);
       await send(h, { type: 'facilitator-arrived' });
       const final = await h.result();
       const [alert, ...replies] = thread();
-      const posted = standIns.outbox.list({ kind: 'slack' }).findLast((r) => r.kind === 'slack' && r.method === 'chat.postMessage');
+      const posted = t.standIns.outbox.list({ kind: 'slack' }).findLast((r) => r.kind === 'slack' && r.method === 'chat.postMessage');
       expect(posted?.kind === 'slack' && posted.mentions.users).toEqual(['U0MORGAN01']);
       expect(posted?.kind === 'slack' && posted.text).toContain('please respond');
       expect(alert!.edited).toBeDefined();
@@ -130,10 +89,10 @@ describe('always', () => {
   it('a session title with mrkdwn in it is shown as typed: no @channel, no extra mentions, no links (issue 17 item 16)', async () => {
     const title = 'Sales & Service Leads <EMEA> <!channel> @{here} <https://evil.example|click>';
     await scenario('facilitator-no-show', 0, async (h) => {
-      await env.sleep(2 * MIN);
+      await t.env.sleep(2 * MIN);
       await send(h, { type: 'facilitator-arrived', actor: 'desk <!here>' });
       await h.result();
-      const slackPosts = standIns.outbox.list({ kind: 'slack' }).filter((r) => r.kind === 'slack');
+      const slackPosts = t.standIns.outbox.list({ kind: 'slack' }).filter((r) => r.kind === 'slack');
       expect(slackPosts.length).toBeGreaterThanOrEqual(3);
       for (const post of slackPosts) {
         if (post.kind !== 'slack') continue;
@@ -154,7 +113,7 @@ describe('facilitator no-show', () => {
       const opened = await h.query(stateQuery);
       expect(opened.deadlines).toEqual([expect.objectContaining({ name: 'facilitator-cutoff', at: new Date(start + 15 * MIN).toISOString() })]);
       expect(opened.tasks.map((t) => t.id)).toEqual(['dial-in']);
-      await env.sleep(MIN);
+      await t.env.sleep(MIN);
       const calling = (await h.query(stateQuery)).tasks.find((t) => t.id === 'call-facilitator');
       expect(calling).toMatchObject({ status: 'open', attempts: 1, description: 'Phone Alex Facilitator on +1 555 0142' });
       expect(Date.parse(calling!.nextAttemptAt!) - Date.parse(calling!.openedAt)).toBe(5 * MIN);
@@ -170,7 +129,7 @@ describe('facilitator no-show', () => {
       expect(final.tasks.find((t) => t.id === 'call-facilitator')?.attempts).toBe(3);
       expect(thread().filter((m) => m.text.includes('Phone Alex Facilitator on +1 555 0142'))).toHaveLength(3);
       expect(emails()).toHaveLength(0);
-      expect(standIns.tickets.tickets()).toHaveLength(0);
+      expect(t.standIns.tickets.tickets()).toHaveLength(0);
     });
   });
 
@@ -188,7 +147,7 @@ describe('facilitator no-show', () => {
       expect(email.text).toContain('Alex Facilitator');
       expect(email.custom_args.escalation_id).toBe(h.workflowId);
       expect(templatesSent()).toEqual(['facilitator-no-show']);
-      const [ticket] = standIns.tickets.tickets();
+      const [ticket] = t.standIns.tickets.tickets();
       expect(ticket?.body).toMatchObject({ kind: 'service-recovery', escalationId: h.workflowId });
       expect(final.details).toMatchObject({ ticketId: ticket!.id });
     });
@@ -208,11 +167,11 @@ describe('facilitator no-show', () => {
       for (const m of calls.slice(0, -1)) expect(contextLines(m.blocks)).toEqual([expect.stringMatching(/^Superseded at .+: asked again \(attempt \d\)$/)]);
       // Every post that ever had buttons (the alert, the facilitator calls, the client calls) has none now,
       // in the stand-in and in the outbox's newest version of each message.
-      const posts = buttonPostsNow(standIns);
+      const posts = buttonPostsNow(t.standIns);
       expect(posts.length).toBeGreaterThanOrEqual(calls.length + 1);
       expect(posts.filter((m) => buttonLabels(m.blocks).length > 0)).toEqual([]);
       expect(posts.every((m) => m.edited !== undefined)).toBe(true);
-      expect(latestOutboxVersions(standIns).filter((r) => buttonLabels(r.blocks).length > 0)).toEqual([]);
+      expect(latestOutboxVersions(t.standIns).filter((r) => buttonLabels(r.blocks).length > 0)).toEqual([]);
       expect(final.timeline.filter((e) => e.kind === 'step-failed')).toEqual([]);
       expect(Date.parse(final.timeline.find((e) => e.kind === 'outcome')!.at)).toBeGreaterThanOrEqual(start + 15 * MIN);
     });
@@ -220,7 +179,7 @@ describe('facilitator no-show', () => {
 
   it('arrival at exactly 15:00 is too late: the cutoff has fired and the event is rejected, changing nothing', async () => {
     await scenario('facilitator-no-show', 0, async (h) => {
-      await env.sleep(15 * MIN);
+      await t.env.sleep(15 * MIN);
       // Wait for the cutoff's workflow task before sending: the time-skipping server mishandles an
       // update that lands in the very task where a timer fires (see the README's test notes).
       let state = await h.query(stateQuery);
@@ -250,14 +209,14 @@ describe('facilitator no-show', () => {
 
   it('facilitator reached by phone ends the call task; the cutoff still decides', async () => {
     await scenario('facilitator-no-show', 0, async (h) => {
-      await env.sleep(3 * MIN);
+      await t.env.sleep(3 * MIN);
       await send(h, { type: 'facilitator-no-answer' });
       await send(h, { type: 'facilitator-reached', eta: '5 minutes' });
       expect(await rejection(h, { type: 'facilitator-reached' })).toBe(EVENT_OUT_OF_ORDER);
       const state = await h.query(stateQuery);
       expect(state.tasks.find((t) => t.id === 'call-facilitator')).toMatchObject({ status: 'done', attempts: 1 });
       expect(state.outcome).toBeNull();
-      await env.sleep(5 * MIN);
+      await t.env.sleep(5 * MIN);
       await send(h, { type: 'facilitator-arrived' });
       expect((await h.result()).outcome).toBe('delivered');
     });
@@ -265,7 +224,7 @@ describe('facilitator no-show', () => {
 
   it('the owner takes over before the cutoff: no desk email to the client, an owner task instead; deadlines and ticket still run', async () => {
     await scenario('facilitator-no-show', 0, async (h) => {
-      await env.sleep(4 * MIN);
+      await t.env.sleep(4 * MIN);
       const state = await send(h, { type: 'owner-acknowledged', actor: 'booking-owner' });
       expect(state.details).toMatchObject({ handledBy: 'owner' });
       expect(await rejection(h, { type: 'owner-acknowledged' })).toBe(EVENT_OUT_OF_ORDER);
@@ -273,12 +232,12 @@ describe('facilitator no-show', () => {
       expect(final.outcome).toBe('cancelled-provider');
       expect(emails()).toHaveLength(0);
       expect(final.tasks.find((t) => t.id === 'owner-facilitator-no-show')).toMatchObject({ assignee: 'booking-owner', status: 'open' });
-      expect(standIns.tickets.tickets()).toHaveLength(1);
+      expect(t.standIns.tickets.tickets()).toHaveLength(1);
     });
   });
 
   it('a Slack post that fails for good is on the timeline and the client is still emailed', async () => {
-    standIns.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1);
+    t.standIns.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1);
     await scenario('facilitator-no-show', 0, async (h) => {
       const final = await h.result();
       expect(final.timeline.find((e) => e.kind === 'step-failed')?.detail).toContain('channel_not_found');
@@ -299,13 +258,13 @@ describe('participant no-show', () => {
       const final = await h.result();
       expect(final.outcome).toBe('delivered-adapted');
       expect(emails()).toHaveLength(0);
-      expect(standIns.tickets.tickets()).toHaveLength(0);
+      expect(t.standIns.tickets.tickets()).toHaveLength(0);
     });
   });
 
   it('nobody by start + 30:00: template 4, the facilitator tells late arrivals, no ticket', async () => {
     await scenario('participant-no-show', 0, async (h, { start, input }) => {
-      await env.sleep(2 * MIN);
+      await t.env.sleep(2 * MIN);
       await send(h, { type: 'client-reached', participants: 'still-expected' });
       const final = await h.result();
       expect(final.outcome).toBe('cancelled-no-show');
@@ -315,15 +274,15 @@ describe('participant no-show', () => {
       expect(final.tasks.find((t) => t.id === 'check-details')).toBeDefined();
       expectClientEmail('no-participants-cutoff', input);
       expect(templatesSent()).toEqual(['no-participants-cutoff']);
-      expect(standIns.tickets.tickets()).toHaveLength(0);
+      expect(t.standIns.tickets.tickets()).toHaveLength(0);
     });
   });
 
   it('client unreachable then reached: template 2 once, then participants arrive', async () => {
     await scenario('participant-no-show', 0, async (h, { input }) => {
-      await env.sleep(3 * MIN);
+      await t.env.sleep(3 * MIN);
       await send(h, { type: 'client-unreachable' });
-      await env.sleep(8 * MIN);
+      await t.env.sleep(8 * MIN);
       const state = await send(h, { type: 'client-reached', participants: 'still-expected' });
       expect(state.details).toMatchObject({ clientReached: 'still-expected' });
       expect(await rejection(h, { type: 'client-unreachable' })).toBe(EVENT_OUT_OF_ORDER);
@@ -338,14 +297,14 @@ describe('participant no-show', () => {
 
   it('the client calls it off on the phone: template 3, cancelled by the client, no ticket', async () => {
     await scenario('participant-no-show', 0, async (h, { input }) => {
-      await env.sleep(5 * MIN);
+      await t.env.sleep(5 * MIN);
       const state = await send(h, { type: 'client-reached', participants: 'not-coming' });
       expect(state.outcome).toBe('cancelled-client');
       const final = await h.result();
       expectClientEmail('session-cancelled-after-call', input);
       expect(templatesSent()).toEqual(['session-cancelled-after-call']);
       expect(final.status).toBe('cancelled');
-      expect(standIns.tickets.tickets()).toHaveLength(0);
+      expect(t.standIns.tickets.tickets()).toHaveLength(0);
     });
   });
 
@@ -375,12 +334,12 @@ describe('tech issue', () => {
   it('resolved within 15 minutes: delivered, no email, no ticket', async () => {
     await scenario('tech-issue', 0, async (h) => {
       expect((await h.query(stateQuery)).tasks.map((t) => t.id)).toEqual(['tell-participants-working']);
-      await env.sleep(12 * MIN);
+      await t.env.sleep(12 * MIN);
       await send(h, { type: 'tech-resolved' });
       const final = await h.result();
       expect(final.outcome).toBe('delivered');
       expect(emails()).toHaveLength(0);
-      expect(standIns.tickets.tickets()).toHaveLength(0);
+      expect(t.standIns.tickets.tickets()).toHaveLength(0);
     });
   });
 
@@ -391,7 +350,7 @@ describe('tech issue', () => {
       expect(Date.parse(final.timeline.find((e) => e.kind === 'deadline-passed')!.at)).toBeGreaterThanOrEqual(start + 15 * MIN);
       expect(final.tasks.find((t) => t.id === 'tell-participants-ending')?.status).toBe('open');
       expectClientEmail('tech-issue-cancelled', input);
-      expect(standIns.tickets.tickets()).toHaveLength(1);
+      expect(t.standIns.tickets.tickets()).toHaveLength(1);
     });
   });
 
@@ -402,7 +361,7 @@ describe('tech issue', () => {
       async (h, { start }) => {
         const opened = await h.query(stateQuery);
         expect(opened.deadlines[0]).toMatchObject({ name: 'tech-cutoff', at: new Date(start + 55 * MIN).toISOString() });
-        await env.sleep(14 * MIN);
+        await t.env.sleep(14 * MIN);
         expect((await h.query(stateQuery)).outcome).toBeNull();
         const final = await h.result();
         expect(final.outcome).toBe('cancelled-provider');
@@ -418,7 +377,7 @@ describe('tech issue', () => {
       expect(state.outcome).toBe('cancelled-provider');
       await h.result();
       expectClientEmail('tech-issue-cancelled', input);
-      expect(standIns.tickets.tickets()).toHaveLength(1);
+      expect(t.standIns.tickets.tickets()).toHaveLength(1);
     }, (start) => ({ techIssueReportedAt: new Date(start + 20 * MIN).toISOString() }));
   });
 });
@@ -456,7 +415,7 @@ describe('issue 17: the SOP, not more and not less', () => {
 
   it('item 4: facilitator reached (eta 20 min): no automatic cancel at start + 15; the desk waits and the session goes ahead late', async () => {
     await scenario('facilitator-no-show', 0, async (h, { start }) => {
-      await env.sleep(3 * MIN);
+      await t.env.sleep(3 * MIN);
       const reached = await send(h, { type: 'facilitator-reached', eta: '20 minutes', actor: 'desk-agent' });
       expect(reached.tasks.find((t) => t.id === 'decide-late-facilitator')?.status).toBe('open');
       await sleepUntil(start + 16 * MIN);
@@ -471,13 +430,13 @@ describe('issue 17: the SOP, not more and not less', () => {
       const final = await h.result();
       expect(final.timeline.find((e) => e.kind === 'outcome')?.detail).toContain('after the cutoff');
       expect(emails()).toHaveLength(0);
-      expect(standIns.tickets.tickets()).toHaveLength(0);
+      expect(t.standIns.tickets.tickets()).toHaveLength(0);
     });
   });
 
   it('items 4, 5, 9, 19: no decision: 6 capped reminders, no cancel; call-off -> the client is phoned, told, and template 1 follows as the record, signed by the agent', async () => {
     await scenario('facilitator-no-show', 0, async (h, { start, input }) => {
-      await env.sleep(2 * MIN);
+      await t.env.sleep(2 * MIN);
       await send(h, { type: 'facilitator-reached', eta: '20 minutes', actor: 'desk-agent' });
       await sleepUntil(start + 90 * MIN);
       const waiting = await h.query(stateQuery);
@@ -494,7 +453,7 @@ describe('issue 17: the SOP, not more and not less', () => {
       const email = expectClientEmail('facilitator-no-show', input);
       expect(email.text).toContain('Thank you for your time on the phone just now');
       expect(email.text).toContain('Sam Desk');
-      expect(standIns.tickets.tickets()).toHaveLength(1);
+      expect(t.standIns.tickets.tickets()).toHaveLength(1);
     });
   });
 
@@ -530,7 +489,7 @@ describe('issue 17: the SOP, not more and not less', () => {
 
   it("item 6: the owner is online but does not take over: the email names and copies them, never 'out of the office'", async () => {
     await scenario('facilitator-no-show', 0, async (h, { start, input }) => {
-      await env.sleep(2 * MIN);
+      await t.env.sleep(2 * MIN);
       const online = await send(h, { type: 'owner-acknowledged', takeOver: false, actor: 'booking-owner' });
       expect(online.details).toMatchObject({ handledBy: 'desk' });
       await sleepUntil(start + 15 * MIN);
@@ -555,7 +514,7 @@ describe('issue 17: the SOP, not more and not less', () => {
       expect(email.text).toContain('ended it early');
       expect(email.text).toContain("on the side of your organisation's systems");
       expect(email.text).not.toContain('within 15 minutes of the session start time');
-      expect(standIns.tickets.tickets()).toHaveLength(0);
+      expect(t.standIns.tickets.tickets()).toHaveLength(0);
     }, (start) => ({ techIssueReportedAt: new Date(start + 20 * MIN).toISOString() }));
   });
 
@@ -570,7 +529,7 @@ describe('issue 17: the SOP, not more and not less', () => {
       const email = expectClientEmail('tech-issue-cancelled', input);
       expect(email.text).toContain('part-way through');
       expect(email.text).not.toContain('of the session start time');
-      const [ticket] = standIns.tickets.tickets();
+      const [ticket] = t.standIns.tickets.tickets();
       expect(JSON.stringify(ticket?.body)).toContain('"cause":"provider"');
     }, (start) => ({ techIssueReportedAt: new Date(start + 40 * MIN).toISOString() }));
   });

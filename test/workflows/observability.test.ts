@@ -3,39 +3,19 @@
 // event), the handlers carry descriptions, the current details list every pending deadline in local
 // time and follow the escalation, and EscalationNextDeadline says what comes next. Under the
 // time-skipping server at the SOP's real durations (30 minutes skipped, not shortened).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { TemplateCatalog } from '../../activities/email/templates.js';
-import type { Directory } from '../../src/directory.js';
 import type { LiveDeliveryEvent } from '../../workflows/live-delivery/contract.js';
 import { liveDelivery } from '../../workflows/live-delivery/workflow.js';
 import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { nextDeadlineKey, statusKey } from '../../workflows/kit/search-attributes.js';
-import { liveDeliveryInput, loadExampleDirectory } from '../helpers/fixtures.js';
-import { standInActivities, startStandIns, type StandIns } from '../helpers/stand-ins.js';
-import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.js';
+import { liveDeliveryInput } from '../helpers/fixtures.js';
+import { workflowTestEnv } from '../helpers/workflow-env.js';
 
 const MIN = 60_000;
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let directory: Directory;
-let standIns: StandIns;
-let templates: TemplateCatalog;
-
-beforeAll(async () => {
-  [bundle, directory, templates] = await Promise.all([bundleWorkflows(), loadExampleDirectory(), TemplateCatalog.load()]);
-  standIns = await startStandIns(directory);
-  env = await createTimeSkippingEnv();
-});
-
-afterAll(async () => {
-  await env?.teardown();
-  await standIns?.close();
-});
+const t = workflowTestEnv({ name: 'observability' });
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const { EventType } = (await import('@temporalio/proto')).default.temporal.api.enums.v1;
@@ -53,21 +33,14 @@ interface WorkflowMetadata {
 }
 const metadata = (h: WorkflowHandle) => h.query<WorkflowMetadata>('__temporal_workflow_metadata');
 
-const sleepUntil = async (ms: number) => env.sleep(Math.max(0, ms - (await env.currentTimeMs())));
+const sleepUntil = t.sleepUntil;
 
 describe('a participant no-show as the Web UI shows it', () => {
   it('one timer per deadline, named steps, described handlers, details that follow the escalation', async () => {
-    const taskQueue = uniqueTaskQueue('observability');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: bundle,
-      activities: standInActivities(standIns, directory, templates),
-    });
-    await worker.runUntil(async () => {
-      const start = await env.currentTimeMs();
+    await t.withWorker(async (taskQueue) => {
+      const start = await t.env.currentTimeMs();
       const input = liveDeliveryInput('participant-no-show', start, { callRetryMinutes: 60 });
-      const h = await env.client.workflow.start(liveDelivery, { taskQueue, workflowId: `obs-${input.booking.id}`, args: [input] });
+      const h = await t.start(liveDelivery, { taskQueue, workflowId: `obs-${input.booking.id}`, args: [input] });
       const cutoffAt = new Date(start + 30 * MIN).toISOString();
       const send = (event: LiveDeliveryEvent) => h.executeUpdate(eventUpdate, { args: [event], updateId: `${event.type}:${event.actor}:obs` });
 
@@ -142,26 +115,15 @@ describe('a participant no-show as the Web UI shows it', () => {
   });
 
   it('describes the state query, the event update and the event signal (item 6)', async () => {
-    const taskQueue = uniqueTaskQueue('observability');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: bundle,
-      activities: standInActivities(standIns, directory, templates),
-    });
-    await worker.runUntil(async () => {
-      const input = liveDeliveryInput('facilitator-no-show', (await env.currentTimeMs()) + 60 * MIN);
-      const h = await env.client.workflow.start(liveDelivery, { taskQueue, workflowId: `obs-meta-${input.booking.id}`, args: [input] });
-      try {
-        const { definition } = await metadata(h);
-        const described = (defs: { name?: string; description?: string }[] | undefined) =>
-          Object.fromEntries((defs ?? []).map((d) => [d.name, d.description ?? '']));
-        expect(described(definition?.queryDefinitions).state).toMatch(/whole escalation/);
-        expect(described(definition?.updateDefinitions).event).toMatch(/Delivers an event/);
-        expect(described(definition?.signalDefinitions)['event-signal']).toMatch(/Fire-and-forget/);
-      } finally {
-        await h.terminate('test finished');
-      }
+    await t.withWorker(async (taskQueue) => {
+      const input = liveDeliveryInput('facilitator-no-show', (await t.env.currentTimeMs()) + 60 * MIN);
+      const h = await t.start(liveDelivery, { taskQueue, workflowId: `obs-meta-${input.booking.id}`, args: [input] });
+      const { definition } = await metadata(h);
+      const described = (defs: { name?: string; description?: string }[] | undefined) =>
+        Object.fromEntries((defs ?? []).map((d) => [d.name, d.description ?? '']));
+      expect(described(definition?.queryDefinitions).state).toMatch(/whole escalation/);
+      expect(described(definition?.updateDefinitions).event).toMatch(/Delivers an event/);
+      expect(described(definition?.signalDefinitions)['event-signal']).toMatch(/Fire-and-forget/);
     });
   });
 });

@@ -1,13 +1,10 @@
 // tech-incident (seed 004): every branch under the time-skipping server at the SOP's real durations
 // (15 minutes, 4 hours, 7 days skipped, not shortened), with the real activities against the Slack and
 // tracking-list stand-ins; what people receive is checked at the Slack stand-in, in German.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { TemplateCatalog } from '../../activities/email/templates.js';
-import { parseDirectory, type Directory } from '../../src/directory.js';
+import type { Directory } from '../../src/directory.js';
 import type { SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { EVENT_OUT_OF_ORDER, eventUpdate, joinUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import type { JoinResult } from '../../workflows/kit/state.js';
@@ -20,79 +17,36 @@ import type {
 } from '../../workflows/tech-incident/contract.js';
 import { techIncidentReportUpdate } from '../../workflows/tech-incident/contract.js';
 import { techIncident } from '../../workflows/tech-incident/workflow.js';
-import { loadExampleDirectory } from '../helpers/fixtures.js';
-import { standInActivities, startStandIns, type StandIns } from '../helpers/stand-ins.js';
 import { techOpening, techReport } from '../helpers/tech-incident-fixtures.js';
-import { bundleWorkflows, createTimeSkippingEnv, uniqueTaskQueue } from '../helpers/temporal.js';
 import { buttonLabels, buttonPostsNow, contextLines, latestOutboxVersions } from '../helpers/button-posts.js';
+import { workflowTestEnv } from '../helpers/workflow-env.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const SIREN_CHANNEL = 'C0CUSTSUCC';
 const INFO_CHANNEL = 'C0CSINFO01';
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let example: Directory;
-let standIns: StandIns;
-let templates: TemplateCatalog;
-
-beforeAll(async () => {
-  [bundle, example, templates] = await Promise.all([bundleWorkflows(), loadExampleDirectory(), TemplateCatalog.load()]);
-  standIns = await startStandIns(example);
-});
-
-afterAll(async () => {
-  await standIns?.close();
-});
-
 // One time-skipping server per test (as live-delivery's tests do): each scenario's clock is its own.
-beforeEach(async () => {
-  standIns.slack.reset();
-  standIns.tracking.reset();
-  standIns.outbox.clear();
-  env = await createTimeSkippingEnv();
-});
-
-afterEach(async () => {
-  await env?.teardown();
-});
+const t = workflowTestEnv({ name: 'tech-incident', serverPer: 'test' });
 
 type Handle = WorkflowHandle<typeof techIncident>;
 type Result = JoinResult<TechIncidentReportResult>;
-
-/** The example directory with `changes` to some people or channels. */
-function directoryWith(changes: { people?: Record<string, Record<string, unknown>>; channels?: Record<string, Record<string, unknown>> }): Directory {
-  const data = structuredClone(example.data) as unknown as Record<'people' | 'channels', Record<string, Record<string, unknown>>>;
-  for (const [key, change] of Object.entries(changes.people ?? {})) Object.assign(data.people[key]!, change);
-  for (const [key, change] of Object.entries(changes.channels ?? {})) Object.assign(data.channels[key]!, change);
-  return parseDirectory(data);
-}
 
 async function scenario(
   fn: (h: Handle, report: (r: TechIncidentReport, receivedAt?: number) => Promise<Result>) => Promise<void>,
   opts: { directory?: Directory; opening?: TechIncidentOpening } = {},
 ) {
-  const taskQueue = uniqueTaskQueue('tech-incident');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    activities: standInActivities(standIns, opts.directory ?? example, templates),
-  });
-  await worker.runUntil(async () => {
-    const opening = opts.opening ?? techOpening();
-    const handle = await env.client.workflow.start(techIncident, { taskQueue, workflowId: `tech-incident:${opening.problemKey}-${taskQueue}`, args: [opening] });
-    const report = async (r: TechIncidentReport, receivedAt?: number) =>
-      handle.executeUpdate(techIncidentReportUpdate, {
-        args: [{ input: r, receivedAt: new Date(receivedAt ?? (await env.currentTimeMs())).toISOString() }],
-      });
-    try {
+  await t.withWorker(
+    async (taskQueue) => {
+      const opening = opts.opening ?? techOpening();
+      const handle = await t.start(techIncident, { taskQueue, workflowId: `tech-incident:${opening.problemKey}-${taskQueue}`, args: [opening] });
+      const report = async (r: TechIncidentReport, receivedAt?: number) =>
+        handle.executeUpdate(techIncidentReportUpdate, {
+          args: [{ input: r, receivedAt: new Date(receivedAt ?? (await t.env.currentTimeMs())).toISOString() }],
+        });
       await fn(handle, report);
-    } finally {
-      // A failed assertion must not leave activities scheduled: they would stop time skipping for the next test.
-      await handle.terminate('test finished').catch(() => undefined);
-    }
-  });
+    },
+    { directory: opts.directory },
+  );
 }
 
 const send = async (h: Handle, event: TechIncidentEvent): Promise<TechIncidentState> => {
@@ -106,12 +60,12 @@ const refusal = async (h: Handle, event: TechIncidentEvent) => {
   const cause = (err as WorkflowUpdateFailedError).cause;
   return { type: cause instanceof ApplicationFailure ? cause.type : undefined, message: cause?.message ?? '' };
 };
-const slackPosts = () => standIns.outbox.list({ kind: 'slack' }).reverse();
+const slackPosts = () => t.standIns.outbox.list({ kind: 'slack' }).reverse();
 /** DMs to a person, by their directory name (the stand-in names a DM `@<name>`). */
 const dmsTo = (name: string) => slackPosts().filter((r) => r.channel.name === `@${name}`);
 const sirenPosts = () => slackPosts().filter((r) => r.channel.id === SIREN_CHANNEL);
 const siren = () => sirenPosts().find((r) => r.method === 'chat.postMessage' && !r.thread_ts);
-const sirenNow = () => standIns.slack.messages(SIREN_CHANNEL)[0];
+const sirenNow = () => t.standIns.slack.messages(SIREN_CHANNEL)[0];
 const thread = () => sirenPosts().filter((r) => r.thread_ts !== undefined);
 const buttons = (r: SlackOutboxRecord | undefined) =>
   ((r?.blocks ?? []) as { type: string; elements?: { text?: { text: string } }[] }[])
@@ -160,7 +114,7 @@ describe('reports counted per problem', () => {
       expect(s.details.criticality).toBe('single-case');
       expect(s.deadlines.map((d) => d.name)).toEqual(['quiet-close']);
       expect(siren()).toBeUndefined();
-      const rows = standIns.tracking.rows();
+      const rows = t.standIns.tracking.rows();
       expect(rows.map((r) => r.fields.ticket)).toEqual(['GRV-1001', 'GRV-1002', 'GRV-1003', 'GRV-1004', 'GRV-1005']);
       expect(rows[0]).toMatchObject({ list: 'technical-cases', escalationId: h.workflowId, fields: { problemKey: 'member-area-502', customerEmail: 'kunde1@example.org' } });
       expect(s.details.reports[0]!.tracking).toEqual({ rowId: rows[0]!.id, url: expect.stringContaining(`/rows/${rows[0]!.id}`) });
@@ -184,7 +138,7 @@ describe('reports counted per problem', () => {
       expect(again.result).toMatchObject({ report: 6, customers: 5, newCustomer: false, criticality: 'single-case', madeCritical: false });
       expect((await state(h)).status).toBe('single-case');
 
-      const receivedAt = await env.currentTimeMs();
+      const receivedAt = await t.env.currentTimeMs();
       const sixth = await report(techReport(6), receivedAt);
       expect(sixth.result).toMatchObject({ report: 7, customers: 6, newCustomer: true, criticality: 'critical', madeCritical: true });
       expect(sixth.result.criticalAt).toBe(new Date(receivedAt).toISOString());
@@ -260,11 +214,11 @@ describe('the acknowledgement and the phone ladder (15 minutes from the report t
       const sixth = await makeCritical(report);
       const criticalAt = Date.parse(sixth.result.criticalAt!);
       await until(h, ACK_IDLE, 'siren');
-      await env.sleep(criticalAt + 14 * MIN + 59_000 - (await env.currentTimeMs()));
+      await t.env.sleep(criticalAt + 14 * MIN + 59_000 - (await t.env.currentTimeMs()));
       const acked = await send(h, { type: 'acknowledged', actor: 'on-call-lead' });
       expect(acked.status).toBe('in-progress');
       expect(acked.deadlines.map((d) => d.name)).toEqual(['delay-reminder']);
-      await env.sleep(20 * MIN);
+      await t.env.sleep(20 * MIN);
       const s = await until(h, (x) => x.messages.some((m) => m.step === 'acknowledged'), 'acknowledged reply');
       expect(s.tasks.filter((t) => t.id.startsWith('call'))).toEqual([]);
       expect(s.status).toBe('in-progress');
@@ -279,7 +233,7 @@ describe('the acknowledgement and the phone ladder (15 minutes from the report t
       const sixth = await makeCritical(report);
       const criticalAt = Date.parse(sixth.result.criticalAt!);
       await until(h, ACK_IDLE, 'siren');
-      await env.sleep(criticalAt + 15 * MIN - (await env.currentTimeMs()));
+      await t.env.sleep(criticalAt + 15 * MIN - (await t.env.currentTimeMs()));
       const s = await until(h, (x) => x.tasks.some((t) => t.id === 'call' && t.status === 'open'), 'call task');
       const passed = s.timeline.find((e) => e.kind === 'deadline-passed')!;
       expect(Date.parse(passed.at)).toBeGreaterThanOrEqual(criticalAt + 15 * MIN);
@@ -307,7 +261,7 @@ describe('the acknowledgement and the phone ladder (15 minutes from the report t
     await scenario(async (h, report) => {
       const sixth = await makeCritical(report);
       await until(h, ACK_IDLE, 'siren');
-      await env.sleep(Date.parse(sixth.result.criticalAt!) + 15 * MIN - (await env.currentTimeMs()));
+      await t.env.sleep(Date.parse(sixth.result.criticalAt!) + 15 * MIN - (await t.env.currentTimeMs()));
       await until(h, (x) => x.messages.some((m) => m.step === 'call-on-call-lead-1'), 'first call');
       await send(h, { type: 'call-no-answer', actor: 'support-agent' });
       await until(h, (x) => x.messages.some((m) => m.step === 'call-on-call-lead-2'), 'second call');
@@ -330,14 +284,14 @@ describe('the acknowledgement and the phone ladder (15 minutes from the report t
     await scenario(async (h, report) => {
       const sixth = await makeCritical(report);
       await until(h, ACK_IDLE, 'siren');
-      await env.sleep(Date.parse(sixth.result.criticalAt!) + 15 * MIN - (await env.currentTimeMs()));
+      await t.env.sleep(Date.parse(sixth.result.criticalAt!) + 15 * MIN - (await t.env.currentTimeMs()));
       await until(h, (x) => x.messages.some((m) => m.step === 'call-on-call-lead-1'), 'first call');
       await send(h, { type: 'call-no-answer', actor: 'support-agent' });
       await until(h, (x) => x.messages.some((m) => m.step === 'call-on-call-lead-2'), 'second call');
       await send(h, { type: 'call-no-answer', actor: 'support-agent' });
       await until(h, (x) => x.messages.some((m) => m.step === 'call-on-call-backup-1'), 'backup call');
       await send(h, { type: 'call-reached', actor: 'support-agent' });
-      const requests = () => standIns.slack.messages(SIREN_CHANNEL).filter((m) => /Anruf \d von \d/.test(m.text));
+      const requests = () => t.standIns.slack.messages(SIREN_CHANNEL).filter((m) => /Anruf \d von \d/.test(m.text));
       // The superseded and answered requests are closed while the incident is still open.
       for (let i = 0; i < 200 && requests().some((m) => buttonLabels(m.blocks).length > 0); i++) await new Promise((r) => setTimeout(r, 50));
       const [lead1, lead2, backup1] = requests();
@@ -353,10 +307,10 @@ describe('the acknowledgement and the phone ladder (15 minutes from the report t
 
       await send(h, { type: 'resolved', actor: 'on-call-backup' });
       const final = await h.result();
-      const posts = buttonPostsNow(standIns);
+      const posts = buttonPostsNow(t.standIns);
       expect(posts.length).toBeGreaterThanOrEqual(4); // the siren and the three requests
       expect(posts.filter((m) => buttonLabels(m.blocks).length > 0)).toEqual([]);
-      expect(latestOutboxVersions(standIns).filter((r) => buttonLabels(r.blocks).length > 0)).toEqual([]);
+      expect(latestOutboxVersions(t.standIns).filter((r) => buttonLabels(r.blocks).length > 0)).toEqual([]);
       expect(final.timeline.filter((e) => e.kind === 'step-failed')).toEqual([]);
     });
   });
@@ -369,7 +323,7 @@ describe('the acknowledgement and the phone ladder (15 minutes from the report t
       const steps = ['call-on-call-lead-1', 'call-on-call-lead-2', 'call-on-call-backup-1', 'call-on-call-backup-2', 'call-on-call-backup-3', 'call-on-call-backup-4', 'nobody-reached'];
       for (const [i, step] of steps.entries()) {
         // Each request is due 15 + 5·i minutes after the report that made it critical: sleep to that instant.
-        await env.sleep(criticalAt + (15 + 5 * i) * MIN - (await env.currentTimeMs()));
+        await t.env.sleep(criticalAt + (15 + 5 * i) * MIN - (await t.env.currentTimeMs()));
         const s = await until(h, (x) => x.messages.some((m) => m.step === step), step);
         const at = Date.parse(s.messages.find((m) => m.step === step)!.at);
         expect(at - criticalAt, step).toBeGreaterThanOrEqual((15 + 5 * i) * MIN);
@@ -384,7 +338,7 @@ describe('the acknowledgement and the phone ladder (15 minutes from the report t
       ]);
       expect(after.waitingFor).not.toContain('call-reached');
       // Hours later: nothing more was asked (the delay reminders are capped on their own).
-      await env.sleep(3 * HOUR);
+      await t.env.sleep(3 * HOUR);
       const later = await state(h);
       expect(later.messages.filter((m) => m.step.startsWith('call-')).length).toBe(6);
       expect((await refusal(h, { type: 'call-reached', actor: 'support-agent' })).type).toBe(EVENT_OUT_OF_ORDER);
@@ -392,12 +346,12 @@ describe('the acknowledgement and the phone ladder (15 minutes from the report t
   });
 
   it('the lead on vacation: the backup is phoned at once, and the skip is on the timeline', async () => {
-    const directory = directoryWith({ people: { 'on-call-lead': { vacations: [{ from: '2020-01-01', to: '2099-12-31' }] } } });
+    const directory = t.directoryWith({ people: { 'on-call-lead': { vacations: [{ from: '2020-01-01', to: '2099-12-31' }] } } });
     await scenario(
       async (h, report) => {
         const sixth = await makeCritical(report);
         await until(h, ACK_IDLE, 'siren');
-        await env.sleep(Date.parse(sixth.result.criticalAt!) + 15 * MIN - (await env.currentTimeMs()));
+        await t.env.sleep(Date.parse(sixth.result.criticalAt!) + 15 * MIN - (await t.env.currentTimeMs()));
         const s = await until(h, (x) => x.messages.some((m) => m.step === 'call-on-call-backup-1'), 'backup call');
         expect(s.timeline.find((e) => e.kind === 'ladder-skipped')).toMatchObject({ detail: expect.stringContaining('Casey Oncall is on vacation until 2099-12-31') });
         expect(s.tasks.some((t) => t.id === 'call')).toBe(false);
@@ -413,11 +367,11 @@ describe('the acknowledgement and the phone ladder (15 minutes from the report t
   it('a report the worker takes 10 minutes late: the deadline still counts from its arrival (the lead is phoned 5 minutes later)', async () => {
     await scenario(async (h, report) => {
       for (let n = 1; n <= 5; n++) await report(techReport(n));
-      const arrived = (await env.currentTimeMs()) - 10 * MIN;
+      const arrived = (await t.env.currentTimeMs()) - 10 * MIN;
       await report(techReport(6), arrived);
       const s = await until(h, ACK_IDLE, 'siren');
       expect(s.deadlines.find((d) => d.name === 'acknowledgement')?.at).toBe(new Date(arrived + 15 * MIN).toISOString());
-      await env.sleep(5 * MIN);
+      await t.env.sleep(5 * MIN);
       const phoning = await until(h, (x) => x.status === 'phoning', 'phoning');
       expect(Date.parse(phoning.timeline.find((e) => e.kind === 'deadline-passed')!.at)).toBeLessThan(arrived + 15 * MIN + 5_000);
     });
@@ -493,9 +447,9 @@ describe('the rest of the alarm', () => {
       const criticalAt = Date.parse(sixth.result.criticalAt!);
       await until(h, ACK_IDLE, 'siren');
       await send(h, { type: 'acknowledged', actor: 'on-call-lead' });
-      await env.sleep(criticalAt + 4 * HOUR - 60_000 - (await env.currentTimeMs()));
+      await t.env.sleep(criticalAt + 4 * HOUR - 60_000 - (await t.env.currentTimeMs()));
       expect(slackPosts().filter((p) => p.text?.includes('verzögert'))).toEqual([]);
-      await env.sleep(60_000);
+      await t.env.sleep(60_000);
       const s = await until(h, (x) => x.messages.filter((m) => m.step.startsWith('delay-reminder-1')).length === 2, 'delay reminders');
       const reminder = s.timeline.find((e) => e.kind === 'deadline-passed' && e.data?.deadline === 'delay-reminder')!;
       expect(Date.parse(reminder.at) - criticalAt).toBeGreaterThanOrEqual(4 * HOUR);
@@ -508,7 +462,7 @@ describe('the rest of the alarm', () => {
       );
       expect(s.deadlines.find((d) => d.name === 'delay-reminder')?.at).toBe(new Date(criticalAt + 8 * HOUR).toISOString());
       // Capped: three reminders at most.
-      await env.sleep(12 * HOUR);
+      await t.env.sleep(12 * HOUR);
       const later = await until(h, (x) => x.details.delayReminders === 3, 'three reminders');
       expect(later.deadlines.find((d) => d.name === 'delay-reminder')).toBeUndefined();
     });
@@ -516,14 +470,14 @@ describe('the rest of the alarm', () => {
 
   it('the same on a weekend: critical on a Saturday (Berlin), the lead is phoned 15 minutes later', async () => {
     await scenario(async (h, report) => {
-      const now = await env.currentTimeMs();
+      const now = await t.env.currentTimeMs();
       const berlin = new Date(now).toLocaleString('en-US', { timeZone: 'Europe/Berlin', weekday: 'short' });
       const toSaturday = ((6 - ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(berlin) + 7) % 7 || 7) * 24 * HOUR;
-      await env.sleep(toSaturday);
+      await t.env.sleep(toSaturday);
       const sixth = await makeCritical(report);
       expect(new Date(sixth.result.criticalAt!).toLocaleString('en-US', { timeZone: 'Europe/Berlin', weekday: 'short' })).toBe('Sat');
       await until(h, ACK_IDLE, 'siren');
-      await env.sleep(Date.parse(sixth.result.criticalAt!) + 15 * MIN - (await env.currentTimeMs()));
+      await t.env.sleep(Date.parse(sixth.result.criticalAt!) + 15 * MIN - (await t.env.currentTimeMs()));
       await until(h, (x) => x.status === 'phoning', 'phoning on a Saturday');
     });
   });
@@ -531,7 +485,7 @@ describe('the rest of the alarm', () => {
   it('a single case without a new report for 7 days closes; its agents keep their open questions', async () => {
     await scenario(async (h, report) => {
       await report(techReport(1));
-      await env.sleep(6 * 24 * HOUR);
+      await t.env.sleep(6 * 24 * HOUR);
       await report(techReport(2, { reportedBy: 'support-agent-2' }));
       const final = (await h.result()) as TechIncidentState;
       expect(final.outcome).toBe('lapsed');
@@ -547,7 +501,7 @@ describe('the rest of the alarm', () => {
       const closesAt = Date.parse((await state(h)).deadlines.find((d) => d.name === 'quiet-close')!.at);
       expect(first.opened).toBe(true);
       expect(closesAt - Date.parse((await state(h)).details.reports[0]!.receivedAt)).toBe(7 * 24 * HOUR);
-      await env.sleep(6 * 24 * HOUR);
+      await t.env.sleep(6 * 24 * HOUR);
       // The API received it 1 s after the instant; the workflow has not fired the deadline yet.
       const late = await report(techReport(2), closesAt + 1_000).then(
         () => undefined,
@@ -563,7 +517,7 @@ describe('the rest of the alarm', () => {
   });
 
   it('a team that reads English gets English texts (the channel locale in the directory)', async () => {
-    const directory = directoryWith({ channels: { 'customer-success': { locale: 'en' } } });
+    const directory = t.directoryWith({ channels: { 'customer-success': { locale: 'en' } } });
     await scenario(
       async (h, report) => {
         await report(techReport(1));
