@@ -9,7 +9,7 @@ import {
   type Client,
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { AccessFacts } from '../auth/rules.js';
 import { businessTimeKey, nextDeadlineKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
@@ -188,6 +188,20 @@ export class EscalationService {
   /** The playbook's section of the directory file (undefined when it has none). */
   readonly playbookSettings: (playbook: string) => unknown;
 
+  /** What every start records besides its input: the summary, and the search attributes (playbook, status `opened`, business time, the playbook's own). */
+  private startRecord(def: Playbook, input: unknown): { summary: string; typedSearchAttributes: SearchAttributePair[] } {
+    const businessTime = def.businessTime(input as never);
+    return {
+      summary: escalationSummary(def, input),
+      typedSearchAttributes: [
+        { key: playbookKey, value: def.name },
+        { key: statusKey, value: 'opened' },
+        ...(businessTime ? [{ key: businessTimeKey, value: businessTime }] : []),
+        ...(def.searchAttributes?.(input as never) ?? []),
+      ],
+    };
+  }
+
   /**
    * Starts the escalation, or finds the one this id already names. Costs one call to Temporal
    * (`workflow.start`): the answer is the id, run and links, not the state, so a start never waits
@@ -203,8 +217,7 @@ export class EscalationService {
     opts: { withState?: boolean; idempotencyKey?: string | undefined } = {},
   ): Promise<{ created: boolean; ref: EscalationRef; escalation?: EscalationView }> {
     const hash = inputHash(def.name, input);
-    const businessTime = def.businessTime(input as never);
-    const summary = escalationSummary(def, input);
+    const { summary, typedSearchAttributes } = this.startRecord(def, input);
     try {
       const handle = await this.client.workflow.start(def.workflowType, {
         workflowId: id,
@@ -220,12 +233,7 @@ export class EscalationService {
           ...(def.access && { access: def.access.facts(input as never, this.playbookSettings(def.name)) }),
           ...(opts.idempotencyKey && { idempotencyKey: opts.idempotencyKey }),
         } satisfies Memo,
-        typedSearchAttributes: [
-          { key: playbookKey, value: def.name },
-          { key: statusKey, value: 'opened' },
-          ...(businessTime ? [{ key: businessTimeKey, value: businessTime }] : []),
-          ...(def.searchAttributes?.(input as never) ?? []),
-        ],
+        typedSearchAttributes,
         staticSummary: summary,
       });
       const ref = escalationRef(id, def.name, handle.firstExecutionRunId);
@@ -273,8 +281,7 @@ export class EscalationService {
   ): Promise<{ result: JoinResult; runId: string }> {
     if (!def.join) throw new TypeError(`playbook ${def.name} does not join; use start()`);
     const startArgs = def.join.startArgs(input as never, settings as never);
-    const businessTime = def.businessTime(input as never);
-    const summary = escalationSummary(def, input);
+    const { summary, typedSearchAttributes } = this.startRecord(def, input);
     // One operation per delivery: an operation can be executed once.
     const startOperation = () => new WithStartWorkflowOperation(def.workflowType, {
       workflowId: id,
@@ -282,13 +289,13 @@ export class EscalationService {
       args: startArgs,
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      memo: { playbook: def.name, join: true, summary, ...(def.access && { access: def.access.facts(input as never) }) } satisfies Memo,
-      typedSearchAttributes: [
-        { key: playbookKey, value: def.name },
-        { key: statusKey, value: 'opened' },
-        ...(businessTime ? [{ key: businessTimeKey, value: businessTime }] : []),
-        ...(def.searchAttributes?.(input as never) ?? []),
-      ],
+      memo: {
+        playbook: def.name,
+        join: true,
+        summary,
+        ...(def.access && { access: def.access.facts(input as never, this.playbookSettings(def.name)) }),
+      } satisfies Memo,
+      typedSearchAttributes,
       staticSummary: summary,
     });
     const ctx = { id, call: 'worker' as const, waitedMs: this.workerWaitMs, ...(opts.idempotencyKey && { idempotencyKey: opts.idempotencyKey }) };

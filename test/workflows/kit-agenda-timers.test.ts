@@ -6,57 +6,30 @@
 // server's clock, stopped every test after it. Since patch 'agenda-due-timers-fire' a due timer is
 // never cancelled. Under the time-skipping server at real durations; several escalations at once,
 // so that some of the second timers do fire during the first one's task.
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { TemplateCatalog } from '../../activities/email/templates.js';
-import type { Directory } from '../../src/directory.js';
+import { describe, expect, it } from 'vitest';
 import type { EscalationState } from '../../workflows/kit/state.js';
-import { loadExampleDirectory } from '../helpers/fixtures.js';
-import { standInActivities, startStandIns, type StandIns } from '../helpers/stand-ins.js';
-import { createTimeSkippingEnv, resultWithoutSkipping, uniqueTaskQueue } from '../helpers/temporal.js';
+import { bundleProbeWorkflows, resultWithoutSkipping } from '../helpers/temporal.js';
+import { workflowTestEnv } from '../helpers/workflow-env.js';
 import { sameInstantProbe } from './kit/probe-workflows.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let standIns: StandIns;
-let templates: TemplateCatalog;
-let directory: Directory;
-
-beforeAll(async () => {
-  [env, bundle, directory, templates] = await Promise.all([
-    createTimeSkippingEnv(),
-    bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./kit/probe-workflows.ts', import.meta.url)), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } }),
-    loadExampleDirectory(),
-    TemplateCatalog.load(),
-  ]);
-  standIns = await startStandIns(directory);
-});
-
-afterAll(async () => {
-  await standIns?.close();
-  await env?.teardown();
-});
+const t = workflowTestEnv({ name: 'kit-agenda-timers', bundle: bundleProbeWorkflows });
 
 type ProbeState = EscalationState<string, { fired: Record<string, string> }>;
 
 describe('agenda: two deadlines at one instant, the first moves the second', () => {
   it('the second comes at its new instant; no escalation stops, and no timer is cancelled once its instant has come', async () => {
-    const taskQueue = uniqueTaskQueue('kit-agenda-timers');
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: standInActivities(standIns, directory, templates) });
-    await worker.runUntil(async () => {
-      const start = await env.currentTimeMs();
+    await t.withWorker(async (taskQueue) => {
+      const start = await t.env.currentTimeMs();
       const handles = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => env.client.workflow.start(sameInstantProbe, { taskQueue, workflowId: `${taskQueue}-${i}`, args: [2 * HOUR, 30 * MIN] })),
+        Array.from({ length: 8 }, (_, i) => t.start(sameInstantProbe, { taskQueue, workflowId: `${taskQueue}-${i}`, args: [2 * HOUR, 30 * MIN] })),
       );
       try {
         // The clock moves to just after the second deadline's new instant and stays there (no result() skipping on).
-        await env.sleep(start + 2 * HOUR + 31 * MIN - (await env.currentTimeMs()));
+        await t.env.sleep(start + 2 * HOUR + 31 * MIN - (await t.env.currentTimeMs()));
         for (const h of handles) {
-          const final = await resultWithoutSkipping<ProbeState>(env, h.workflowId);
+          const final = await resultWithoutSkipping<ProbeState>(t.env, h.workflowId);
           const started = (await h.describe()).startTime.getTime();
           expect(final.outcome).toBe('done');
           expect(Date.parse(final.details.fired.first!) - (started + 2 * HOUR)).toBeGreaterThanOrEqual(0);

@@ -7,44 +7,19 @@
 // a timer due within the margin is left to fire. The server's clock stops at an instant while a task
 // runs and then moves at its real pace, so a lead of a few milliseconds puts the second timer's fire
 // inside the first one's task; several leads, several escalations at once, at real durations.
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { TemplateCatalog } from '../../activities/email/templates.js';
-import type { Directory } from '../../src/directory.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
-import { loadExampleDirectory } from '../helpers/fixtures.js';
-import { standInActivities, startStandIns, type StandIns } from '../helpers/stand-ins.js';
-import { createTimeSkippingEnv, resultWithoutSkipping, uniqueTaskQueue } from '../helpers/temporal.js';
+import { bundleProbeWorkflows, resultWithoutSkipping } from '../helpers/temporal.js';
+import { workflowTestEnv } from '../helpers/workflow-env.js';
 import { nearTimeoutAckProbe, sameInstantProbe } from './kit/probe-workflows.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 /** Leads (ms) of the first timer over the second: some fall inside the first one's workflow task. */
 const LEADS = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89];
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let standIns: StandIns;
-let templates: TemplateCatalog;
-let directory: Directory;
-
-beforeAll(async () => {
-  [env, bundle, directory, templates] = await Promise.all([
-    createTimeSkippingEnv(),
-    bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./kit/probe-workflows.ts', import.meta.url)), logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } }),
-    loadExampleDirectory(),
-    TemplateCatalog.load(),
-  ]);
-  standIns = await startStandIns(directory);
-});
-
-afterAll(async () => {
-  await standIns?.close();
-  await env?.teardown();
-});
+const t = workflowTestEnv({ name: 'kit-near-timers', bundle: bundleProbeWorkflows });
 
 /** The result, or a failure naming the workflow when it does not close (its task completion refused). */
 async function closes<T>(h: WorkflowHandle): Promise<T> {
@@ -53,7 +28,7 @@ async function closes<T>(h: WorkflowHandle): Promise<T> {
     timer = setTimeout(() => reject(new Error(`${h.workflowId} did not close: a workflow task completion was refused?`)), 20_000);
   });
   try {
-    return await Promise.race([resultWithoutSkipping<T>(env, h.workflowId), stuck]);
+    return await Promise.race([resultWithoutSkipping<T>(t.env, h.workflowId), stuck]);
   } finally {
     clearTimeout(timer);
   }
@@ -80,15 +55,13 @@ async function noNearTimerCancelled(h: WorkflowHandle): Promise<void> {
 
 describe('kit timers: a timer that fires while the task that no longer needs it runs is left to fire', () => {
   it('a ladder acknowledged milliseconds before its timeout ends acknowledged; its timer is not cancelled', async () => {
-    const taskQueue = uniqueTaskQueue('kit-near-ladder');
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: standInActivities(standIns, directory, templates) });
-    await worker.runUntil(async () => {
-      const start = await env.currentTimeMs();
+    await t.withWorker(async (taskQueue) => {
+      const start = await t.env.currentTimeMs();
       const handles = await Promise.all(
-        LEADS.map((lead) => env.client.workflow.start(nearTimeoutAckProbe, { taskQueue, workflowId: `${taskQueue}-${lead}`, args: [30 * MIN, lead] })),
+        LEADS.map((lead) => t.start(nearTimeoutAckProbe, { taskQueue, workflowId: `${taskQueue}-${lead}`, args: [30 * MIN, lead] })),
       );
       try {
-        await env.sleep(start + 32 * MIN - (await env.currentTimeMs()));
+        await t.env.sleep(start + 32 * MIN - (await t.env.currentTimeMs()));
         for (const h of handles) {
           const final = await closes<EscalationState>(h);
           expect(final.details).toMatchObject({ acknowledged: true, result: { outcome: 'acknowledged', attempts: 1 } });
@@ -101,15 +74,13 @@ describe('kit timers: a timer that fires while the task that no longer needs it 
   });
 
   it('an agenda deadline moved milliseconds before its instant comes at its new instant', async () => {
-    const taskQueue = uniqueTaskQueue('kit-near-agenda');
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: standInActivities(standIns, directory, templates) });
-    await worker.runUntil(async () => {
-      const start = await env.currentTimeMs();
+    await t.withWorker(async (taskQueue) => {
+      const start = await t.env.currentTimeMs();
       const handles = await Promise.all(
-        LEADS.map((lead) => env.client.workflow.start(sameInstantProbe, { taskQueue, workflowId: `${taskQueue}-${lead}`, args: [2 * HOUR, 30 * MIN, 2 * HOUR + lead] })),
+        LEADS.map((lead) => t.start(sameInstantProbe, { taskQueue, workflowId: `${taskQueue}-${lead}`, args: [2 * HOUR, 30 * MIN, 2 * HOUR + lead] })),
       );
       try {
-        await env.sleep(start + 2 * HOUR + 31 * MIN - (await env.currentTimeMs()));
+        await t.env.sleep(start + 2 * HOUR + 31 * MIN - (await t.env.currentTimeMs()));
         for (const h of handles) {
           const final = await closes<EscalationState<string, { fired: Record<string, string> }>>(h);
           expect(final.outcome).toBe('done');
