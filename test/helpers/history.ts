@@ -47,16 +47,26 @@ export async function timersNamed(handle: WorkflowHandle, prefix: string): Promi
 
 /**
  * What set off the workflow's Slack post of `step` (its activity, by the summary the kit gives it):
- * the last timer that fired or update that reached the workflow before the post was scheduled.
+ * the last timer that fired or update that reached the workflow before the post was scheduled. With
+ * a timer, `timers` are all that fired in that batch (the same workflow activation), in history order:
+ * two timers due at one instant (a deadline and a ladder's wait) come in one batch in either order.
  */
-export async function triggerOfPost(handle: WorkflowHandle, step: string): Promise<{ timer: HistoryTimer } | { update: string; acceptedAtMs: number }> {
+export async function triggerOfPost(
+  handle: WorkflowHandle,
+  step: string,
+): Promise<{ timer: HistoryTimer; timers: HistoryTimer[] } | { update: string; acceptedAtMs: number }> {
   const events = (await handle.fetchHistory()).events ?? [];
   const post = events.findIndex((e) => e.activityTaskScheduledEventAttributes && summaryOf(e)?.startsWith(`Slack '${step}'`));
   if (post < 0) throw new Error(`no Slack post '${step}' in the history of ${handle.workflowId}`);
   for (let i = post; i >= 0; i--) {
     const e = events[i]!;
     const fired = e.timerFiredEventAttributes;
-    if (fired) return { timer: timerAt(events, events.findIndex((s) => s.timerStartedEventAttributes?.timerId === fired.timerId)) };
+    if (fired) {
+      const timerOf = (f: HistoryEvent) => timerAt(events, events.findIndex((s) => s.timerStartedEventAttributes?.timerId === f.timerFiredEventAttributes!.timerId));
+      const batch: HistoryEvent[] = [];
+      for (let j = i; j >= 0 && !events[j]!.workflowTaskCompletedEventAttributes; j--) if (events[j]!.timerFiredEventAttributes) batch.unshift(events[j]!);
+      return { timer: timerOf(e), timers: batch.map(timerOf) };
+    }
     const accepted = e.workflowExecutionUpdateAcceptedEventAttributes;
     if (accepted) return { update: accepted.acceptedRequest?.input?.name ?? '', acceptedAtMs: ms(e.eventTime) };
     if (e.workflowExecutionSignaledEventAttributes) throw new Error(`a signal set off the post '${step}'`);
