@@ -55,18 +55,7 @@ export const send = async (handle: WorkflowHandle, event: EscalationEvent) => {
 };
 export const state = (handle: WorkflowHandle) => handle.query(stateQuery);
 
-/** Slack posts of one escalation, oldest first, with the step each came from. */
-export function slackPosts(standIns: StandIns, escalationId: string): (SlackOutboxRecord & { step: string })[] {
-  return standIns.outbox
-    .list({ kind: 'slack', escalationId })
-    .reverse()
-    // Posts only: an update of one (e.g. a request closed at the end) is not a new message.
-    .filter((r) => r.method !== 'chat.update')
-    .map((r) => ({ ...r, step: String(r.metadata?.event_payload.step ?? '') }));
-}
-
-/** The steps of the escalation's Slack posts, oldest first. */
-export const slackSteps = (standIns: StandIns, escalationId: string) => slackPosts(standIns, escalationId).map((p) => p.step);
+export { slackPosts, slackSteps } from './stand-ins.js';
 
 /**
  * How far the worker got with the test's escalations: their summed history length (grows with every

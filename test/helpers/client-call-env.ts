@@ -53,15 +53,7 @@ export const send = async (handle: WorkflowHandle, event: EscalationEvent): Prom
 };
 export const state = async (handle: WorkflowHandle): Promise<State> => (await handle.query(stateQuery)) as State;
 
-/** The Slack messages posted for one escalation, oldest first (updates of them, e.g. a request closed, are not new messages). */
-export function slackPosts(standIns: StandIns, escalationId: string) {
-  return standIns.outbox
-    .list({ kind: 'slack', escalationId })
-    .reverse()
-    .filter((r) => r.method !== 'chat.update')
-    .map((r) => ({ ...r, step: String(r.metadata?.event_payload.step ?? '') }));
-}
-export const slackSteps = (standIns: StandIns, escalationId: string) => slackPosts(standIns, escalationId).map((p) => p.step);
+export { slackPosts, slackSteps } from './stand-ins.js';
 export const emails = (standIns: StandIns, escalationId: string): EmailOutboxRecord[] => standIns.outbox.list({ kind: 'email', escalationId }).reverse();
 
 /** Waits (in real time) for the worker to finish what the last event or timer set going. */

@@ -3,7 +3,7 @@ import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import type { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
 import { createClients } from '../../src/worker.js';
-import { Outbox } from '../../src/stand-ins/outbox.js';
+import { Outbox, type SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { startSendGridStandIn, type SendGridStandIn } from '../../src/stand-ins/sendgrid.js';
 import { startSlackStandIn, type SlackStandIn } from '../../src/stand-ins/slack.js';
 import { startTicketTargetStandIn, type TicketTargetStandIn } from '../../src/stand-ins/ticket-target.js';
@@ -87,3 +87,15 @@ export function standInActivities(standIns: StandIns, directory: Directory, temp
     ...deps,
   });
 }
+
+/** The Slack messages posted for one escalation, oldest first, with the step each came from (updates of them, e.g. a request closed, are not new messages). */
+export function slackPosts(standIns: StandIns, escalationId: string): (SlackOutboxRecord & { step: string })[] {
+  return standIns.outbox
+    .list({ kind: 'slack', escalationId })
+    .reverse()
+    .filter((r) => r.method !== 'chat.update')
+    .map((r) => ({ ...r, step: String(r.metadata?.event_payload.step ?? '') }));
+}
+
+/** The steps of the escalation's Slack posts, oldest first. */
+export const slackSteps = (standIns: StandIns, escalationId: string) => slackPosts(standIns, escalationId).map((p) => p.step);
