@@ -170,6 +170,9 @@ const isOutOfOrder = (err: unknown) =>
   err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === EVENT_OUT_OF_ORDER;
 const taskAttempt = (d: WorkflowExecutionDescription) => d.raw.pendingWorkflowTask?.attempt ?? 0;
 
+/** Workflow clients kept per actor identity (EscalationService.clientFor): more than the people and tools that send events. */
+const CLIENTS_KEPT = 1000;
+
 /** How long a call that needs only the Temporal server (describe, list, start) may take. */
 const SERVER_DEADLINE_MS = 10_000;
 
@@ -525,12 +528,26 @@ export class EscalationService {
 
   /**
    * A workflow client whose identity is the event's actor, so the update's history row in the Web
-   * UI says who sent it (the connection is shared; a client is a few objects).
+   * UI says who sent it. The connection is shared; the clients are kept per identity (a client is
+   * a few objects and holds no state of an escalation), at most CLIENTS_KEPT of them, the least
+   * recently used going first.
    */
   private clientFor(actor: string | undefined): WorkflowClient {
-    const { loadedDataConverter: _loaded, ...options } = this.client.workflow.options;
-    return new WorkflowClient({ ...options, identity: `${actor ?? 'unknown'} (escalation-engine API)` });
+    const identity = `${actor ?? 'unknown'} (escalation-engine API)`;
+    let client = this.clients.get(identity);
+    if (client) {
+      this.clients.delete(identity);
+    } else {
+      const { loadedDataConverter: _loaded, ...options } = this.client.workflow.options;
+      client = new WorkflowClient({ ...options, identity });
+      if (this.clients.size >= CLIENTS_KEPT) this.clients.delete(this.clients.keys().next().value!);
+    }
+    this.clients.set(identity, client);
+    return client;
   }
+
+  /** Workflow clients by identity, least recently used first (clientFor). */
+  private readonly clients = new Map<string, WorkflowClient>();
 
   private async describe(id: string): Promise<WorkflowExecutionDescription> {
     const d = await mapTemporal({ id, call: 'server' }, () =>
