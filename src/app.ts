@@ -18,6 +18,7 @@ import type { Directory } from './directory.js';
 import type { AllPlaybookSettings } from './playbooks.js';
 import { EventGateway } from './escalations/events.js';
 import { EscalationService } from './escalations/service.js';
+import { compileSchemas } from './escalations/intake.js';
 import { BODY_LIMIT_BYTES, registerJsonBodyParser } from './http/json-body.js';
 import { validatorPerPart } from './http/validation.js';
 import { trackRouteMethods } from './http/methods.js';
@@ -152,6 +153,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       new HttpProblem(429, 'rate-limited', 'Too many requests', `more than ${context.max} requests per minute for this credential; retry after ${context.after}`),
   });
 
+  compileSchemas(Object.values(playbooks));
   const escalations = new EscalationService(opts.client, opts.taskQueue, {
     workerWaitMs: opts.workerWaitMs ?? DEFAULT_WORKER_WAIT_MS,
     playbookSettings: (playbook) => opts.directory.settings(playbook),
