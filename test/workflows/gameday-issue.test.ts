@@ -6,7 +6,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import type { Directory } from '../../src/directory.js';
 import type { SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
@@ -15,7 +14,7 @@ import { gamedayIssue } from '../../workflows/gameday-issue/workflow.js';
 import { triggerOfPost, type HistoryTimer } from '../helpers/history.js';
 import { channelPosts, DAY, EVENT, EVENT_CHANNEL, gamedayEvent, gamedayIssueInput, HOUR, MIN, SLACK, withGamedayEvents } from '../helpers/gameday.js';
 import { standInActivities, type StandIns } from '../helpers/stand-ins.js';
-import { uniqueTaskQueue } from '../helpers/temporal.js';
+import { uniqueTaskQueue, updateAdmitted } from '../helpers/temporal.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
 
 // One time-skipping server per test: each scenario's clock is its own.
@@ -398,7 +397,7 @@ describe('a deadline that has passed wins over a late event', () => {
       const late = h
         .executeUpdate(eventUpdate, { args: [{ type: 'resolved', actor: 'cs-responder', answer: 'Fixed at last' }], updateId })
         .then(() => undefined, (e: unknown) => e);
-      await admitted(h.workflowId, updateId);
+      await updateAdmitted(env, h.workflowId, updateId);
       const final = await (await newWorker()).runUntil(async () => {
         const err = await late;
         expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
@@ -416,24 +415,6 @@ describe('a deadline that has passed wins over a late event', () => {
     }
   });
 });
-
-/** Until the server holds the update (admitted; it waits there for a worker). */
-async function admitted(workflowId: string, updateId: string): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      await env.client.workflowService.pollWorkflowExecutionUpdate({
-        namespace: env.namespace ?? 'default',
-        updateRef: { workflowExecution: { workflowId }, updateId },
-        identity: 'test',
-        waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
-      });
-      return;
-    } catch (err) {
-      if (i >= 100) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 describe('data, never markup', () => {
   it("what the client team typed is shown as typed: no @channel, no link, no mention token", async () => {
