@@ -15,6 +15,7 @@ import { triggerOfPost, type HistoryTimer } from '../helpers/history.js';
 import { channelPosts, DAY, EVENT, EVENT_CHANNEL, gamedayEvent, gamedayIssueInput, HOUR, MIN, SLACK, withGamedayEvents } from '../helpers/gameday.js';
 import { standInActivities, type StandIns } from '../helpers/stand-ins.js';
 import { uniqueTaskQueue, updateAdmitted } from '../helpers/temporal.js';
+import { untilMessage } from '../helpers/wait.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
 
 // One time-skipping server per test: each scenario's clock is its own.
@@ -141,11 +142,13 @@ describe('tier 1 -> tier 2: the completed template in the event channel', () => 
     await scenario(async (s) => {
       await at(s.now, 1 * MIN);
       // The five minutes count from the post in the channel (the responders cannot acknowledge before they see it).
-      const posted = postedAt(await state(s.h), 'issue')[0]!;
+      const posted = postedAt(await untilMessage(s.h, 'issue'), 'issue')[0]!;
       expect((await state(s.h)).deadlines.find((d) => d.name === 'acknowledgement')?.at).toBe(new Date(posted + 5 * MIN).toISOString());
       await at(s.now, 4 * MIN + 50_000);
       expect(issuePosts(s)).toHaveLength(1);
       await at(s.now, 5 * MIN + 10_000);
+      // The reminder's timer fired at 5:00; its post is an activity that runs in real time.
+      await untilMessage(s.h, 'reminder-tier-2-group');
       const [, groupReminder] = issuePosts(s);
       expect(groupReminder?.mentions.userGroups).toEqual([SLACK.responseGroup]);
       expect(groupReminder?.text).toContain('no acknowledgement after 5 minutes');
@@ -159,6 +162,7 @@ describe('tier 1 -> tier 2: the completed template in the event channel', () => 
       expect(next - 5 * MIN).toBeLessThanOrEqual(reminded);
 
       await at(s.now, 10 * MIN + 10_000);
+      await untilMessage(s.h, 'reminder-tier-2-lead');
       const leadReminder = issuePosts(s)[2];
       expect(leadReminder?.mentions.users).toEqual([SLACK.lead]);
       expect(leadReminder?.text).toContain('still no acknowledgement from the response team after 10 minutes');
@@ -215,16 +219,18 @@ describe('tier 2 -> tier 3: tech support in the thread', () => {
       expect(escalated.deadlines.find((d) => d.name === 'tech-support-acknowledgement')?.at).toBe(new Date(escalatedAt + 5 * MIN).toISOString());
       expect((await s.h.describe()).searchAttributes.GamedayTier).toEqual(['tier-3']);
 
-      await at(s.now, 2 * MIN + 40_000);
+      await untilMessage(s.h, 'tech-support');
       const techPost = issuePosts(s).find((p) => p.mentions.userGroups.includes(SLACK.techSupportGroup));
       expect(techPost?.text).toContain('tech support needed (escalated by cs-responder)');
       expect(techPost?.text).toContain('Mic is live in the green room but not on stage');
       expect(techPost?.text).toContain('Who is affected:* speaker');
 
       await at(s.now, 7 * MIN + 40_000);
+      await untilMessage(s.h, 'reminder-tier-3-group');
       const reminders = issuePosts(s).filter((p) => p.text?.includes('no acknowledgement'));
       expect(reminders.map((r) => r.mentions.userGroups)).toEqual([[SLACK.techSupportGroup]]);
       await at(s.now, 12 * MIN + 40_000);
+      await untilMessage(s.h, 'reminder-tier-3-lead');
       const leadReminder = issuePosts(s).filter((p) => p.text?.includes('no acknowledgement')).at(-1);
       expect(leadReminder?.mentions.users).toEqual([SLACK.lead]);
       expect(leadReminder?.text).toContain('from tech support after 10 minutes');
@@ -307,13 +313,14 @@ describe('the event window', () => {
     await scenario(
       async (s) => {
         await at(s.now, 10 * MIN);
-        expect((await state(s.h)).details.flag).toBe('before-window');
+        expect((await untilMessage<GamedayIssueState>(s.h, 'issue')).details.flag).toBe('before-window');
         const [issue] = issuePosts(s);
         expect(issue!.mentions.broadcasts).toEqual([]);
         expect(issue!.text).not.toContain('<!here>');
         expect(issue!.text).toContain("Raised before the event's live window");
         expect(issuePosts(s)).toHaveLength(1);
         await at(s.now, 30 * MIN + 30_000);
+        await untilMessage(s.h, 'reminder-tier-2-group');
         expect(issuePosts(s)[1]?.mentions.userGroups).toEqual([SLACK.responseGroup]);
         expect(issuePosts(s)[1]?.text).toContain('after 30 minutes');
       },
@@ -325,6 +332,7 @@ describe('the event window', () => {
     await scenario(
       async (s) => {
         await at(s.now, 1 * MIN);
+        await untilMessage(s.h, 'issue');
         expect(issuePosts(s)[0]!.mentions.broadcasts).toEqual(['here']);
       },
       { event: (now) => gamedayEvent(now + 45 * MIN, now + 6 * HOUR) },
@@ -335,7 +343,7 @@ describe('the event window', () => {
     await scenario(
       async (s) => {
         await at(s.now, 1 * MIN);
-        const st = await state(s.h);
+        const st = await untilMessage<GamedayIssueState>(s.h, 'issue');
         expect(st.details.flag).toBe('after-end');
         expect(st.details.summary.registration).toBe('not-registered');
         expect(issuePosts(s)[0]!.mentions.broadcasts).toEqual([]);
@@ -351,7 +359,7 @@ describe('the event window', () => {
         await at(s.now, 7 * MIN);
         expect(issuePosts(s)).toHaveLength(2); // the post and the group reminder
         await at(s.now, 20 * MIN + 30_000);
-        const st = await state(s.h);
+        const st = await untilMessage<GamedayIssueState>(s.h, 'event-ended');
         expect(st.status).toBe('carried-over');
         expect(st.details.carriedOver).toBe(true);
         const ended = issuePosts(s).at(-1)!;
