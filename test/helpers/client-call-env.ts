@@ -12,6 +12,7 @@ import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import type { StandIns } from './stand-ins.js';
+import { eventually } from './wait.js';
 import { extendTestEnv, workflowTestEnv, type WorkflowTestEnv } from './workflow-env.js';
 
 export const MIN = 60_000;
@@ -58,9 +59,5 @@ export const emails = (standIns: StandIns, escalationId: string): EmailOutboxRec
 
 /** Waits (in real time) for the worker to finish what the last event or timer set going. */
 export async function settle(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('settle: condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await eventually(check, (done) => done, 'settle: the condition', timeoutMs);
 }
