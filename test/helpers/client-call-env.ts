@@ -1,5 +1,5 @@
-// What every client-call workflow test file needs: the workflow-test environment (one time-skipping
-// server for the file, the stand-ins, a worker per test with the real activities and a directory of
+// What every client-call workflow test file needs: the workflow-test environment (a time-skipping
+// server per test, the stand-ins, a worker per test with the real activities and a directory of
 // the test's choosing: people on vacation or away), a start as the API makes it, an example input,
 // and readers for what went where.
 import type { WorkflowHandle } from '@temporalio/client';
@@ -12,6 +12,7 @@ import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import { playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import type { StandIns } from './stand-ins.js';
+import { eventually } from './wait.js';
 import { extendTestEnv, workflowTestEnv, type WorkflowTestEnv } from './workflow-env.js';
 
 export const MIN = 60_000;
@@ -29,7 +30,10 @@ export interface ClientCallTestEnv extends Omit<WorkflowTestEnv, 'start' | 'dire
 
 /** Registers the hooks; the returned object is filled in by them. */
 export function clientCallTestEnv(): ClientCallTestEnv {
-  const base = workflowTestEnv({ name: 'client-call' });
+  // One time-skipping server per test (as live-delivery's and tech-incident's): under load a test's
+  // escalation, terminated with a workflow task in flight ("Task not found when completing"), held
+  // the shared server's clock, and the next test's first env.sleep ran in real time until it timed out.
+  const base = workflowTestEnv({ name: 'client-call', serverPer: 'test' });
   return extendTestEnv<ClientCallTestEnv>(base, {
     start: (taskQueue, input) =>
       base.start(clientCall, {
@@ -58,9 +62,5 @@ export const emails = (standIns: StandIns, escalationId: string): EmailOutboxRec
 
 /** Waits (in real time) for the worker to finish what the last event or timer set going. */
 export async function settle(check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('settle: condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await eventually(check, (done) => done, 'settle: the condition', timeoutMs);
 }

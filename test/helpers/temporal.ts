@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ephemeralExecutable, findTemporalBinary, missingBinaryHelp } from '../../src/temporal/binaries.js';
@@ -33,6 +34,29 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 export async function resultWithoutSkipping<T = unknown>(env: TestWorkflowEnvironment, workflowId: string): Promise<T> {
   const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
   return (await client.workflow.getHandle(workflowId).result()) as T;
+}
+
+/**
+ * Until the server holds an update sent while no worker polls (admitted: it waits there and comes
+ * with the workflow's next task). A test that starts the worker after this knows the update is in
+ * that task; a fixed sleep only hopes so (on a loaded machine the request can take longer).
+ */
+export async function updateAdmitted(env: TestWorkflowEnvironment, workflowId: string, updateId: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await env.client.workflowService.pollWorkflowExecutionUpdate({
+        namespace: env.namespace ?? 'default',
+        updateRef: { workflowExecution: { workflowId }, updateId },
+        identity: 'test',
+        waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
+      });
+      return;
+    } catch (err) {
+      // Not found yet (the update request is still on its way): ask again, for about 10 s.
+      if (i >= 100) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /** The workflow code, bundled once per version of the code (src/temporal/workflow-bundle.ts) and shared by every test file. */

@@ -204,7 +204,8 @@ describe('account-escalation: customer rejects -> renegotiation at the next week
     const rejectedAt = await t.env.currentTimeMs();
     const s = (await send(handle, { type: 'customer-rejected', actor: 'csm', reason: 'Wants 25% off' })) as State;
     expect(s.status).toBe('renegotiation');
-    await settle(async () => ((await state(handle)) as State).details.renegotiation?.meetingAt != null);
+    // The meeting is scheduled (state) before the TL's DM about it is posted: the DM is the last step.
+    await settle(async () => ((await state(handle)) as State).messages.some((m) => m.step === 'renegotiation-1-cs-team-lead'));
     return { handle, rejectedAt };
   }
 

@@ -6,7 +6,7 @@ import type { AccountEscalationDetails } from '../../workflows/account-escalatio
 import type { EscalationState, EventResult } from '../../workflows/kit/state.js';
 import { accountEscalationInput } from '../helpers/account-fixtures.js';
 import { accountEscalationTestEnv, send, state } from '../helpers/account-escalation-env.js';
-import { uniqueTaskQueue } from '../helpers/temporal.js';
+import { uniqueTaskQueue, updateAdmitted } from '../helpers/temporal.js';
 
 const t = accountEscalationTestEnv();
 type State = EscalationState<string, AccountEscalationDetails>;
@@ -16,8 +16,10 @@ describe('account-escalation: an event with the start', () => {
     const taskQueue = uniqueTaskQueue('account-escalation-late');
     // Nobody polls the task queue yet: the update waits on the server and comes with the start.
     const handle = await t.start(taskQueue, accountEscalationInput(await t.env.currentTimeMs(), { trigger: 'wants-to-downgrade' }));
-    const proposed = handle.executeUpdate('event', { args: [{ type: 'resolution-proposed', actor: 'csm', offer: 'Offered on the opening call' }] });
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // real time, so the update reaches the server first
+    const updateId = `proposed-${taskQueue}`;
+    const proposed = handle.executeUpdate('event', { args: [{ type: 'resolution-proposed', actor: 'csm', offer: 'Offered on the opening call' }], updateId });
+    // The server holds the update before any worker polls (a fixed sleep only hoped so).
+    await updateAdmitted(t.env, handle.workflowId, updateId);
     await t.withWorker(
       async () => {
         // The update's answer is compact: no details, messages or whole timeline (the history keeps every answer).

@@ -107,7 +107,8 @@ describe('client-call: after the resolution', () => {
       expect(first.text).toContain('The root-cause review of the');
       expect(first.mentions.users).toEqual(['U0EMERYSPC']);
       await t.env.sleep(4 * DAY);
-      await settle(() => overdue().length === 3);
+      // Both deadlines fire at the same instant; their reminders are posted one after the other.
+      await settle(() => overdue().length === 3 && slackSteps(t.standIns, id).filter((x) => x.startsWith('documentation-overdue-')).length === 3);
       const third = slackPosts(t.standIns, id).find((p) => p.step === 'review-overdue-3')!;
       expect(third.mentions.users).toEqual(['U0EMERYSPC', 'U0PARKERMG', 'U0SIDNEYDR']);
       expect(slackSteps(t.standIns, id).filter((x) => x.startsWith('documentation-overdue-'))).toHaveLength(3);

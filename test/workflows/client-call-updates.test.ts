@@ -166,7 +166,8 @@ describe('client-call: client updates by the preferred channel', () => {
       // The update started the count again: reminders 2 to 5 of the new series every hour (190, 250,
       // 310, 370 minutes), then the managers are told and they stop.
       await t.sleepUntil(callAt + 371 * MIN);
-      await settle(() => slackSteps(t.standIns, id).some((x) => x.startsWith('update-reminders-exhausted-')));
+      // The managers are told one after the other: both DMs, not the first one alone.
+      await settle(() => slackSteps(t.standIns, id).filter((x) => x.startsWith('update-reminders-exhausted-')).length === 2);
       expect(reminders()).toEqual([
         'update-reminder-1-0-account-specialist',
         ...[1, 2, 3, 4, 5].map((n) => `update-reminder-${n}-1-account-specialist`),

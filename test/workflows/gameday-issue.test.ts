@@ -6,7 +6,6 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import type { Directory } from '../../src/directory.js';
 import type { SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
@@ -15,7 +14,8 @@ import { gamedayIssue } from '../../workflows/gameday-issue/workflow.js';
 import { triggerOfPost, type HistoryTimer } from '../helpers/history.js';
 import { channelPosts, DAY, EVENT, EVENT_CHANNEL, gamedayEvent, gamedayIssueInput, HOUR, MIN, SLACK, withGamedayEvents } from '../helpers/gameday.js';
 import { standInActivities, type StandIns } from '../helpers/stand-ins.js';
-import { uniqueTaskQueue } from '../helpers/temporal.js';
+import { uniqueTaskQueue, updateAdmitted } from '../helpers/temporal.js';
+import { untilMessage } from '../helpers/wait.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
 
 // One time-skipping server per test: each scenario's clock is its own.
@@ -142,11 +142,13 @@ describe('tier 1 -> tier 2: the completed template in the event channel', () => 
     await scenario(async (s) => {
       await at(s.now, 1 * MIN);
       // The five minutes count from the post in the channel (the responders cannot acknowledge before they see it).
-      const posted = postedAt(await state(s.h), 'issue')[0]!;
+      const posted = postedAt(await untilMessage(s.h, 'issue'), 'issue')[0]!;
       expect((await state(s.h)).deadlines.find((d) => d.name === 'acknowledgement')?.at).toBe(new Date(posted + 5 * MIN).toISOString());
       await at(s.now, 4 * MIN + 50_000);
       expect(issuePosts(s)).toHaveLength(1);
       await at(s.now, 5 * MIN + 10_000);
+      // The reminder's timer fired at 5:00; its post is an activity that runs in real time.
+      await untilMessage(s.h, 'reminder-tier-2-group');
       const [, groupReminder] = issuePosts(s);
       expect(groupReminder?.mentions.userGroups).toEqual([SLACK.responseGroup]);
       expect(groupReminder?.text).toContain('no acknowledgement after 5 minutes');
@@ -160,6 +162,7 @@ describe('tier 1 -> tier 2: the completed template in the event channel', () => 
       expect(next - 5 * MIN).toBeLessThanOrEqual(reminded);
 
       await at(s.now, 10 * MIN + 10_000);
+      await untilMessage(s.h, 'reminder-tier-2-lead');
       const leadReminder = issuePosts(s)[2];
       expect(leadReminder?.mentions.users).toEqual([SLACK.lead]);
       expect(leadReminder?.text).toContain('still no acknowledgement from the response team after 10 minutes');
@@ -216,16 +219,18 @@ describe('tier 2 -> tier 3: tech support in the thread', () => {
       expect(escalated.deadlines.find((d) => d.name === 'tech-support-acknowledgement')?.at).toBe(new Date(escalatedAt + 5 * MIN).toISOString());
       expect((await s.h.describe()).searchAttributes.GamedayTier).toEqual(['tier-3']);
 
-      await at(s.now, 2 * MIN + 40_000);
+      await untilMessage(s.h, 'tech-support');
       const techPost = issuePosts(s).find((p) => p.mentions.userGroups.includes(SLACK.techSupportGroup));
       expect(techPost?.text).toContain('tech support needed (escalated by cs-responder)');
       expect(techPost?.text).toContain('Mic is live in the green room but not on stage');
       expect(techPost?.text).toContain('Who is affected:* speaker');
 
       await at(s.now, 7 * MIN + 40_000);
+      await untilMessage(s.h, 'reminder-tier-3-group');
       const reminders = issuePosts(s).filter((p) => p.text?.includes('no acknowledgement'));
       expect(reminders.map((r) => r.mentions.userGroups)).toEqual([[SLACK.techSupportGroup]]);
       await at(s.now, 12 * MIN + 40_000);
+      await untilMessage(s.h, 'reminder-tier-3-lead');
       const leadReminder = issuePosts(s).filter((p) => p.text?.includes('no acknowledgement')).at(-1);
       expect(leadReminder?.mentions.users).toEqual([SLACK.lead]);
       expect(leadReminder?.text).toContain('from tech support after 10 minutes');
@@ -308,13 +313,14 @@ describe('the event window', () => {
     await scenario(
       async (s) => {
         await at(s.now, 10 * MIN);
-        expect((await state(s.h)).details.flag).toBe('before-window');
+        expect((await untilMessage<GamedayIssueState>(s.h, 'issue')).details.flag).toBe('before-window');
         const [issue] = issuePosts(s);
         expect(issue!.mentions.broadcasts).toEqual([]);
         expect(issue!.text).not.toContain('<!here>');
         expect(issue!.text).toContain("Raised before the event's live window");
         expect(issuePosts(s)).toHaveLength(1);
         await at(s.now, 30 * MIN + 30_000);
+        await untilMessage(s.h, 'reminder-tier-2-group');
         expect(issuePosts(s)[1]?.mentions.userGroups).toEqual([SLACK.responseGroup]);
         expect(issuePosts(s)[1]?.text).toContain('after 30 minutes');
       },
@@ -326,6 +332,7 @@ describe('the event window', () => {
     await scenario(
       async (s) => {
         await at(s.now, 1 * MIN);
+        await untilMessage(s.h, 'issue');
         expect(issuePosts(s)[0]!.mentions.broadcasts).toEqual(['here']);
       },
       { event: (now) => gamedayEvent(now + 45 * MIN, now + 6 * HOUR) },
@@ -336,7 +343,7 @@ describe('the event window', () => {
     await scenario(
       async (s) => {
         await at(s.now, 1 * MIN);
-        const st = await state(s.h);
+        const st = await untilMessage<GamedayIssueState>(s.h, 'issue');
         expect(st.details.flag).toBe('after-end');
         expect(st.details.summary.registration).toBe('not-registered');
         expect(issuePosts(s)[0]!.mentions.broadcasts).toEqual([]);
@@ -352,7 +359,7 @@ describe('the event window', () => {
         await at(s.now, 7 * MIN);
         expect(issuePosts(s)).toHaveLength(2); // the post and the group reminder
         await at(s.now, 20 * MIN + 30_000);
-        const st = await state(s.h);
+        const st = await untilMessage<GamedayIssueState>(s.h, 'event-ended');
         expect(st.status).toBe('carried-over');
         expect(st.details.carriedOver).toBe(true);
         const ended = issuePosts(s).at(-1)!;
@@ -398,7 +405,7 @@ describe('a deadline that has passed wins over a late event', () => {
       const late = h
         .executeUpdate(eventUpdate, { args: [{ type: 'resolved', actor: 'cs-responder', answer: 'Fixed at last' }], updateId })
         .then(() => undefined, (e: unknown) => e);
-      await admitted(h.workflowId, updateId);
+      await updateAdmitted(env, h.workflowId, updateId);
       const final = await (await newWorker()).runUntil(async () => {
         const err = await late;
         expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
@@ -416,24 +423,6 @@ describe('a deadline that has passed wins over a late event', () => {
     }
   });
 });
-
-/** Until the server holds the update (admitted; it waits there for a worker). */
-async function admitted(workflowId: string, updateId: string): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      await env.client.workflowService.pollWorkflowExecutionUpdate({
-        namespace: env.namespace ?? 'default',
-        updateRef: { workflowExecution: { workflowId }, updateId },
-        identity: 'test',
-        waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
-      });
-      return;
-    } catch (err) {
-      if (i >= 100) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 describe('data, never markup', () => {
   it("what the client team typed is shown as typed: no @channel, no link, no mention token", async () => {

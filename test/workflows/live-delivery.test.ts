@@ -4,12 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { LiveDeliveryEvent, LiveDeliveryInput } from '../../workflows/live-delivery/contract.js';
+import type { LiveDeliveryEvent, LiveDeliveryInput, LiveDeliveryState } from '../../workflows/live-delivery/contract.js';
 import { liveDelivery } from '../../workflows/live-delivery/workflow.js';
 import { eventUpdate, stateQuery, EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
 import type { EmailOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { buttonLabels, buttonPostsNow, contextLines, latestOutboxVersions } from '../helpers/button-posts.js';
 import { liveDeliveryInput } from '../helpers/fixtures.js';
+import { eventually, untilMessage } from '../helpers/wait.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
 
 const MIN = 60_000;
@@ -182,11 +183,7 @@ describe('facilitator no-show', () => {
       await t.env.sleep(15 * MIN);
       // Wait for the cutoff's workflow task before sending: the time-skipping server mishandles an
       // update that lands in the very task where a timer fires (see the README's test notes).
-      let state = await h.query(stateQuery);
-      for (let i = 0; i < 100 && state.outcome === null; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        state = await h.query(stateQuery);
-      }
+      const state = await eventually(() => h.query(stateQuery), (x) => x.outcome !== null, 'the cutoff decided');
       expect(state.outcome).toBe('cancelled-provider');
       const late = await send(h, { type: 'facilitator-arrived' }).then(() => 'accepted', (e: unknown) => e);
       expect(late).toBeInstanceOf(Error);
@@ -402,13 +399,13 @@ describe('events that make no sense are rejected and change nothing', () => {
 describe('issue 17: the SOP, not more and not less', () => {
   const decisionPosts = () => thread().filter((m) => /is not online yet\. Decide/.test(m.text));
   const callClientPosts = () => thread().filter((m) => m.text.includes('Phone Dana Client on +1 555 0199'));
-  /** Until the workflow has opened the client call (the cancellation's next step). */
+  /**
+   * Until the desk has been asked to phone the client (the cancellation's next step): the request's
+   * post is recorded. The call task is opened before the request is posted, so an open task alone
+   * does not say the post is at the stand-in yet.
+   */
   const untilCallingClient = async (h: Handle) => {
-    let state = await h.query(stateQuery);
-    for (let i = 0; i < 200 && !state.tasks.some((t) => t.id === 'call-client' && t.status === 'open'); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      state = await h.query(stateQuery);
-    }
+    const state = await untilMessage<LiveDeliveryState>(h, 'call-client-1');
     expect(state.tasks.find((t) => t.id === 'call-client')?.status).toBe('open');
     return state;
   };
@@ -549,11 +546,7 @@ describe('issue 17: the SOP, not more and not less', () => {
   it('item 19: a no-show opened 20 minutes before the start asks for no call until the start', async () => {
     await scenario('facilitator-no-show', 20, async (h, { start }) => {
       // Once the alert is posted the procedure starts, and waits.
-      let opened = await h.query(stateQuery);
-      for (let i = 0; i < 200 && !opened.timeline.some((e) => e.kind === 'waiting-for-start'); i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        opened = await h.query(stateQuery);
-      }
+      const opened = await eventually(() => h.query(stateQuery), (x) => x.timeline.some((e) => e.kind === 'waiting-for-start'), 'waiting for the start');
       expect(opened.timeline.find((e) => e.kind === 'waiting-for-start')?.detail).toContain('the calls begin then');
       await sleepUntil(start - 30_000);
       const before = await h.query(stateQuery);
