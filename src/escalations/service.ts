@@ -486,6 +486,12 @@ export class EscalationService {
       const result = await this.client.withDeadline(Date.now() + this.workerWaitMs, () =>
         workflows.getHandle(id).executeUpdate(eventUpdate, { args: [tag ? { ...event, idempotency: tag } : event], updateId }),
       );
+      // A retry of an event an earlier run applied (the escalation continued as new since): that
+      // run's answer, as a retry within one run gets; the current figures if it cannot be read.
+      if (result.appliedInRun) {
+        const { appliedInRun, ...now } = result;
+        return sameRequest((await this.earlierOutcome(workflows, id, updateId, appliedInRun)) ?? now, tag, what);
+      }
       return sameRequest(result, tag, what);
     } catch (err) {
       if (err instanceof HttpProblem) throw err;
@@ -515,11 +521,11 @@ export class EscalationService {
     }
   }
 
-  /** The outcome of an update that already completed, or undefined when there was none. */
-  private async earlierOutcome(workflows: WorkflowClient, id: string, updateId: string): Promise<EventResult | undefined> {
+  /** The outcome of an update that already completed (in the latest run, or in `runId`), or undefined when there was none. */
+  private async earlierOutcome(workflows: WorkflowClient, id: string, updateId: string, runId?: string): Promise<EventResult | undefined> {
     try {
       return await this.client.withDeadline(Date.now() + SERVER_DEADLINE_MS, () =>
-        workflows.getHandle(id).getUpdateHandle<EventResult>(updateId).result(),
+        workflows.getHandle(id).getUpdateHandle<EventResult>(updateId, runId ? { workflowRunId: runId } : undefined).result(),
       );
     } catch {
       return undefined;

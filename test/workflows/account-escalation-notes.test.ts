@@ -3,7 +3,11 @@
 // are in the state, on the timeline and on the CRM case.
 import { describe, expect, it } from 'vitest';
 import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
-import type { EscalationState } from '../../workflows/kit/state.js';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { eventDigest, eventUpdateId } from '../../src/escalations/service.js';
+import { eventUpdate, IDEMPOTENCY_KEY_REUSED } from '../../workflows/kit/messages.js';
+import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
 import { accountEscalationInput, nextLocal, wall } from '../helpers/account-fixtures.js';
 import { accountEscalationTestEnv, DAY, HOUR, send, settle, slackSteps, state } from '../helpers/account-escalation-env.js';
 
@@ -95,3 +99,74 @@ describe('account-escalation: daily escalation notes', () => {
     });
   });
 });
+
+describe('account-escalation: a retried note is applied once, also across continue-as-new', () => {
+  // Issue 17 item 15's kind: a client that got no answer (503 no-worker) retries with the same
+  // Idempotency-Key. Temporal deduplicates update ids only within a run; the escalation carries the
+  // latest keys into the next run, so a retry that reaches the next run is answered, not applied again.
+  it('notes until the run continues as new; the last note of the old run sent again: answered from that run, no second CRM note', { timeout: 300_000 }, async () => {
+    await t.withWorker(async (taskQueue) => {
+      const monday10 = nextLocal(await t.env.currentTimeMs(), chicago, 1, 10);
+      await t.sleepUntil(monday10);
+      const handle = await t.start(taskQueue, accountEscalationInput(monday10));
+      await settle(async () => (await get(handle)).details.case.number !== null);
+      const firstRun = (await handle.describe()).runId;
+      const note = (i: number, text = `Note ${i}`) => {
+        const event: EscalationEvent = { type: 'note', actor: 'csm', text };
+        const key = `note-key-${i}`;
+        return handle.executeUpdate(eventUpdate, {
+          args: [{ ...event, idempotency: { key, digest: eventDigest(event) } }],
+          updateId: eventUpdateId(event, key),
+        }) as Promise<EventResult>;
+      };
+      let sent = 0;
+      while ((await handle.describe()).runId === firstRun) {
+        expect(sent).toBeLessThan(400); // MAX_RUN_EVENTS is reached long before
+        const r = await note(++sent);
+        expect(r.appliedInRun).toBeUndefined();
+        // The run continues as new at a quiet moment: let the notes reach the case every ten.
+        if (sent % 10 === 0) await settle(async () => (await get(handle)).details.pendingCaseNotes.length === 0);
+      }
+      // The last note the first run applied (the run continued as new at a quiet moment after it).
+      const applied = await notesAppliedIn(handle.workflowId, firstRun);
+      const last = Math.max(...applied);
+      expect(applied).toHaveLength(last);
+      await settle(async () => (t.standIns.cases.cases()[0]?.notes.filter((n) => n.kind === 'escalation-note').length ?? 0) === sent);
+
+      // Its retry reaches the new run: answered with the first run's id, nothing applied.
+      const again = await note(last);
+      expect(again).toMatchObject({ appliedInRun: firstRun, timeline: [], idempotency: { key: `note-key-${last}` } });
+      // The same key with another body: the same update id answers the first body's digest (the API
+      // compares it and answers 422); another event type (another update id) is refused by the workflow.
+      const sameId = await note(last, 'Another text under the same key');
+      expect(sameId.idempotency!.digest).not.toBe(eventDigest({ type: 'note', actor: 'csm', text: 'Another text under the same key' }));
+      const other: EscalationEvent = { type: 'customer-responded', actor: 'csm' };
+      const key = `note-key-${last}`;
+      const reused = await handle
+        .executeUpdate(eventUpdate, { args: [{ ...other, idempotency: { key, digest: eventDigest(other) } }], updateId: eventUpdateId(other, key) })
+        .then(
+          () => undefined,
+          (err: unknown) => (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type : err),
+        );
+      expect(reused).toBe(IDEMPOTENCY_KEY_REUSED);
+      const fresh = await note(sent + 1);
+      expect(fresh.appliedInRun).toBeUndefined();
+      expect(fresh.timeline.map((e) => e.kind)).toEqual(['event:note']);
+      await settle(async () => (t.standIns.cases.cases()[0]?.notes.filter((n) => n.kind === 'escalation-note').length ?? 0) === sent + 1);
+      const texts = t.standIns.cases.cases()[0]!.notes.filter((n) => n.kind === 'escalation-note').map((n) => n.text);
+      expect(texts).toEqual(Array.from({ length: sent + 1 }, (_, i) => `Note ${i + 1}`));
+      const s = await get(handle);
+      expect(s.timeline.filter((e) => e.kind === 'event:note' && (e.data as { text?: string } | undefined)?.text === `Note ${last}`)).toHaveLength(1);
+    });
+  });
+});
+
+/** The numbers of the notes (note-key-<n>) whose update the run `runId` accepted. */
+async function notesAppliedIn(workflowId: string, runId: string): Promise<number[]> {
+  const history = await t.env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  return (history.events ?? []).flatMap((e) => {
+    const id = e.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId ?? '';
+    const m = /^note:csm:note-key-(\d+)$/.exec(id);
+    return m ? [Number(m[1])] : [];
+  });
+}

@@ -4,7 +4,7 @@
 // are counted by kind in one summary entry; closed tasks and sent messages keep only the latest.
 import { makeContinueAsNewFunc, workflowInfo, type Workflow } from '@temporalio/workflow';
 import type { Escalation } from './escalation.js';
-import type { EscalationState, LivePost, PendingDeadline, TimelineEntry } from './state.js';
+import type { AppliedRequest, EscalationState, LivePost, PendingDeadline, TimelineEntry } from './state.js';
 
 export interface CarryLimits {
   /** Timeline entries kept (besides the first one and the summary). */
@@ -35,6 +35,11 @@ export interface CarriedEscalation<Status extends string, Details>
   closedDeadlines?: PendingDeadline[];
   /** Posts whose buttons still work, closed by a later run (absent when there are none, or in older runs). */
   livePosts?: LivePost[];
+  /**
+   * The Idempotency-Keys of the latest events applied (absent when none, or in older runs): a retry
+   * of one of them that reaches the next run is answered, not applied again.
+   */
+  requests?: AppliedRequest[];
 }
 
 export const SUMMARY_KIND = 'timeline-summarised';
@@ -78,6 +83,7 @@ export function carryOver<Status extends string, Details>(
     { runId: info.runId, startedAt: info.runStartTime.toISOString(), continuedAt: now, historyLength: info.historyLength },
   ];
   const runsDropped = (previous?.runsDropped ?? 0) + Math.max(0, runs.length - RUNS_KEPT);
+  const requests = esc.appliedRequests();
   return {
     status: esc.status,
     waitingFor: [...esc.waitingFor],
@@ -88,6 +94,7 @@ export function carryOver<Status extends string, Details>(
     timeline: trimTimeline(esc.timeline.entries, limits.timeline, now),
     details: esc.details,
     ...(esc.livePosts.length > 0 && { livePosts: [...esc.livePosts] }),
+    ...(requests.length > 0 && { requests }),
     runs: runs.slice(Math.max(0, runs.length - RUNS_KEPT)),
     runsDropped,
   };
@@ -102,6 +109,7 @@ export function restore<Status extends string, Details>(
   esc.tasks.push(...carried.tasks);
   esc.messages.push(...carried.messages);
   esc.livePosts.push(...(carried.livePosts ?? []));
+  esc.restoreAppliedRequests(carried.requests ?? []);
   esc.deadlines.restoreClosed(carried.closedDeadlines ?? []);
   for (const d of carried.deadlines) esc.deadlines.add(d.name, d.at, 0, d.description, { closes: d.closes });
   esc.waitingFor = [...carried.waitingFor];

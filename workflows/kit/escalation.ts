@@ -32,6 +32,7 @@ import {
 } from './messages.js';
 import { statusKey } from './search-attributes.js';
 import type {
+  AppliedRequest,
   EscalationEvent,
   EscalationState,
   EventResult,
@@ -49,6 +50,11 @@ import { Timeline } from './timeline.js';
 
 /** Idempotency-Keys an escalation remembers per run (a few dozen bytes each). */
 const MAX_REMEMBERED_KEYS = 1000;
+/**
+ * Idempotency-Keys carried into the next run (about 150 bytes each in its input): the latest ones,
+ * which is where a client's retry of an event that straddled the continue-as-new can be.
+ */
+export const CARRIED_KEYS = 250;
 
 /**
  * patched() id: an event that arrives after a deadline's instant, before the agenda fired it (the
@@ -138,7 +144,8 @@ export class Escalation<Status extends string, Details> {
    */
   handleEvents<E extends EscalationEvent>(rules: EventRules<E>): void {
     const validate = (event: E) => {
-      this.checkIdempotency(event);
+      // A retry of an event an earlier run applied is answered, not judged again (it may no longer fit).
+      if (this.appliedBefore(event)) return;
       const closedBy = this.deadlines.closing(event.type, Date.now());
       if (closedBy) {
         outOfOrder(`the deadline '${closedBy.name}' passed at ${closedBy.at} (${closedBy.description}); '${event.type}' comes too late`, {
@@ -166,6 +173,8 @@ export class Escalation<Status extends string, Details> {
     setHandler(
       eventUpdate,
       (event) => {
+        const earlier = this.appliedBefore(event);
+        if (earlier) return { ...this.eventResult([]), idempotency: event.idempotency!, appliedInRun: earlier.runId };
         const apply = () => {
           const before = this.timeline.entries.length;
           accept(event as E);
@@ -189,6 +198,7 @@ export class Escalation<Status extends string, Details> {
       eventSignal,
       (event) => {
         const check = () => {
+          if (this.appliedBefore(event)) return false; // a repeat of an applied request: nothing to do
           try {
             validate(event as E);
             return true;
@@ -242,32 +252,52 @@ export class Escalation<Status extends string, Details> {
   }
 
   /**
-   * Idempotency-Keys of the events applied in this run (per actor), with their request digests: the
-   * same key with another body is refused (HTTP 422), including another event type, whose update id
-   * differs so Temporal's own deduplication does not see it. Oldest forgotten past the cap; a run
-   * that continues as new starts afresh (as Temporal's update ids do).
+   * Idempotency-Keys of the events applied (per actor), with their request digests and the run that
+   * applied them, oldest first: the same key with another body is refused (HTTP 422), including
+   * another event type, whose update id differs so Temporal's own deduplication does not see it.
+   * The most recent ones are carried into the next run (CARRIED_KEYS), because Temporal deduplicates
+   * update ids only within a run: a client retrying an event (after a 503, or a lost answer) that an
+   * earlier run applied would otherwise have it applied twice. Oldest forgotten past the cap.
    */
-  private readonly requestKeys = new Map<string, string>();
+  private readonly requestKeys = new Map<string, AppliedRequest>();
 
   private rememberRequest(actor: string | undefined, tag: IdempotencyTag): void {
-    const id = `${actor ?? 'unknown'}\u0000${tag.key}`;
+    const record = { actor: actor ?? 'unknown', key: tag.key, digest: tag.digest, runId: workflowInfo().runId };
+    const id = `${record.actor}\u0000${tag.key}`;
     this.requestKeys.delete(id);
-    this.requestKeys.set(id, tag.digest);
+    this.requestKeys.set(id, record);
     if (this.requestKeys.size > MAX_REMEMBERED_KEYS) this.requestKeys.delete(this.requestKeys.keys().next().value!);
   }
 
-  /** Refuses an event whose Idempotency-Key (same actor) was used with another request body in this run. */
-  private checkIdempotency(event: EscalationEvent): void {
+  /**
+   * The record of this event's Idempotency-Key when the same request (same body) was applied already
+   * (in practice by an earlier run: within a run Temporal answers a repeated update id itself);
+   * throws IdempotencyKeyReused when the key was used with another body.
+   */
+  private appliedBefore(event: EscalationEvent): AppliedRequest | undefined {
     const tag = event.idempotency;
-    if (!tag) return;
-    const digest = this.requestKeys.get(`${event.actor ?? 'unknown'}\u0000${tag.key}`);
-    if (digest !== undefined && digest !== tag.digest) {
+    if (!tag) return undefined;
+    const record = this.requestKeys.get(`${event.actor ?? 'unknown'}\u0000${tag.key}`);
+    if (record === undefined) return undefined;
+    if (record.digest !== tag.digest) {
       throw ApplicationFailure.create({
         type: IDEMPOTENCY_KEY_REUSED,
         nonRetryable: true,
         message: `Idempotency-Key '${tag.key}' was already used for another request to this escalation; use a new key for a new event`,
       });
     }
+    return record;
+  }
+
+  /** The most recently applied requests' keys, for the next run (continue-as-new). */
+  appliedRequests(limit = CARRIED_KEYS): AppliedRequest[] {
+    const all = [...this.requestKeys.values()];
+    return all.slice(Math.max(0, all.length - limit));
+  }
+
+  /** The keys an earlier run applied (carried over), before any event of this run is taken. */
+  restoreAppliedRequests(requests: AppliedRequest[]): void {
+    for (const r of requests) this.requestKeys.set(`${r.actor}\u0000${r.key}`, r);
   }
 
   /**

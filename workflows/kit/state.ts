@@ -120,6 +120,22 @@ export interface EventResult<Status extends string = string> {
    * with the repeat's own and refuses another body under the same key.
    */
   idempotency?: IdempotencyTag;
+  /**
+   * Set when this request's Idempotency-Key (same body) was applied by an earlier run of the
+   * escalation (before it continued as new): nothing was applied now; the value is that run's id,
+   * where the API reads the first answer (the update with the same id).
+   */
+  appliedInRun?: string;
+}
+
+/** An Idempotency-Key applied by a run, carried into the next ones (CarriedEscalation.requests). */
+export interface AppliedRequest {
+  actor: string;
+  key: string;
+  /** SHA-256 (hex) of the request body it was applied with. */
+  digest: string;
+  /** The run that applied it. */
+  runId: string;
 }
 
 /**
