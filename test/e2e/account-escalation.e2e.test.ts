@@ -3,7 +3,7 @@
 // closed-retained; bad churn coding never starts a workflow and is refused as an event, naming the field.
 import { describe, expect, it } from 'vitest';
 import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
-import type { EscalationState } from '../../workflows/kit/state.js';
+import type { EscalationState, EventResult } from '../../workflows/kit/state.js';
 import { accountEscalationInput } from '../helpers/account-fixtures.js';
 import { escalationPath, http, serviceTestEnv, until, type EscalationAnswer, type Problem } from '../helpers/service.js';
 
@@ -202,7 +202,24 @@ describe('account-escalation over HTTP', () => {
     const notes = t.svc.caseTarget!.case(caseNumber)!.notes.filter((n) => n.kind === 'escalation-note').map((n) => n.text);
     expect(notes).toHaveLength(150); // none twice: a retried note applied once
     expect(new Set(notes)).toEqual(new Set(texts));
+    // 150 notes make the run's history pass MAX_RUN_EVENTS: it continues as new once they are in.
+    // Every note sent again with its key (as a client that lost the answer would) is answered 200
+    // by the next run from the run that applied it, and applied nothing.
+    await until(
+      () => http<Escalation>(t.svc.apiUrl, 'GET', path(id)),
+      (r) => (r.body.state?.details.runs.length ?? 0) >= 1,
+      120_000,
+    );
+    for (let i = 0; i < texts.length; i += 10) {
+      const r = await http<EventResult>(t.svc.apiUrl, 'POST', `${path(id)}/events`, { type: 'note', actor: 'csm', text: texts[i]! }, undefined, {
+        headers: { 'idempotency-key': `note-${id}-${i}` },
+      });
+      expect(r.status).toBe(200);
+      expect(r.body).not.toHaveProperty('appliedInRun');
+      expect(r.body.timeline[0]).toMatchObject({ kind: 'event:note', data: { text: texts[i] } }); // the first answer
+    }
     const final = await http<Escalation>(t.svc.apiUrl, 'GET', path(id));
+    expect(t.svc.caseTarget!.case(caseNumber)!.notes.filter((n) => n.kind === 'escalation-note')).toHaveLength(150);
     expect(final.body.state!.timeline.filter((e) => e.kind === 'step-failed')).toEqual([]);
     expect(final.body.state!.details.pendingCaseNotes).toEqual([]);
     expect((await event(id, { type: 'churned', actor: 'csm' })).status).toBe(200);
