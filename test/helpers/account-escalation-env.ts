@@ -1,5 +1,5 @@
 // What every account-escalation workflow test file needs: the workflow-test environment (one
-// time-skipping server for the file, the stand-ins, a worker per test with the real activities), a
+// time-skipping server per test, the stand-ins, a worker per test with the real activities), a
 // start as the API makes it, and readers for what the escalation sent where.
 import type { WorkflowHandle } from '@temporalio/client';
 import playbook from '../../workflows/account-escalation/definition.js';

@@ -33,7 +33,7 @@ export function clientCallTestEnv(): ClientCallTestEnv {
   // One time-skipping server per test (as live-delivery's and tech-incident's): under load a test's
   // escalation, terminated with a workflow task in flight ("Task not found when completing"), held
   // the shared server's clock, and the next test's first env.sleep ran in real time until it timed out.
-  const base = workflowTestEnv({ name: 'client-call', serverPer: 'test' });
+  const base = workflowTestEnv({ name: 'client-call' });
   return extendTestEnv<ClientCallTestEnv>(base, {
     start: (taskQueue, input) =>
       base.start(clientCall, {

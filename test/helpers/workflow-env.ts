@@ -18,9 +18,10 @@ export interface WorkflowTestEnvOptions {
   /** Task queues are `<name>-<pid>-<n>`. */
   name: string;
   /**
-   * `test`: a fresh time-skipping server for every test (about a second), so each scenario's clock
-   * is its own and a time-skipping lock one scenario leaks cannot slow the next; `file` (default):
-   * one for the file.
+   * `test` (default): a fresh time-skipping server for every test (about a second), so each
+   * scenario's clock is its own and a time-skipping lock one scenario leaks (an escalation terminated
+   * at the test's end with a workflow task in flight) cannot make the next test's time skips run in
+   * real time; `file`: one for the file.
    */
   serverPer?: 'test' | 'file';
   /** The workflow code; default the product's (bundleWorkflows, cached). */
@@ -73,7 +74,7 @@ export interface WorkflowTestEnv {
 
 /** Registers the file's hooks; the returned object is filled in by them (use it inside tests). */
 export function workflowTestEnv(opts: WorkflowTestEnvOptions): WorkflowTestEnv {
-  const perTest = opts.serverPer === 'test';
+  const perTest = (opts.serverPer ?? 'test') === 'test';
   const started: WorkflowHandle[] = [];
   const t = {} as WorkflowTestEnv;
 

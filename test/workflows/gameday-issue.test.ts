@@ -19,7 +19,7 @@ import { untilMessage } from '../helpers/wait.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
 
 // One time-skipping server per test: each scenario's clock is its own.
-const t = workflowTestEnv({ name: 'gameday', serverPer: 'test' });
+const t = workflowTestEnv({ name: 'gameday' });
 let env: TestWorkflowEnvironment;
 let example: Directory;
 let standIns: StandIns;

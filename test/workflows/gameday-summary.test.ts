@@ -17,7 +17,7 @@ import type { StandIns } from '../helpers/stand-ins.js';
 import { resultWithoutSkipping } from '../helpers/temporal.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
 
-const t = workflowTestEnv({ name: 'gameday-summary', serverPer: 'test' });
+const t = workflowTestEnv({ name: 'gameday-summary' });
 let env: TestWorkflowEnvironment;
 let example: Directory;
 let standIns: StandIns;

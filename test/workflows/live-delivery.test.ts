@@ -18,7 +18,7 @@ const CHANNEL = 'C0BOOKEMERG';
 // One time-skipping server per test: the test server's time-skipping lock can leak from one
 // finished scenario into the next (it did here with updates racing completed workflows), and a
 // fresh server (about a second) keeps every scenario's clock its own.
-const t = workflowTestEnv({ name: 'live-delivery', serverPer: 'test' });
+const t = workflowTestEnv({ name: 'live-delivery' });
 
 type Handle = WorkflowHandle<typeof liveDelivery>;
 

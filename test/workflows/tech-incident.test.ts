@@ -27,7 +27,7 @@ const HOUR = 60 * MIN;
 const SIREN_CHANNEL = 'C0CUSTSUCC';
 const INFO_CHANNEL = 'C0CSINFO01';
 // One time-skipping server per test (as live-delivery's tests do): each scenario's clock is its own.
-const t = workflowTestEnv({ name: 'tech-incident', serverPer: 'test' });
+const t = workflowTestEnv({ name: 'tech-incident' });
 
 type Handle = WorkflowHandle<typeof techIncident>;
 type Result = JoinResult<TechIncidentReportResult>;
