@@ -198,8 +198,8 @@ export class Escalation<Status extends string, Details> {
       eventSignal,
       (event) => {
         const check = () => {
-          if (this.appliedBefore(event)) return false; // a repeat of an applied request: nothing to do
           try {
+            if (this.appliedBefore(event)) return false; // a repeat of an applied request: nothing to do
             validate(event as E);
             return true;
           } catch (err) {
