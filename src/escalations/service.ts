@@ -24,7 +24,7 @@ import {
   stateQuery,
   type RefusedAttempt,
 } from '../../workflows/kit/messages.js';
-import type { EscalationEvent, EscalationState, EventResult, IdempotencyTag, JoinResult } from '../../workflows/kit/state.js';
+import type { AppliedRequest, EscalationEvent, EscalationState, EventResult, IdempotencyTag, JoinResult } from '../../workflows/kit/state.js';
 import type { Playbook, PlaybookEnvSettings } from '../playbooks.js';
 import type { ListCondition } from '../routes/list-filters.js';
 import { HttpProblem, problems, RETRY_AFTER_SECONDS } from '../problem.js';
@@ -407,7 +407,7 @@ export class EscalationService {
    * The input the current run started with (its first history event), for escalations whose memo
    * predates the role rules' facts. One page of one event; decoded with the client's data converter.
    */
-  async startInput(id: string, runId: string): Promise<unknown> {
+  async startInput(id: string, runId: string, index = 0): Promise<unknown> {
     const { history } = await mapTemporal({ id, call: 'server' }, () =>
       this.client.withDeadline(Date.now() + SERVER_DEADLINE_MS, () =>
         this.client.workflowService.getWorkflowExecutionHistory({
@@ -418,7 +418,7 @@ export class EscalationService {
       ),
     );
     const payloads = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-    return decodeFromPayloadsAtIndex(this.client.options.loadedDataConverter, 0, payloads);
+    return decodeFromPayloadsAtIndex(this.client.options.loadedDataConverter, index, payloads);
   }
 
   /**
@@ -472,27 +472,25 @@ export class EscalationService {
     // event type included), and a repeated update id answers the first body's result, compared here.
     const tag = opts.idempotencyKey ? { key: opts.idempotencyKey, digest: eventDigest(event) } : undefined;
     const what = `to escalation '${id}'`;
-    const notRunning = async (status: string): Promise<EventResult> => {
+    const notRunning = async (status: string, runId: string): Promise<EventResult> => {
       // A retry of an event that closed the escalation (or arrived just before it closed) answers
-      // that event's outcome; any other event on a closed escalation is a conflict.
+      // that event's outcome; so does one an earlier run applied (the last run carried its key in);
+      // any other event on a closed escalation is a conflict.
       if (opts.idempotencyKey) {
-        const earlier = await this.earlierOutcome(workflows, id, updateId);
+        const earlier =
+          (await this.earlierOutcome(workflows, id, updateId)) ?? (await this.carriedOutcome(workflows, id, runId, event, updateId, tag!, what));
         if (earlier) return sameRequest(earlier, tag, what);
       }
       throw problems.conflict('escalation-closed', `escalation '${id}' is closed (${status.toLowerCase()}); no more events`);
     };
-    if (found && !found.running) return notRunning(found.status);
+    if (found && !found.running) return notRunning(found.status, found.runId);
     try {
       const result = await this.client.withDeadline(Date.now() + this.workerWaitMs, () =>
         workflows.getHandle(id).executeUpdate(eventUpdate, { args: [tag ? { ...event, idempotency: tag } : event], updateId }),
       );
       // A retry of an event an earlier run applied (the escalation continued as new since): that
       // run's answer, as a retry within one run gets; the current figures if it cannot be read.
-      if (result.appliedInRun) {
-        const { appliedInRun, ...now } = result;
-        return sameRequest((await this.earlierOutcome(workflows, id, updateId, appliedInRun)) ?? now, tag, what);
-      }
-      return sameRequest(result, tag, what);
+      return sameRequest(await this.firstAnswer(workflows, id, updateId, result), tag, what);
     } catch (err) {
       if (err instanceof HttpProblem) throw err;
       const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
@@ -508,7 +506,7 @@ export class EscalationService {
       }
       if (err instanceof WorkflowNotFoundError) {
         const now = await this.lookup(id); // 404 when there is no such escalation
-        if (!now.running) return notRunning(now.status);
+        if (!now.running) return notRunning(now.status, now.runId);
       }
       const ctx = { id, call: 'worker' as const, waitedMs: this.workerWaitMs, idempotencyKey, workflowTaskAttempt: found?.workflowTaskAttempt };
       const problem = temporalProblem(err, ctx);
@@ -521,15 +519,56 @@ export class EscalationService {
     }
   }
 
+  /**
+   * An update's answer as the client gets it: when it was a retry of an event an earlier run applied
+   * (the escalation continued as new since), that run's answer, as a retry within one run gets; the
+   * current figures if it cannot be read. Never carries `appliedInRun`.
+   */
+  private async firstAnswer(workflows: WorkflowClient, id: string, updateId: string, result: EventResult): Promise<EventResult> {
+    if (!result.appliedInRun) return result;
+    const { appliedInRun, ...now } = result;
+    const first = await this.earlierOutcome(workflows, id, updateId, appliedInRun, false);
+    return first && !first.appliedInRun ? first : now;
+  }
+
   /** The outcome of an update that already completed (in the latest run, or in `runId`), or undefined when there was none. */
-  private async earlierOutcome(workflows: WorkflowClient, id: string, updateId: string, runId?: string): Promise<EventResult | undefined> {
+  private async earlierOutcome(workflows: WorkflowClient, id: string, updateId: string, runId?: string, follow = true): Promise<EventResult | undefined> {
+    let result: EventResult;
     try {
-      return await this.client.withDeadline(Date.now() + SERVER_DEADLINE_MS, () =>
+      result = await this.client.withDeadline(Date.now() + SERVER_DEADLINE_MS, () =>
         workflows.getHandle(id).getUpdateHandle<EventResult>(updateId, runId ? { workflowRunId: runId } : undefined).result(),
       );
     } catch {
       return undefined;
     }
+    return follow ? this.firstAnswer(workflows, id, updateId, result) : result;
+  }
+
+  /**
+   * For a closed escalation whose last run never saw this update: the answer of the earlier run that
+   * applied the same request, found by the keys the last run was started with (CarriedEscalation.requests);
+   * 422 when the key came with another body. Undefined when the key was not carried or its run cannot be read.
+   */
+  private async carriedOutcome(
+    workflows: WorkflowClient,
+    id: string,
+    runId: string,
+    event: EscalationEvent,
+    updateId: string,
+    tag: IdempotencyTag,
+    what: string,
+  ): Promise<EventResult | undefined> {
+    let carried: { requests?: AppliedRequest[] } | undefined;
+    try {
+      carried = (await this.startInput(id, runId, 1)) as typeof carried;
+    } catch {
+      return undefined;
+    }
+    const actor = event.actor ?? 'unknown';
+    const applied = carried?.requests?.find((r) => r.actor === actor && r.key === tag.key);
+    if (!applied) return undefined;
+    if (applied.digest !== tag.digest) throw idempotencyKeyReused(tag.key, what);
+    return this.earlierOutcome(workflows, id, updateId, applied.runId, false);
   }
 
   /**

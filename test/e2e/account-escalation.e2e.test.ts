@@ -223,5 +223,16 @@ describe('account-escalation over HTTP', () => {
     expect(final.body.state!.timeline.filter((e) => e.kind === 'step-failed')).toEqual([]);
     expect(final.body.state!.details.pendingCaseNotes).toEqual([]);
     expect((await event(id, { type: 'churned', actor: 'csm' })).status).toBe(200);
+    // Once closed, a retry of a note the first run applied (and the closing run only carried) still
+    // answers its first answer; the same key with another body is a 422; a new note is a 409.
+    await until(() => t.svc.client.workflow.getHandle(id).describe(), (d) => d.status.name !== 'RUNNING', 60_000);
+    const retry = (text: string, key: string) =>
+      http<EventResult & Problem>(t.svc.apiUrl, 'POST', `${path(id)}/events`, { type: 'note', actor: 'csm', text }, undefined, { headers: { 'idempotency-key': key } });
+    const late = await retry(texts[5]!, `note-${id}-5`);
+    expect(late.status).toBe(200);
+    expect(late.body.timeline[0]).toMatchObject({ kind: 'event:note', data: { text: texts[5] } });
+    expect((await retry('Another text', `note-${id}-5`)).status).toBe(422);
+    expect((await retry('A new note', `note-${id}-new`)).status).toBe(409);
+    expect(t.svc.caseTarget!.case(caseNumber)!.notes.filter((n) => n.kind === 'escalation-note')).toHaveLength(150);
   }, 240_000);
 });
