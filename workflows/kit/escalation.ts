@@ -173,8 +173,12 @@ export class Escalation<Status extends string, Details> {
     setHandler(
       eventUpdate,
       (event) => {
-        const earlier = this.appliedBefore(event);
-        if (earlier) return { ...this.eventResult([]), idempotency: event.idempotency!, appliedInRun: earlier.runId };
+        const repeat = () => {
+          const earlier = this.appliedBefore(event);
+          return earlier && { ...this.eventResult([]), idempotency: event.idempotency!, appliedInRun: earlier.runId };
+        };
+        const answered = repeat();
+        if (answered) return answered;
         const apply = () => {
           const before = this.timeline.entries.length;
           accept(event as E);
@@ -184,7 +188,11 @@ export class Escalation<Status extends string, Details> {
         const due = this.dueDeadlinesToWaitFor();
         if (!due) return apply();
         return this.untilFired(due).then(() => {
-          // The deadline's handler may have decided the outcome or closed the event: the update then fails with its 409.
+          // The same request may have been applied while this one waited (the event signal): answered,
+          // not applied twice. The deadline's handler may have decided the outcome or closed the event:
+          // the update then fails with its 409.
+          const meanwhile = repeat();
+          if (meanwhile) return meanwhile;
           validate(event as E);
           return apply();
         });
