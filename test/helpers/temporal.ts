@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ephemeralExecutable, findTemporalBinary, missingBinaryHelp } from '../../src/temporal/binaries.js';
@@ -48,7 +48,7 @@ export async function updateAdmitted(env: TestWorkflowEnvironment, workflowId: s
         namespace: env.namespace ?? 'default',
         updateRef: { workflowExecution: { workflowId }, updateId },
         identity: 'test',
-        waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
+        waitPolicy: { lifecycleStage: proto.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
       });
       return;
     } catch (err) {

@@ -14,7 +14,8 @@ import { liveDelivery } from '../../workflows/live-delivery/workflow.js';
 import { accountEscalation } from '../../workflows/account-escalation/workflow.js';
 import accountEscalationPlaybook from '../../workflows/account-escalation/definition.js';
 import type { AccountEscalationInput } from '../../workflows/account-escalation/contract.js';
-import { eventUpdate, refusedEventSignal } from '../../workflows/kit/messages.js';
+import { eventSignal, eventUpdate, refusedEventSignal } from '../../workflows/kit/messages.js';
+import { eventDigest, eventUpdateId } from '../../src/escalations/service.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import { historyToJson } from './history-json.js';
 import { techIncident } from '../../workflows/tech-incident/workflow.js';
@@ -302,6 +303,32 @@ scenarios['account-escalation-event-at-start'] = async (id: string) => {
     await send(h, { type: 'customer-accepted', actor: 'csm' });
     await h.result();
   });
+  return h;
+};
+
+// Since the carried Idempotency-Keys: notes sent with keys (as the API sends them) until the run
+// continues as new; then every note sent again with its key: the first run's are answered from it
+// (appliedInRun), the second run's by Temporal's own update-id deduplication; one note through the
+// event signal with a key used before and another body (rejected on the timeline).
+scenarios['account-escalation-keys-carried'] = async (id: string) => {
+  const monday = await mondayMorning();
+  await sleepUntil(monday);
+  const h = await startAccount(id);
+  const firstRun = (await h.describe()).runId;
+  const note = (i: number) => {
+    const event: EscalationEvent = { type: 'note', actor: 'csm', text: `Keyed note ${i}` };
+    const key = `replay-note-${i}`;
+    return h.executeUpdate(eventUpdate, { args: [{ ...event, idempotency: { key, digest: eventDigest(event) } }], updateId: eventUpdateId(event, key) });
+  };
+  let sent = 0;
+  for (; sent < 400 && (await h.describe()).runId === firstRun; sent++) {
+    await note(sent + 1);
+    await env.sleep(HOUR); // a quiet moment: the note reaches the case, the run may continue as new
+  }
+  for (let i = 1; i <= sent; i++) await note(i);
+  const reused: EscalationEvent = { type: 'note', actor: 'csm', text: 'Another text under a used key' };
+  await h.signal(eventSignal, { ...reused, idempotency: { key: 'replay-note-1', digest: eventDigest(reused) } });
+  await send(h, { type: 'churned', actor: 'csm' });
   return h;
 };
 
