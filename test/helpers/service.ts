@@ -18,9 +18,15 @@ export function useToken(base: string, token: string): void {
   tokens.set(base, token);
 }
 
-/** `env`: more configuration (e.g. API_KEYS_FILE, PAYLOAD_CODEC_KEYS); without auth configured the service makes a local key. */
+/**
+ * `env`: more configuration (e.g. API_KEYS_FILE, PAYLOAD_CODEC_KEYS); without auth configured the service makes a local key.
+ * Every request of a test file goes out under that one key, the polls of `until` (10 a second)
+ * included, so the per-credential rate limit (300 a minute) is lifted unless `env` sets it: a file
+ * that stands for many clients (150 notes from 12 of them) would otherwise be throttled as one
+ * client, sooner the slower the machine. The rate limit's own tests set RATE_LIMIT_PER_MINUTE.
+ */
 export async function startTestService(env: Record<string, string> = {}): Promise<RunningService> {
-  const config = await loadConfig({ PORT: '0', DIRECTORY_FILE: directoryFile, LOG_LEVEL: 'silent', ...env });
+  const config = await loadConfig({ PORT: '0', DIRECTORY_FILE: directoryFile, LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000', ...env });
   const svc = await startService({
     config,
     log: createLogger('warn'),
