@@ -31,7 +31,9 @@ interface Proc {
 }
 
 function run(script: string, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(tsx, [script, ...args], { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+  // Its own process group: tsx runs the script in a child node process, so a signal to the group (not
+  // to tsx alone) is what stops the script; kill -9 of tsx alone left the stand-ins running for ever.
+  const child = spawn(tsx, [script, ...args], { cwd: root, detached: true, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
   const lines: string[] = [];
   const waiters = new Set<{ match: (l: string) => boolean; resolve: (l: string) => void }>();
   let stderr = '';
@@ -63,7 +65,13 @@ function run(script: string, args: string[], env: Record<string, string>): Proc 
       });
     },
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(-child.pid!, signal);
+        } catch {
+          child.kill(signal); // the group is gone already
+        }
+      }
       await exited;
     },
   };
