@@ -10,8 +10,8 @@ import { tagEscalation } from '../escalations/request-context.js';
 import type { EscalationService } from '../escalations/service.js';
 import { problemResponses } from '../http/openapi.js';
 import { defaultPlaybookSettings, playbookNames, playbooks, type AllPlaybookSettings, type Playbook, type PlaybookEnvSettings } from '../playbooks.js';
-import { problems } from '../problem.js';
-import { EscalationId, EscalationRef, EventResult } from './schemas.js';
+import { problems, RETRY_AFTER_SECONDS } from '../problem.js';
+import { EscalationId, EscalationRef, EventResult, StartAccepted } from './schemas.js';
 import { listConditions, listFilterProperties } from './list-filters.js';
 
 export interface EscalationRoutesOptions {
@@ -128,7 +128,9 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
           '(live-delivery, account-escalation, client-call, gameday-issue) answer 201 and Location for a new escalation, 200 for the same id with the same ' +
           'input, 409 for the same id with other input; the answer is the id, run and links, given as soon as Temporal has the workflow (it does ' +
           "not wait for the worker); `Prefer: return=representation` answers the escalation with its state instead (as GET " +
-          "does), which waits for the workflow's first task (its state is null when no worker answers within API_WORKER_WAIT_MS). " +
+          "does), which waits for the workflow's first task; when no worker answers within API_WORKER_WAIT_MS the escalation " +
+          'is started all the same and the answer is 202 Accepted with the id, run and links (no state, no Preference-Applied), ' +
+          'Location and Retry-After: read the state later with GET. ' +
           'Start-or-join playbooks (tech-incident) add every request to the one ' +
           'escalation its business key names (e.g. every report of one problem): 201 when the request opened it, 200 when it ' +
           'joined, with the escalation, its run and the playbook\'s figures (e.g. the count of distinct customers); the same ' +
@@ -142,6 +144,14 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
         response: {
           200: Type.Union([JoinAnswer, Type.Ref('Escalation'), EscalationRef]),
           201: Type.Union([JoinAnswer, Type.Ref('Escalation'), EscalationRef]),
+          202: {
+            description: 'Started (or already there), but no worker answered the state query within API_WORKER_WAIT_MS: read it later (Location, Retry-After)',
+            content: { 'application/json': { schema: StartAccepted } },
+            headers: {
+              location: { type: 'string', description: 'The escalation (GET: its state)' },
+              'retry-after': { type: 'integer', description: 'Seconds to wait before reading the state' },
+            },
+          },
           ...problemResponses(400, 409, 422, 503, 504),
         },
       },
@@ -177,7 +187,14 @@ export const escalationRoutes: FastifyPluginAsyncTypebox<EscalationRoutesOptions
       const withState = prefersRepresentation(request.headers.prefer);
       const { created, ref, escalation } = await escalations.start(def, id, input, { withState, idempotencyKey: request.headers['idempotency-key'] });
       tagEscalation(request, { workflowRunId: ref.runId });
-      reply.status(created ? 201 : 200).header('location', ref.links.self).header('vary', 'Prefer');
+      reply.header('location', ref.links.self).header('vary', 'Prefer');
+      if (escalation && escalation.state === null) {
+        // The escalation was started (or exists), but no worker answered the state query within
+        // API_WORKER_WAIT_MS: 202 with the reference and when to read it, never a 5xx (that would say
+        // the start failed) and never `state: null` (which reads as "no state"). The preference was not applied.
+        return reply.status(202).header('retry-after', String(RETRY_AFTER_SECONDS.worker)).send(ref);
+      }
+      reply.status(created ? 201 : 200);
       if (withState) reply.header('preference-applied', 'return=representation');
       return reply.send(escalation ?? ref);
     },

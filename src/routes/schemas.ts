@@ -79,18 +79,28 @@ export const EscalationListItem = Type.Object(
 );
 
 /** The default answer of a start: the escalation's id, its run and where to read it and send it events. */
-export const EscalationRef = Type.Object(
-  {
-    id: Type.String(),
-    playbook: Type.String(),
-    runId: Type.String({ description: 'The Temporal run the id names now' }),
-    links: Type.Object({
-      self: Type.String({ description: 'GET: the escalation with its state' }),
-      events: Type.String({ description: 'POST: deliver an event' }),
-    }),
-  },
-  { description: 'Default answer (Prefer: return=minimal). With Prefer: return=representation the answer is the escalation with its state, as GET answers it.' },
-);
+const escalationRefProperties = {
+  id: Type.String(),
+  playbook: Type.String(),
+  runId: Type.String({ description: 'The Temporal run the id names now' }),
+  links: Type.Object({
+    self: Type.String({ description: 'GET: the escalation with its state' }),
+    events: Type.String({ description: 'POST: deliver an event' }),
+  }),
+};
+
+export const EscalationRef = Type.Object(escalationRefProperties, {
+  description: 'Default answer (Prefer: return=minimal). With Prefer: return=representation the answer is the escalation with its state, as GET answers it.',
+});
+
+/** 202 to a start with `Prefer: return=representation` whose state no worker answered in time (issue 17 item 2). */
+export const StartAccepted = Type.Object(escalationRefProperties, {
+  additionalProperties: false,
+  description:
+    'Prefer: return=representation, but no worker answered the state query within API_WORKER_WAIT_MS: the escalation is ' +
+    'started (or already existed) and will run when a worker returns. No state and no Preference-Applied; Location names ' +
+    'it and Retry-After says when to read its state with GET links.self.',
+});
 
 /** The default answer to an event: what the event changed, as the workflow's update answered it. */
 export const EventResult = Type.Object(

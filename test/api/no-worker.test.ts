@@ -88,7 +88,7 @@ describe('no worker running', () => {
   const key = 'retry-me-7f3a';
   let id: string;
 
-  it('a start answers at once: id, run and links, and with Prefer: return=representation state null instead of stalling', async () => {
+  it('a start answers at once: id, run and links; with Prefer: return=representation a bounded wait, then 202 Accepted with Location and Retry-After', async () => {
     const body = { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 20 * MIN) };
     const r = await inject<View & { runId: string; links: { self: string } }>('POST', '/escalations', body);
     expect(r.status).toBe(201);
@@ -97,12 +97,24 @@ describe('no worker running', () => {
     expect(r.body).not.toHaveProperty('state');
     expect(r.ms).toBeLessThan(WAIT_MS + 5_000);
     id = r.body.id;
-    // The repeat asks for the state: no worker answers, so the wait is bounded and the state null.
-    const full = await inject<View>('POST', '/escalations', body, { prefer: 'return=representation' });
-    expect(full.status).toBe(200);
-    expect(full.headers['preference-applied']).toBe('return=representation');
-    expect(full.body.state).toBeNull();
+    // The repeat asks for the state: no worker answers, so the wait is bounded and the answer says so
+    // explicitly (issue 17 item 2): 202 Accepted, where to read it and when, no state field.
+    const full = await inject<Record<string, unknown>>('POST', '/escalations', body, { prefer: 'return=representation' });
+    expect(full.status).toBe(202);
+    expect(full.headers['location']).toBe(r.body.links.self);
+    expect(Number(full.headers['retry-after'])).toBeGreaterThan(0);
+    expect(full.headers).not.toHaveProperty('preference-applied');
+    expect(full.body).toEqual({ id, playbook: 'live-delivery', runId: r.body.runId, links: r.body.links });
     expect(full.ms).toBeLessThan(WAIT_MS + 5_000);
+    // A new escalation asked for with its state: started all the same, and the same 202.
+    const other = { playbook: 'live-delivery', input: facilitatorNoShow(Date.now() + 25 * MIN) };
+    const fresh = await inject<Record<string, unknown>>('POST', '/escalations', { ...other, id: `${id}-representation` }, { prefer: 'return=representation' });
+    expect(fresh.status).toBe(202);
+    expect(fresh.headers['location']).toBe(`/escalations/${encodeURIComponent(`${id}-representation`)}`);
+    expect(Number(fresh.headers['retry-after'])).toBeGreaterThan(0);
+    expect(fresh.headers).not.toHaveProperty('preference-applied');
+    expect(fresh.body).not.toHaveProperty('state');
+    expect(fresh.body).toMatchObject({ id: `${id}-representation`, runId: expect.stringMatching(/\S/) });
   });
 
   it('an event waits a bounded time, then 503 no-worker with Retry-After and the key to retry with', async () => {
