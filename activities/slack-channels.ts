@@ -7,6 +7,7 @@
 import { Context } from '@temporalio/activity';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Directory } from '../src/directory.js';
+import { escapeMrkdwn, mrkdwnOf, truncateMrkdwn, type SlackText } from '../workflows/kit/slack-text.js';
 import { permanent, slackFailure } from './failures.js';
 
 export interface CreateEscalationChannelInput {
@@ -18,8 +19,12 @@ export interface CreateEscalationChannelInput {
   /** Directory keys of groups whose members are invited too. */
   memberGroups?: string[];
   isPrivate?: boolean;
-  /** Channel topic, e.g. MRR, CRM link and case number (at most 250 characters; longer is cut). */
-  topic?: string;
+  /**
+   * Channel topic, e.g. MRR, CRM link and case number (at most 250 characters; longer is cut). Slack
+   * renders mentions and links in topics, so it is mrkdwn the engine built (`slack`…``), never a raw
+   * value (issue 17 item 16).
+   */
+  topic?: SlackText;
   /** Name prefix; default `esc-`. */
   namePrefix?: string;
 }
@@ -87,16 +92,16 @@ function trimName(name: string, max: number): string {
   return name.slice(0, max).replace(/[-_]+$/, '');
 }
 
-/** The tag in the channel's purpose that ties it to its escalation. */
+/** The tag in the channel's purpose that ties it to its escalation (as Slack holds it: mrkdwn-escaped). */
 export function escalationMarker(escalationId: string): string {
-  return `[escalation:${escalationId}]`;
+  return `[escalation:${escapeMrkdwn(escalationId)}]`;
 }
 
-function purposeFor(accountName: string, escalationId: string): string {
+/** `Escalation: <account name> [escalation:<id>]`: the name is data (escaped: Slack renders mentions in purposes). */
+export function purposeFor(accountName: string, escalationId: string): string {
   const marker = escalationMarker(escalationId);
-  const room = PURPOSE_MAX - marker.length - 1;
-  const text = `Escalation: ${accountName}`.replace(/\s+/g, ' ').trim();
-  return `${text.length > room ? `${text.slice(0, room - 1)}…` : text} ${marker}`;
+  const text = escapeMrkdwn(`Escalation: ${accountName}`.replace(/\s+/g, ' ').trim());
+  return `${truncateMrkdwn(text, PURPOSE_MAX - marker.length - 1)} ${marker}`;
 }
 
 interface ListedChannel {
@@ -213,7 +218,7 @@ export function slackChannelActivities({ slack, directory }: { slack: WebClient;
 
         if (!tagged) await slack.conversations.setPurpose({ channel: channel.id, purpose: purposeFor(input.accountName, input.escalationId) });
         if (input.topic !== undefined) {
-          const topic = input.topic.length > TOPIC_MAX ? `${input.topic.slice(0, TOPIC_MAX - 1)}…` : input.topic;
+          const topic = truncateMrkdwn(mrkdwnOf(input.topic), TOPIC_MAX);
           const current = listing.find((c) => c.id === channel.id)?.topic?.value;
           if (created || current !== topic) await slack.conversations.setTopic({ channel: channel.id, topic });
         }

@@ -14,6 +14,7 @@ import {
 } from '../../activities/slack-channels.js';
 import { parseDirectory, type Directory } from '../../src/directory.js';
 import { createClients } from '../../src/worker.js';
+import { link, slack } from '../../workflows/kit/slack-text.js';
 import { loadExampleDirectory } from '../helpers/fixtures.js';
 import { startStandIns, type StandIns } from '../helpers/stand-ins.js';
 import { expectPermanent, expectRetryable, failureOf, runAttempt, setSlackTimeout } from './helpers.js';
@@ -92,7 +93,7 @@ describe('createEscalationChannel', () => {
       accountName: 'Müller & Söhne GmbH',
       memberPeople: ['booking-owner', 'on-call-lead', 'account-manager'],
       memberGroups: ['on-call'],
-      topic: 'MRR $12,400 · CRM https://crm.example.com/accounts/42 · case 1234',
+      topic: slack`MRR $12,400 · CRM https://crm.example.com/accounts/42 · case 1234`,
     });
     const ch = await runAttempt(acts.createEscalationChannel, i);
     expect(ch).toMatchObject({ name: 'esc-muller-sohne-gmbh', created: true });
@@ -103,9 +104,45 @@ describe('createEscalationChannel', () => {
     expect(channel?.id).toBe(ch.channelId);
     expect(channel?.members.sort()).toEqual([BOT, 'U0CASEY001', 'U0JAMIE001', 'U0MORGAN01'].sort());
     const [info] = standIns.slack.calls('conversations.setPurpose');
-    expect(info?.args.purpose).toBe(`Escalation: Müller & Söhne GmbH ${escalationMarker(i.escalationId)}`);
-    expect(standIns.slack.calls('conversations.setTopic')[0]?.args.topic).toBe(i.topic);
+    expect(info?.args.purpose).toBe(`Escalation: Müller &amp; Söhne GmbH ${escalationMarker(i.escalationId)}`);
+    expect(standIns.slack.calls('conversations.setTopic')[0]?.args.topic).toBe(i.topic!.mrkdwn);
     expect(standIns.slack.calls('conversations.invite')).toHaveLength(3);
+  });
+
+  // Issue 17 item 16: Slack renders mentions and links in topics and purposes, so an account name is data there too.
+  const NAME = 'Sales & Service Leads <EMEA> <!channel>';
+  const ESCAPED = 'Sales &amp; Service Leads &lt;EMEA&gt; &lt;!channel&gt;';
+
+  it('an account name with mrkdwn is escaped in the purpose and the topic; only the engine\'s own link stays a link', async () => {
+    const i = input({
+      accountName: NAME,
+      memberPeople: ['booking-owner'],
+      topic: slack`Escalation ${NAME}: MRR $9,000, ${link('https://crm.example.com/a/7', 'CRM')}, case pending`,
+    });
+    // As a worker gets it: Temporal's JSON converter carries the SlackText as a plain { mrkdwn }.
+    const ch = await runAttempt(acts.createEscalationChannel, JSON.parse(JSON.stringify(i)) as CreateEscalationChannelInput);
+    expect(ch.name).toBe('esc-sales-service-leads-emea-channel');
+    expect(standIns.slack.calls('conversations.setPurpose')[0]?.args.purpose).toBe(`Escalation: ${ESCAPED} ${escalationMarker(i.escalationId)}`);
+    expect(standIns.slack.calls('conversations.setTopic')[0]?.args.topic).toBe(
+      `Escalation ${ESCAPED}: MRR $9,000, <https://crm.example.com/a/7|CRM>, case pending`,
+    );
+  });
+
+  it('a topic scheduled as a plain string (before the activity took SlackText) is escaped as data', async () => {
+    const i = input({ accountName: 'Legacy Co', topic: `Escalation ${NAME}` as never });
+    await runAttempt(acts.createEscalationChannel, i);
+    expect(standIns.slack.calls('conversations.setTopic')[0]?.args.topic).toBe(`Escalation ${ESCAPED}`);
+  });
+
+  it('a long escaped purpose or topic is cut at 250 characters without splitting an entity or a link', async () => {
+    const long = '&'.repeat(300);
+    const i = input({ accountName: long, topic: slack`${'x'.repeat(240)}${link('https://crm.example.com/a/7', 'CRM')}` });
+    await runAttempt(acts.createEscalationChannel, i);
+    const purpose = String(standIns.slack.calls('conversations.setPurpose')[0]?.args.purpose);
+    const topic = String(standIns.slack.calls('conversations.setTopic')[0]?.args.topic);
+    expect(purpose.length).toBeLessThanOrEqual(250);
+    expect(purpose).toMatch(/^Escalation: (&amp;)+… \[escalation:/);
+    expect(topic).toBe(`${'x'.repeat(240)}…`);
   });
 
   it('a private channel on request', async () => {

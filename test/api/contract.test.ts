@@ -262,7 +262,11 @@ describe('the OpenAPI document matches what is served', () => {
     }
     const post = doc.paths['/escalations']!.post!;
     // 401/403/429: every route that needs a credential (src/auth/http.ts).
-    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '400', '401', '403', '409', '413', '415', '422', '429', '500', '503', '504']);
+    expect(Object.keys(post.responses).sort()).toEqual(['200', '201', '202', '400', '401', '403', '409', '413', '415', '422', '429', '500', '503', '504']);
+    // 202: Prefer: return=representation with no worker in time (issue 17 item 2): the reference, Location and Retry-After.
+    const accepted = post.responses['202'] as unknown as { headers: Record<string, unknown>; content: Record<string, { schema: { properties: object } }> };
+    expect(Object.keys(accepted.headers).sort()).toEqual(['location', 'retry-after']);
+    expect(Object.keys(accepted.content['application/json']!.schema.properties).sort()).toEqual(['id', 'links', 'playbook', 'runId']);
     expect(Object.keys(doc.paths['/escalations/{id}']!.get!.responses)).toEqual(expect.arrayContaining(['404', '414', '503', '504']));
   });
 

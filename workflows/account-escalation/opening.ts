@@ -99,7 +99,7 @@ async function openFmcChannel(a: AccountEscalation): Promise<void> {
       accountName: d.account.name,
       memberPeople: [d.csm, d.teamLead],
       memberGroups: [ACCOUNT_ESCALATION_DIRECTORY.fmcTeam],
-      topic: `Escalation ${d.account.name}: MRR ${money(d.account.mrr.amount, d.account.mrr.currency)}, case ${d.case.number ?? 'pending'}`,
+      topic: slack`Escalation ${d.account.name}: MRR ${money(d.account.mrr.amount, d.account.mrr.currency)}, case ${d.case.number ?? 'pending'}`,
     }]);
     d.slackChannel = { id: channel.channelId, name: channel.name };
     esc.timeline.add('channel-created', `FMC escalation channel #${channel.name} ${channel.created ? 'created' : 'reused'}; ${channel.members.length} members invited`, 'engine', {

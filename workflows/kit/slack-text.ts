@@ -92,6 +92,28 @@ export function link(url: string, label: SlackValue): SlackText {
   return new SlackText(`<${safe}|${text}>`);
 }
 
+/**
+ * The mrkdwn of a SlackText that crossed an activity boundary. Temporal's JSON converter carries a
+ * SlackText as `{ mrkdwn }` (no prototype), so activities read it here; a bare string (an attempt
+ * scheduled before the activity took SlackText) is data and escaped, never trusted.
+ */
+export function mrkdwnOf(text: SlackText | string): string {
+  return typeof text === 'string' ? escapeMrkdwn(text) : text.mrkdwn;
+}
+
+/**
+ * mrkdwn cut to at most `max` characters (with `…`) without splitting an entity (`&amp;`) or a
+ * `<…>` token (a link or a mention), which Slack would show broken or not at all.
+ */
+export function truncateMrkdwn(mrkdwn: string, max: number): string {
+  if (mrkdwn.length <= max) return mrkdwn;
+  const cut = mrkdwn
+    .slice(0, max - 1)
+    .replace(/&[a-z#0-9]*$/i, '')
+    .replace(/<[^>]*$/, '');
+  return `${cut}…`;
+}
+
 /** Joins pieces with `separator` (a newline by default), leaving out `false`, `null`, `undefined` and ''. */
 export function join(parts: readonly (SlackText | false | null | undefined | '')[], separator = '\n'): SlackText {
   return new SlackText(parts.filter((p): p is SlackText => p instanceof SlackText).map((p) => p.mrkdwn).join(separator));
