@@ -186,6 +186,13 @@ export class Directory {
     return { key, name: g.name, channel: g.channel, members: [...g.members], managers: [...(g.managers ?? [])], mentionable: Boolean(g.slackUserGroupId) };
   }
 
+  /** The keys of every team (a group with a channel), in file order. */
+  teamKeys(): string[] {
+    return Object.entries(this.data.groups)
+      .filter(([, g]) => g.channel !== undefined)
+      .map(([key]) => key);
+  }
+
   /** The keys of the teams (groups with a channel) that list the person as a member, in file order. */
   teamsOf(person: string): string[] {
     return Object.entries(this.data.groups)

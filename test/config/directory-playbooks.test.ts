@@ -54,6 +54,45 @@ describe('directory against the playbooks', () => {
     ]);
   });
 
+  // Issue 17 item 17, every playbook: client-call tags whichever team the input names (and mentions and
+  // DMs its managers), tech-incident DMs its social-media colleague by key.
+  it("a team without a Slack user-group id, a team manager without a Slack id and a person a playbook tags by key are each named", () => {
+    const directory = edited((d) => {
+      delete d.groups['client-services']!.slackUserGroupId;
+      delete d.people['client-services-director']!.slackUserId;
+      delete d.people['social-media-agent']!.slackUserId;
+    });
+    expect(directoryGaps(directory, Object.values(playbooks))).toEqual([
+      "/people/social-media-agent/slackUserId: missing; playbook 'tech-incident' tags them (DMed the community-groups check when the reporting agent is not trained for social-media support) and a mention without one pings nobody",
+      "/groups/client-services/slackUserGroupId: missing; team 'client-services' (a group with a channel), which playbook 'client-call' tags (the team of the client's usual contact is tagged to take the call, and its managers are asked when nobody takes it in time), and '@client-services' without an id pings nobody",
+      "/people/client-services-director/slackUserId: missing; manager of team 'client-services', whom playbook 'client-call' tags (the team of the client's usual contact is tagged to take the call, and its managers are asked when nobody takes it in time)",
+    ]);
+    const gone = edited((d) => {
+      delete d.people['social-media-agent'];
+      for (const g of Object.values(d.groups)) g.members = (g.members as string[]).filter((m) => m !== 'social-media-agent');
+    });
+    expect(directoryGaps(gone, Object.values(playbooks))).toContain(
+      "/people/social-media-agent: missing; playbook 'tech-incident' tags them (DMed the community-groups check when the reporting agent is not trained for social-media support)",
+    );
+  });
+
+  it('every playbook declares the directory entries its Slack texts name by key', () => {
+    // A playbook that mentions, DMs or tags a fixed directory key must declare it, so the check above covers it.
+    expect(playbooks['client-call']!.directory.teams).toBeTruthy();
+    expect(Object.keys(playbooks['tech-incident']!.directory.people ?? {})).toContain('social-media-agent');
+    expect(Object.keys(playbooks['tech-incident']!.directory.taggedGroups ?? {})).toContain('on-call');
+    expect(Object.keys(playbooks['account-escalation']!.directory.taggedGroups ?? {})).toContain('accounting');
+  });
+
+  it('loadConfig fails naming a team without a Slack user-group id (client-call)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'directory-check-'));
+    const file = join(dir, 'directory.yaml');
+    const data = structuredClone(example.data) as unknown as Data;
+    delete data.groups['client-services']!.slackUserGroupId;
+    writeFileSync(file, stringify(data));
+    await expect(loadConfig({ DIRECTORY_FILE: file })).rejects.toThrow(/\/groups\/client-services\/slackUserGroupId: missing; team 'client-services'/);
+  });
+
   it("a group a playbook's settings tag (a gameday event's response group) needs a Slack user-group id too", () => {
     const directory = edited((d) => {
       delete d.groups['client-success']!.slackUserGroupId;

@@ -58,8 +58,11 @@ export default definePlaybook<ClientCallInput>({
   outcomes: CLIENT_CALL_OUTCOMES,
   templates: CLIENT_CALL_TEMPLATES,
   access: clientCallAccess,
-  // Nothing by key of its own: the team and its managers come from the input (usualContact, team).
-  directory: {},
+  // The team comes from the input (usualContact, team), so any team may be the one: its group is
+  // tagged in the call post and its managers are mentioned and DMed when nobody takes the call.
+  directory: {
+    teams: "the team of the client's usual contact is tagged to take the call, and its managers are asked when nobody takes it in time",
+  },
   businessKey: (input) => `${input.client.accountId}-${compactInstant(input.callAt)}`,
   businessTime: (input) => new Date(input.callAt),
   summary: (input) => {

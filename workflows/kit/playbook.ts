@@ -123,6 +123,13 @@ export interface DirectoryNeeds {
   taggedGroups?: Record<string, string>;
   /** Groups whose members it invites to a channel: each member needs a `slackUserId`. */
   invitedGroups?: Record<string, string>;
+  /** People it mentions or DMs by key (not through its input): each needs a `slackUserId`. */
+  people?: Record<string, string>;
+  /**
+   * Why it may tag any team (a group with a channel) and mention its managers, e.g. a team named
+   * by the input: then every team needs a `slackUserGroupId` and every manager a `slackUserId`.
+   */
+  teams?: string;
 }
 
 export interface ListFilter {

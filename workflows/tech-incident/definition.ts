@@ -93,6 +93,9 @@ export default defineJoinPlaybook<TechIncidentReport, TechIncidentSettings, [Tec
       [TECH_INCIDENT_DIRECTORY.infoChannel]: "the incident lead's status updates go here",
     },
     taggedGroups: { [TECH_INCIDENT_DIRECTORY.onCallGroup]: 'tagged in the siren post' },
+    people: {
+      [TECH_INCIDENT_DIRECTORY.socialMediaAgent]: 'DMed the community-groups check when the reporting agent is not trained for social-media support',
+    },
   },
   join: {
     startArgs: (input, settings): [TechIncidentOpening] => [{ problemKey: problemKeyOf(input), policy: policyOf(settings) }],
