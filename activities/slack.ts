@@ -18,6 +18,7 @@ import type { Directory } from '../src/directory.js';
 import { permanent, slackFailure } from './failures.js';
 import { mapBlockTexts, messageBlocks, noteBlock, textSections, type SlackBlock, type SlackButton } from './slack-blocks.js';
 import { slackChannelActivities } from './slack-channels.js';
+import type { SlackText } from '../workflows/kit/slack-text.js';
 
 /**
  * Where a message goes: a channel (a directory key, or a Slack channel id such as the one
@@ -34,10 +35,11 @@ export interface PostSlackMessageInput {
   step: string;
   target: SlackTarget;
   /**
-   * May contain `@{person-key}`, `@{group:group-key}` and `@{here}`, resolved from the directory.
-   * With blocks or buttons it is the notification / fallback text.
+   * mrkdwn the engine built (`slack`…``: every user-supplied value escaped, issue 17 item 16); may
+   * contain `@{person-key}`, `@{group:group-key}` and `@{here}`, resolved from the directory. With
+   * blocks or buttons it is the notification / fallback text.
    */
-  text: string;
+  text: SlackText;
   /** Reply in this thread (ts of the parent message). */
   threadTs?: string;
   /** Block Kit blocks; mentions are resolved in their text objects too. */
@@ -67,8 +69,8 @@ export interface UpdatedSlackMessage {
 export interface UpdateSlackMessageInput {
   channel: string;
   ts: string;
-  /** The new text (mentions resolved as for posts). */
-  text: string;
+  /** The new text (built with `slack`…``; mentions resolved as for posts). */
+  text: SlackText;
   /**
    * The new blocks. An update replaces the whole message: without blocks or buttons the old blocks
    * (and buttons) are removed, since Slack would otherwise keep showing them over the new text.
@@ -77,10 +79,10 @@ export interface UpdateSlackMessageInput {
   /** The buttons that remain, e.g. only "resolve" after an acknowledgement; needs `escalationId`. */
   buttons?: SlackButton[];
   /**
-   * A context line (mrkdwn, already escaped) under the text, e.g. how a call task ended
+   * A context line (built with `slack`…``) under the text, e.g. how a call task ended
    * ("Done: call-outcome reported by desk-agent"): the message keeps its text and gains the line.
    */
-  note?: string;
+  note?: SlackText;
   escalationId?: string;
   /**
    * Names the update (e.g. `mark-resolved`). With `escalationId`, an update of a message that is gone
@@ -123,6 +125,13 @@ export function mentionResolver(directory: Directory) {
 /** Slack's answers for a thread parent or message that no longer exists. */
 const GONE = new Set(['thread_not_found', 'message_not_found']);
 const isGone = (err: unknown) => err instanceof WebAPIPlatformError && GONE.has(String(err.data.error));
+
+/**
+ * The mrkdwn of a text the workflow built: Temporal carries a SlackText as `{ mrkdwn }`. A bare
+ * string is an attempt scheduled by an older worker, whose kit sent `SlackText.mrkdwn` as a string:
+ * already the engine's mrkdwn, so kept.
+ */
+const mrkdwn = (text: SlackText | string): string => (typeof text === 'string' ? text : text.mrkdwn);
 
 /** mrkdwn-escaped: the id is data. */
 const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -211,11 +220,11 @@ export function slackActivities({ slack, directory, publicUrl }: SlackActivityDe
   }
 
   /** Text and blocks with mentions resolved; mentions collected from both. */
-  function content(input: { escalationId?: string | undefined; text: string; blocks?: SlackBlock[] | undefined; buttons?: SlackButton[] | undefined }) {
-    const { text, mentions: found } = mentions.resolve(input.text);
+  function content(input: { escalationId?: string | undefined; text: SlackText; blocks?: SlackBlock[] | undefined; buttons?: SlackButton[] | undefined }) {
+    const { text, mentions: found } = mentions.resolve(mrkdwn(input.text));
     let blocks = messageBlocks({
       escalationId: input.escalationId ?? '',
-      text: input.text,
+      text: mrkdwn(input.text),
       blocks: input.blocks,
       buttons: input.buttons,
     });
@@ -313,7 +322,7 @@ export function slackActivities({ slack, directory, publicUrl }: SlackActivityDe
     async updateSlackMessage(input: UpdateSlackMessageInput): Promise<UpdatedSlackMessage> {
       try {
         if (input.buttons?.length && !input.escalationId) throw permanent('Slack update: buttons need the escalationId');
-        const blocks = input.note ? await closedBlocks(input.channel, input.ts, input.text, input.blocks, input.note) : input.blocks;
+        const blocks = input.note ? await closedBlocks(input.channel, input.ts, mrkdwn(input.text), input.blocks, mrkdwn(input.note)) : input.blocks;
         const message = content({ ...input, blocks });
         try {
           await slack.chat.update({

@@ -10,6 +10,7 @@ import type { ActionsBlock, ContextBlock, KnownBlock, ModalView } from '@slack/t
 import type { WebClient } from '@slack/web-api';
 import type { FastifyBaseLogger } from 'fastify';
 import { BUTTON_ACTION_PREFIX, parseButtonValue } from '../../activities/slack-blocks.js';
+import { escapeMrkdwn } from '../../workflows/kit/slack-text.js';
 import { actorOf, type Actor, type Identities } from '../auth/principal.js';
 import type { Directory } from '../directory.js';
 import type { EventGateway } from '../escalations/events.js';
@@ -46,10 +47,8 @@ interface IntakeMetadata {
   channel?: string;
 }
 
-/** `&`, `<`, `>` are control characters in mrkdwn: data never becomes a mention or a link. */
-export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+/** `&`, `<`, `>` are control characters in mrkdwn: data never becomes a mention or a link (the kit's one rule). */
+export { escapeMrkdwn };
 
 /** A playbook's intake fields, or why it cannot be started from Slack. */
 export function intakeFields(def: Playbook): { fields: ModalField[]; unsupported: string[] } {
@@ -211,7 +210,7 @@ export class SlackHandler {
       );
     }
     const error = await this.openView(cmd.trigger_id, view);
-    return error ? ephemeral(`The form could not be opened: ${error}`) : undefined;
+    return error ? ephemeral(`The form could not be opened: ${escapeMrkdwn(error)}`) : undefined;
   }
 
   private async messageShortcut(payload: MessageShortcut): Promise<SlackAck> {
@@ -229,7 +228,7 @@ export class SlackHandler {
       author: payload.message?.user,
     });
     const error = await this.openView(payload.trigger_id, this.intakeView(def, { channel: payload.channel?.id }, initial));
-    if (error) this.later('ephemeral', () => this.tell(user, payload.channel?.id, `The form could not be opened: ${error}`));
+    if (error) this.later('ephemeral', () => this.tell(user, payload.channel?.id, `The form could not be opened: ${escapeMrkdwn(error)}`));
     return undefined;
   }
 

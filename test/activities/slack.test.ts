@@ -8,6 +8,7 @@ import { RATE_LIMITED, TRANSIENT_DELIVERY_FAILURE } from '../../activities/failu
 import { ACTIONS_BLOCK_ID, parseButtonValue, type SlackBlock, type SlackButton } from '../../activities/slack-blocks.js';
 import type { Directory } from '../../src/directory.js';
 import { createClients } from '../../src/worker.js';
+import { postedText, slack } from '../../workflows/kit/slack-text.js';
 import { loadExampleDirectory } from '../helpers/fixtures.js';
 import { startStandIns, type StandIns } from '../helpers/stand-ins.js';
 import { deadUrl, expectPermanent, expectRetryable, failureOf, runAttempt, setSlackTimeout } from './helpers.js';
@@ -45,7 +46,7 @@ const alert = (id = escalationId()) => ({
   escalationId: id,
   step: 'alert',
   target: { channel: 'bookings-emergencies' },
-  text: ':rotating_light: @{booking-owner} facilitator no-show, @{group:on-call} and @{here} please look',
+  text: slack`:rotating_light: @{booking-owner} facilitator no-show, @{group:on-call} and @{here} please look`,
 });
 
 describe('posting', () => {
@@ -65,10 +66,19 @@ describe('posting', () => {
     });
   });
 
+  // Issue 17 item 16: the activity takes SlackText (made by slack``), so a value reaches Slack only escaped.
+  it('a session title with mrkdwn, sent as the worker gets it (SlackText as { mrkdwn }), is shown as typed and pings nobody', async () => {
+    const title = 'Sales & Service Leads <EMEA> <!channel>';
+    const input = { ...alert(), text: slack`:rotating_light: @{booking-owner} please respond: "${title}" has a problem` };
+    await runAttempt(acts.postSlackMessage, JSON.parse(JSON.stringify(input)) as typeof input);
+    const [msg] = standIns.slack.messages(EMERG);
+    expect(msg?.text).toBe(':rotating_light: <@U0MORGAN01> please respond: "Sales &amp; Service Leads &lt;EMEA&gt; &lt;!channel&gt;" has a problem');
+  });
+
   it('posts Block Kit blocks with the text as fallback, mentions resolved in the blocks too', async () => {
     const input = {
       ...alert(),
-      text: 'Facilitator no-show for @{booking-owner}',
+      text: slack`Facilitator no-show for @{booking-owner}`,
       blocks: <SlackBlock[]>[
         { type: 'header', text: { type: 'plain_text', text: 'Facilitator no-show (@{booking-owner})' } },
         { type: 'section', text: { type: 'mrkdwn', text: '*Owner:* @{booking-owner}\n*On call:* @{group:on-call}' } },
@@ -93,7 +103,7 @@ describe('posting', () => {
   it('replies in a thread', async () => {
     const id = escalationId();
     const parent = await runAttempt(acts.postSlackMessage, alert(id));
-    const reply = await runAttempt(acts.postSlackMessage, { ...alert(id), step: 'outcome', text: 'Resolved', threadTs: parent.ts });
+    const reply = await runAttempt(acts.postSlackMessage, { ...alert(id), step: 'outcome', text: slack`Resolved`, threadTs: parent.ts });
     const messages = standIns.slack.messages(EMERG);
     expect(messages).toHaveLength(2);
     expect(messages[1]).toMatchObject({ ts: reply.ts, thread_ts: parent.ts, text: 'Resolved' });
@@ -104,7 +114,7 @@ describe('posting', () => {
       escalationId: escalationId(),
       step: 'follow-up',
       target: { dm: 'booking-owner' },
-      text: 'Your booking had a facilitator no-show; see the thread.',
+      text: slack`Your booking had a facilitator no-show; see the thread.`,
     });
     expect(posted.channel).toMatch(/^D/);
     const dm = standIns.slack.channels().find((c) => c.id === posted.channel);
@@ -114,7 +124,7 @@ describe('posting', () => {
 
   it('posts to a channel given by Slack id (e.g. an escalation channel)', async () => {
     const created = standIns.slack.addChannel({ name: 'esc-example' });
-    const posted = await runAttempt(acts.postSlackMessage, { ...alert(), target: { channel: created.id }, text: 'Kick-off' });
+    const posted = await runAttempt(acts.postSlackMessage, { ...alert(), target: { channel: created.id }, text: slack`Kick-off` });
     expect(posted.channel).toBe(created.id);
     expect(standIns.slack.messages(created.id).map((m) => m.text)).toEqual(['Kick-off']);
   });
@@ -126,7 +136,7 @@ describe('posting', () => {
       buttons: [{ event: 'owner-acknowledged', label: 'Acknowledge' }],
     });
     expect(standIns.slack.messages(EMERG)[0]?.blocks).toHaveLength(2);
-    await runAttempt(acts.updateSlackMessage, { channel: posted.channel, ts: posted.ts, text: ':white_check_mark: Resolved by @{booking-owner}' });
+    await runAttempt(acts.updateSlackMessage, { channel: posted.channel, ts: posted.ts, text: slack`:white_check_mark: Resolved by @{booking-owner}` });
     const [msg] = standIns.slack.messages(EMERG);
     expect(msg?.text).toBe(':white_check_mark: Resolved by <@U0MORGAN01>');
     expect(msg?.blocks ?? []).toEqual([]);
@@ -138,14 +148,14 @@ describe('posting', () => {
     const id = escalationId();
     const posted = await runAttempt(acts.postSlackMessage, {
       ...alert(id),
-      text: ':telephone_receiver: @{booking-owner}: phone the facilitator',
+      text: slack`:telephone_receiver: @{booking-owner}: phone the facilitator`,
       buttons: [{ event: 'call-outcome', label: 'Reached', extra: { outcome: 'reached' } }],
     });
     await runAttempt(acts.updateSlackMessage, {
       channel: posted.channel,
       ts: posted.ts,
-      text: ':telephone_receiver: @{booking-owner}: phone the facilitator',
-      note: 'Done: call-outcome (reached) reported by desk &lt;agent&gt; at 10:15',
+      text: slack`:telephone_receiver: @{booking-owner}: phone the facilitator`,
+      note: slack`Done: call-outcome (reached) reported by desk &lt;agent&gt; at 10:15`,
       escalationId: id,
       step: 'call-1-closed',
     });
@@ -157,7 +167,7 @@ describe('posting', () => {
     ];
     expect(msg?.blocks).toEqual(closed);
     // A retried close adds its note once.
-    await runAttempt(acts.updateSlackMessage, { channel: posted.channel, ts: posted.ts, text: 'x', note: closed[1]!.elements![0]!.text, escalationId: id, step: 'call-1-closed' }, 2);
+    await runAttempt(acts.updateSlackMessage, { channel: posted.channel, ts: posted.ts, text: slack`x`, note: postedText(closed[1]!.elements![0]!.text), escalationId: id, step: 'call-1-closed' }, 2);
     expect(standIns.slack.messages(EMERG)[0]?.blocks).toEqual(closed);
   });
 
@@ -165,7 +175,7 @@ describe('posting', () => {
     const id = escalationId();
     const posted = await runAttempt(acts.postSlackMessage, {
       ...alert(id),
-      text: 'Phone the facilitator',
+      text: slack`Phone the facilitator`,
       buttons: [{ event: 'call-outcome', label: 'Reached', extra: { outcome: 'reached' } }],
     });
     const pressed = { type: 'context', elements: [{ type: 'mrkdwn', text: ':white_check_mark: <@U0MORGAN01> pressed “Reached”' }] };
@@ -173,10 +183,10 @@ describe('posting', () => {
     await runAttempt(acts.updateSlackMessage, {
       channel: posted.channel,
       ts: posted.ts,
-      text: 'Phone the facilitator',
+      text: slack`Phone the facilitator`,
       blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Phone the facilitator' } }, pressed as SlackBlock],
     });
-    await runAttempt(acts.updateSlackMessage, { channel: posted.channel, ts: posted.ts, text: 'Phone the facilitator', note: 'Done at 10:15', escalationId: id, step: 'c-closed' });
+    await runAttempt(acts.updateSlackMessage, { channel: posted.channel, ts: posted.ts, text: slack`Phone the facilitator`, note: slack`Done at 10:15`, escalationId: id, step: 'c-closed' });
     expect(standIns.slack.messages(EMERG)[0]?.blocks).toEqual([
       { type: 'section', text: { type: 'mrkdwn', text: 'Phone the facilitator' } },
       pressed,
@@ -196,7 +206,7 @@ describe('posting', () => {
     await runAttempt(acts.updateSlackMessage, {
       channel: posted.channel,
       ts: posted.ts,
-      text: 'Acknowledged by @{booking-owner}',
+      text: slack`Acknowledged by @{booking-owner}`,
       escalationId: id,
       buttons: [{ event: 'resolved', label: 'Resolve', style: 'primary' }],
     });
@@ -215,7 +225,7 @@ describe('buttons', () => {
 
   it("carry the escalation id, event type and extra fields in their value, one action_id per event", async () => {
     const id = escalationId();
-    await runAttempt(acts.postSlackMessage, { ...alert(id), text: 'Please call the facilitator, @{desk-agent}', buttons });
+    await runAttempt(acts.postSlackMessage, { ...alert(id), text: slack`Please call the facilitator, @{desk-agent}`, buttons });
     const [msg] = standIns.slack.messages(EMERG);
     expect(msg?.text).toBe('Please call the facilitator, <@U0SAMDESK1>');
     const [section, actions] = (msg?.blocks ?? []) as [
@@ -307,7 +317,7 @@ describe('retries belong to Temporal', () => {
   it('503 on an update is retryable', async () => {
     const posted = await runAttempt(acts.postSlackMessage, alert());
     standIns.slack.failNext('chat.update', { status: 503 });
-    const update = { channel: posted.channel, ts: posted.ts, text: 'Resolved' };
+    const update = { channel: posted.channel, ts: posted.ts, text: slack`Resolved` };
     expectRetryable(await failureOf(runAttempt(acts.updateSlackMessage, update, 1)), TRANSIENT_DELIVERY_FAILURE);
     await runAttempt(acts.updateSlackMessage, update, 2);
     expect(standIns.slack.messages(EMERG)[0]?.text).toBe('Resolved');
@@ -367,12 +377,12 @@ describe('permanent errors fail without retry, naming the Slack error', () => {
   });
 
   it('an update of a message that is gone (message_not_found)', async () => {
-    const failure = await failureOf(runAttempt(acts.updateSlackMessage, { channel: EMERG, ts: '1700000000.000100', text: 'Resolved' }));
+    const failure = await failureOf(runAttempt(acts.updateSlackMessage, { channel: EMERG, ts: '1700000000.000100', text: slack`Resolved` }));
     expectPermanent(failure, 'Slack update: Slack answered message_not_found');
   });
 
   it('a mention of someone not in the directory', async () => {
-    const failure = await failureOf(runAttempt(acts.postSlackMessage, { ...alert(), text: 'Hello @{nobody-here}' }));
+    const failure = await failureOf(runAttempt(acts.postSlackMessage, { ...alert(), text: slack`Hello @{nobody-here}` }));
     expectPermanent(failure, "unknown person 'nobody-here'");
     expect(standIns.slack.calls()).toHaveLength(0);
   });
@@ -418,14 +428,14 @@ describe('no double post after an ambiguous failure', () => {
   it('in a thread: found among the replies', async () => {
     const id = escalationId();
     const parent = await runAttempt(acts.postSlackMessage, alert(id));
-    const retried = await ambiguousThenRetry({ ...alert(id), step: 'outcome', text: 'Session cancelled', threadTs: parent.ts });
+    const retried = await ambiguousThenRetry({ ...alert(id), step: 'outcome', text: slack`Session cancelled`, threadTs: parent.ts });
     expect(retried.deduplicated).toBe(true);
     const replies = standIns.slack.messages(EMERG).filter((m) => m.thread_ts === parent.ts);
     expect(replies.map((m) => m.ts)).toEqual([retried.ts]);
   });
 
   it('in a DM', async () => {
-    const retried = await ambiguousThenRetry({ escalationId: escalationId(), step: 'follow-up', target: { dm: 'booking-owner' }, text: 'Timeline attached' });
+    const retried = await ambiguousThenRetry({ escalationId: escalationId(), step: 'follow-up', target: { dm: 'booking-owner' }, text: slack`Timeline attached` });
     expect(retried.deduplicated).toBe(true);
     expect(standIns.slack.messages(retried.channel)).toHaveLength(1);
   });
@@ -436,8 +446,8 @@ describe('no double post after an ambiguous failure', () => {
     const scheduledAt = Date.now();
     standIns.slack.failNext('chat.postMessage', { acceptThenHang: HANG_MS });
     await failureOf(runAttempt(a.postSlackMessage, input, 1, scheduledAt));
-    await runAttempt(acts.postSlackMessage, { ...input, step: 'reminder-1', text: 'Reminder' });
-    for (let i = 0; i < 3; i++) await runAttempt(acts.postSlackMessage, { ...alert(), text: `other escalation ${i}` });
+    await runAttempt(acts.postSlackMessage, { ...input, step: 'reminder-1', text: slack`Reminder` });
+    for (let i = 0; i < 3; i++) await runAttempt(acts.postSlackMessage, { ...alert(), text: slack`other escalation ${i}` });
     const retried = await runAttempt(a.postSlackMessage, input, 2, scheduledAt);
     expect(retried.deduplicated).toBe(true);
     expect(standIns.slack.messages(EMERG).filter((m) => m.metadata?.event_payload.key === `${input.escalationId}/alert`)).toHaveLength(1);
@@ -446,7 +456,7 @@ describe('no double post after an ambiguous failure', () => {
   it('a retry whose first attempt never reached Slack posts (the key is per step, nothing is skipped wrongly)', async () => {
     const id = escalationId();
     await runAttempt(acts.postSlackMessage, alert(id));
-    const other = await runAttempt(acts.postSlackMessage, { ...alert(id), step: 'reminder-1', text: 'Reminder' }, 2);
+    const other = await runAttempt(acts.postSlackMessage, { ...alert(id), step: 'reminder-1', text: slack`Reminder` }, 2);
     expect(other.deduplicated).toBe(false);
     expect(standIns.slack.messages(EMERG)).toHaveLength(2);
   });
@@ -461,7 +471,7 @@ describe('a thread or message that is gone', () => {
 
   it('a thread reply is posted in the channel, naming the escalation, instead of failing', async () => {
     const id = escalationId();
-    const posted = await runAttempt(acts.postSlackMessage, { ...alert(id), step: 'outcome', text: 'Resolved: delivered', threadTs: goneTs });
+    const posted = await runAttempt(acts.postSlackMessage, { ...alert(id), step: 'outcome', text: slack`Resolved: delivered`, threadTs: goneTs });
     expect(posted).toMatchObject({ channel: EMERG, fallback: 'thread-gone', deduplicated: false });
     const [msg, ...rest] = standIns.slack.messages(EMERG);
     expect(rest).toHaveLength(0);
@@ -491,7 +501,7 @@ describe('a thread or message that is gone', () => {
     const clients = createClients(standIns.providers);
     setSlackTimeout(clients.slack, 750);
     const a = createActivities({ ...clients, directory, templates });
-    const input = { ...alert(), step: 'outcome', text: 'Resolved', threadTs: goneTs };
+    const input = { ...alert(), step: 'outcome', text: slack`Resolved`, threadTs: goneTs };
     const scheduledAt = Date.now();
     // Attempt 1: the thread reply fails (thread gone), the fallback post is accepted but answered too late.
     standIns.slack.failNext('chat.postMessage', { error: 'thread_not_found' });
@@ -505,14 +515,14 @@ describe('a thread or message that is gone', () => {
   it('a real thread still gets the reply in the thread (no fallback)', async () => {
     const id = escalationId();
     const parent = await runAttempt(acts.postSlackMessage, alert(id));
-    const reply = await runAttempt(acts.postSlackMessage, { ...alert(id), step: 'outcome', text: 'Resolved', threadTs: parent.ts });
+    const reply = await runAttempt(acts.postSlackMessage, { ...alert(id), step: 'outcome', text: slack`Resolved`, threadTs: parent.ts });
     expect(reply.fallback).toBeUndefined();
     expect(standIns.slack.messages(EMERG)[1]?.thread_ts).toBe(parent.ts);
   });
 
   it('an update of a message that is gone posts the new text in the channel, once per step', async () => {
     const id = escalationId();
-    const input = { channel: EMERG, ts: goneTs, text: '[resolved: delivered] facilitator-no-show', escalationId: id, step: 'mark-resolved' };
+    const input = { channel: EMERG, ts: goneTs, text: slack`[resolved: delivered] facilitator-no-show`, escalationId: id, step: 'mark-resolved' };
     const updated = await runAttempt(acts.updateSlackMessage, input);
     expect(updated).toMatchObject({ fallback: 'message-gone', ts: expect.any(String) });
     const again = await runAttempt(acts.updateSlackMessage, input, 2);

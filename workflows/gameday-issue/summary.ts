@@ -94,7 +94,7 @@ export async function gamedaySummary(input: GamedaySummaryInput): Promise<Gameda
       escalationId: workflowInfo().workflowId,
       step: 'gameday-summary',
       target: { channel: event.channel },
-      text: text.mrkdwn,
+      text,
     });
     state.status = 'posted';
     state.postedAt = new Date(Date.now()).toISOString();

@@ -39,7 +39,7 @@ export async function postSlack(esc: AnyEscalation, input: SlackPost): Promise<P
     const to = 'channel' in input.target ? `#${input.target.channel}` : `dm:${input.target.dm}`;
     const posted = await messaging.postSlackMessage.executeWithOptions(
       summary(`Slack '${input.step}' to ${'dm' in input.target ? `${input.target.dm} (DM)` : to}${input.threadTs ? ' (thread)' : ''}`),
-      [{ escalationId: esc.escalationId, ...input, text: input.text.mrkdwn }],
+      [{ escalationId: esc.escalationId, ...input }],
     );
     esc.messages.push({ step: input.step, channel: 'slack', to, at: nowIso(), ref: posted.ts });
     if (input.buttons && input.buttons.length > 0) esc.livePosts.push({ step: input.step, channel: posted.channel, ts: posted.ts, text: input.text.mrkdwn });
@@ -79,11 +79,11 @@ export async function updateSlack(
       {
         channel,
         ts,
-        text: text.mrkdwn,
+        text,
         escalationId: esc.escalationId,
         step,
         ...(buttons && buttons.length > 0 && { buttons }),
-        ...(note && { note: note.mrkdwn }),
+        ...(note && { note }),
       },
     ]);
     if (updated?.fallback === 'message-gone') {
