@@ -202,7 +202,10 @@ describe('account-escalation: the escalation case', () => {
   it('a CRM that rejects the case: the CSM gets a task, the notes wait for case-created, then go to that case', async () => {
     await t.withWorker(async (taskQueue) => {
       t.standIns.cases.failNext('create-case', { status: 422 }, 1);
-      const input = accountEscalationInput(await t.env.currentTimeMs(), { account: { ...accountEscalationInput(0).account, fmc: true, name: 'Example Dental Group' } });
+      // The account name is issue 17 item 16's input: data in the FMC channel's topic, purpose and post (Slack renders mentions in all three).
+      const name = 'Sales & Service Leads <EMEA> <!channel>';
+      const escaped = 'Sales &amp; Service Leads &lt;EMEA&gt; &lt;!channel&gt;';
+      const input = accountEscalationInput(await t.env.currentTimeMs(), { account: { ...accountEscalationInput(0).account, fmc: true, name } });
       const handle = await t.start(taskQueue, input);
       const id = handle.workflowId;
       await settle(async () => (await get(handle)).tasks.some((x) => x.id === 'create-case'));
@@ -211,7 +214,15 @@ describe('account-escalation: the escalation case', () => {
       expect(s.timeline.find((e) => e.kind === 'step-failed')?.detail).toContain('case target answered 422');
       expect(s.waitingFor).toContain('case-created');
       await settle(() => slackSteps(t.standIns, id).includes('fmc-channel-details'));
-      expect(slackPosts(t.standIns, id).find((p) => p.step === 'fmc-channel-details')!.text).toContain('(pending');
+      const details = slackPosts(t.standIns, id).find((p) => p.step === 'fmc-channel-details')!.text;
+      expect(details).toContain('(pending');
+      expect(details).toContain(`*Account escalation: ${escaped}*`);
+      expect(details).not.toContain('<!channel>');
+      const purpose = t.standIns.slack.calls('conversations.setPurpose').map((c) => String(c.args.purpose)).find((p) => p.includes(`[escalation:${id}]`));
+      expect(purpose).toBe(`Escalation: ${escaped} [escalation:${id}]`);
+      const channel = t.standIns.slack.calls('conversations.setPurpose').find((c) => String(c.args.purpose) === purpose)!.args.channel;
+      const topic = t.standIns.slack.calls('conversations.setTopic').find((c) => c.args.channel === channel)?.args.topic;
+      expect(topic).toMatch(new RegExp(`^Escalation ${escaped.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: MRR .+, case pending$`));
 
       await send(handle, { type: 'note', actor: 'csm', text: 'Called the practice manager, left a voicemail.' });
       expect((await get(handle)).details.pendingCaseNotes.length).toBeGreaterThan(0);
