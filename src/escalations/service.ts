@@ -604,7 +604,7 @@ export class EscalationService {
 
   /**
    * The execution facts and the workflow's state. The state query waits at most `workerWaitMs`
-   * for a worker: then a read answers 503 no-worker (`stateRequired`), a start answers `state: null`.
+   * for a worker: then a read answers 503 no-worker (`stateRequired`); a start gets `state: null`, which the route answers as 202 Accepted.
    */
   private async view(d: WorkflowExecutionDescription, opts: { stateRequired: boolean }): Promise<EscalationView> {
     let state: EscalationState | null = null;

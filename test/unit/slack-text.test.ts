@@ -1,6 +1,6 @@
 // User-supplied values are data in Slack mrkdwn (issue 17 item 16): escaped, never mentions or links.
 import { describe, expect, it } from 'vitest';
-import { escapeMrkdwn, join, lines, link, mention, slack } from '../../workflows/kit/slack-text.js';
+import { escapeMrkdwn, join, lines, link, mention, mrkdwnOf, slack, truncateMrkdwn, type SlackText } from '../../workflows/kit/slack-text.js';
 
 const hostile = 'Sales & Service Leads <EMEA> <!channel> @{here} <@U0MORGAN01> <https://evil.example|click>';
 
@@ -47,4 +47,19 @@ describe('link()', () => {
 
 it('escapeMrkdwn leaves ordinary text alone', () => {
   expect(escapeMrkdwn('Leading Essentials: 11 AM CT')).toBe('Leading Essentials: 11 AM CT');
+});
+
+describe('across an activity boundary and at a length limit', () => {
+  it('mrkdwnOf reads a SlackText as Temporal carries it ({ mrkdwn }) and escapes a bare string as data', () => {
+    const carried = JSON.parse(JSON.stringify(slack`Escalation ${'Sales & Service Leads <EMEA> <!channel>'}`)) as SlackText;
+    expect(mrkdwnOf(carried)).toBe('Escalation Sales &amp; Service Leads &lt;EMEA&gt; &lt;!channel&gt;');
+    expect(mrkdwnOf('a <!channel> & b')).toBe('a &lt;!channel&gt; &amp; b');
+  });
+
+  it('truncateMrkdwn never ends inside an entity or a <…> token', () => {
+    expect(truncateMrkdwn('short', 10)).toBe('short');
+    expect(truncateMrkdwn(`${'x'.repeat(8)}&amp;`, 10)).toBe(`${'x'.repeat(8)}…`);
+    expect(truncateMrkdwn(`x <https://a.example|label> y`, 10)).toBe('x …');
+    expect(truncateMrkdwn('abcdefghijkl', 10)).toBe('abcdefghi…');
+  });
 });
