@@ -117,6 +117,11 @@ describe('client-call: after the resolution', () => {
       const s = await state(h);
       expect(s.status).toBe('resolved');
       expect(s.timeline.filter((e) => e.data?.deadline === 'review-due').map((e) => e.kind)).toEqual(['deadline-missed', 'reminder', 'reminder']);
+      // The third is the kit's final step (kit/reminders.ts), recorded as such.
+      expect(s.timeline.filter((e) => e.kind === 'reminder-capped').map((e) => e.data)).toEqual([
+        { reminder: 'review-due', sent: 2 },
+        { reminder: 'documentation-due', sent: 2 },
+      ]);
     });
   });
 

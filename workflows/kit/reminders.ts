@@ -54,6 +54,23 @@ export type ReminderTurn = { step: 'remind'; n: number; of: number } | { step: '
 
 const cap = (p: ReminderPolicy) => Math.max(1, Math.min(p.maxCount, REMINDER_LIMITS.hardMax));
 
+/**
+ * The step of turn `n` (from 1) of a reminder under `policy`, for a playbook that keeps its own
+ * count: `remind` up to the cap (re-arm after it), `final` once (re-arm nothing), `silent` after.
+ */
+export function reminderStep(n: number, policy: ReminderPolicy): ReminderTurn['step'] {
+  const max = cap(policy);
+  return n <= max ? 'remind' : n === max + 1 ? 'final' : 'silent';
+}
+
+/** Records a reminder's final step on the timeline (`reminder-capped`): `sent` reminders went before it. */
+export function recordReminderCapped(esc: AnyEscalation, policy: ReminderPolicy, key: string, sent: number): void {
+  esc.timeline.add('reminder-capped', `Stopped reminding after ${sent} reminder(s) (${policy.id}'s cap) without an answer: told ${policy.finalTo}`, 'engine', {
+    reminder: key,
+    sent,
+  });
+}
+
 /** The policy's effective minimum interval, in milliseconds. */
 export const reminderIntervalMs = (p: ReminderPolicy) => Math.max(p.minIntervalMs, REMINDER_LIMITS.minIntervalMs);
 
@@ -74,10 +91,7 @@ export function takeReminderTurn(esc: AnyEscalation, counts: ReminderCounts, pol
     return { step: 'remind', n: c.sent, of: max };
   }
   c.finalAt = now;
-  esc.timeline.add('reminder-capped', `Stopped reminding after ${c.sent} reminder(s) (${policy.id}'s cap) without an answer: told ${policy.finalTo}`, 'engine', {
-    reminder: key,
-    sent: c.sent,
-  });
+  recordReminderCapped(esc, policy, key, c.sent);
   return { step: 'final', n: c.sent + 1 };
 }
 
