@@ -251,6 +251,19 @@ Object.assign(scenarios, {
     await send(h, { type: 'churned', actor: 'cs-team-lead', churn: { primary: 'customer', secondary: ['ghosted'] } });
     return h;
   },
+  // Since patched('account-escalation-reminder-caps'): nobody tries the customer (the contact series
+  // stops at its 4th missed day), no notes (the CSM's reminders stop after 5 business days), and
+  // accounting never decides (5 follow-ups, then the TL and their manager once).
+  'account-escalation-reminder-caps': async (id: string) => {
+    const monday = await mondayMorning();
+    await sleepUntil(monday);
+    const h = await startAccount(id, { trigger: 'unresponsive-after-issue' });
+    await sleepUntil(monday + 4 * DAY); // Friday 10:30: the series stopped at midnight
+    await send(h, { type: 'resolution-proposed', actor: 'cs-team-lead', offer: '10% off for 6 months' });
+    await sleepUntil(monday + 14 * DAY + HOUR); // Monday two weeks on, 11:30: the finance follow-ups' final step is out
+    await send(h, { type: 'churned', actor: 'cs-team-lead' });
+    return h;
+  },
   'account-escalation-renegotiation': async (id: string) => {
     const monday = await mondayMorning();
     await sleepUntil(monday);
