@@ -6,9 +6,11 @@
 // reminder of any playbook may run away. Ladders and call tasks have their own caps (ladder.ts
 // LADDER_LIMITS); this is the same rule for reminders driven by the agenda's deadlines.
 //
-// The counts are data in the playbook's state (`ReminderCounts`), so they survive continue-as-new;
-// deciding a turn issues no command, and the caller asks `patched()` only once a cap is reached, so
-// histories that never reached one replay as recorded.
+// The counts are data in the playbook's state (`ReminderCounts` with `takeReminderTurn`, or a
+// playbook's own counter with `reminderStep`), so they survive continue-as-new; deciding a turn issues
+// no command, and `takeReminderTurn` asks `patched()` only once a cap is reached, so histories that
+// never reached one replay as recorded. Users: account-escalation (finance follow-ups, note reminders,
+// contact-series restarts), client-call (overdue review/documentation), tech-incident (delay reminders).
 import { patched } from '@temporalio/workflow';
 import type { AnyEscalation } from './escalation.js';
 import { minutes } from './time.js';
@@ -93,11 +95,6 @@ export function takeReminderTurn(esc: AnyEscalation, counts: ReminderCounts, pol
   c.finalAt = now;
   recordReminderCapped(esc, policy, key, c.sent);
   return { step: 'final', n: c.sent + 1 };
-}
-
-/** The reminder's cap is reached (its final step went out): re-arm nothing. */
-export function reminderCapped(counts: ReminderCounts, key: string): boolean {
-  return counts[key]?.finalAt != null;
 }
 
 /** The earliest instant the next reminder of `key` may be armed for: `at`, or later to keep the minimum interval. */
