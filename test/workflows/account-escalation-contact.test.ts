@@ -43,6 +43,8 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
       expect(email!.cc.map((c) => c.email)).toEqual(['robin.success@example.com']);
       expect(email!.subject).toContain('Dana Client, can we talk?');
       expect(email!.custom_args).toMatchObject({ template: 'account-follow-up' });
+      // Signed by the CSM working the case (issue 17 item 9), not "Your Customer Success team".
+      expect(email!.text).toMatch(/Kind regards,\nRobin Success\nCustomer Success Manager, Example Learning Co$/);
 
       // Day 3: a resolution cannot be decided while the attempts run.
       await t.env.sleep(2 * DAY);

@@ -61,6 +61,8 @@ describe('client-call: after the resolution', () => {
       expect(followUp!.custom_args.template).toBe('client-call-follow-up');
       expect(followUp!.subject).toBe('Your issue is resolved: are you satisfied? (Learners cannot sign in to the course portal)');
       expect(followUp!.text).toContain('What we changed so it does not happen again: Certificates renew automatically');
+      // Signed by the assignee who handled it (issue 17 item 9), not the desk's signature.
+      expect(followUp!.text).toMatch(/Kind regards,\nEmery Specialist\n/);
       expect(followUp!.to.map((a) => a.email)).toEqual(['dana.client@example.org']);
 
       // The usual contact (account-manager) is available in the example directory: the handover goes out now.

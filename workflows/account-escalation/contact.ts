@@ -79,6 +79,8 @@ export async function contactDayStarts(a: AccountEscalation): Promise<void> {
       to: input.customerContact,
       ccPeople: [d.csm],
       values: { clientName: d.customerContact.name, accountName: d.account.name },
+      // The CSM works the case and signs it (issue 17 item 9); unknown to the directory: the team signs.
+      signedBy: [d.csm],
     });
     if (sent && d.contact?.state === 'running') {
       if (!a.sopIssue17 || input.followUpEmailsCountAsAttempts) recordAttempt(a, day, 'engine', 'email');

@@ -114,6 +114,7 @@ async function followUpEmail(c: ClientCall, fallback = false): Promise<void> {
     to: { name: d.client.callerName, email: d.preferredContact.email! },
     ccPeople: d.assignee ? [d.assignee] : [],
     values: followUpValues(c),
+    signedBy: c.signers(),
   });
   d.followUp!.delivery = sent ? (fallback ? 'emailed-after-no-answer' : 'sent') : 'not-delivered';
 }
