@@ -201,17 +201,6 @@ const scenarios: Record<string, Scenario> = {
     await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
     return h;
   },
-  // Since patched('live-delivery-late-facilitator-limit'): reached, no decision, not online by start + 30:
-  // called off at the limit, the client unreachable (template 1 as the fallback).
-  'live-delivery-late-facilitator-limit': async (id) => {
-    const startMs = await env.currentTimeMs();
-    const h = await start(id, startMs);
-    await env.sleep(at(3));
-    await h.executeUpdate(eventUpdate, { args: [{ type: 'facilitator-reached', actor: 'desk-agent', eta: '20 minutes' }] });
-    await sleepUntil(startMs + at(31));
-    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-unreachable', actor: 'desk-agent' }] });
-    return h;
-  },
   'live-delivery-tech-ended-early': async (id) => {
     const h = await start(id, await env.currentTimeMs(), 'tech-issue');
     await env.sleep(at(1));

@@ -7,18 +7,10 @@
 // (late-facilitator: wait, or call-off), asked in the thread when the facilitator is reached and
 // reminded (capped) until it answers; while the decision is pending nothing is cancelled
 // automatically, and the state says so (status awaiting-decision once the cutoff has passed).
-//
-// Nothing waits for ever (patch live-delivery-late-facilitator-limit): a reached facilitator who is
-// still not online at session start + 30 minutes, whether the desk decided to wait or decided
-// nothing, leaves too little time to run anything meaningful (seed 000's own limit for late
-// participants, "following the first 30 minutes ... we will not have sufficient time"): the booking
-// owner and the portfolio team lead are tagged in the thread and the session is called off like a
-// no-show (participants told, the client phoned, template 1, service-recovery ticket).
-import { patched } from '@temporalio/workflow';
 import { runLadder } from '../kit/ladder.js';
 import type { PendingDeadline } from '../kit/state.js';
 import { minutes } from '../kit/time.js';
-import { mention, slack, type SlackText } from '../kit/slack-text.js';
+import { slack, type SlackText } from '../kit/slack-text.js';
 import type { LiveDeliveryEvent } from './contract.js';
 import { closedByCutoff } from './events.js';
 import type { LiveSession } from './session.js';
@@ -27,11 +19,6 @@ export const FACILITATOR_CUTOFF = minutes(15);
 /** How often the desk is asked for its decision on a reached facilitator (every callRetryMinutes) before the reminders stop. */
 export const DECISION_REMINDERS = 6;
 const CUTOFF_DESCRIPTION = 'Facilitator online by session start + 15 minutes';
-/** A reached facilitator not online by session start + 30 minutes: called off (seed 000: no meaningful session is left after 30 minutes). */
-export const LATE_FACILITATOR_LIMIT = minutes(30);
-/** patched() id: the limit above; before it a reached facilitator's escalation could wait for ever. */
-export const LATE_FACILITATOR_LIMIT_PATCH = 'live-delivery-late-facilitator-limit';
-const LIMIT = 'late-facilitator-limit';
 
 export function facilitatorNoShowAlert(s: LiveSession): SlackText {
   return slack`facilitator no-show. The desk is phoning ${s.input.facilitator.name} and dialling into the session.`;
@@ -57,12 +44,6 @@ export function facilitatorReached(s: LiveSession, event: Extract<LiveDeliveryEv
   const cutoff = esc.deadlines.list().find((x) => x.name === 'facilitator-cutoff');
   if (cutoff) esc.deadlines.add(cutoff.name, cutoff.at, 0, `${CUTOFF_DESCRIPTION}; the facilitator was reached: the desk decides, nothing is cancelled automatically`);
   esc.waitingFor = ['facilitator-arrived', 'late-facilitator'];
-  s.lateLimit = patched(LATE_FACILITATOR_LIMIT_PATCH);
-  if (s.lateLimit) {
-    esc.deadlines.add(LIMIT, input.booking.startTime, LATE_FACILITATOR_LIMIT, 'A reached facilitator online by session start + 30 minutes, else the session is called off', {
-      closes: ['facilitator-arrived', 'late-facilitator'],
-    });
-  }
   esc.openTask(
     'decide-late-facilitator',
     'desk',
@@ -81,23 +62,7 @@ export function lateFacilitator(s: LiveSession, event: Extract<LiveDeliveryEvent
   }
   esc.closeTask('decide-late-facilitator');
   esc.timeline.add('decision', `The desk decided to wait for ${input.facilitator.name}${d.facilitatorEta ? ` (eta: ${d.facilitatorEta})` : ''}`, event.actor ?? 'desk');
-  esc.setStatus('awaiting-facilitator', `Waiting for ${input.facilitator.name} (the desk decided to wait${s.lateLimit ? ` until ${s.local(lateLimitAt(s))}` : ''})`);
-}
-
-const lateLimitAt = (s: LiveSession) => Date.parse(s.input.booking.startTime) + LATE_FACILITATOR_LIMIT;
-
-/** The limit (patched): the facilitator is still not online, decided or not: the session is called off. */
-async function lateFacilitatorLimit(s: LiveSession): Promise<void> {
-  const { esc, input, details: d } = s;
-  if (s.decided) return;
-  const undecided = d.lateFacilitatorDecision === null;
-  const why = `${input.facilitator.name} was reached but is not online by ${s.local(lateLimitAt(s))}${undecided ? ', and the desk made no decision' : ' (the desk waited)'}`;
-  esc.timeline.add('deadline-passed', `${why}: too little time is left to run the session`, 'engine', { deadline: LIMIT });
-  s.decide('cancelled-provider', `${why}: the session cannot go ahead (not enough time left after the first 30 minutes)`);
-  await s.announce(
-    LIMIT,
-    slack`:alarm_clock: ${mention.person(input.bookingOwner)} ${mention.person(input.portfolioTeamLead)} ${why}. The session is called off: participants are told and the client is phoned next.`,
-  );
+  esc.setStatus('awaiting-facilitator', `Waiting for ${input.facilitator.name} (the desk decided to wait)`);
 }
 
 /** The decision request in the thread, repeated every callRetryMinutes until the desk decides (at most DECISION_REMINDERS). */
@@ -113,9 +78,7 @@ async function decisionReminders(s: LiveSession): Promise<void> {
     notify: (_rung, attempt) =>
       s.announce(
         `late-facilitator-decision-${attempt}`,
-        s.lateLimit
-          ? slack`:hourglass: ${input.facilitator.name} was reached${d.facilitatorEta ? ` (eta: ${d.facilitatorEta})` : ''} but is not online yet. Decide${attempt > 1 ? ` (reminder ${attempt} of ${DECISION_REMINDERS})` : ''}: wait for them, or call the session off. The cutoff is ${cutoff}; nothing is cancelled then while this decision is pending, but if they are not online by ${s.local(lateLimitAt(s))} the session is called off.`
-          : slack`:hourglass: ${input.facilitator.name} was reached${d.facilitatorEta ? ` (eta: ${d.facilitatorEta})` : ''} but is not online yet. Decide${attempt > 1 ? ` (reminder ${attempt} of ${DECISION_REMINDERS})` : ''}: wait for them, or call the session off. The cutoff is ${cutoff}; nothing is cancelled automatically while this decision is pending.`,
+        slack`:hourglass: ${input.facilitator.name} was reached${d.facilitatorEta ? ` (eta: ${d.facilitatorEta})` : ''} but is not online yet. Decide${attempt > 1 ? ` (reminder ${attempt} of ${DECISION_REMINDERS})` : ''}: wait for them, or call the session off. The cutoff is ${cutoff}; nothing is cancelled automatically while this decision is pending.`,
         [
           { event: 'late-facilitator', label: 'Wait for them', extra: { decision: 'wait' } },
           { event: 'late-facilitator', label: 'Call the session off', extra: { decision: 'call-off' }, style: 'danger' },
@@ -127,7 +90,6 @@ async function decisionReminders(s: LiveSession): Promise<void> {
 
 export async function facilitatorNoShow(s: LiveSession, cutoff: PendingDeadline): Promise<void> {
   const { esc, input, agenda, details: d } = s;
-  agenda.on(LIMIT, () => lateFacilitatorLimit(s));
   agenda.on(cutoff.name, async () => {
     if (s.v2 && d.facilitatorReachedAt) {
       // Reached, so responding: the seed cancels only a facilitator who has not arrived *and* is not responding.

@@ -38,8 +38,6 @@ export class LiveSession {
   endedEarly = false;
   /** How many client-unreachable events were applied: a call about the outcome waits for one of its own. */
   unreachableReports = 0;
-  /** Facilitator reached under patch live-delivery-late-facilitator-limit: not online by start + 30 minutes, the session is called off. */
-  lateLimit = false;
   /** Participant no-show cut off under patch live-delivery-participant-cutoff-call: the client is phoned before template 4. */
   cutoffCall = false;
   private readonly happened = new Set<string>();
