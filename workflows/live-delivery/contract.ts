@@ -85,7 +85,7 @@ export const liveDeliveryEvents = {
   'facilitator-arrived': defineEvent('facilitator-arrived', 'The facilitator is online (facilitator no-show)'),
   'late-facilitator': defineEvent(
     'late-facilitator',
-    "The desk's decision on a facilitator who was reached but is not online (facilitator no-show): wait for them (until session start + 30 minutes at most), or call the session off",
+    "The desk's decision on a facilitator who was reached but is not online (facilitator no-show): wait for them, or call the session off",
     {
       decision: Type.Union([Type.Literal('wait'), Type.Literal('call-off')], {
         description: 'wait: the session waits for the facilitator (facilitator-arrived, or call-off later); call-off: the session cannot go ahead',
