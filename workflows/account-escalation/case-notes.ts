@@ -4,17 +4,16 @@
 import { notes, summary } from '../kit/activities.js';
 import { failureReason, isPermanent } from '../kit/failures.js';
 import { postSlack } from '../kit/notify.js';
-import { nowIso } from '../kit/time.js';
 import type { AccountEscalationEvent } from './contract.js';
 import type { AccountEscalation } from './escalation.js';
 import { CASE_NOTES_RETRY, PENDING_CASE_NOTES_MAX } from './sop.js';
 import { slack } from '../kit/slack-text.js';
 
-/** Queues a note for the case; sent by the loop once the case number is known. */
+/** Queues a note for the case (dated when its event happened, else now); sent by the loop once the case number is known. */
 export function caseNote(a: AccountEscalation, kind: string, text: string, author: string): void {
   const { d } = a;
   d.seq += 1;
-  d.pendingCaseNotes.push({ key: `${kind}-${d.seq}`, kind, text, author, at: nowIso(), status: a.esc.status });
+  d.pendingCaseNotes.push({ key: `${kind}-${d.seq}`, kind, text, author, at: new Date(a.esc.eventInstant()).toISOString(), status: a.esc.status });
   if (d.pendingCaseNotes.length > PENDING_CASE_NOTES_MAX) {
     const dropped = d.pendingCaseNotes.shift()!;
     a.esc.timeline.add(
