@@ -33,8 +33,9 @@ export interface SendTemplateEmailInput {
   /** Template values that are directory people's names, e.g. `{ partnerName: 'booking-owner' }`. */
   people?: Record<string, string>;
   /**
-   * Who signs (seed 000: "[Your Name]"): the first of these (directory keys or Slack user ids, most
-   * recent first) the directory knows; nobody: the desk's signature (organisation.senderName).
+   * Who signs (seed 000: "[Your Name]"; issue 17 item 9): the first of these (directory keys, actor
+   * labels or Slack user ids, most recent first) the directory knows; nobody: the desk's signature
+   * (organisation.senderName), and the flag `teamSigns` is set so a template can sign as its team.
    */
   signedBy?: string[];
   /** When the email goes out (ISO instant, the workflow's time): what "today" means. Default: now. */
@@ -116,14 +117,15 @@ export function emailActivities({ mail, directory, templates }: { mail: MailServ
           seen.add(person.email.toLowerCase());
           cc.push({ email: person.email, name: mailboxName(person.name) });
         }
+        const person = signer(directory, input.signedBy ?? []);
         const values: Record<string, string> = {
           organisationName: org.name,
           deskName: org.deskName,
-          senderName: signer(directory, input.signedBy ?? []) ?? org.senderName,
+          senderName: person ?? org.senderName,
           ...input.values,
         };
         for (const [name, key] of Object.entries(input.people ?? {})) values[name] = directory.person(key).name;
-        const flags: Partial<Record<TemplateFlagName, boolean>> = {};
+        const flags: Partial<Record<TemplateFlagName, boolean>> = { teamSigns: person === undefined };
         const sentAt = input.at ? Date.parse(input.at) : Date.now();
         for (const [name, t] of Object.entries(input.times ?? {})) {
           values[name] = sessionTimeLabel(t.iso, t.timeZone, input.locale);

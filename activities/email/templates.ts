@@ -83,6 +83,11 @@ export const templateFlagNames = [
   'endedEarly',
   /** Tech issue caused on the client's side. */
   'clientSide',
+  /**
+   * Set by the email activity when no person the directory knows signs (`signedBy` empty or
+   * unknown): the team's signature, where a template has one, instead of `senderName` (issue 17 item 9).
+   */
+  'teamSigns',
 ] as const;
 export type TemplateFlagName = (typeof templateFlagNames)[number];
 

@@ -100,6 +100,39 @@ describe('names, signature and the day (issue 17 items 9, 10, 18)', () => {
     expect(toolAlone.signedBy).toBe('The Service Support Center team');
   });
 
+  it('account follow-up: signed by the CSM who handles it (first person), the team only when nobody is known; names escaped in HTML', async () => {
+    const followUp = (signedBy: string[]) =>
+      email({
+        step: 'contact-email-1-2026-01-13',
+        template: 'account-follow-up',
+        to: { name: 'Casey Customer', email: 'casey@example.org' },
+        ccPeople: ['csm'],
+        values: { clientName: 'Casey Customer', accountName: 'Acme Clinics' },
+        times: {},
+        signedBy,
+      });
+    const byCsm = await runAttempt(acts.sendTemplateEmail, followUp(['csm']));
+    expect(byCsm.signedBy).toBe(directory.person('csm').name);
+    const [mail] = standIns.sendgrid.messages();
+    expect(mail?.text).toMatch(new RegExp(`Kind regards,\\n${directory.person('csm').name}\\nCustomer Success Manager, Example Learning Co$`));
+    expect(mail?.text).toContain('let me know a good time');
+    expect(mail?.text).not.toContain('Your Customer Success team');
+    // Nobody the directory knows: the team signs, never the desk's signature.
+    standIns.sendgrid.reset();
+    await runAttempt(acts.sendTemplateEmail, followUp(['someone-gone']));
+    const [team] = standIns.sendgrid.messages();
+    expect(team?.text).toMatch(/Kind regards,\nYour Customer Success team\nExample Learning Co$/);
+    expect(team?.text).not.toContain('The Service Support Center team');
+    // A directory name with markup is text in the HTML part.
+    standIns.sendgrid.reset();
+    const marked = activities({ directory: directoryWith((d) => void (d.people['csm']!.name = 'Jo <b>Bold</b> & "Co"')) });
+    await runAttempt(marked.sendTemplateEmail, followUp(['csm']));
+    const [escaped] = standIns.sendgrid.messages();
+    expect(escaped?.html).toContain('Jo &lt;b&gt;Bold&lt;/b&gt; &amp; &quot;Co&quot;');
+    expect(escaped?.html).not.toContain('<b>Bold</b>');
+    expect(escaped?.text).toContain('Jo <b>Bold</b> & "Co"');
+  });
+
   it("session Sat 17:03 Chicago, sent Sun 06:03 Chicago: the session's date, not 'Today'", async () => {
     const start = '2026-11-14T23:03:00Z'; // Saturday 17:03 in Chicago
     const sunday = '2026-11-15T12:03:00Z'; // Sunday 06:03 in Chicago

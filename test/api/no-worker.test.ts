@@ -12,6 +12,9 @@ import type { Directory } from '../../src/directory.js';
 import type { RunningService } from '../../src/service.js';
 import { createWorker, NativeConnection } from '../../src/worker.js';
 import { facilitatorNoShow, loadExampleDirectory } from '../helpers/fixtures.js';
+import { clientCallInput } from '../helpers/client-call-fixtures.js';
+import { clientCall } from '../../workflows/client-call/workflow.js';
+import { eventSignal, stateQuery } from '../../workflows/kit/messages.js';
 import { startStandIns, type StandIns } from '../helpers/stand-ins.js';
 import { http, startTestService, until } from '../helpers/service.js';
 
@@ -63,9 +66,9 @@ async function inject<T = Record<string, unknown>>(method: 'GET' | 'POST', url: 
   return { status: r.statusCode, headers: r.headers, body: r.json<T>(), ms: Date.now() - started };
 }
 
-async function startWorker(): Promise<void> {
+async function startWorker(taskQueue = QUEUE): Promise<void> {
   const connection = await NativeConnection.connect({ address: svc.temporalAddress });
-  const worker = await createWorker({ connection, namespace: 'default', taskQueue: QUEUE, directory, templates, providers: standIns.providers });
+  const worker = await createWorker({ connection, namespace: 'default', taskQueue, directory, templates, providers: standIns.providers });
   const running = worker.run();
   cleanups.push(async () => {
     worker.shutdown();
@@ -185,6 +188,34 @@ describe('no worker running', () => {
     const other = await inject<{ type: string }>('POST', `${path}/events`, arrived, { 'idempotency-key': 'arrived-2' });
     expect(other.status).toBe(409);
     expect(other.body.type).toMatch(/escalation-closed$/);
+  });
+});
+
+describe('client-call started while no worker runs, then an event (issue 17 item 3)', () => {
+  it("the timeline's order is what happened: `opened` first, dated at the start instant, then the event", async () => {
+    // A queue of its own: nobody polls it until the event is in the history.
+    const queue = 'no-worker-yet-client-call';
+    const h = await svc.client.workflow.start(clientCall, {
+      taskQueue: queue,
+      workflowId: `client-call-no-worker-${Date.now().toString(36)}`,
+      args: [clientCallInput(Date.now())],
+    });
+    cleanups.push(() => h.terminate('test over').catch(() => undefined));
+    // The signal is in the history before any workflow task: the first task carries both.
+    await h.signal(eventSignal, { type: 'client-info', info: 'They also lost the export from Monday', actor: 'desk-agent' });
+    const startedAt = (await h.describe()).startTime;
+    await startWorker(queue);
+    const state = await until(() => h.query(stateQuery), (x) => x.timeline.some((e) => e.kind === 'event:client-info'), 60_000);
+    const kinds = state.timeline.map((e) => e.kind);
+    expect(kinds[0]).toBe('opened');
+    const opened = state.timeline[0]!;
+    const info = state.timeline[kinds.indexOf('event:client-info')]!;
+    // Dated when the escalation was started, not when the worker got to it (seconds later).
+    expect(Date.parse(opened.at)).toBe(startedAt.getTime());
+    expect(Date.parse(info.at)).toBeGreaterThan(Date.parse(opened.at));
+    // Every entry in the order it happened.
+    const times = state.timeline.map((e) => Date.parse(e.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 });
 

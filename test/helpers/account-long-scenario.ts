@@ -5,7 +5,12 @@ import type { AccountEscalationEvent } from '../../workflows/account-escalation/
 export const LONG_SCENARIO_DAYS = 90;
 
 export const longScenarioPlan: Record<number, AccountEscalationEvent[]> = {
-  0: [{ type: 'meeting-held', actor: 'csm', summary: 'Customer, TL and CSM met' }],
+  // The CSM tries the customer on each contact day (a series nobody works stops at its cap of missed days).
+  0: [{ type: 'meeting-held', actor: 'csm', summary: 'Customer, TL and CSM met' }, { type: 'contact-attempted', actor: 'csm', channel: 'phone' }],
+  1: [{ type: 'contact-attempted', actor: 'csm', channel: 'phone' }],
+  2: [{ type: 'contact-attempted', actor: 'csm', channel: 'phone' }],
+  3: [{ type: 'contact-attempted', actor: 'csm', channel: 'phone' }],
+  4: [{ type: 'contact-attempted', actor: 'csm', channel: 'phone' }],
   5: [{ type: 'customer-responded', actor: 'csm', summary: 'Replied to the follow-up email' }],
   7: [{ type: 'resolution-proposed', actor: 'csm', offer: 'Round 1: 30% off for 6 months' }],
   8: [{ type: 'finance-denied', actor: 'accounting-analyst', reason: 'Above the discount limit' }],

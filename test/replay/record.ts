@@ -190,6 +190,17 @@ const scenarios: Record<string, Scenario> = {
     await h.executeUpdate(eventUpdate, { args: [{ type: 'client-unreachable', actor: 'desk-agent' }] });
     return h;
   },
+  // Since patched('live-delivery-participant-cutoff-call'): unreachable before the cutoff (template 2),
+  // nobody by start + 30, the client phoned again and told (template 4 as the record of the call).
+  'live-delivery-participants-cutoff-call': async (id) => {
+    const startMs = await env.currentTimeMs();
+    const h = await start(id, startMs, 'participant-no-show');
+    await env.sleep(at(3));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-unreachable', actor: 'desk-agent' }] });
+    await sleepUntil(startMs + at(31));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
+    return h;
+  },
   'live-delivery-tech-ended-early': async (id) => {
     const h = await start(id, await env.currentTimeMs(), 'tech-issue');
     await env.sleep(at(1));
@@ -249,6 +260,19 @@ Object.assign(scenarios, {
     const h = await startAccount(id, { trigger: 'unresponsive-after-issue', followUpEmails: true });
     await sleepUntil(monday + 10 * DAY); // day 11: recorded as unresponsive at midnight
     await send(h, { type: 'churned', actor: 'cs-team-lead', churn: { primary: 'customer', secondary: ['ghosted'] } });
+    return h;
+  },
+  // Since patched('account-escalation-reminder-caps'): nobody tries the customer (the contact series
+  // stops at its 4th missed day), no notes (the CSM's reminders stop after 5 business days), and
+  // accounting never decides (5 follow-ups, then the TL and their manager once).
+  'account-escalation-reminder-caps': async (id: string) => {
+    const monday = await mondayMorning();
+    await sleepUntil(monday);
+    const h = await startAccount(id, { trigger: 'unresponsive-after-issue' });
+    await sleepUntil(monday + 4 * DAY); // Friday 10:30: the series stopped at midnight
+    await send(h, { type: 'resolution-proposed', actor: 'cs-team-lead', offer: '10% off for 6 months' });
+    await sleepUntil(monday + 14 * DAY + HOUR); // Monday two weeks on, 11:30: the finance follow-ups' final step is out
+    await send(h, { type: 'churned', actor: 'cs-team-lead' });
     return h;
   },
   'account-escalation-renegotiation': async (id: string) => {

@@ -9,6 +9,7 @@ import { Worker } from '@temporalio/worker';
 import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import { EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
+import { CONTACT_RESTARTS_MAX } from '../../workflows/account-escalation/sop.js';
 import { accountEscalationInput, nextLocal, wall } from '../helpers/account-fixtures.js';
 import { accountEscalationTestEnv, DAY, HOUR, MIN, send, settle, slackPosts, slackSteps, state } from '../helpers/account-escalation-env.js';
 import { standInActivities } from '../helpers/stand-ins.js';
@@ -46,6 +47,8 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
       expect(email!.cc.map((c) => c.email)).toEqual(['robin.success@example.com']);
       expect(email!.subject).toContain('Dana Client, can we talk?');
       expect(email!.custom_args).toMatchObject({ template: 'account-follow-up' });
+      // Signed by the CSM working the case (issue 17 item 9), not "Your Customer Success team".
+      expect(email!.text).toMatch(/Kind regards,\nRobin Success\nCustomer Success Manager, Example Learning Co$/);
 
       // Day 3: a resolution cannot be decided while the attempts run.
       await t.env.sleep(2 * DAY);
@@ -186,23 +189,26 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
     });
   });
 
-  it('automatic follow-up emails alone are not attempts: ten of them never make the customer unresponsive', async () => {
+  it('automatic follow-up emails alone are not attempts: they never make the customer unresponsive (the series stops at its cap of missed days)', async () => {
     await t.withWorker(async (taskQueue) => {
       await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 1, 10)); // Monday 10:00 Chicago
       const start = await t.env.currentTimeMs();
       const handle = await t.start(taskQueue, accountEscalationInput(start, { trigger: 'unresponsive-after-issue', followUpEmails: true }));
       const id = handle.workflowId;
-      // Two working weeks and the weekend after: ten emails, not a single call.
+      // Two working weeks and the weekend after: an email each contact day, not a single call. Each
+      // day is missed; after CONTACT_RESTARTS_MAX restarts the 4th missed day (Thursday) stops the series.
       await t.sleepUntil(nextLocal(start, chicago, 1, 8) + 7 * DAY); // the Monday after next, 08:00
-      await settle(() => slackSteps(t.standIns, id).filter((st) => st.startsWith('contact-missed-') && st.endsWith('-csm')).length === 10);
+      await settle(async () => (await get(handle)).details.contact?.state === 'stopped');
       const s = await get(handle);
-      expect(t.standIns.outbox.list({ kind: 'email', escalationId: id })).toHaveLength(10);
+      expect(slackSteps(t.standIns, id).filter((st) => st.startsWith('contact-missed-') && st.endsWith('-csm'))).toHaveLength(CONTACT_RESTARTS_MAX);
+      expect(t.standIns.outbox.list({ kind: 'email', escalationId: id })).toHaveLength(CONTACT_RESTARTS_MAX + 1);
       expect(s.details.unresponsive).toBe(false);
-      expect(s.details.contact).toMatchObject({ state: 'running', daysDone: 0, attemptedDays: [] });
-      expect(s.details.contact!.missedDays).toHaveLength(10);
-      expect(s.details.contact!.emailedDays).toHaveLength(10);
-      expect(s.timeline.filter((e) => e.kind === 'contact-email')).toHaveLength(10);
+      expect(s.details.contact).toMatchObject({ state: 'stopped', daysDone: 0, attemptedDays: [] });
+      expect(s.details.contact!.missedDays).toHaveLength(CONTACT_RESTARTS_MAX + 1);
+      expect(s.details.contact!.emailedDays).toHaveLength(CONTACT_RESTARTS_MAX + 1);
+      expect(s.timeline.filter((e) => e.kind === 'contact-email')).toHaveLength(CONTACT_RESTARTS_MAX + 1);
       expect(s.timeline.filter((e) => e.kind === 'contact-attempt')).toEqual([]);
+      expect(s.timeline.filter((e) => e.kind === 'customer-unresponsive')).toEqual([]);
       const missed = slackPosts(t.standIns, id).find((p) => p.step.startsWith('contact-missed-'))!;
       expect(missed.text).toContain('the automatic email alone is not an attempt');
       await send(handle, { type: 'churned', actor: 'csm' });

@@ -61,6 +61,8 @@ describe('client-call: after the resolution', () => {
       expect(followUp!.custom_args.template).toBe('client-call-follow-up');
       expect(followUp!.subject).toBe('Your issue is resolved: are you satisfied? (Learners cannot sign in to the course portal)');
       expect(followUp!.text).toContain('What we changed so it does not happen again: Certificates renew automatically');
+      // Signed by the assignee who handled it (issue 17 item 9), not the desk's signature.
+      expect(followUp!.text).toMatch(/Kind regards,\nEmery Specialist\n/);
       expect(followUp!.to.map((a) => a.email)).toEqual(['dana.client@example.org']);
 
       // The usual contact (account-manager) is available in the example directory: the handover goes out now.
@@ -117,6 +119,11 @@ describe('client-call: after the resolution', () => {
       const s = await state(h);
       expect(s.status).toBe('resolved');
       expect(s.timeline.filter((e) => e.data?.deadline === 'review-due').map((e) => e.kind)).toEqual(['deadline-missed', 'reminder', 'reminder']);
+      // The third is the kit's final step (kit/reminders.ts), recorded as such.
+      expect(s.timeline.filter((e) => e.kind === 'reminder-capped').map((e) => e.data)).toEqual([
+        { reminder: 'review-due', sent: 2 },
+        { reminder: 'documentation-due', sent: 2 },
+      ]);
     });
   });
 

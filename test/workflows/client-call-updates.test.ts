@@ -54,6 +54,9 @@ describe('client-call: client updates by the preferred channel', () => {
       expect(cause!.subject).toBe('Update on your issue: we found the cause (Learners cannot sign in to the course portal)');
       expect(cause!.text).toContain('The cause: A certificate on the sign-in service expired <overnight> & nobody was alerted');
       expect(cause!.html).toContain('expired &lt;overnight&gt; &amp; nobody');
+      // Signed by the assignee who handles it (issue 17 item 9), not the desk's signature.
+      expect(cause!.text).toMatch(/Kind regards,\nEmery Specialist\n/);
+      expect(cause!.text).not.toContain('The Service Support Center team');
       await settle(async () => (await state(h)).details.updates[0]?.delivery === 'sent');
 
       await t.env.sleep(20 * MIN);

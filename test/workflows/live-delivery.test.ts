@@ -259,19 +259,50 @@ describe('participant no-show', () => {
     });
   });
 
-  it('nobody by start + 30:00: template 4, the facilitator tells late arrivals, no ticket', async () => {
+  it('nobody by start + 30:00: the facilitator tells late arrivals, the client is phoned first, template 4 follows as the call\'s record, no ticket (issue 17 item 5)', async () => {
     await scenario('participant-no-show', 0, async (h, { start, input }) => {
       await t.env.sleep(2 * MIN);
       await send(h, { type: 'client-reached', participants: 'still-expected' });
+      await sleepUntil(start + 30 * MIN);
+      const calling = await untilMessage<LiveDeliveryState>(h, 'call-client-cutoff-1');
+      expect(calling.outcome).toBe('cancelled-no-show');
+      expect(calling.tasks.find((t) => t.id === 'call-client-cutoff')?.status).toBe('open');
+      expect(calling.tasks.find((t) => t.id === 'tell-late-arrivals')?.status).toBe('open');
+      // Phoned first: nothing is emailed while the call is open.
+      expect(emails()).toHaveLength(0);
+      expect(thread().filter((m) => m.text.includes('Phone Dana Client on +1 555 0199') && m.text.includes('nobody joined within 30 minutes'))).toHaveLength(1);
+      // The client was reached earlier: this call's outcome is still accepted.
+      await send(h, { type: 'client-informed', actor: 'desk-agent' });
       const final = await h.result();
       expect(final.outcome).toBe('cancelled-no-show');
       const passed = final.timeline.find((e) => e.kind === 'deadline-passed')!;
       expect(Date.parse(passed.at)).toBeGreaterThanOrEqual(start + 30 * MIN);
-      expect(final.tasks.find((t) => t.id === 'tell-late-arrivals')?.status).toBe('open');
       expect(final.tasks.find((t) => t.id === 'check-details')).toBeDefined();
-      expectClientEmail('no-participants-cutoff', input);
+      expect(final.details).toMatchObject({ clientInformed: 'phone' });
+      const email = expectClientEmail('no-participants-cutoff', input);
+      expect(email.text).toContain('Thank you for your time on the phone just now');
+      expect(email.text).toContain('Sam Desk');
       expect(templatesSent()).toEqual(['no-participants-cutoff']);
       expect(t.standIns.tickets.tickets()).toHaveLength(0);
+    });
+  });
+
+  it('issue 17 item 5: unreachable before and at the cutoff: template 2, then a second call, then template 4 as the fallback (no call mentioned)', async () => {
+    await scenario('participant-no-show', 0, async (h, { start, input }) => {
+      await t.env.sleep(3 * MIN);
+      await send(h, { type: 'client-unreachable', actor: 'desk-agent' });
+      await eventually(async () => templatesSent(), (x) => x.includes('participant-no-show'), 'template 2');
+      await sleepUntil(start + 30 * MIN);
+      // The earlier client-unreachable does not end the call about the cancellation.
+      await untilMessage<LiveDeliveryState>(h, 'call-client-cutoff-1');
+      expect(templatesSent()).toEqual(['participant-no-show']);
+      await send(h, { type: 'client-unreachable', actor: 'desk-agent' });
+      const final = await h.result();
+      expect(final.details).toMatchObject({ clientInformed: 'email' });
+      expect(final.tasks.find((t) => t.id === 'call-client-cutoff')?.attempts).toBe(1);
+      const email = expectClientEmail('no-participants-cutoff', input);
+      expect(email.text).not.toContain('on the phone');
+      expect(templatesSent().sort()).toEqual(['no-participants-cutoff', 'participant-no-show']);
     });
   });
 

@@ -459,6 +459,7 @@ describe('the rest of the alarm', () => {
       await t.env.sleep(12 * HOUR);
       const later = await until(h, (x) => x.details.delayReminders === 3, 'three reminders');
       expect(later.deadlines.find((d) => d.name === 'delay-reminder')).toBeUndefined();
+      expect(later.timeline.filter((e) => e.kind === 'reminder-capped').map((e) => e.data)).toEqual([{ reminder: 'delay-reminder', sent: 2 }]);
     });
   });
 

@@ -1,5 +1,6 @@
 // Business calendars (SOP: contact days, daily notes and finance follow-ups count business days): the
-// account's (its time zone and its country's public holidays: contact days) and the team's (the
+// account's (its time zone and its country's public holidays, `account.calendar`; without one the
+// CSM's team calendar as for the team: contact days) and the team's (the
 // CSM's calendar in the directory, or `teamCalendar`: notes, finance follow-ups), looked up when the
 // escalation opens and again before a look-up's year runs out. Deadlines armed before the holidays
 // were known are armed again with them.
@@ -11,7 +12,15 @@ import { armNotesReminder } from './notes.js';
 
 export async function loadCalendars(a: AccountEscalation): Promise<void> {
   const { d, esc, input } = a;
-  const account = await lookUpCalendar(esc, { calendar: input.account.calendar }, d.account.timeZone, "The account's business days");
+  // An account without its own calendar falls back the way a team does: the CSM's team calendar in
+  // the directory (theirs, else the organisation's), so its contact days still skip public holidays.
+  const own = input.account.calendar !== undefined;
+  const account = await lookUpCalendar(
+    esc,
+    own ? { calendar: input.account.calendar } : { person: d.csm },
+    d.account.timeZone,
+    own ? "The account's business days" : "The account's business days (no account calendar: the CSM's team calendar)",
+  );
   const team = await lookUpCalendar(esc, input.teamCalendar ? { calendar: input.teamCalendar } : { person: d.csm }, d.teamTimeZone, "The team's business days");
   d.calendars = { account, team };
   rearm(a);

@@ -1,27 +1,40 @@
 // Case notes: every step of the escalation is noted on its CRM case ("Escalation Notes"). Notes queue
 // in the state and go out once the case number is known; while the CRM cannot be reached they wait and
-// are tried again in 30 minutes, without holding up the escalation's timers.
+// are tried again in 30 minutes, without holding up the escalation's timers. An event that would
+// queue a note while NOTES_WAITING_MAX wait is refused (429) up front; a queued note is never dropped.
 import { notes, summary } from '../kit/activities.js';
 import { failureReason, isPermanent } from '../kit/failures.js';
 import { postSlack } from '../kit/notify.js';
 import type { AccountEscalationEvent } from './contract.js';
 import type { AccountEscalation } from './escalation.js';
-import { CASE_NOTES_RETRY, PENDING_CASE_NOTES_MAX } from './sop.js';
+import { CASE_NOTES_RETRY, NOTES_WAITING_MAX } from './sop.js';
+import { busy } from '../kit/messages.js';
 import { slack } from '../kit/slack-text.js';
 
-/** Queues a note for the case (dated when its event happened, else now); sent by the loop once the case number is known. */
+/**
+ * Queues a note for the case (dated when its event happened, else now); sent by the loop once the case number is known. Never drops one (issue
+ * 17 item 15: never accept-then-drop): the queue is bounded up front instead, by `refuseWhenNotesWait`
+ * (events) and by the engine's own notes being few (at most one per step a timer takes: the missed
+ * meeting, a contact series' end, a renegotiation's date; see PENDING_CASE_NOTES_MAX). The queue is
+ * part of the state, so it is carried over when the run continues as new.
+ */
 export function caseNote(a: AccountEscalation, kind: string, text: string, author: string): void {
   const { d } = a;
   d.seq += 1;
   d.pendingCaseNotes.push({ key: `${kind}-${d.seq}`, kind, text, author, at: new Date(a.esc.eventInstant()).toISOString(), status: a.esc.status });
-  if (d.pendingCaseNotes.length > PENDING_CASE_NOTES_MAX) {
-    const dropped = d.pendingCaseNotes.shift()!;
-    a.esc.timeline.add(
-      'step-failed',
-      d.case.number ? `Case note '${dropped.key}' dropped: ${PENDING_CASE_NOTES_MAX} notes wait for the CRM` : `Case note '${dropped.key}' dropped: no case number to attach it to`,
-      'engine',
-    );
-  }
+}
+
+/**
+ * The events that queue a case note (every one but case-created, which brings the case number the
+ * queue waits for, and contact-attempted, which notes nothing): refused up front with 429 (try again
+ * shortly) while NOTES_WAITING_MAX notes wait, rather than accepted and a note dropped later.
+ */
+export function refuseWhenNotesWait(a: AccountEscalation, event: AccountEscalationEvent): void {
+  const { d } = a;
+  if (event.type === 'case-created' || event.type === 'contact-attempted') return;
+  if (d.pendingCaseNotes.length < NOTES_WAITING_MAX) return;
+  const why = d.case.number ? `the CRM has not taken them yet (case ${d.case.number})` : 'the escalation has no case number yet (send case-created)';
+  busy(`${d.pendingCaseNotes.length} notes are waiting to go to the case: ${why}; '${event.type}' adds another, so send it again shortly`);
 }
 
 /** Sends the queued notes in order (after every round of the loop, and when the retry deadline comes). */

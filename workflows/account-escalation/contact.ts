@@ -4,13 +4,25 @@
 // count, a weekend or holiday neither counts nor breaks it; a response ends the series; after 10
 // days the customer is recorded unresponsive and the resolution is decided next. An attempt is what
 // a person did (call, personal email): the automatic follow-up email is recorded, and counts only
-// when the input says so (`followUpEmailsCountAsAttempts`).
+// when the input says so (`followUpEmailsCountAsAttempts`). The restarts are capped
+// (CONTACT_RESTARTS_MAX, kit/reminders.ts): the missed day after the last restart stops the series
+// and hands the decision to the TL (and their manager), so a series nobody works cannot DM for ever.
 import { atLocalTime, isBusinessDay, localDateKey, localParts, nextBusinessDayAt, startOfNextLocalDay } from '../kit/calendar.js';
 import { sendEmail } from '../kit/notify.js';
 import { nowIso } from '../kit/time.js';
 import { caseNote } from './case-notes.js';
 import type { AccountEscalation } from './escalation.js';
-import { ATTEMPT_DAYS_KEPT, CONTACT_DAYS, CONTACT_LAST_START, CONTACT_TIME } from './sop.js';
+import { ATTEMPT_DAYS_KEPT, CONTACT_DAYS, CONTACT_LAST_START, CONTACT_RESTARTS_MAX, CONTACT_TIME } from './sop.js';
+import type { ReminderPolicy } from '../kit/reminders.js';
+import { hours } from '../kit/time.js';
+
+/** A contact series' restarts after a missed day, one count per series. */
+export const CONTACT_RESTARTS: ReminderPolicy = {
+  id: 'contact-missed',
+  maxCount: CONTACT_RESTARTS_MAX,
+  minIntervalMs: hours(12),
+  finalTo: "the TL and the TL's manager",
+};
 import { slack } from '../kit/slack-text.js';
 
 export function startContactSeries(a: AccountEscalation, why: string): void {
@@ -68,6 +80,8 @@ export async function contactDayStarts(a: AccountEscalation): Promise<void> {
       to: input.customerContact,
       ccPeople: [d.csm],
       values: { clientName: d.customerContact.name, accountName: d.account.name },
+      // The CSM works the case and signs it (issue 17 item 9); unknown to the directory: the team signs.
+      signedBy: [d.csm],
     });
     if (sent && d.contact?.state === 'running') {
       if (!a.sopIssue17 || input.followUpEmailsCountAsAttempts) recordAttempt(a, day, 'engine', 'email');
@@ -116,6 +130,11 @@ export async function contactDayEnds(a: AccountEscalation): Promise<void> {
     if (series.missedDays.length > ATTEMPT_DAYS_KEPT) series.missedDays.shift();
     const had = series.daysDone;
     series.daysDone = 0;
+    const turn = a.reminderTurn(CONTACT_RESTARTS, `contact-missed-${series.number}`);
+    if (turn.step !== 'remind') {
+      await contactSeriesStopped(a, day, turn.step === 'final' ? turn.n : series.missedDays.length);
+      return;
+    }
     esc.timeline.add('contact-day-missed', `No contact attempt on ${day}: the ${CONTACT_DAYS} consecutive days start over (had ${had})`, 'engine', { day });
     await a.dm(
       `contact-missed-${series.number}-${day}`,
@@ -149,6 +168,26 @@ async function customerUnresponsive(a: AccountEscalation): Promise<void> {
     `unresponsive-${series.number}`,
     [d.csm, d.teamLead],
     slack`:no_entry: ${d.account.name}: no response after ${CONTACT_DAYS} consecutive days of contact attempts. The customer is recorded as unresponsive; decide the resolution (propose an offer, or record the churn).`,
+  );
+}
+
+/** The missed day after the last restart: the series stops and the TL decides what comes next. */
+async function contactSeriesStopped(a: AccountEscalation, day: string, missed: number): Promise<void> {
+  const { d, esc } = a;
+  const series = d.contact!;
+  series.state = 'stopped';
+  series.endedAt = nowIso();
+  esc.deadlines.clear('contact-day');
+  esc.deadlines.clear('contact-day-end');
+  for (const t of esc.tasks) if (t.status === 'open' && t.id.startsWith('contact-')) esc.closeTask(t.id, 'cancelled');
+  esc.timeline.add('contact-series-stopped', `No contact attempt on ${day} (${missed} missed days in this series): contact attempts stop; the TL decides what comes next`, 'engine', { day, missed });
+  a.setStatus('open');
+  esc.openTask(`decide-resolution-${series.number}`, d.teamLead, `Contact attempts for ${d.account.name} stopped after ${missed} missed days: start them again (customer-unresponsive), propose an offer, or record the churn`);
+  caseNote(a, 'contact', `Contact attempts stopped after ${missed} days without an attempt; the TL decides what comes next.`, 'engine');
+  await a.dm(
+    `contact-stopped-${series.number}`,
+    a.leads(),
+    slack`:rotating_light: ${d.account.name}: no contact attempt was recorded on ${missed} business days of this series (the last ${day}), so the ${CONTACT_DAYS} consecutive days kept starting over. The engine has stopped the contact attempts: start them again with someone who can make them (customer-unresponsive), propose an offer, or record the churn.`,
   );
 }
 

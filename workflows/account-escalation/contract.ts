@@ -9,6 +9,7 @@ import { Type, type Static } from 'typebox';
 import type { CarriedEscalation, RunRecord } from '../kit/carry-over.js';
 import { CalendarDate, Contact, defineEvent, DirectoryRef, Instant, Line, Link, Locale, Text, type EventsOf } from '../kit/contract.js';
 import type { BusinessCalendarInfo } from '../kit/calendar.js';
+import type { ReminderCounts } from '../kit/reminders.js';
 import { escalationMessages } from '../kit/messages.js';
 import type { EscalationState } from '../kit/state.js';
 import {
@@ -77,7 +78,7 @@ export const AccountEscalationInput = Type.Object(
         calendar: Type.Optional(
           Line({
             pattern: '^[a-z0-9][a-z0-9-]*$',
-            description: "The account's business calendar, a directory `calendars` key (public holidays of its country/region): contact days skip them",
+            description: "The account's business calendar, a directory `calendars` key (public holidays of its country/region): contact days skip them; default: the CSM's team calendar in the directory (theirs, else the organisation's)",
           }),
         ),
       },
@@ -294,6 +295,11 @@ export interface AccountEscalationDetails {
     missed: boolean;
   };
   contact: ContactSeries | null;
+  /**
+   * The capped repeating reminders' counts (kit/reminders.ts): `finance-follow-up-<round>`,
+   * `notes-reminder`, `contact-missed-<series>`. Absent in runs begun before the caps.
+   */
+  reminders?: ReminderCounts;
   /** Recorded as unresponsive after 10 consecutive days without a response. */
   unresponsive: boolean;
   notes: EscalationNote[];

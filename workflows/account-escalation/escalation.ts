@@ -8,6 +8,7 @@ import type { SlackButton } from '../../activities/index.js';
 import type { SlackText } from '../kit/slack-text.js';
 import type { HolidayDates } from '../kit/calendar.js';
 import { localTime } from '../kit/time.js';
+import { resetReminder, takeReminderTurn, type ReminderPolicy, type ReminderTurn } from '../kit/reminders.js';
 import { TRIGGERS, type ChurnCoding } from './codes.js';
 import type {
   AccountEscalationCarried,
@@ -17,6 +18,9 @@ import type {
   Proposal,
 } from './contract.js';
 import { CONTACT_DAYS } from './sop.js';
+
+/** patched() id: repeating reminders stop at their cap with a final step (issue 17 item 19); runs before it reminded without limit. */
+export const REMINDER_CAPS = 'account-escalation-reminder-caps';
 
 export const money = (amount: number, currency: string) => `${amount.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${currency}`;
 
@@ -68,6 +72,21 @@ export class AccountEscalation {
   /** Public holidays of the team's calendar (notes, finance follow-ups), local dates. */
   teamHolidays(): HolidayDates {
     return this.d.calendars?.team.holidays ?? [];
+  }
+
+  /** The next turn of a capped repeating reminder (kit/reminders.ts), counted in the state. */
+  reminderTurn(policy: ReminderPolicy, key: string = policy.id): ReminderTurn {
+    return takeReminderTurn(this.esc, (this.d.reminders ??= {}), policy, key, REMINDER_CAPS);
+  }
+
+  /** The awaited answer came: reminder `key` counts from zero again. */
+  resetReminder(key: string): void {
+    if (this.d.reminders) resetReminder(this.d.reminders, key);
+  }
+
+  /** The TL, and their manager when the input names one: who gets a capped reminder's final step. */
+  leads(): string[] {
+    return [this.d.teamLead, ...(this.d.teamLeadManager ? [this.d.teamLeadManager] : [])];
   }
 
   currentProposal(): Proposal | undefined {
@@ -157,6 +176,7 @@ function initialDetails(i: AccountEscalationInput): AccountEscalationDetails {
     slackChannel: null,
     meeting: { required: i.explicit ?? false, dueAt: null, heldAt: null, missed: false },
     contact: null,
+    reminders: {},
     unresponsive: false,
     notes: [],
     notesDropped: 0,

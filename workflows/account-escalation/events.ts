@@ -1,9 +1,9 @@
 // The events: which make sense now (the update's validator: 409 when out of order, 400 for a churn
 // coding whose secondary reason belongs to another primary), and what each changes (its section).
 import { localDateKey } from '../kit/calendar.js';
-import { busy, notApplicable, outOfOrder } from '../kit/messages.js';
+import { notApplicable, outOfOrder } from '../kit/messages.js';
 import { churnCodingErrors, describeChurnCoding, type ChurnCoding } from './codes.js';
-import { caseCreatedByHand, caseNote } from './case-notes.js';
+import { caseCreatedByHand, caseNote, refuseWhenNotesWait } from './case-notes.js';
 import { churned, customerAccepts } from './closing.js';
 import { endContactSeries, recordAttempt, startContactSeries } from './contact.js';
 import type { AccountEscalationEvent } from './contract.js';
@@ -12,7 +12,7 @@ import { financeDecides, propose } from './finance.js';
 import { meetingHeld, meetingScheduled } from './meeting.js';
 import { recordNote } from './notes.js';
 import { customerRejects } from './renegotiation.js';
-import { CONTACT_DAYS, NOTES_WAITING_MAX } from './sop.js';
+import { CONTACT_DAYS } from './sop.js';
 
 function checkChurn(coding: ChurnCoding): void {
   const errors = churnCodingErrors(coding);
@@ -60,12 +60,6 @@ export function validate(a: AccountEscalation, event: AccountEscalationEvent): v
       if (Date.parse(event.scheduledFor) < esc.eventInstant()) notApplicable(`/scheduledFor: ${event.scheduledFor} has passed; a meeting that took place is meeting-held`);
       break;
     case 'note':
-      // The case notes wait in the state until the CRM takes them: a note that would overflow the
-      // queue is refused now (429, try again shortly) rather than accepted and dropped later.
-      if (d.pendingCaseNotes.length >= NOTES_WAITING_MAX) {
-        busy(`${d.pendingCaseNotes.length} notes are waiting to go to the case${d.case.number ? ` ${d.case.number}` : ' (no case number yet)'}; send this note again shortly`);
-      }
-      break;
     case 'meeting-held':
     case 'customer-responded':
       break;
@@ -74,6 +68,8 @@ export function validate(a: AccountEscalation, event: AccountEscalationEvent): v
       // itself refuses a type that is not this playbook's.
       notApplicable(`'${(event as { type: string }).type}' is not an account-escalation event`);
   }
+  // Every event that queues a case note waits while the queue is full (never accept-then-drop).
+  refuseWhenNotesWait(a, event);
 }
 
 export function apply(a: AccountEscalation, event: AccountEscalationEvent): void {

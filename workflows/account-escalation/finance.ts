@@ -1,13 +1,26 @@
 // Finance approval (SOP: "resolution offer -> accounting approves or denies"): the offer goes to the
 // finance channel tagging accounting, who are reminded each business morning until they decide; the
-// decision is threaded under the request and DMed to the CSM and the TL.
+// decision is threaded under the request and DMed to the CSM and the TL. The reminders are capped
+// (FINANCE_FOLLOW_UPS_MAX, kit/reminders.ts): after the last one the TL and their manager are told
+// once to chase accounting, and the reminders stop.
 import { localDateKey, nextBusinessDayAt } from '../kit/calendar.js';
 import { postSlack } from '../kit/notify.js';
 import { ACCOUNT_ESCALATION_DIRECTORY, describeChurnCoding } from './codes.js';
 import { caseNote } from './case-notes.js';
 import type { AccountEscalationEvent, Proposal } from './contract.js';
 import { money, type AccountEscalation } from './escalation.js';
-import { FINANCE_FOLLOW_UP_AFTER, FINANCE_FOLLOW_UP_TIME, PROPOSALS_KEPT } from './sop.js';
+import { FINANCE_FOLLOW_UP_AFTER, FINANCE_FOLLOW_UP_TIME, FINANCE_FOLLOW_UPS_MAX, PROPOSALS_KEPT } from './sop.js';
+import { reminderNotBefore, type ReminderPolicy } from '../kit/reminders.js';
+import { hours } from '../kit/time.js';
+
+/** Accounting's reminders about an undecided offer, one count per round. */
+export const FINANCE_FOLLOW_UPS: ReminderPolicy = {
+  id: 'finance-follow-up',
+  maxCount: FINANCE_FOLLOW_UPS_MAX,
+  minIntervalMs: hours(12),
+  finalTo: "the TL and the TL's manager",
+};
+const followUpKey = (round: number) => `finance-follow-up-${round}`;
 import { lines, link, mention, slack } from '../kit/slack-text.js';
 
 const { accounting: ACCOUNTING_GROUP, financeChannel: FINANCE_CHANNEL } = ACCOUNT_ESCALATION_DIRECTORY;
@@ -73,14 +86,28 @@ async function requestFinance(a: AccountEscalation, p: Proposal): Promise<void> 
   if (posted) p.financePost = { channel: posted.channel, ts: posted.ts };
 }
 
-/** Deadline `finance-follow-up`: accounting is reminded in the request's thread, then again the next business morning. */
+/**
+ * Deadline `finance-follow-up`: accounting is reminded in the request's thread, then again the next
+ * business morning, up to FINANCE_FOLLOW_UPS_MAX times; then the TL (and their manager) once.
+ */
 export async function financeFollowUp(a: AccountEscalation): Promise<void> {
   const { d, esc } = a;
   const p = a.currentProposal();
   if (esc.status !== 'pending-finance' || !p) return;
   const day = localDateKey(Date.now(), d.teamTimeZone);
+  const turn = a.reminderTurn(FINANCE_FOLLOW_UPS, followUpKey(p.round));
+  if (turn.step === 'silent') return;
+  if (turn.step === 'final') {
+    esc.openTask(`chase-finance-${p.round}`, d.teamLead, `Accounting has not decided on offer round ${p.round} after ${turn.n - 1} reminders: chase the decision`);
+    await a.dm(
+      `finance-follow-up-final-${p.round}`,
+      a.leads(),
+      slack`:rotating_light: ${d.account.name}: accounting has not approved or denied the resolution offer (round ${p.round}, proposed ${a.local(p.proposedAt, d.teamTimeZone)}) after ${turn.n - 1} reminders. The engine stops reminding them: please chase the decision directly.`,
+    );
+    return;
+  }
   armFinanceFollowUp(a);
-  esc.timeline.add('reminder', `Offer round ${p.round} still waits for accounting's decision; reminded accounting and the TL`);
+  esc.timeline.add('reminder', `Offer round ${p.round} still waits for accounting's decision; reminded accounting and the TL (${turn.n} of ${turn.of})`);
   await postSlack(esc, {
     step: `finance-follow-up-${p.round}-${day}`,
     target: { channel: p.financePost?.channel ?? FINANCE_CHANNEL },
@@ -91,7 +118,9 @@ export async function financeFollowUp(a: AccountEscalation): Promise<void> {
 
 /** The next business morning at least 12 hours away: accounting gets the offer's first full day. */
 function armFinanceFollowUp(a: AccountEscalation): void {
-  const at = nextBusinessDayAt(Date.now() + FINANCE_FOLLOW_UP_AFTER, a.d.teamTimeZone, FINANCE_FOLLOW_UP_TIME, a.teamHolidays());
+  const round = a.currentProposal()?.round ?? 0;
+  const after = reminderNotBefore(a.d.reminders ?? {}, FINANCE_FOLLOW_UPS, followUpKey(round), Date.now() + FINANCE_FOLLOW_UP_AFTER);
+  const at = nextBusinessDayAt(after, a.d.teamTimeZone, FINANCE_FOLLOW_UP_TIME, a.teamHolidays());
   a.esc.deadlines.add('finance-follow-up', at, 0, `Accounting has not decided on the offer yet: remind them (${a.local(at, a.d.teamTimeZone)})`);
 }
 
@@ -104,6 +133,7 @@ export function financeDecides(a: AccountEscalation, event: Extract<AccountEscal
     ? { decision: 'approved', at, by, ...(event.conditions && { conditions: event.conditions }) }
     : { decision: 'denied', at, by, reason: event.reason };
   esc.deadlines.clear('finance-follow-up');
+  esc.closeTask(`chase-finance-${p.round}`);
   if (approved) {
     a.setStatus('approved');
     esc.openTask(`present-offer-${p.round}`, d.csm, `Present the approved offer (round ${p.round}) to the customer and record their answer`);

@@ -1,7 +1,10 @@
 // Renegotiation (SOP: "customer rejects -> the TL renegotiates at the next weekly finance meeting"):
 // a timer to the next weekly meeting (FINANCE_MEETING, DST-correct), the TL reminded 24 hours before,
-// then a new proposal round.
-import { formatWeeklyTime, nextWeeklyOccurrence } from '../kit/calendar.js';
+// then a new proposal round. A weekly meeting that falls on a public holiday of the team's calendar
+// does not take place: the renegotiation goes to the next week's (the seed knows only "the weekly
+// finance meeting", which a holiday cancels), and the timeline says so.
+import { patched } from '@temporalio/workflow';
+import { formatWeeklyTime, localDateKey, nextWeeklyOccurrence } from '../kit/calendar.js';
 import { lookups, summary } from '../kit/activities.js';
 import { failureReason } from '../kit/failures.js';
 import { nowIso } from '../kit/time.js';
@@ -10,6 +13,9 @@ import type { AccountEscalationEvent } from './contract.js';
 import type { AccountEscalation } from './escalation.js';
 import { FINANCE_MEETING_REMINDER_BEFORE } from './sop.js';
 import { slack } from '../kit/slack-text.js';
+
+/** patched() id: the weekly finance meeting skips the team's public holidays (issue 17 item 12); asked only when one falls on a holiday. */
+const FINANCE_MEETING_HOLIDAYS = 'account-escalation-finance-meeting-holidays';
 
 /** customer-rejected: the TL's renegotiation task; the meeting is looked up next. */
 export function customerRejects(a: AccountEscalation, event: Extract<AccountEscalationEvent, { type: 'customer-rejected' }>, by: string, at: string): void {
@@ -36,7 +42,13 @@ async function scheduleRenegotiation(a: AccountEscalation, round: number): Promi
     return;
   }
   if (d.renegotiation !== r || esc.status !== 'renegotiation') return; // something moved on meanwhile
-  const at = nextWeeklyOccurrence(slot, Date.now());
+  let at = nextWeeklyOccurrence(slot, Date.now());
+  const holidays = a.teamHolidays();
+  if (holidays.includes(localDateKey(at, slot.timeZone)) && patched(FINANCE_MEETING_HOLIDAYS)) {
+    const skipped = localDateKey(at, slot.timeZone);
+    at = nextWeeklyOccurrence(slot, Date.now(), holidays);
+    esc.timeline.add('finance-meeting-moved', `The weekly finance meeting on ${skipped} falls on a public holiday of the team's calendar: the renegotiation goes to the next one (${localDateKey(at, slot.timeZone)})`, 'engine', { skipped });
+  }
   r.schedule = formatWeeklyTime(slot);
   r.meetingAt = new Date(at).toISOString();
   const when = a.local(at, slot.timeZone);

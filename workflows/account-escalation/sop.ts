@@ -20,6 +20,17 @@ export const FINANCE_MEETING_REMINDER_BEFORE = hours(24);
 /** Accounting is reminded of an undecided offer at 10:00 (team zone) each business day, the first at least 12 hours after the proposal. */
 export const FINANCE_FOLLOW_UP_TIME: TimeOfDay = { hour: 10, minute: 0 };
 export const FINANCE_FOLLOW_UP_AFTER = hours(12);
+/**
+ * Repeating reminders, capped (issue 17 item 19; kit/reminders.ts): how many before the final step.
+ * Accounting is reminded of an undecided offer on 5 business mornings (a working week), then the TL
+ * and their manager are told once and asked to chase it; the CSM is reminded of a missing escalation
+ * note on 5 business days in a row, then the TL is told once (the reminders resume after the next
+ * note); a contact series starts over after at most 3 missed days, the 4th stops it and hands the
+ * decision to the TL (and their manager).
+ */
+export const FINANCE_FOLLOW_UPS_MAX = 5;
+export const NOTES_REMINDERS_MAX = 5;
+export const CONTACT_RESTARTS_MAX = 3;
 /** How long case notes wait after the CRM could not be reached. */
 export const CASE_NOTES_RETRY = minutes(30);
 /** A run continues as new at the next quiet moment once its history has this many events. */
@@ -31,6 +42,15 @@ export const MAX_RUN_BYTES = 4 * 1024 * 1024;
 export const NOTES_KEPT = 60;
 export const PROPOSALS_KEPT = 20;
 export const ATTEMPT_DAYS_KEPT = 31;
-export const PENDING_CASE_NOTES_MAX = 100;
-/** A `note` event is refused (429) while this many case notes wait: the engine's own notes keep room below PENDING_CASE_NOTES_MAX, so no accepted note is dropped. */
+/**
+ * Every event that queues a case note is refused (429) while this many notes wait for the case number
+ * or the CRM (case-notes.ts `refuseWhenNotesWait`): what the API accepted is never dropped.
+ */
 export const NOTES_WAITING_MAX = 60;
+/**
+ * The most case notes that can wait, which the refusal guarantees (nothing is dropped past it): an
+ * accepted event finds fewer than NOTES_WAITING_MAX waiting and queues at most one; the engine's own
+ * notes outstanding at once are at most four (the opening, the missed meeting, the running contact
+ * series' end, the pending renegotiation's date).
+ */
+export const PENDING_CASE_NOTES_MAX = NOTES_WAITING_MAX + 1 + 4;

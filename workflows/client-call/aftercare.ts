@@ -6,6 +6,7 @@
 import { callTask } from '../kit/call-task.js';
 import { outOfOrder } from '../kit/messages.js';
 import { sendEmail } from '../kit/notify.js';
+import { recordReminderCapped, reminderIntervalMs, reminderStep, type ReminderPolicy } from '../kit/reminders.js';
 import { condition, patched, upsertMemo } from '@temporalio/workflow';
 import type { EscalationLessons } from '../../activities/index.js';
 import { join, lines, link, mention, slack } from '../kit/slack-text.js';
@@ -113,6 +114,7 @@ async function followUpEmail(c: ClientCall, fallback = false): Promise<void> {
     to: { name: d.client.callerName, email: d.preferredContact.email! },
     ccPeople: d.assignee ? [d.assignee] : [],
     values: followUpValues(c),
+    signedBy: c.signers(),
   });
   d.followUp!.delivery = sent ? (fallback ? 'emailed-after-no-answer' : 'sent') : 'not-delivered';
 }
@@ -223,11 +225,25 @@ function recordLessons(c: ClientCall): void {
   upsertMemo({ lessons });
 }
 
+/**
+ * Overdue review or documentation (kit/reminders.ts): the assignee is reminded every
+ * TASK_REMINDER_EVERY; the last of TASK_REMINDERS_MAX reminders is the final step, which tags the
+ * team's managers as well; then nothing.
+ */
+const TASK_OVERDUE_REMINDERS: ReminderPolicy = {
+  id: 'task-overdue',
+  maxCount: TASK_REMINDERS_MAX - 1,
+  minIntervalMs: TASK_REMINDER_EVERY,
+  finalTo: "the assignee and the team's managers",
+};
+
 /** Deadlines `review-due` and `documentation-due`: overdue, reminded (capped). */
 export async function taskOverdue(c: ClientCall, which: 'review' | 'documentation'): Promise<void> {
   const { d, esc } = c;
   const item = which === 'review' ? d.review : d.documentation;
   if (!item || item.done || c.closed) return;
+  const step = reminderStep(item.reminders + 1, TASK_OVERDUE_REMINDERS);
+  if (step === 'silent') return;
   item.reminders += 1;
   const what = which === 'review' ? 'The root-cause review' : 'The documentation';
   esc.timeline.add(
@@ -236,12 +252,13 @@ export async function taskOverdue(c: ClientCall, which: 'review' | 'documentatio
     'engine',
     { deadline: `${which}-due` },
   );
-  const who = [...new Set([d.assignee, ...(item.reminders === TASK_REMINDERS_MAX ? (d.team?.managers ?? []) : [])].filter((p): p is string => p !== null))];
+  if (step === 'final') recordReminderCapped(esc, TASK_OVERDUE_REMINDERS, `${which}-due`, item.reminders - 1);
+  const who = [...new Set([d.assignee, ...(step === 'final' ? (d.team?.managers ?? []) : [])].filter((p): p is string => p !== null))];
   await c.toTeam(
     `${which}-overdue-${item.reminders}`,
     which === 'review'
       ? lines(slack`:alarm_clock: ${what} of the ${d.client.accountName} call is overdue (due ${c.local(item.dueAt)}). ${mentions(who)}`, ...REVIEW_QUESTIONS.map((q) => slack`• ${q}`))
       : slack`:alarm_clock: ${what} of the ${d.client.accountName} call is overdue (due ${c.local(item.dueAt)}): the steps to the resolution, recurring or one-off. ${mentions(who)}`,
   );
-  if (item.reminders < TASK_REMINDERS_MAX) esc.deadlines.add(`${which}-due`, Date.now(), TASK_REMINDER_EVERY, `${what} is overdue: reminder`);
+  if (step === 'remind') esc.deadlines.add(`${which}-due`, Date.now(), reminderIntervalMs(TASK_OVERDUE_REMINDERS), `${what} is overdue: reminder`);
 }

@@ -105,6 +105,7 @@ async function emailUpdate(c: ClientCall, u: ClientUpdate, fallback = false): Pr
     to: { name: d.client.callerName, email: d.preferredContact.email! },
     ccPeople: d.assignee ? [d.assignee] : [],
     values,
+    signedBy: c.signers(),
   });
   u.delivery = sent ? (fallback ? 'emailed-after-no-answer' : 'sent') : 'not-delivered';
   u.deliveredAt = sent ? nowIso() : null;

@@ -68,6 +68,14 @@ export class ClientCall {
     return dm(this.esc, step, people, text, buttons);
   }
 
+  /**
+   * Who signs the client emails (issue 17 item 9), most relevant first: the assignee working the
+   * issue, else whoever took the call; neither known to the directory: the desk's signature.
+   */
+  signers(): string[] {
+    return [this.d.assignee, this.d.takenBy].filter((p): p is string => typeof p === 'string');
+  }
+
   setAssignee(person: string): void {
     this.d.assignee = person;
     upsertSearchAttributes([{ key: assigneeKey, value: person }]);

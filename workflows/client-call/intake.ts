@@ -16,8 +16,8 @@ import { armUpdateReminder } from './client-updates.js';
 /** What is in place before anything is sent: the opening entry, the status, the deadlines, what it waits for. */
 export function prepareIntake(c: ClientCall): void {
   const { esc, d, input } = c;
-  esc.timeline.add(
-    'opened',
+  // Dated at the start instant like every playbook's opening (issue 17 item 3), not when a worker got to it.
+  esc.recordOpening(
     `Call from ${d.client.callerName} (${d.client.accountName}) at ${c.local(d.callAt)}: ${d.issues.length} issue(s), severity ${d.severity}` +
       `${d.criticalToBusiness ? ', critical to their business' : ''}; usual contact ${d.usualContact} is away` +
       `${input.takenBy ? `; taken by ${input.takenBy}` : ''}`,

@@ -121,10 +121,14 @@ export function nextBusinessDayAt(afterMs: number, timeZone: string, time: TimeO
   return nextLocalDayAt(afterMs, timeZone, time, (d) => isWorkday(d, holidays), holidays.length === 0 ? 8 : 40);
 }
 
-/** The first occurrence of the weekly slot strictly after `afterMs`. */
-export function nextWeeklyOccurrence(slot: WeeklyTime, afterMs: number): number {
+/**
+ * The first occurrence of the weekly slot strictly after `afterMs` whose local date (in the slot's
+ * zone) is not one of `holidays`: a weekly meeting that falls on a public holiday does not take place
+ * that week, the next week's does. Looks up to 12 weeks ahead.
+ */
+export function nextWeeklyOccurrence(slot: WeeklyTime, afterMs: number, holidays: HolidayDates = []): number {
   const target = WEEKDAYS.indexOf(slot.weekday);
-  return nextLocalDayAt(afterMs, slot.timeZone, slot, (d) => d.dayOfWeek % 7 === target, 15);
+  return nextLocalDayAt(afterMs, slot.timeZone, slot, (d) => d.dayOfWeek % 7 === target && !holidays.includes(d.toString()), holidays.length === 0 ? 15 : 85);
 }
 
 /** Whole local calendar days from the local date of `fromMs` to that of `toMs` (DST-proof). */

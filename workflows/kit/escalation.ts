@@ -166,7 +166,9 @@ export class Escalation<Status extends string, Details> {
     const validate = (event: E, at: number) => {
       // A retry of an event an earlier run applied is answered, not judged again (it may no longer fit).
       if (this.appliedBefore(event)) return;
-      const closedBy = this.deadlines.closing(event.type, at);
+      // An event the escalation asks for after its outcome (expectAfterOutcome) is open, whatever a
+      // passed deadline closed: e.g. the client call after a participant no-show's cutoff.
+      const closedBy = this.expectsNow(event.type) ? undefined : this.deadlines.closing(event.type, at);
       if (closedBy) {
         outOfOrder(`the deadline '${closedBy.name}' passed at ${closedBy.at} (${closedBy.description}); '${event.type}' comes too late`, {
           deadline: closedBy.name,
@@ -397,10 +399,16 @@ export class Escalation<Status extends string, Details> {
     return this.waitingForDeadlines > 0;
   }
 
+  /** True while the outcome is decided and `type` is one of the follow-ups expectAfterOutcome asked for. */
+  private expectsNow(type: string): boolean {
+    return this.outcome !== null && this.followUps.includes(type);
+  }
+
   /**
    * Events still accepted once the outcome is decided (e.g. how a call telling the client went);
    * listed in `waitingFor`. `[]` when nothing more is expected.
    */
+
   expectAfterOutcome(types: readonly string[]): void {
     this.followUps = [...types];
     if (this.outcome !== null) this.waitingFor = [...types];

@@ -99,11 +99,11 @@ export const liveDeliveryEvents = {
   }),
   'client-informed': defineEvent(
     'client-informed',
-    'The desk told the client contact on the phone that the session cannot go ahead (facilitator no-show, tech issue): the email follows as the written record of the call',
+    'The desk told the client contact on the phone that the session cannot go ahead (facilitator no-show, tech issue, participant no-show at the cutoff): the email follows as the written record of the call',
   ),
   'client-unreachable': defineEvent(
     'client-unreachable',
-    'The client contact did not answer the phone: they are emailed instead (participant no-show: template 2; facilitator no-show and tech issue: the cancellation email)',
+    'The client contact did not answer the phone: they are emailed instead (participant no-show: template 2 before the cutoff, template 4 on the call after it; facilitator no-show and tech issue: the cancellation email)',
   ),
   'details-mismatch': defineEvent(
     'details-mismatch',
@@ -189,7 +189,7 @@ export const LIVE_DELIVERY_TEMPLATES = {
   'session-cancelled-after-call':
     'Follow-up to a client phone call: confirms the session is not going ahead and loops in the Client Delivery partner.',
   'no-participants-cutoff':
-    'Still no participants 30 minutes after the start: the session will not run and will be rescheduled.',
+    'Still no participants 30 minutes after the start: the session will not run and will be rescheduled. After the call telling the client, or when the client cannot be reached.',
   'tech-issue-cancelled':
     'Technical issues could not be resolved within 15 minutes of the start, of a mid-session report, or ended the session early: participants were sent away and the session will be rescheduled. After the call telling the client, or when the client cannot be reached.',
 } as const;

@@ -1,6 +1,9 @@
 // Participant no-show: the facilitator stays on while the desk phones the client. Unreachable:
 // template 2. The client calls it off: template 3. Participants by start + 30 minutes: an adapted
-// session. Nobody by then: template 4 and the facilitator tells late arrivals.
+// session. Nobody by then: the facilitator tells late arrivals and the client is phoned again
+// (seed 000: "always aim to phone the client"), template 4 following as the written record of the
+// call or as the notice to a client who cannot be reached.
+import { patched } from '@temporalio/workflow';
 import type { PendingDeadline } from '../kit/state.js';
 import { minutes } from '../kit/time.js';
 import type { LiveDeliveryEvent } from './contract.js';
@@ -9,6 +12,9 @@ import { closedByCutoff } from './events.js';
 import type { LiveSession } from './session.js';
 
 export const PARTICIPANT_CUTOFF = minutes(30);
+/** patched() id: at the cutoff the client is phoned first and template 4 follows (issue 17 item 5); before, it was emailed at once. */
+export const PARTICIPANT_CUTOFF_CALL = 'live-delivery-participant-cutoff-call';
+const NOBODY_BY_CUTOFF = 'nobody joined within 30 minutes; the session will be rescheduled';
 
 export function participantNoShowAlert(s: LiveSession): SlackText {
   return slack`no participants have joined. ${s.input.facilitator.name} stays on; the desk is phoning the client contact ${s.input.siteContact.name}.`;
@@ -46,7 +52,10 @@ export async function participantNoShow(s: LiveSession, cutoff: PendingDeadline)
     esc.timeline.add('deadline-passed', `No participants by ${s.local(cutoff.at)}`, 'engine', { deadline: cutoff.name });
     s.decide('cancelled-no-show', 'Nobody joined by start + 30 minutes: not enough time left to run the session');
     esc.openTask('tell-late-arrivals', 'desk', `Ask ${input.facilitator.name} to stay on and tell anyone who joins late that the session will be rescheduled`);
-    await s.clientEmail('no-participants-cutoff', 'nobody joined within 30 minutes; the session will be rescheduled');
+    // Phoned first, template 4 after (afterParticipantNoShow); before the patch it was emailed at once.
+    if (s.v2) s.cutoffCall = patched(PARTICIPANT_CUTOFF_CALL);
+    if (s.cutoffCall) return;
+    await s.clientEmail('no-participants-cutoff', NOBODY_BY_CUTOFF);
   });
   const callClient = () =>
     s.call(
@@ -71,4 +80,11 @@ export async function participantNoShow(s: LiveSession, cutoff: PendingDeadline)
     await s.clientEmail('session-cancelled-after-call', 'confirming the call: the session is not going ahead');
   }
   await calling;
+}
+
+/** Patched cutoff (nobody joined): the client is phoned about it, then template 4 (record or fallback). */
+export async function afterParticipantNoShow(s: LiveSession): Promise<void> {
+  if (s.esc.outcome !== 'cancelled-no-show' || !s.cutoffCall) return;
+  // The first call (are they still expected?) is `call-client`; this one is about the cancellation.
+  await s.informClient('no-participants-cutoff', NOBODY_BY_CUTOFF, {}, 'call-client-cutoff');
 }

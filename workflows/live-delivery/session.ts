@@ -36,6 +36,10 @@ export class LiveSession {
   readonly locale: 'en' | 'de';
   /** Tech issue: the session ended early (session-ended-early), not at a cutoff. */
   endedEarly = false;
+  /** How many client-unreachable events were applied: a call about the outcome waits for one of its own. */
+  unreachableReports = 0;
+  /** Participant no-show cut off under patch live-delivery-participant-cutoff-call: the client is phoned before template 4. */
+  cutoffCall = false;
   private readonly happened = new Set<string>();
   /** Work started on the side (e.g. decision reminders), awaited before the escalation ends. */
   private readonly sideWork: Promise<unknown>[] = [];
@@ -166,9 +170,19 @@ export class LiveSession {
    * the written record of the call (client-informed) or as the notice to a client who cannot be
    * reached (client-unreachable, no phone number on file, or no outcome after CLIENT_CALL_ATTEMPTS
    * requests). Once the booking owner has taken over, the owner tells the client instead.
+   * `callId` names the call task (and its posts) when the client was already phoned earlier in the
+   * escalation under `call-client` (participant no-show); an earlier client-unreachable does not
+   * count for this call.
    */
-  async informClient(template: LiveDeliveryTemplate, purpose: string, flags: Partial<Record<TemplateFlagName, boolean>> = {}): Promise<void> {
+  async informClient(
+    template: LiveDeliveryTemplate,
+    purpose: string,
+    flags: Partial<Record<TemplateFlagName, boolean>> = {},
+    callId = 'call-client',
+  ): Promise<void> {
     const { esc, input, details: d } = this;
+    const unreachableBefore = this.unreachableReports;
+    const unreachable = () => this.unreachableReports > unreachableBefore;
     if (d.handledBy === 'owner') {
       d.clientInformed = 'owner';
       await this.clientEmail(template, purpose, flags);
@@ -180,15 +194,15 @@ export class LiveSession {
     } else {
       esc.expectAfterOutcome(['client-informed', 'client-unreachable']);
       await callTask(esc, {
-        id: 'call-client',
+        id: callId,
         assignee: 'desk',
         callees: [{ name: contact.name, phone: contact.phone }],
         intervalMs: minutes(input.callRetryMinutes),
         maxAttempts: CLIENT_CALL_ATTEMPTS,
-        finished: () => d.clientInformed !== null || d.clientUnreachableAt !== null,
+        finished: () => d.clientInformed !== null || unreachable(),
         ask: (attempt, request) =>
           this.announce(
-            `call-client-${attempt}`,
+            `${callId}-${attempt}`,
             slack`:telephone_receiver: ${request} to tell them: ${purpose}.${attempt > 1 ? ` (attempt ${attempt} of ${CLIENT_CALL_ATTEMPTS}, no outcome reported yet)` : ''} The email follows as the written record, or instead if they cannot be reached.`,
             [
               { event: 'client-informed', label: 'Told them on the phone', style: 'primary' },
@@ -197,7 +211,7 @@ export class LiveSession {
           ),
       });
       esc.expectAfterOutcome([]);
-      if (d.clientInformed === null && d.clientUnreachableAt === null) {
+      if (d.clientInformed === null && !unreachable()) {
         esc.timeline.add('call-unanswered', `No call outcome reported after ${CLIENT_CALL_ATTEMPTS} requests: the client is told by email`);
       }
     }

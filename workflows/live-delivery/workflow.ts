@@ -23,7 +23,13 @@ import {
   lateFacilitator,
   prepareFacilitatorNoShow,
 } from './facilitator-no-show.js';
-import { participantNoShow, participantNoShowAlert, participantNoShowReacts, prepareParticipantNoShow } from './participant-no-show.js';
+import {
+  afterParticipantNoShow,
+  participantNoShow,
+  participantNoShowAlert,
+  participantNoShowReacts,
+  prepareParticipantNoShow,
+} from './participant-no-show.js';
 import { LiveSession } from './session.js';
 import { afterTechIssue, prepareTechIssue, techCancelled, techIssue, techIssueAlert } from './tech-issue.js';
 
@@ -42,7 +48,13 @@ interface Procedure {
 
 const procedures: Record<LiveDeliveryInput['issueType'], Procedure> = {
   'facilitator-no-show': { prepare: prepareFacilitatorNoShow, alert: facilitatorNoShowAlert, run: facilitatorNoShow, afterOutcome: afterFacilitatorNoShow },
-  'participant-no-show': { prepare: prepareParticipantNoShow, alert: participantNoShowAlert, run: participantNoShow, react: participantNoShowReacts },
+  'participant-no-show': {
+    prepare: prepareParticipantNoShow,
+    alert: participantNoShowAlert,
+    run: participantNoShow,
+    react: participantNoShowReacts,
+    afterOutcome: afterParticipantNoShow,
+  },
   'tech-issue': { prepare: prepareTechIssue, alert: techIssueAlert, run: techIssue, afterOutcome: afterTechIssue },
 };
 
@@ -117,10 +129,13 @@ function validate(s: LiveSession, event: LiveDeliveryEvent): void {
     case 'client-informed':
       if (!s.esc.waitingFor.includes('client-informed')) outOfOrder('no call to the client is open: the client is phoned once the session is called off');
       break;
-    case 'client-unreachable':
-      if (callingClient && !s.esc.waitingFor.includes('client-unreachable')) outOfOrder('no call to the client is open: the client is phoned once the session is called off');
-      if (d.clientReached) outOfOrder('the client has already been reached');
+    case 'client-unreachable': {
+      // The call about the outcome (client-informed expected): a client reached earlier may not answer this time.
+      const outcomeCall = s.esc.waitingFor.includes('client-informed');
+      if (callingClient && !outcomeCall) outOfOrder('no call to the client is open: the client is phoned once the session is called off');
+      if (d.clientReached && !outcomeCall) outOfOrder('the client has already been reached');
       break;
+    }
     default:
       break;
   }
@@ -167,6 +182,7 @@ function apply(s: LiveSession, event: LiveDeliveryEvent): void {
       break;
     case 'client-unreachable':
       d.clientUnreachableAt = at;
+      s.unreachableReports += 1;
       break;
     case 'details-mismatch': {
       // This event's own values: an earlier mismatch is on the timeline already (issue 17 item 20).

@@ -4,13 +4,25 @@
 // (`delayReminderMinutes` after the report that made it critical, then again, at most
 // DELAY_REMINDERS_MAX times) and to inform them once it is resolved. A single case that gets no new
 // report for the quiet period closes; its agents keep their open questions.
+import { recordReminderCapped, reminderStep, type ReminderPolicy } from '../kit/reminders.js';
 import { minutes } from '../kit/time.js';
 import type { Incident } from './incident.js';
 import { DELAY_REMINDERS_MAX } from './sop.js';
 
+/** The delay reminders (kit/reminders.ts): DELAY_REMINDERS_MAX in all, the last one the final step (to the same agents), then nothing. */
+const delayReminders = (inc: Incident): ReminderPolicy => ({
+  id: 'delay-reminder',
+  maxCount: DELAY_REMINDERS_MAX - 1,
+  minIntervalMs: minutes(inc.d.policy.delayReminderMinutes),
+  finalTo: 'the reporting agents, a last time',
+});
+
 /** The delay reminder is due: each reporting agent is DMed their tickets; the next one is armed (capped). */
 export async function delayReminder(inc: Incident): Promise<void> {
   const { d, esc } = inc;
+  const policy = delayReminders(inc);
+  const step = reminderStep(d.delayReminders + 1, policy);
+  if (step === 'silent') return;
   d.delayReminders += 1;
   const n = d.delayReminders;
   esc.timeline.add(
@@ -19,7 +31,8 @@ export async function delayReminder(inc: Incident): Promise<void> {
     'engine',
     { deadline: 'delay-reminder', reminder: n },
   );
-  if (n < DELAY_REMINDERS_MAX) {
+  if (step === 'final') recordReminderCapped(esc, policy, 'delay-reminder', n - 1);
+  else {
     esc.deadlines.add(
       'delay-reminder',
       d.criticalAt!,
