@@ -28,7 +28,12 @@ export interface SendOptions {
   found?: (def: Playbook, found?: Found) => void;
   /** Answer the whole state after the event (one state query more) instead of the update's compact result. */
   withState?: boolean;
+  /** When the API received the event (ISO 8601, this server's clock); default: when `send` is called. */
+  receivedAt?: string | undefined;
 }
+
+/** The field the API stamps on every event: the instant it received it (the kit judges the event at it). */
+export const RECEIVED_AT = 'receivedAt';
 
 /** Whether one of the playbook's role rules applies to this event (then it is decided before delivery). */
 function governed(def: Playbook, event: EscalationEvent): boolean {
@@ -53,6 +58,12 @@ export class EventGateway {
     actor: Actor,
     opts: SendOptions = {},
   ): Promise<{ def: Playbook; state: EventResult | EscalationState }> {
+    const receivedAt = opts.receivedAt ?? new Date().toISOString();
+    // The instant an event is judged at is the API's to say: a client's would move it before a deadline.
+    if (Object.hasOwn(body, RECEIVED_AT)) {
+      const message = `'${RECEIVED_AT}' is set by the API (the instant it received the event); it cannot be sent`;
+      throw problems.validation(`/${RECEIVED_AT}: ${message}`, [{ in: 'body', field: `/${RECEIVED_AT}`, message }]);
+    }
     // CR LF is read as LF (multi-line text is stored one way; single-line fields refuse both).
     body = normaliseNewlines(body);
     const deliverOpts = { idempotencyKey: opts.idempotencyKey, withState: opts.withState };
@@ -62,7 +73,7 @@ export class EventGateway {
     // prefix, so such an id can only be the owner's escalation (a type of another playbook sent to it,
     // or to an id of one's own, is looked up and refused below with 400).
     if (sole && id.startsWith(`${sole.name}:`)) {
-      const event: EscalationEvent = { ...body, actor: actor.label };
+      const event: EscalationEvent = { ...body, actor: actor.label, receivedAt };
       // A body that fails the schema is worded against the escalation's own playbook (below).
       if (!governed(sole, event) && schemaErrors(sole.events[body.type]!, body, '').length === 0) {
         opts.found?.(sole);
@@ -81,7 +92,7 @@ export class EventGateway {
     }
     const errors = schemaErrors(schema, body, '');
     if (errors.length > 0) throw problems.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-    const event: EscalationEvent = { ...body, actor: actor.label };
+    const event: EscalationEvent = { ...body, actor: actor.label, receivedAt };
     const deliver = () => this.escalations.deliver(id, event, found, deliverOpts);
     // Closed: 409, or the answer to a retried event (same key, same actor) that was applied before it closed.
     if (!found.running) return { def, state: await deliver() };

@@ -108,7 +108,8 @@ export function inputHash(playbook: string, input: unknown): string {
  * Idempotency-Key is bound to. The same key with another digest is another request (422).
  */
 export function eventDigest(event: EscalationEvent): string {
-  const { idempotency: _tag, ...body } = event;
+  // receivedAt is the API's, not the request's: a retry is received later and is the same request.
+  const { idempotency: _tag, receivedAt: _received, ...body } = event;
   return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
 }
 

@@ -124,6 +124,8 @@ export class SlackHandler {
       return undefined;
     }
     const label = button.text?.text ?? value.type;
+    // The press happened now, though it is delivered after Slack's ack: it is judged at this instant.
+    const receivedAt = new Date().toISOString();
     const blocks = (payload.message?.blocks ?? []) as KnownBlock[];
     const text = String(payload.message?.text ?? '');
     this.later('button press', async () => {
@@ -131,6 +133,7 @@ export class SlackHandler {
         // Slack retries a press it got no answer to with the same trigger id: the same update, applied once.
         const { state } = await this.deps.events.send(value.escalationId, { type: value.type, ...value.extra }, actor, {
           idempotencyKey: `slack-${payload.trigger_id}`,
+          receivedAt,
         });
         const note = `:white_check_mark: ${slackDate(Date.now())}: <@${user}> pressed “${escapeMrkdwn(label)}”`;
         await this.updateMessage(channel, ts, text, blocks, { removeEvent: value.type, removeAll: !state.open, note });

@@ -203,6 +203,10 @@ describe('bad input: a clear 4xx naming the field, and nothing started', () => {
     expect(fields(instant)).toEqual(['/clientStartTime']);
     const l = problem(await http(t.svc.apiUrl, 'POST', path, { type: 'details-mismatch', clientSessionLink: 'javascript:alert(1)' }), 400);
     expect(fields(l)).toEqual(['/clientSessionLink']);
+    // The instant an event is judged at is the API's (receivedAt): a client's, even a valid one, is refused.
+    const stamped = problem(await http(t.svc.apiUrl, 'POST', path, { type: 'participants-arrived', count: 4, receivedAt: new Date(Date.now() - MIN).toISOString() }), 400);
+    expect(fields(stamped)).toEqual(['/receivedAt']);
+    expect(stamped.detail).toContain('set by the API');
     // Names of Object's own members are unknown event types, not a crash.
     for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
       expect(fields(problem(await http(t.svc.apiUrl, 'POST', path, { type }), 400))).toEqual(['/type']);

@@ -79,7 +79,7 @@ describe('Idempotency-Key reused with another body: 422, nothing applied', () =>
 
     const applied = await events(path);
     expect(applied.map((e) => e.kind)).toEqual(['event:facilitator-reached']);
-    expect(applied[0]!.data).toEqual({ eta: '20 minutes' });
+    expect(applied[0]!.data).toEqual({ eta: '20 minutes', receivedAt: expect.any(String) });
     // The key is the request's, not the event's: it is not on the timeline.
     expect(JSON.stringify(applied)).not.toContain(key);
   });
@@ -96,7 +96,7 @@ describe('Idempotency-Key reused with another body: 422, nothing applied', () =>
     expect(problem(other).type).toMatch(/\/idempotency-key-reused$/);
     const applied = await events(path);
     expect(applied).toHaveLength(1);
-    expect(applied[0]!.data).toEqual({ takeOver: false });
+    expect(applied[0]!.data).toEqual({ takeOver: false, receivedAt: expect.any(String) });
   });
 
   it('start-or-join (tech-incident): the same key with another report for the same problem -> 422, the count unchanged', async () => {
@@ -159,7 +159,7 @@ describe('control characters: 400 naming the field, nothing started or applied',
     const lines = await send('POST', `${path}/events`, { type: 'facilitator-no-answer', note: 'rang twice\r\nvoicemail full' });
     expect(lines.status).toBe(200);
     const applied = await events(path);
-    expect(applied.map((e) => e.data)).toEqual([{ note: 'rang twice\nvoicemail full' }]);
+    expect(applied.map((e) => e.data)).toEqual([{ note: 'rang twice\nvoicemail full', receivedAt: expect.any(String) }]);
   });
 });
 

@@ -71,12 +71,19 @@ describe('buttons', () => {
 
   it("the booking owner's press delivers the event as the owner and updates the message in place: who, when, button gone", async () => {
     const { id, alert } = await startLive();
+    const pressed = Date.now();
     const res = await slack.press({ user: OWNER, ts: alert.ts, actionId: 'escalation:owner-acknowledged' });
+    const answered = Date.now();
     expect(res.status).toBe(200);
     await settled();
     const s = await stateOf(id);
     expect(s.details.handledBy).toBe('owner');
     expect(events(s, 'owner-acknowledged')[0]?.actor).toBe('booking-owner');
+    // Judged and dated at the instant the API received the press (before Slack's ack), not when the worker applied it.
+    const receivedAt = Date.parse(String((events(s, 'owner-acknowledged')[0]?.data as { receivedAt?: string } | undefined)?.receivedAt));
+    expect(receivedAt).toBeGreaterThanOrEqual(pressed);
+    expect(receivedAt).toBeLessThanOrEqual(answered);
+    expect((s.details as { ownerAcknowledgedAt?: string }).ownerAcknowledgedAt).toBe(new Date(receivedAt).toISOString());
     const updated = messageNow(alert.ts);
     expect(updated.edited).toBeDefined();
     expect(buttonsOf(alert.ts)).toEqual([]);

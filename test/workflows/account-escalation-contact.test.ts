@@ -5,12 +5,16 @@
 // follow-up email is recorded but is not an attempt unless configured so. Under the time-skipping
 // server at the real 10 days.
 import { describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
 import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import { EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
 import { CONTACT_RESTARTS_MAX } from '../../workflows/account-escalation/sop.js';
 import { accountEscalationInput, nextLocal, wall } from '../helpers/account-fixtures.js';
 import { accountEscalationTestEnv, DAY, HOUR, MIN, send, settle, slackPosts, slackSteps, state } from '../helpers/account-escalation-env.js';
+import { standInActivities } from '../helpers/stand-ins.js';
+import { uniqueTaskQueue } from '../helpers/temporal.js';
+import { eventUpdate } from '../../workflows/kit/messages.js';
 
 const t = accountEscalationTestEnv();
 type State = EscalationState<string, AccountEscalationDetails>;
@@ -209,6 +213,59 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
       expect(missed.text).toContain('the automatic email alone is not an attempt');
       await send(handle, { type: 'churned', actor: 'csm' });
       await handle.result();
+    });
+  });
+
+  // Issue 17 item 1, the kind "an event's business time taken from worker time": the attempt is
+  // dated when the API received it (its receivedAt, stamped here as the API does), not when a worker
+  // that was down got to it. The worker is stopped across local midnight, so the day's end and the
+  // attempt reach the workflow in one workflow task. The workers keep no workflow cache: with a
+  // sticky queue the time-skipping server would keep the restarted worker waiting for the stopped
+  // one's (its schedule-to-start timeout never comes while nothing skips time).
+  it('an attempt received at 23:59:55 that a worker down over midnight applies at 00:00:06 counts for the earlier day', async () => {
+    await t.withWorker(async () => {
+      const taskQueue = uniqueTaskQueue('account-escalation');
+      let running: { worker: Worker; done: Promise<void> } | undefined;
+      const startWorker = async () => {
+        const worker = await Worker.create({ connection: t.env.nativeConnection, taskQueue, workflowBundle: t.bundle, activities: standInActivities(t.standIns, t.directory, t.templates), maxCachedWorkflows: 0 });
+        running = { worker, done: worker.run() };
+      };
+      const stopWorker = async () => {
+        running?.worker.shutdown();
+        await running?.done;
+        running = undefined;
+      };
+      await startWorker();
+      try {
+        await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 3, 10)); // Wednesday 10:00 Chicago
+        const handle = await t.start(taskQueue, accountEscalationInput(await t.env.currentTimeMs(), { trigger: 'unresponsive-after-issue' }));
+        await settle(async () => (await get(handle)).tasks.some((x) => x.status === 'open' && x.id.startsWith('contact-')));
+        const wednesday = (await get(handle)).details.contact!.currentDay!;
+        const midnight = nextLocal(await t.env.currentTimeMs(), chicago, 4, 0); // Thursday 00:00 Chicago
+        await t.sleepUntil(midnight - 10_000);
+        await stopWorker();
+        const receivedAt = new Date(midnight - 5_000).toISOString();
+        expect(wall(Date.parse(receivedAt), chicago)).toMatch(/^Wed .* 23:59$/);
+        await t.sleepUntil(midnight + 6_000);
+        const applied = handle.executeUpdate(eventUpdate, { args: [{ type: 'contact-attempted', actor: 'csm', channel: 'phone', receivedAt }] });
+        await startWorker();
+        await applied;
+        await settle(async () => (await get(handle)).deadlines.some((d) => d.name === 'contact-day' && Date.parse(d.at) > midnight));
+        const s = await get(handle);
+        // Applied by the workflow after midnight, counted for Wednesday.
+        expect(Date.parse(s.timeline.find((e) => e.kind === 'event:contact-attempted')!.at)).toBeGreaterThanOrEqual(midnight);
+        expect(s.details.contact).toMatchObject({ state: 'running', daysDone: 1, missedDays: [] });
+        expect(s.details.contact!.attemptedDays).toEqual([wednesday]);
+        expect(s.timeline.find((e) => e.kind === 'contact-attempt')!.data).toEqual({ day: wednesday, channel: 'phone' });
+        expect(s.timeline.filter((e) => e.kind === 'contact-day-missed')).toEqual([]);
+        // Wednesday counted: the next contact day is Thursday's.
+        const thursday = (await get(handle)).deadlines.find((d) => d.name === 'contact-day')!;
+        expect(wall(Date.parse(thursday.at), chicago)).toMatch(/^Thu .* 09:00$/);
+        await send(handle, { type: 'churned', actor: 'csm' });
+        await handle.result();
+      } finally {
+        await stopWorker();
+      }
     });
   });
 });

@@ -4,6 +4,10 @@
 // skipped and the timeline saying why; a late `assigned` after the deadline. Under the time-skipping server at the real
 // durations, with the real activities against the Slack and SendGrid stand-ins.
 import { describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { eventUpdate } from '../../workflows/kit/messages.js';
+import { standInActivities } from '../helpers/stand-ins.js';
+import { uniqueTaskQueue } from '../helpers/temporal.js';
 import { assigneeKey, clientKey, severityKey } from '../../workflows/kit/search-attributes.js';
 import { localDateKey } from '../../workflows/kit/calendar.js';
 import { timersNamed } from '../helpers/history.js';
@@ -163,6 +167,50 @@ describe('client-call: the team is asked who takes the call', () => {
       expect(managerDms(id)).toHaveLength(2);
       const s = await send(h, { type: 'assigned', actor: 'account-manager' });
       expect(s.status).toBe('in-progress');
+    });
+  });
+
+  // Issue 17 item 1, the kind "an event judged at worker time": `assigned` received 5 s before the
+  // take-by instant, applied 6 s after it by a worker that was down across it, is taken in time and
+  // no manager is asked (the same task holds the take-by timer). No workflow cache: see
+  // account-escalation-contact.test.ts (a sticky queue keeps the restarted worker waiting).
+  it('assigned received 5 s before take-by, applied 6 s after it (worker down): taken in time, no manager asked', async () => {
+    await t.withWorker(async () => {
+      const taskQueue = uniqueTaskQueue('client-call');
+      let running: { worker: Worker; done: Promise<void> } | undefined;
+      const startWorker = async () => {
+        const worker = await Worker.create({ connection: t.env.nativeConnection, taskQueue, workflowBundle: t.bundle, activities: standInActivities(t.standIns, t.directory, t.templates), maxCachedWorkflows: 0 });
+        running = { worker, done: worker.run() };
+      };
+      const stopWorker = async () => {
+        running?.worker.shutdown();
+        await running?.done;
+        running = undefined;
+      };
+      await startWorker();
+      try {
+        const callAt = await t.env.currentTimeMs();
+        const h = await t.start(taskQueue, clientCallInput(callAt));
+        const id = h.workflowId;
+        await settle(() => slackSteps(t.standIns, id).includes('team-post'));
+        const takeBy = Date.parse((await state(h)).deadlines.find((d) => d.name === 'take-by')!.at);
+        expect(takeBy - callAt).toBe(15 * MIN);
+        await t.sleepUntil(takeBy - 10_000);
+        await stopWorker();
+        await t.sleepUntil(takeBy + 6_000);
+        const receivedAt = new Date(takeBy - 5_000).toISOString();
+        const applied = h.executeUpdate(eventUpdate, { args: [{ type: 'assigned', actor: 'account-specialist', receivedAt }] });
+        await startWorker();
+        await applied;
+        const s = await state(h);
+        expect(s.details).toMatchObject({ assignee: 'account-specialist', takenInTime: true, assignedAt: receivedAt });
+        expect(s.timeline.find((e) => e.kind === 'assigned')?.detail).not.toContain('after the take-by deadline');
+        expect(s.timeline.some((e) => e.data?.deadline === 'take-by')).toBe(false);
+        await settle(() => slackSteps(t.standIns, id).includes('brief-1-account-specialist'));
+        expect(managerDms(id)).toEqual([]);
+      } finally {
+        await stopWorker();
+      }
     });
   });
 });

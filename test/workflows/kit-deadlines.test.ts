@@ -2,7 +2,9 @@
 // playbook: the kit's event validator and agenda, on a real dev server in real time, with the worker
 // stopped across the deadline and started again after it, so the timer and the late event reach the
 // workflow in one workflow task (the SDK hands the update to the validator before the timer's
-// handler runs). The probe's deadlines are seconds, not an SOP's minutes: what is tested is the kit,
+// handler runs). Events are judged at the instant the API received them (`receivedAt`, stamped
+// here as the API does), on both sides of the deadline's instant; one without the stamp (a recorded
+// history, an old client of the update) at the workflow's time. The probe's deadlines are seconds, not an SOP's minutes: what is tested is the kit,
 // and the time-skipping server cannot run this race (README, Tests).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -38,7 +40,7 @@ afterAll(async () => {
   await temporal?.stop();
 });
 
-type ProbeState = EscalationState<string, { reminded: boolean; notesAfterReminder: boolean[] }>;
+type ProbeState = EscalationState<string, { reminded: boolean; notesAfterReminder: boolean[]; noteInstants: string[] }>;
 
 /** A worker that can be stopped and started again on one task queue. */
 function workers(taskQueue: string) {
@@ -61,6 +63,8 @@ function workers(taskQueue: string) {
 const sleepUntil = async (ms: number) => {
   while (Date.now() < ms) await new Promise((r) => setTimeout(r, ms - Date.now()));
 };
+/** Stamped as the API stamps it: the instant it received the event. */
+const received = () => new Date().toISOString();
 const failureOf = async (p: Promise<unknown>) => {
   const err = await p.then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
@@ -76,14 +80,14 @@ async function startProbe(taskQueue: string, reminderAfterMs: number, cutoffAfte
 }
 
 describe('a deadline that has passed wins, whatever the worker latency', () => {
-  it('an event the deadline closes, sent 2 s after it while no worker runs, is refused (409 naming it) and the deadline decides', async () => {
+  it('an event the deadline closes, received 2 s after it while no worker runs, is refused (409 naming it) and the deadline decides', async () => {
     const taskQueue = uniqueTaskQueue('kit-deadlines');
     const w = workers(taskQueue);
     await w.start();
     const { handle, started } = await startProbe(taskQueue, 60 * 60_000, 12_000);
     await w.stop();
     await sleepUntil(started + 14_000);
-    const late = handle.executeUpdate(eventUpdate, { args: [{ type: 'arrived', actor: 'desk-agent' }] });
+    const late = handle.executeUpdate(eventUpdate, { args: [{ type: 'arrived', actor: 'desk-agent', receivedAt: received() }] });
     await sleepUntil(started + 15_000);
     await w.start();
     try {
@@ -102,7 +106,33 @@ describe('a deadline that has passed wins, whatever the worker latency', () => {
     }
   });
 
-  it('an event sent before the deadline but reaching the workflow after it (no worker) is judged when it reaches it: refused', async () => {
+  it('an event the deadline closes, received 3 s before it but reaching the workflow 3 s after it (no worker), is applied first: the deadline finds it', async () => {
+    const taskQueue = uniqueTaskQueue('kit-deadlines');
+    const w = workers(taskQueue);
+    await w.start();
+    const { handle, started } = await startProbe(taskQueue, 60 * 60_000, 12_000);
+    await w.stop();
+    await sleepUntil(started + 9_000);
+    const receivedAt = received();
+    const sent = handle.executeUpdate(eventUpdate, { args: [{ type: 'arrived', actor: 'desk-agent', receivedAt }] });
+    await sleepUntil(started + 15_000);
+    await w.start();
+    try {
+      const result = await sent;
+      expect(result.outcome).toBe('on-time');
+      const final = (await handle.result()) as ProbeState;
+      expect(final.outcome).toBe('on-time');
+      expect(final.timeline.filter((e) => e.kind === 'deadline-passed')).toHaveLength(0);
+      // Applied after the cutoff's instant by the workflow's clock, judged at its receipt.
+      const entry = final.timeline.find((e) => e.kind === 'event:arrived')!;
+      expect(Date.parse(entry.at) - started).toBeGreaterThanOrEqual(12_000);
+      expect(entry.data).toEqual({ receivedAt });
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('the same event without the API stamp (a recorded history, an old client of the update) is judged when it reaches the workflow: refused', async () => {
     const taskQueue = uniqueTaskQueue('kit-deadlines');
     const w = workers(taskQueue);
     await w.start();
@@ -120,6 +150,30 @@ describe('a deadline that has passed wins, whatever the worker latency', () => {
     }
   });
 
+  it('an event the deadline does not close, received before its instant and applied after it (no worker), is applied first and dated at its receipt', async () => {
+    const taskQueue = uniqueTaskQueue('kit-deadlines');
+    const w = workers(taskQueue);
+    await w.start();
+    const { handle, started } = await startProbe(taskQueue, 8_000, 10 * 60_000);
+    await w.stop();
+    await sleepUntil(started + 6_000);
+    const receivedAt = received();
+    const note = handle.executeUpdate(eventUpdate, { args: [{ type: 'note', actor: 'desk-agent', receivedAt }] });
+    await sleepUntil(started + 11_000);
+    await w.start();
+    try {
+      await note;
+      const state = (await handle.query(stateQuery)) as ProbeState;
+      expect(state.details.notesAfterReminder).toEqual([false]);
+      expect(state.details.noteInstants).toEqual([receivedAt]);
+      const kinds = state.timeline.map((e) => e.kind);
+      expect(kinds.indexOf('event:note')).toBeLessThan(kinds.indexOf('reminder'));
+      await handle.executeUpdate(eventUpdate, { args: [{ type: 'arrived', receivedAt: received() }] });
+    } finally {
+      await w.stop();
+    }
+  });
+
   it('an event the deadline does not close, arriving after its instant with the worker down, is applied after the deadline fired', async () => {
     const taskQueue = uniqueTaskQueue('kit-deadlines');
     const w = workers(taskQueue);
@@ -127,7 +181,8 @@ describe('a deadline that has passed wins, whatever the worker latency', () => {
     const { handle, started } = await startProbe(taskQueue, 8_000, 10 * 60_000);
     await w.stop();
     await sleepUntil(started + 10_000);
-    const note = handle.executeUpdate(eventUpdate, { args: [{ type: 'note', actor: 'desk-agent' }] });
+    const receivedAt = received();
+    const note = handle.executeUpdate(eventUpdate, { args: [{ type: 'note', actor: 'desk-agent', receivedAt }] });
     await sleepUntil(started + 11_000);
     await w.start();
     try {
@@ -135,6 +190,7 @@ describe('a deadline that has passed wins, whatever the worker latency', () => {
       expect(result.timeline.map((e) => e.kind)).toEqual(['event:note']);
       const state = (await handle.query(stateQuery)) as ProbeState;
       expect(state.details.notesAfterReminder).toEqual([true]);
+      expect(state.details.noteInstants).toEqual([receivedAt]);
       const kinds = state.timeline.map((e) => e.kind);
       expect(kinds.indexOf('reminder')).toBeLessThan(kinds.indexOf('event:note'));
       // The cutoff has not passed: the event it closes is still accepted.

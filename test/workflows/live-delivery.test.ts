@@ -204,7 +204,7 @@ describe('facilitator no-show', () => {
     });
   });
 
-  it('facilitator reached by phone ends the call task; the cutoff still decides', async () => {
+  it('facilitator reached by phone (eta 5 min) ends the call task and a second report is refused; arriving 8 minutes in delivers the session', async () => {
     await scenario('facilitator-no-show', 0, async (h) => {
       await t.env.sleep(3 * MIN);
       await send(h, { type: 'facilitator-no-answer' });

@@ -5,7 +5,6 @@
 import { notes, summary } from '../kit/activities.js';
 import { failureReason, isPermanent } from '../kit/failures.js';
 import { postSlack } from '../kit/notify.js';
-import { nowIso } from '../kit/time.js';
 import type { AccountEscalationEvent } from './contract.js';
 import type { AccountEscalation } from './escalation.js';
 import { CASE_NOTES_RETRY, NOTES_WAITING_MAX } from './sop.js';
@@ -13,7 +12,7 @@ import { busy } from '../kit/messages.js';
 import { slack } from '../kit/slack-text.js';
 
 /**
- * Queues a note for the case; sent by the loop once the case number is known. Never drops one (issue
+ * Queues a note for the case (dated when its event happened, else now); sent by the loop once the case number is known. Never drops one (issue
  * 17 item 15: never accept-then-drop): the queue is bounded up front instead, by `refuseWhenNotesWait`
  * (events) and by the engine's own notes being few (at most one per step a timer takes: the missed
  * meeting, a contact series' end, a renegotiation's date; see PENDING_CASE_NOTES_MAX). The queue is
@@ -22,7 +21,7 @@ import { slack } from '../kit/slack-text.js';
 export function caseNote(a: AccountEscalation, kind: string, text: string, author: string): void {
   const { d } = a;
   d.seq += 1;
-  d.pendingCaseNotes.push({ key: `${kind}-${d.seq}`, kind, text, author, at: nowIso(), status: a.esc.status });
+  d.pendingCaseNotes.push({ key: `${kind}-${d.seq}`, kind, text, author, at: new Date(a.esc.eventInstant()).toISOString(), status: a.esc.status });
 }
 
 /**

@@ -1,7 +1,6 @@
 // Closing (SOP: "the customer accepts -> retained or downgraded; cancels -> churned with its churn
 // coding"): the outcome, the case's last note and the FMC channel told.
 import { postSlack } from '../kit/notify.js';
-import { nowIso } from '../kit/time.js';
 import { describeChurnCoding, type ChurnCoding } from './codes.js';
 import { caseNote } from './case-notes.js';
 import type { AccountEscalationEvent, AccountEscalationOutcome, AccountEscalationStatus } from './contract.js';
@@ -42,7 +41,7 @@ function close(a: AccountEscalation, outcome: AccountEscalationOutcome, status: 
   const { d, esc } = a;
   if (d.contact?.state === 'running') {
     d.contact.state = 'stopped';
-    d.contact.endedAt = nowIso();
+    d.contact.endedAt = new Date(esc.eventInstant()).toISOString(); // closed by an event: when it happened
   }
   esc.decide(outcome, status, detail);
   caseNote(a, 'closure', `${detail}.`, by);

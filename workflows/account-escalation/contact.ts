@@ -27,10 +27,11 @@ import { slack } from '../kit/slack-text.js';
 
 export function startContactSeries(a: AccountEscalation, why: string): void {
   const { d, esc } = a;
-  const now = Date.now();
+  // When the customer-unresponsive event was received (the opening's time when it opened so).
+  const now = esc.eventInstant();
   const tz = d.account.timeZone;
   const number = (d.contact?.number ?? 0) + 1;
-  d.contact = { number, startedAt: nowIso(), state: 'running', daysDone: 0, currentDay: null, attemptedDays: [], missedDays: [], endedAt: null };
+  d.contact = { number, startedAt: new Date(now).toISOString(), state: 'running', daysDone: 0, currentDay: null, attemptedDays: [], missedDays: [], endedAt: null };
   const today = localParts(now, tz);
   const beforeLastStart = today.hour * 60 + today.minute < CONTACT_LAST_START.hour * 60 + CONTACT_LAST_START.minute;
   const first = !a.sopIssue17
@@ -195,7 +196,7 @@ export function endContactSeries(a: AccountEscalation, by: string, summary: stri
   const { d, esc } = a;
   const series = d.contact!;
   series.state = 'responded';
-  series.endedAt = nowIso();
+  series.endedAt = new Date(esc.eventInstant()).toISOString();
   esc.deadlines.clear('contact-day');
   esc.deadlines.clear('contact-day-end');
   if (series.currentDay) esc.closeTask(`contact-${series.currentDay}`);

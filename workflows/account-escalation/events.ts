@@ -2,7 +2,6 @@
 // coding whose secondary reason belongs to another primary), and what each changes (its section).
 import { localDateKey } from '../kit/calendar.js';
 import { notApplicable, outOfOrder } from '../kit/messages.js';
-import { nowIso } from '../kit/time.js';
 import { churnCodingErrors, describeChurnCoding, type ChurnCoding } from './codes.js';
 import { caseCreatedByHand, caseNote, refuseWhenNotesWait } from './case-notes.js';
 import { churned, customerAccepts } from './closing.js';
@@ -58,7 +57,7 @@ export function validate(a: AccountEscalation, event: AccountEscalationEvent): v
       break;
     case 'meeting-scheduled':
       if (d.meeting.heldAt) outOfOrder(`the meeting with the customer and the TL was already held (${d.meeting.heldAt})`);
-      if (Date.parse(event.scheduledFor) < Date.now()) notApplicable(`/scheduledFor: ${event.scheduledFor} has passed; a meeting that took place is meeting-held`);
+      if (Date.parse(event.scheduledFor) < esc.eventInstant()) notApplicable(`/scheduledFor: ${event.scheduledFor} has passed; a meeting that took place is meeting-held`);
       break;
     case 'note':
     case 'meeting-held':
@@ -76,7 +75,8 @@ export function validate(a: AccountEscalation, event: AccountEscalationEvent): v
 export function apply(a: AccountEscalation, event: AccountEscalationEvent): void {
   const { d } = a;
   const by = event.actor ?? 'unknown';
-  const at = nowIso();
+  // When it happened (the API received it), not when a worker got to it: its day, late or not.
+  const at = new Date(a.esc.eventInstant()).toISOString();
   switch (event.type) {
     case 'meeting-scheduled':
       meetingScheduled(a, event, by, at);
@@ -88,7 +88,7 @@ export function apply(a: AccountEscalation, event: AccountEscalationEvent): void
       startContactSeries(a, `reported by ${by}`);
       break;
     case 'contact-attempted':
-      recordAttempt(a, localDateKey(Date.now(), d.account.timeZone), by, event.channel ?? 'unspecified');
+      recordAttempt(a, localDateKey(Date.parse(at), d.account.timeZone), by, event.channel ?? 'unspecified');
       break;
     case 'customer-responded':
       if (d.contact?.state === 'running') endContactSeries(a, by, event.summary);

@@ -54,7 +54,7 @@ export async function notesReminder(a: AccountEscalation): Promise<void> {
 /** note: kept in the state (the latest ones), closes today's task, goes to the case. */
 export function recordNote(a: AccountEscalation, text: string, by: string, at: string): void {
   const { d, esc } = a;
-  const day = localDateKey(Date.now(), d.teamTimeZone);
+  const day = localDateKey(Date.parse(at), d.teamTimeZone);
   d.notes.push({ at, day, by, text });
   if (d.notes.length > NOTES_KEPT) {
     d.notes.shift();

@@ -40,8 +40,9 @@ export function assigned(c: ClientCall, event: Assigned, by: string, at: string)
   d.assignedAt = at;
   d.assignments.push({ assignee, at, by });
   if (previous === null) {
-    // Judged against the deadline's instant, not against whether its timer has run yet.
-    d.takenInTime = Date.now() <= takeByMs(c);
+    // Judged against the deadline's instant at the event's (when the API received it), not against
+    // whether its timer has run yet or when a worker got to it.
+    d.takenInTime = Date.parse(at) <= takeByMs(c);
     if (d.takenInTime) esc.deadlines.clear('take-by');
   }
   const late = previous === null && !d.takenInTime;
@@ -49,7 +50,7 @@ export function assigned(c: ClientCall, event: Assigned, by: string, at: string)
     'assigned',
     previous
       ? `Reassigned from ${previous} to ${assignee}`
-      : `${assignee} took the call ${Math.round((Date.now() - Date.parse(d.callAt)) / 60_000)} minutes after it came in${late ? ' (after the take-by deadline)' : ''}`,
+      : `${assignee} took the call ${Math.round((Date.parse(at) - Date.parse(d.callAt)) / 60_000)} minutes after it came in${late ? ' (after the take-by deadline)' : ''}`,
     by,
   );
   c.setStatus('in-progress');

@@ -42,7 +42,7 @@ export function armUpdateReminder(c: ClientCall, from: string | number = c.d.las
 export function validateClientUpdate(c: ClientCall, event: UpdateEvent): void {
   if (c.d.resolution) outOfOrder('the issues are resolved: the client gets the follow-up instead');
   if (!c.d.assignee) outOfOrder('nobody has taken the call yet: send assigned first');
-  if (event.type === 'eta' && Date.parse(event.eta) <= Date.now()) notApplicable(`/eta: ${event.eta} is not in the future`);
+  if (event.type === 'eta' && Date.parse(event.eta) <= c.esc.eventInstant()) notApplicable(`/eta: ${event.eta} is not in the future`);
 }
 
 export function clientUpdate(c: ClientCall, event: UpdateEvent, by: string, at: string): void {

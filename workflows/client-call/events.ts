@@ -1,6 +1,5 @@
 // The events: which make sense now (the update's validator: 409 when out of order, 400 for a value
 // that cannot be right), and what each changes (its section).
-import { nowIso } from '../kit/time.js';
 import { clientFeedback, documented, resolved, reviewDone, validateAftercare } from './aftercare.js';
 import { assigned, validateAssigned } from './assignment.js';
 import { clientCalled, clientInfo, clientUpdate, validateClientCalled, validateClientUpdate } from './client-updates.js';
@@ -33,7 +32,8 @@ export function validate(c: ClientCall, event: ClientCallEvent): void {
 
 export function apply(c: ClientCall, event: ClientCallEvent): void {
   const by = event.actor ?? 'unknown';
-  const at = nowIso();
+  // When it happened (the API received it), not when a worker got to it.
+  const at = new Date(c.esc.eventInstant()).toISOString();
   switch (event.type) {
     case 'assigned':
       return assigned(c, event, by, at);

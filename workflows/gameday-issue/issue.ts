@@ -248,7 +248,8 @@ export class GamedayIssue {
 
   /** The outcome, final: search attribute, status, deadlines cleared (kit), figures. */
   decide(outcome: GamedayOutcome, by: string, answer: string | null, reason: string | null, detail: string): void {
-    this.d.resolution = { outcome, at: nowIso(), by, answer, reason };
+    // Decided by an event: when that event happened; by a deadline: now.
+    this.d.resolution = { outcome, at: new Date(this.esc.eventInstant()).toISOString(), by, answer, reason };
     this.esc.decide(outcome, outcome, detail);
     upsertSearchAttributes([{ key: gamedayOutcomeKey, value: outcome }]);
     this.refresh();

@@ -8,7 +8,6 @@
 import { workflowInfo } from '@temporalio/workflow';
 import { outOfOrder } from '../kit/messages.js';
 import { closeRemainingPosts, updateSlack } from '../kit/notify.js';
-import { nowIso } from '../kit/time.js';
 import type { GamedayIssueEvent, GamedayIssueInput, GamedayIssueState } from './contract.js';
 import { ACK_DEADLINE, FOLLOW_UP_CLOSE, GamedayIssue } from './issue.js';
 import { eventEndedPost, markedPost, outcomePost, techSupportPost } from './texts.js';
@@ -82,7 +81,8 @@ function validate(s: GamedayIssue, event: GamedayIssueEvent): void {
 
 function apply(s: GamedayIssue, event: GamedayIssueEvent): void {
   const { d, esc, agenda } = s;
-  const at = nowIso();
+  // When it happened (the API received it), not when a worker got to it.
+  const at = new Date(esc.eventInstant()).toISOString();
   const by = event.actor ?? 'someone';
   switch (event.type) {
     case 'acknowledged': {

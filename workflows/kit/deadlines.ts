@@ -7,7 +7,9 @@
 // them with a 409 naming the deadline, even when the worker was down and the timer's handler has not
 // run yet (an update and the timer that fired before it arrive in one workflow task, and the SDK
 // hands the update to the validator first). Events a deadline does not close wait until the agenda
-// has fired every deadline whose instant had passed when they arrived (escalation.ts).
+// has fired every deadline whose instant had passed when they arrived (escalation.ts). "From its
+// instant on" and "arrived" are compared with when the API received the event (its receivedAt):
+// an event received before the instant is neither closed nor made to wait, however late applied.
 import type { PendingDeadline } from './state.js';
 
 /** What a deadline lists in `closes` to close a start-or-join escalation to further requests (the kit's join update). */

@@ -7,6 +7,12 @@
 // deadline closes is refused from the deadline's instant on (deadlines.ts), and any other event that
 // arrives after a deadline's instant is applied once the agenda has fired that deadline, so the
 // deadline's effect comes first however late the worker got to both.
+//
+// "Arrives" is when the API received the event (its `receivedAt`, the API's clock; clients cannot
+// set it), not when a worker got to it: an event received before a deadline's instant is applied
+// first, and the deadline's handler sees it, even when the worker applies it after the instant. An
+// event without the stamp (recorded histories, a client of the update that predates it) is judged
+// at the workflow's time, as before. Playbooks date an event's business facts with `eventInstant()`.
 import {
   ApplicationFailure,
   condition,
@@ -63,12 +69,23 @@ export const CARRIED_KEYS = 250;
  */
 export const EVENTS_AFTER_DUE_DEADLINES = 'kit-events-after-due-deadlines';
 
+/**
+ * patched() id: an event stamped with `receivedAt` is judged (deadlines, business dates) at that
+ * instant instead of the workflow's time. Consulted only for stamped events, so the recorded
+ * histories (no stamp) replay as they are, and one recorded by a worker that ignored the stamp too.
+ */
+export const EVENTS_JUDGED_AT_RECEIPT = 'kit-events-judged-at-receipt';
+
 /** What fires an escalation's deadlines (its agenda), while it does. */
 export interface DeadlineFirer {
   /** True while deadlines that come due will be fired (the agenda has not finished). */
   firesDeadlines(): boolean;
 }
 
+/**
+ * A playbook's event rules. "Now" for an event is `esc.eventInstant()` (when the API received it),
+ * never `Date.now()`: a worker that got to it late must not move it to a later day or past a time.
+ */
 export interface EventRules<E extends EscalationEvent> {
   /** Throws notApplicable/outOfOrder for an event that makes no sense now. Synchronous, no side effects. */
   validate(event: E): void;
@@ -115,6 +132,8 @@ export class Escalation<Status extends string, Details> {
   /** Events waiting for a due deadline to fire before they are applied. */
   private waitingForDeadlines = 0;
   private firer: DeadlineFirer | null = null;
+  /** The instant the event being validated or applied is judged at (ms), while it is. */
+  private judging: number | undefined;
   private currentStatus: Status;
   private statusSummary: string | undefined;
   private presentation: Presentation = { timeZone: 'UTC' };
@@ -143,12 +162,13 @@ export class Escalation<Status extends string, Details> {
    * `opened`) and before the workflow's first await, so no event is refused.
    */
   handleEvents<E extends EscalationEvent>(rules: EventRules<E>): void {
-    const validate = (event: E) => {
+    // `at`: the instant the event is judged at (eventAt); every check and the playbook's rules use it.
+    const validate = (event: E, at: number) => {
       // A retry of an event an earlier run applied is answered, not judged again (it may no longer fit).
       if (this.appliedBefore(event)) return;
       // An event the escalation asks for after its outcome (expectAfterOutcome) is open, whatever a
       // passed deadline closed: e.g. the client call after a participant no-show's cutoff.
-      const closedBy = this.expectsNow(event.type) ? undefined : this.deadlines.closing(event.type, Date.now());
+      const closedBy = this.expectsNow(event.type) ? undefined : this.deadlines.closing(event.type, at);
       if (closedBy) {
         outOfOrder(`the deadline '${closedBy.name}' passed at ${closedBy.at} (${closedBy.description}); '${event.type}' comes too late`, {
           deadline: closedBy.name,
@@ -158,15 +178,15 @@ export class Escalation<Status extends string, Details> {
       if (this.outcome !== null && !this.followUps.includes(event.type)) {
         outOfOrder(`the escalation already has its outcome (${this.outcome}); '${event.type}' changes nothing`);
       }
-      rules.validate(event);
+      this.judgingAt(at, () => rules.validate(event));
     };
-    const accept = (tagged: E) => {
+    const accept = (tagged: E, at: number) => {
       // The Idempotency-Key is about the request, not the event: kept off the timeline and the playbook.
       const { idempotency, ...event } = tagged as EscalationEvent;
       if (idempotency) this.rememberRequest(event.actor, idempotency);
       const { type, actor, ...fields } = event;
       this.timeline.add(`event:${type}`, `${type} reported`, actor ?? 'unknown', Object.keys(fields).length ? fields : undefined);
-      rules.apply(event as E);
+      this.judgingAt(at, () => rules.apply(event as E));
       this.refreshDetails();
     };
     setHandler(stateQuery, () => this.state(), { description: STATE_QUERY_DESCRIPTION });
@@ -181,13 +201,14 @@ export class Escalation<Status extends string, Details> {
         };
         const answered = repeat();
         if (answered) return answered;
+        const at = this.eventAt(event, true);
         const apply = () => {
           const before = this.timeline.entries.length;
-          accept(event as E);
+          accept(event as E, at);
           const result = this.eventResult(this.timeline.entries.slice(before));
           return event.idempotency ? { ...result, idempotency: event.idempotency } : result;
         };
-        const due = this.dueDeadlinesToWaitFor();
+        const due = this.dueDeadlinesToWaitFor(at);
         if (!due) return apply();
         return this.untilFired(due).then(() => {
           // The same request may have been applied while this one waited (the event signal): answered,
@@ -195,11 +216,12 @@ export class Escalation<Status extends string, Details> {
           // the update then fails with its 409.
           const meanwhile = repeat();
           if (meanwhile) return meanwhile;
-          validate(event as E);
+          validate(event as E, at);
           return apply();
         });
       },
-      { validator: (event) => validate(event as E), description: EVENT_UPDATE_DESCRIPTION },
+      // The validator never runs on replay and leaves no trace when it refuses: it reads the stamp without a patch marker.
+      { validator: (event) => validate(event as E, this.eventAt(event, false)), description: EVENT_UPDATE_DESCRIPTION },
     );
     setHandler(refusedEventSignal, (attempt) => {
       this.timeline.add('event-refused', `${attempt.type} refused: ${attempt.reason}`, attempt.actor, { rule: attempt.rule, event: attempt.type });
@@ -207,10 +229,11 @@ export class Escalation<Status extends string, Details> {
     setHandler(
       eventSignal,
       (event) => {
+        const at = this.eventAt(event, true);
         const check = () => {
           try {
             if (this.appliedBefore(event)) return false; // a repeat of an applied request: nothing to do
-            validate(event as E);
+            validate(event as E, at);
             return true;
           } catch (err) {
             const reason = err instanceof ApplicationFailure ? err.message : String(err);
@@ -219,10 +242,10 @@ export class Escalation<Status extends string, Details> {
           }
         };
         if (!check()) return;
-        const due = this.dueDeadlinesToWaitFor();
-        if (!due) return accept(event as E);
+        const due = this.dueDeadlinesToWaitFor(at);
+        if (!due) return accept(event as E, at);
         return this.untilFired(due).then(() => {
-          if (check()) accept(event as E);
+          if (check()) accept(event as E, at);
         });
       },
       { description: EVENT_SIGNAL_DESCRIPTION },
@@ -311,12 +334,48 @@ export class Escalation<Status extends string, Details> {
   }
 
   /**
-   * The deadlines whose instant has passed but which the agenda has not fired yet, when an event
-   * must wait for them (their handlers make their changes first); undefined when there is nothing
-   * to wait for (the usual case) or no agenda fires deadlines.
+   * The instant (ms) an event is judged at: when the API received it (`receivedAt`), never later
+   * than the workflow's time (a clock ahead of the server's changes nothing); the workflow's time
+   * for an event without the stamp. `recorded`: in a handler, where the choice is recorded with a
+   * patch marker (a history whose worker ignored the stamp replays as it ran); a validator reads
+   * the stamp as is (it does not run on replay).
    */
-  private dueDeadlinesToWaitFor(): PendingDeadline[] | undefined {
-    const due = this.deadlines.overdue(Date.now());
+  private eventAt(event: EscalationEvent, recorded: boolean): number {
+    const now = Date.now();
+    const received = typeof event.receivedAt === 'string' ? Date.parse(event.receivedAt) : NaN;
+    if (Number.isNaN(received)) return now;
+    if (recorded && !patched(EVENTS_JUDGED_AT_RECEIPT)) return now;
+    return Math.min(received, now);
+  }
+
+  private judgingAt<T>(at: number, fn: () => T): T {
+    const outer = this.judging;
+    this.judging = at;
+    try {
+      return fn();
+    } finally {
+      this.judging = outer;
+    }
+  }
+
+  /**
+   * "Now" for the event being validated or applied: the instant the API received it (ms), so a
+   * playbook dates it (a contact day, a late meeting) by when it happened, not by when a worker got
+   * to it; the workflow's time outside an event's rules and for an event without the stamp.
+   */
+  eventInstant(): number {
+    return this.judging ?? Date.now();
+  }
+
+  /**
+   * The deadlines whose instant had passed when the event arrived (`at`) but which the agenda has
+   * not fired yet: the event waits for them (their handlers make their changes first); undefined
+   * when there is nothing to wait for (the usual case) or no agenda fires deadlines. A deadline due
+   * after the event's instant does not make it wait, even if its instant has passed since: the event
+   * happened first and is applied first.
+   */
+  private dueDeadlinesToWaitFor(at: number): PendingDeadline[] | undefined {
+    const due = this.deadlines.overdue(at);
     if (due.length === 0 || !this.firer?.firesDeadlines() || !patched(EVENTS_AFTER_DUE_DEADLINES)) return undefined;
     return due;
   }

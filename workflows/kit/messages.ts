@@ -21,7 +21,8 @@ export const stateQuery = defineQuery<EscalationState>('state');
 // What the Web UI's "Queries" / "Updates" / "Signals" pickers and `temporal workflow metadata` show
 // for each handler (the SDK sends them with the workflow's metadata query).
 export const EVENT_UPDATE_DESCRIPTION =
-  "Delivers an event { type, actor?, ...fields } (GET /playbooks lists each playbook's event types and fields). " +
+  "Delivers an event { type, actor?, receivedAt?, ...fields } (GET /playbooks lists each playbook's event types and fields; " +
+  'receivedAt, the instant the API received it, is the instant the event is judged at, default the workflow\'s time). ' +
   "The validator refuses what makes no sense now (EventNotApplicable: another issue type's event; EventOutOfOrder: " +
   'out of order or after the outcome). Answers the compact result: status, outcome, waitingFor, deadlines, open tasks ' +
   'and the timeline entries the event added. The API sends it with update id <type>:<actor>:<Idempotency-Key> and ' +

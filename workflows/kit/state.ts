@@ -89,6 +89,12 @@ export interface EscalationEvent {
    * another body, and its answer echoes the digest it applied (EventResult.idempotency).
    */
   idempotency?: IdempotencyTag;
+  /**
+   * Set by the API: the instant (ISO 8601, the API's clock) it received the event; clients cannot
+   * send it (400). The kit judges the event at this instant (deadlines, business dates), not when a
+   * worker got to it; an event without it is judged at the workflow's time.
+   */
+  receivedAt?: string;
   [field: string]: unknown;
 }
 

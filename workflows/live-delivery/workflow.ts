@@ -11,7 +11,6 @@ import { notApplicable, outOfOrder } from '../kit/messages.js';
 import { closeRemainingPosts, postSlack } from '../kit/notify.js';
 import { mention, slack, type SlackText } from '../kit/slack-text.js';
 import type { PendingDeadline } from '../kit/state.js';
-import { nowIso } from '../kit/time.js';
 import { aftercare, announceOutcome, ownerFollowUp, raiseServiceRecovery } from './aftercare.js';
 import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
 import type { LiveDeliveryDetails, LiveDeliveryEvent, LiveDeliveryInput, LiveDeliveryState } from './contract.js';
@@ -144,7 +143,8 @@ function validate(s: LiveSession, event: LiveDeliveryEvent): void {
 
 function apply(s: LiveSession, event: LiveDeliveryEvent): void {
   const d = s.details;
-  const at = nowIso();
+  // When it happened (the API received it), not when a worker got to it.
+  const at = new Date(s.esc.eventInstant()).toISOString();
   // The desk agent who handled it last signs the client emails (owner events are the owner's).
   if (event.type !== 'owner-acknowledged' && event.actor) d.deskAgent = event.actor;
   switch (event.type) {

@@ -2,7 +2,6 @@
 // acknowledgement after its 15-minute deadline, judged against the deadline's instant however late
 // the worker is), and what each changes; side effects are queued on the agenda.
 import { outOfOrder } from '../kit/messages.js';
-import { nowIso } from '../kit/time.js';
 import type { TechIncidentEvent } from './contract.js';
 import type { Incident } from './incident.js';
 
@@ -15,7 +14,10 @@ export function validate(inc: Incident, event: TechIncidentEvent): void {
       if (!inc.critical) outOfOrder(`${d.problemKey} is a single case (${d.customers.length} customers): there is no siren to acknowledge`);
       if (d.acknowledged) outOfOrder(`already acknowledged by ${d.acknowledged.by} at ${d.acknowledged.at}`);
       const due = inc.ackDueAt!;
-      if (Date.now() >= Date.parse(due)) {
+      // At the instant the API received it: an acknowledgement sent in time counts, however late the
+      // worker, unless the deadline's handler already ran (the phoning started: the call decides).
+      const fired = !inc.esc.deadlines.list().some((x) => x.name === 'acknowledgement');
+      if (inc.esc.eventInstant() >= Date.parse(due) || fired) {
         outOfOrder(
           `the acknowledgement deadline passed at ${due} (15 minutes after the report that made it critical): the incident lead is being phoned; ` +
             'report the call with call-reached or call-no-answer',
@@ -42,7 +44,8 @@ export function validate(inc: Incident, event: TechIncidentEvent): void {
 export function apply(inc: Incident, event: TechIncidentEvent): void {
   const { d, esc } = inc;
   const by = event.actor ?? 'unknown';
-  const at = nowIso();
+  // When it happened (the API received it), not when a worker got to it.
+  const at = new Date(esc.eventInstant()).toISOString();
   switch (event.type) {
     case 'acknowledged':
       d.acknowledged = { by, at };

@@ -99,6 +99,8 @@ interface DeadlineDetails {
   reminded: boolean;
   /** Whether each note saw the reminder's handler run before it. */
   notesAfterReminder: boolean[];
+  /** The instant each note was judged at (esc.eventInstant(), ISO). */
+  noteInstants: string[];
 }
 
 /**
@@ -107,13 +109,16 @@ interface DeadlineDetails {
  * "arrived"; a "note" records whether the reminder had fired before it.
  */
 export async function deadlineProbe(reminderAfterMs: number, cutoffAfterMs: number): Promise<EscalationState> {
-  const esc = new Escalation<'running' | 'done', DeadlineDetails>('kit-probe', 'running', { reminded: false, notesAfterReminder: [] });
+  const esc = new Escalation<'running' | 'done', DeadlineDetails>('kit-probe', 'running', { reminded: false, notesAfterReminder: [], noteInstants: [] });
   const agenda = new Agenda(esc);
   esc.handleEvents<DeadlineEvent>({
     validate: () => undefined,
     apply: (event) => {
       if (event.type === 'arrived') esc.decide('on-time', 'done', 'arrived before the cutoff');
-      if (event.type === 'note') esc.details.notesAfterReminder.push(esc.details.reminded);
+      if (event.type === 'note') {
+        esc.details.notesAfterReminder.push(esc.details.reminded);
+        esc.details.noteInstants.push(new Date(esc.eventInstant()).toISOString());
+      }
     },
   });
   const start = Date.now();
