@@ -81,6 +81,24 @@ describe('client-call: client updates by the preferred channel', () => {
     });
   });
 
+  it('an update email SendGrid refuses for good: the thread says it was not emailed and asks the assignee to tell the client another way', async () => {
+    await t.withWorker(async (taskQueue) => {
+      const callAt = await t.env.currentTimeMs();
+      const h = await t.start(taskQueue, clientCallInput(callAt));
+      const id = h.workflowId;
+      await t.env.sleep(5 * MIN);
+      await send(h, { type: 'assigned', actor: 'account-specialist' });
+      t.standIns.sendgrid.failNext({ status: 400 });
+      await send(h, { type: 'cause-identified', actor: 'account-specialist', cause: 'Expired <certificate>', plan: 'Renew it' });
+      await settle(() => slackSteps(t.standIns, id).includes('update-1-not-emailed'));
+      const told = slackPosts(t.standIns, id).find((p) => p.step === 'update-1-not-emailed')!;
+      expect(told.text).toMatch(/^:warning: Update 1 was \*not\* emailed to the client \(.+\): <@U[0-9A-Z]+>, tell them another way and record it\.$/);
+      expect(told.thread_ts).toBeDefined();
+      expect(emails(t.standIns, id)).toHaveLength(0);
+      await settle(async () => (await state(h)).details.updates[0]?.delivery === 'not-delivered');
+    });
+  });
+
   it('German client: the update email is in German with the estimate in their zone', async () => {
     await t.withWorker(async (taskQueue) => {
       const callAt = await t.env.currentTimeMs();

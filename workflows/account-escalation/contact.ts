@@ -82,6 +82,8 @@ export async function contactDayStarts(a: AccountEscalation): Promise<void> {
       values: { clientName: d.customerContact.name, accountName: d.account.name },
       // The CSM works the case and signs it (issue 17 item 9); unknown to the directory: the team signs.
       signedBy: [d.csm],
+    }, {
+      tell: (reason) => a.dm(`contact-email-${series.number}-${day}-not-sent`, [d.csm], slack`:warning: ${d.account.name}: today's follow-up email to ${d.customerContact.name} was *not* sent (${reason}).`),
     });
     if (sent && d.contact?.state === 'running') {
       if (!a.sopIssue17 || input.followUpEmailsCountAsAttempts) recordAttempt(a, day, 'engine', 'email');

@@ -115,6 +115,12 @@ async function followUpEmail(c: ClientCall, fallback = false): Promise<void> {
     ccPeople: d.assignee ? [d.assignee] : [],
     values: followUpValues(c),
     signedBy: c.signers(),
+  }, {
+    tell: (reason) =>
+      c.toTeam(
+        'follow-up-not-emailed',
+        slack`:warning: The follow-up was *not* emailed to the client (${reason}): ${d.assignee ? mention.person(d.assignee) : 'the team'}, ask them another way whether they are satisfied.`,
+      ),
   });
   d.followUp!.delivery = sent ? (fallback ? 'emailed-after-no-answer' : 'sent') : 'not-delivered';
 }

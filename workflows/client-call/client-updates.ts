@@ -106,6 +106,12 @@ async function emailUpdate(c: ClientCall, u: ClientUpdate, fallback = false): Pr
     ccPeople: d.assignee ? [d.assignee] : [],
     values,
     signedBy: c.signers(),
+  }, {
+    tell: (reason) =>
+      c.toTeam(
+        `update-${u.n}-not-emailed`,
+        slack`:warning: Update ${u.n} was *not* emailed to the client (${reason}): ${c.d.assignee ? mention.person(c.d.assignee) : 'the team'}, tell them another way and record it.`,
+      ),
   });
   u.delivery = sent ? (fallback ? 'emailed-after-no-answer' : 'sent') : 'not-delivered';
   u.deliveredAt = sent ? nowIso() : null;

@@ -153,8 +153,25 @@ export async function dm(esc: AnyEscalation, step: string, people: string[], tex
   return sent;
 }
 
-/** A templated email; false when it failed for good (recorded on the timeline). */
-export async function sendEmail(esc: AnyEscalation, input: Omit<SendTemplateEmailInput, 'escalationId'>): Promise<boolean> {
+/**
+ * patched() id: an email that failed for good is told to the people who must reach the recipient
+ * another way (`SendEmailOptions.tell`), not only recorded on the timeline. Asked only when an email
+ * failed, so histories in which every email went out replay as recorded.
+ */
+export const EMAIL_FAILURE_TOLD = 'kit-email-failure-told';
+
+export interface SendEmailOptions {
+  /**
+   * Tells the people working the escalation that the email did not go (with the reason), so someone
+   * reaches the recipient another way; e.g. a reply in the playbook's thread. Its own failure is recorded
+   * like any post's.
+   */
+  tell?: (reason: string) => Promise<unknown>;
+}
+
+/** A templated email; false when it failed for good (recorded on the timeline, and told: `opts.tell`). */
+export async function sendEmail(esc: AnyEscalation, input: Omit<SendTemplateEmailInput, 'escalationId'>, opts: SendEmailOptions = {}): Promise<boolean> {
+  let reason: string;
   try {
     const cc = input.ccPeople.length ? `, cc ${input.ccPeople.join(', ')}` : '';
     const sent = await messaging.sendTemplateEmail.executeWithOptions(
@@ -168,7 +185,9 @@ export async function sendEmail(esc: AnyEscalation, input: Omit<SendTemplateEmai
     });
     return true;
   } catch (err) {
-    esc.timeline.add('step-failed', `Email '${input.template}' not sent: ${failureReason(err)}`, 'engine');
-    return false;
+    reason = failureReason(err);
+    esc.timeline.add('step-failed', `Email '${input.template}' not sent: ${reason}`, 'engine');
   }
+  if (opts.tell && patched(EMAIL_FAILURE_TOLD)) await opts.tell(reason);
+  return false;
 }

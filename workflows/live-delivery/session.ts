@@ -248,6 +248,8 @@ export class LiveSession {
       people: { partnerName: input.bookingOwner },
       signedBy: [d.deskAgent, input.reportedBy].filter((a): a is string => typeof a === 'string'),
       at: nowIso(),
+    }, {
+      tell: (reason) => this.announce(`client-email-${template}-not-sent`, slack`:warning: The email to ${input.siteContact.name} (${purpose}) was *not* sent (${reason}): tell the client another way.`),
     });
   }
 }
