@@ -149,10 +149,15 @@ export class SlackHandler {
           receivedAt,
         });
         if (repeat) return;
-        const note = `:white_check_mark: ${slackDate(Date.now())}: <@${user}> pressed “${escapeMrkdwn(label)}”`;
         // Applied by this press: the current message (never the presser's snapshot, which would undo a
         // concurrent press's record) loses this button, or all of them once the escalation is closed.
-        await this.editMessage(where, seen, (current) => withoutButtons(current, { removeEvent: value.type, removeAll: !state.open, note }));
+        // A retry another API instance applied first (its button gone, this presser's line there) adds nothing.
+        const mine = `<@${user}> pressed “${escapeMrkdwn(label)}”`;
+        await this.editMessage(where, seen, (current) =>
+          !offers(current.blocks, value.type) && JSON.stringify(current.blocks).includes(JSON.stringify(mine).slice(1, -1))
+            ? undefined
+            : withoutButtons(current, { removeEvent: value.type, removeAll: !state.open, note: `:white_check_mark: ${slackDate(Date.now())}: ${mine}` }),
+        );
       } catch (err) {
         if (!(err instanceof HttpProblem)) throw err;
         if (err.slug === 'no-worker') {
@@ -404,6 +409,13 @@ const PRESSES_REMEMBERED = 1_000;
 
 function isEngineButton(e: { type: string; action_id?: string }): e is { type: 'button'; action_id: string; value?: string } {
   return e.type === 'button' && (e.action_id ?? '').startsWith(BUTTON_ACTION_PREFIX);
+}
+
+/** Whether the blocks still offer the engine button for `event`. */
+function offers(blocks: KnownBlock[], event: string): boolean {
+  return blocks.some(
+    (b) => b.type === 'actions' && (b as ActionsBlock).elements.some((e) => isEngineButton(e) && parseButtonValue(e.value ?? '')?.type === event),
+  );
 }
 
 /** The message with the buttons for `removeEvent` (or all) taken out and a context line added; nothing else changes. */
