@@ -57,6 +57,9 @@ export function intakeFields(def: Playbook): { fields: ModalField[]; unsupported
 
 export class SlackHandler {
   readonly #pending = new Set<Promise<void>>();
+  /** Per message (`channel/ts`): the last edit queued, so edits of one message never overlap. */
+  readonly #edits = new Map<string, Promise<unknown>>();
+  readonly #pressesSeen = new Set<string>();
 
   constructor(private readonly deps: SlackHandlerDeps) {}
 
@@ -126,17 +129,35 @@ export class SlackHandler {
     const label = button.text?.text ?? value.type;
     // The press happened now, though it is delivered after Slack's ack: it is judged at this instant.
     const receivedAt = new Date().toISOString();
-    const blocks = (payload.message?.blocks ?? []) as KnownBlock[];
-    const text = String(payload.message?.text ?? '');
+    // The message as the presser saw it: a snapshot, possibly already stale (another press may have
+    // rewritten it since). Only a fallback for when the current message cannot be read.
+    const seen: MessageContent = {
+      text: String(payload.message?.text ?? ''),
+      blocks: (payload.message?.blocks ?? []) as KnownBlock[],
+    };
+    const threadTs = typeof payload.message?.thread_ts === 'string' ? payload.message.thread_ts : undefined;
+    const where = { channel, ts, threadTs };
+    // Slack retries a press it got no answer to with the same trigger id (one update, applied once):
+    // only the first delivery records it on the message.
+    const repeat = this.#pressesSeen.has(payload.trigger_id);
+    this.#pressesSeen.add(payload.trigger_id);
+    if (this.#pressesSeen.size > PRESSES_REMEMBERED) this.#pressesSeen.delete(this.#pressesSeen.values().next().value!);
     this.later('button press', async () => {
       try {
-        // Slack retries a press it got no answer to with the same trigger id: the same update, applied once.
         const { state } = await this.deps.events.send(value.escalationId, { type: value.type, ...value.extra }, actor, {
           idempotencyKey: `slack-${payload.trigger_id}`,
           receivedAt,
         });
-        const note = `:white_check_mark: ${slackDate(Date.now())}: <@${user}> pressed “${escapeMrkdwn(label)}”`;
-        await this.updateMessage(channel, ts, text, blocks, { removeEvent: value.type, removeAll: !state.open, note });
+        if (repeat) return;
+        // Applied by this press: the current message (never the presser's snapshot, which would undo a
+        // concurrent press's record) loses this button, or all of them once the escalation is closed.
+        // A retry another API instance applied first (its button gone, this presser's line there) adds nothing.
+        const mine = `<@${user}> pressed “${escapeMrkdwn(label)}”`;
+        await this.editMessage(where, seen, (current) =>
+          !offers(current.blocks, value.type) && JSON.stringify(current.blocks).includes(JSON.stringify(mine).slice(1, -1))
+            ? undefined
+            : withoutButtons(current, { removeEvent: value.type, removeAll: !state.open, note: `:white_check_mark: ${slackDate(Date.now())}: ${mine}` }),
+        );
       } catch (err) {
         if (!(err instanceof HttpProblem)) throw err;
         if (err.slug === 'no-worker') {
@@ -144,43 +165,58 @@ export class SlackHandler {
           await this.tell(user, channel, `:hourglass_flowing_sand: “${escapeMrkdwn(label)}” is not confirmed yet: no worker is processing escalations right now. It may still be applied when one returns; look at the escalation before pressing again.`);
           return;
         }
+        // Refused (a concurrent press won, a rule, out of order, closed): the presser alone is told. The
+        // message is not this press's to rewrite: it shows what was applied, by whom and when; buttons
+        // left on a closed escalation are the workflow's to close (kit/notify.ts closeRemainingPosts).
         await this.tell(user, channel, `:no_entry: “${escapeMrkdwn(label)}” was not applied: ${escapeMrkdwn(err.detail ?? err.title)}`);
-        if (err.status === 409) {
-          // It no longer applies: take the button away (all buttons, once the escalation is closed).
-          const closed = err.slug === 'escalation-closed';
-          await this.updateMessage(channel, ts, text, blocks, {
-            removeEvent: value.type,
-            removeAll: closed,
-            note: closed ? ':lock: This escalation is closed.' : undefined,
-          });
-        }
       }
     });
     return undefined;
   }
 
-  /** The message with the buttons for `removeEvent` (or all) taken out and a context line added. */
-  private async updateMessage(
-    channel: string,
-    ts: string,
-    text: string,
-    blocks: KnownBlock[],
-    opts: { removeEvent: string; removeAll: boolean; note?: string | undefined },
+  /**
+   * Rewrites a message from its current content: `change` gets the message as Slack has it now
+   * (conversations.history / replies) and answers the new content, or undefined to leave it. Edits
+   * of one message run one after another here, so two presses never both start from the same
+   * content. When the message cannot be read, `fallback` (the presser's snapshot) is used, or,
+   * without one, the message is left as it is.
+   */
+  private async editMessage(
+    where: { channel: string; ts: string; threadTs?: string | undefined },
+    fallback: MessageContent | undefined,
+    change: (current: MessageContent) => MessageContent | undefined,
   ): Promise<void> {
-    const next: KnownBlock[] = [];
-    for (const block of blocks) {
-      if (block.type !== 'actions') {
-        next.push(block);
-        continue;
-      }
-      const elements = (block as ActionsBlock).elements.filter((e) => {
-        if (e.type !== 'button' || !e.action_id?.startsWith(BUTTON_ACTION_PREFIX)) return true;
-        return !opts.removeAll && parseButtonValue(e.value ?? '')?.type !== opts.removeEvent;
-      });
-      if (elements.length > 0) next.push({ ...(block as ActionsBlock), elements });
+    const key = `${where.channel}/${where.ts}`;
+    const before = this.#edits.get(key) ?? Promise.resolve();
+    const run = before.then(async () => {
+      const current = (await this.readMessage(where)) ?? fallback;
+      const next = current && change(current);
+      if (!next) return;
+      await this.deps.web.chat.update({ channel: where.channel, ts: where.ts, text: next.text || 'Escalation', blocks: next.blocks.slice(-50) });
+    });
+    const settled = run.catch(() => undefined);
+    this.#edits.set(key, settled);
+    void settled.then(() => {
+      if (this.#edits.get(key) === settled) this.#edits.delete(key);
+    });
+    await run;
+  }
+
+  /** The message's current text and blocks, or undefined when Slack does not give it. */
+  private async readMessage(where: { channel: string; ts: string; threadTs?: string | undefined }): Promise<MessageContent | undefined> {
+    const one = { channel: where.channel, latest: where.ts, oldest: where.ts, inclusive: true, limit: 1 };
+    try {
+      // A thread reply is not in the channel's history: it is read from its thread.
+      const res =
+        where.threadTs && where.threadTs !== where.ts
+          ? await this.deps.web.conversations.replies({ ...one, ts: where.threadTs })
+          : await this.deps.web.conversations.history(one);
+      const msg = res.messages?.find((m) => m.ts === where.ts);
+      return msg ? { text: msg.text ?? '', blocks: (msg.blocks ?? []) as KnownBlock[] } : undefined;
+    } catch (err) {
+      this.deps.log.warn({ err, channel: where.channel, ts: where.ts }, 'Slack: the message could not be read before updating it');
+      return undefined;
     }
-    if (opts.note) next.push({ type: 'context', elements: [{ type: 'mrkdwn', text: opts.note }] } satisfies ContextBlock);
-    await this.deps.web.chat.update({ channel, ts, text: text || 'Escalation', blocks: next.slice(-50) });
   }
 
   /** An ephemeral message in `channel` (only `user` sees it), or a DM where that is not possible. */
@@ -361,6 +397,42 @@ export class SlackHandler {
     });
     return { response_action: 'clear' };
   }
+}
+
+interface MessageContent {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+/** Trigger ids of recent presses (a retried press repeats its trigger id); oldest forgotten first. */
+const PRESSES_REMEMBERED = 1_000;
+
+function isEngineButton(e: { type: string; action_id?: string }): e is { type: 'button'; action_id: string; value?: string } {
+  return e.type === 'button' && (e.action_id ?? '').startsWith(BUTTON_ACTION_PREFIX);
+}
+
+/** Whether the blocks still offer the engine button for `event`. */
+function offers(blocks: KnownBlock[], event: string): boolean {
+  return blocks.some(
+    (b) => b.type === 'actions' && (b as ActionsBlock).elements.some((e) => isEngineButton(e) && parseButtonValue(e.value ?? '')?.type === event),
+  );
+}
+
+/** The message with the buttons for `removeEvent` (or all) taken out and a context line added; nothing else changes. */
+function withoutButtons(current: MessageContent, opts: { removeEvent: string; removeAll: boolean; note?: string | undefined }): MessageContent {
+  const next: KnownBlock[] = [];
+  for (const block of current.blocks) {
+    if (block.type !== 'actions') {
+      next.push(block);
+      continue;
+    }
+    const elements = (block as ActionsBlock).elements.filter(
+      (e) => !isEngineButton(e) || (!opts.removeAll && parseButtonValue(e.value ?? '')?.type !== opts.removeEvent),
+    );
+    if (elements.length > 0) next.push({ ...(block as ActionsBlock), elements });
+  }
+  if (opts.note) next.push({ type: 'context', elements: [{ type: 'mrkdwn', text: opts.note }] } satisfies ContextBlock);
+  return { text: current.text, blocks: next };
 }
 
 /** `<!date^…>`: Slack shows the instant in each reader's own time zone; the fallback is UTC. */

@@ -119,6 +119,33 @@ describe('buttons', () => {
     expect(buttonsOf(call.ts)).toEqual([]);
   });
 
+  it('concurrent presses of one button (two people, and a double click): one applies; the message keeps the winner and the time; each loser is only told, ephemerally', async () => {
+    const { id, alert } = await startLive();
+    const press = (user: string) => slack.press({ user, ts: alert.ts, actionId: 'escalation:owner-acknowledged' });
+    // All three are built from the message as it is now (button shown) before any of them is applied.
+    const answers = await Promise.all([press(OWNER), press(TEAM_LEAD), press(OWNER)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    await settled();
+    const s = await stateOf(id);
+    expect(events(s, 'owner-acknowledged')).toHaveLength(1);
+    const winner = events(s, 'owner-acknowledged')[0]!.actor === 'booking-owner' ? OWNER : TEAM_LEAD;
+    const updated = messageNow(alert.ts);
+    expect(updated.text).toBe(alert.text);
+    expect(buttonsOf(alert.ts)).toEqual([]);
+    // Exactly one record of who took it: the winner's, dated; the losers' presses rewrote nothing.
+    const lines = JSON.stringify(updated.blocks).match(/<@U0[A-Z0-9]+> pressed/g);
+    expect(lines).toEqual([`<@${winner}> pressed`]);
+    expect(JSON.stringify(updated.blocks)).toMatch(/:white_check_mark: <!date\^\d+\^\{date_short_pretty\} \{time\}\|/);
+    expect(JSON.stringify(updated.blocks)).toContain('section');
+    const updates = svc.outbox!.list({ escalationId: id, kind: 'slack' }).filter((r) => r.ts === alert.ts && r.method === 'chat.update');
+    expect(updates).toHaveLength(1);
+    // Two losing presses (the other person's, and the double click), each refused to its presser alone.
+    const refusals = [...slack.ephemerals(OWNER), ...slack.ephemerals(TEAM_LEAD)].filter(
+      (e) => e.channel.id === EMERGENCIES && e.text.includes("“I'm on it: I'll handle the client” was not applied"),
+    );
+    expect(refusals).toHaveLength(2);
+  });
+
   it('someone whose Slack account is not in the directory is told so and changes nothing', async () => {
     const { id, alert } = await startLive();
     slack.addUser({ id: 'U0STRANGER', name: 'Stranger' });
