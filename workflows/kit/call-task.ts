@@ -60,7 +60,8 @@ export async function callTask(esc: AnyEscalation, opts: CallTaskOptions): Promi
     taskId: i === 0 ? opts.id : `${opts.id}-${i + 1}`,
   }));
   let task: Task | undefined;
-  const closeTask = (status?: 'cancelled') => {
+  const decidedBefore = esc.outcome !== null;
+  const closeTask = (status?: 'cancelled' | 'done') => {
     if (!task) return;
     delete task.nextAttemptAt;
     if (task.status === 'open') {
@@ -92,7 +93,8 @@ export async function callTask(esc: AnyEscalation, opts: CallTaskOptions): Promi
     },
     summary: (rung) => `${rung.request}: ask again`,
   });
-  // Nobody reached (every callee tried, or the cap): the task did not get done.
-  closeTask(result.outcome === 'exhausted' ? 'cancelled' : undefined);
+  // Nobody reached (every callee tried, or the cap): the task did not get done. Answered (an outcome
+  // event) during an escalation already decided (e.g. the call telling the client): it did.
+  closeTask(result.outcome === 'exhausted' ? 'cancelled' : decidedBefore && opts.finished() ? 'done' : undefined);
   return result;
 }
