@@ -215,6 +215,7 @@ export class LiveSession {
         intervalMs: minutes(input.callRetryMinutes),
         maxAttempts: CLIENT_CALL_ATTEMPTS,
         finished: () => d.clientInformed !== null || unreachable(),
+        answered: () => d.clientInformed !== null || unreachable(),
         ask: (attempt, request) =>
           this.announce(
             `${callId}-${attempt}`,
