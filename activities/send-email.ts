@@ -6,6 +6,7 @@ import type { Directory } from '../src/directory.js';
 import { MissingTemplateValuesError, type Locale, type TemplateCatalog, type TemplateFlagName, type TemplateName } from './email/templates.js';
 import { isSameLocalDay, sessionDateLabel, sessionTimeLabel } from './email/time-label.js';
 import { permanent, sendGridFailure } from './failures.js';
+import { isValidEmailAddress } from '../workflows/kit/schemas/email.js';
 
 export interface EmailRecipient {
   name: string;
@@ -51,15 +52,10 @@ export interface SentEmail {
   signedBy?: string;
 }
 
-// The shape SendGrid accepts: no spaces or brackets in the local part, a domain of dot-separated
-// labels (letters, digits, inner hyphens). Checked here so a bad address is a clear permanent error
-// naming the recipient before anything is sent; SendGrid's own 400 text covers what this misses.
-const EMAIL_SYNTAX =
-  /^[^\s@<>()[\]\\,;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-
-export function isValidEmailAddress(address: unknown): address is string {
-  return typeof address === 'string' && address.length <= 254 && EMAIL_SYNTAX.test(address);
-}
+// The one address rule (workflows/kit/schemas/email.ts) the API already checked at the start: a bad
+// address here (an old escalation, a directory edited since) is a clear permanent error naming the
+// recipient before anything is sent; SendGrid's own 400 text covers what this misses.
+export { isValidEmailAddress };
 
 /** Why an address can't be used, or undefined if it can. */
 function addressProblem(address: unknown): string | undefined {

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { schemaErrors } from './http/schema-errors.js';
-import { Line } from '../workflows/kit/schemas/index.js';
+import { EmailAddress, Line } from '../workflows/kit/schemas/index.js';
 import { parse as parseYaml } from 'yaml';
 import { isValidTimeZone, localDateKey, startOfNextLocalDay, zonedTimeToUtc } from '../workflows/kit/calendar.js';
 import { holidayRegionProblem } from './holidays.js';
@@ -15,7 +15,7 @@ export const PersonSchema = Type.Object(
   {
     name: Line({ minLength: 1 }),
     role: Type.Optional(Line()),
-    email: Line({ format: 'email' }),
+    email: EmailAddress(),
     slackUserId: Type.Optional(Type.String({ pattern: '^[UW][A-Z0-9]+$' })),
     phone: Type.Optional(Line({ minLength: 3 })),
     /** Marked away (vacation, out of office) until the flag is removed: acknowledgement ladders skip them. */
@@ -88,7 +88,7 @@ export const DirectorySchema = Type.Object(
         deskName: Line({ minLength: 1 }),
         /** Signature on client emails. */
         senderName: Line({ minLength: 1 }),
-        emailFrom: Type.Object({ email: Line({ format: 'email' }), name: Line({ minLength: 1 }) }),
+        emailFrom: Type.Object({ email: EmailAddress(), name: Line({ minLength: 1 }) }),
         locale: Type.Union([Type.Literal('en'), Type.Literal('de')], { default: 'en' }),
         /** The business calendar (a `calendars` key) of teams whose people name none. */
         calendar: Type.Optional(Key),

@@ -65,6 +65,7 @@ export class EventGateway {
       throw problems.validation(`/${RECEIVED_AT}: ${message}`, [{ in: 'body', field: `/${RECEIVED_AT}`, message }]);
     }
     // CR LF is read as LF (multi-line text is stored one way; single-line fields refuse both).
+    const sent = body;
     body = normaliseNewlines(body);
     const deliverOpts = { idempotencyKey: opts.idempotencyKey, withState: opts.withState };
     const owners = playbookNames.filter((name) => Object.hasOwn(playbooks[name]!.events, body.type));
@@ -90,7 +91,7 @@ export class EventGateway {
       const message = `${oneOfMessage(Object.keys(def.events))} (the event types of ${def.name})`;
       throw problems.validation(`/type: ${message}`, [{ in: 'body', field: '/type', message }]);
     }
-    const errors = schemaErrors(schema, body, '');
+    const errors = schemaErrors(schema, body, '', sent);
     if (errors.length > 0) throw problems.validation(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
     const event: EscalationEvent = { ...body, actor: actor.label, receivedAt };
     const deliver = () => this.escalations.deliver(id, event, found, deliverOpts);

@@ -10,7 +10,7 @@ import { defaultPlaybookSettings, type Playbook, type PlaybookEnvSettings } from
 import { inputHash } from './service.js';
 import { problems, type FieldProblem } from '../problem.js';
 import { schemaErrors as contractErrors } from '../http/schema-errors.js';
-import { normaliseNewlines } from '../../workflows/kit/schemas/index.js';
+import { lineProblem, normaliseNewlines } from '../../workflows/kit/schemas/index.js';
 
 // Each schema compiled once: a valid body costs a compiled check (about a tenth of walking the
 // schema for errors, which only a body that fails it needs).
@@ -33,10 +33,29 @@ export function compileSchemas(defs: Iterable<Playbook>): void {
   }
 }
 
-/** Every field of `value` that fails `schema`, as body field problems (JSON pointers under `prefix`). */
-export function schemaErrors(schema: TSchema, value: unknown, prefix: string): FieldProblem[] {
+/**
+ * Every field of `value` that fails `schema`, as body field problems (JSON pointers under `prefix`).
+ * `sent`: the body as received, when `value` is it with newlines normalised (CR LF read as LF): a
+ * single-line field then names the character that was sent (`found CR`), not the LF it was read as.
+ */
+export function schemaErrors(schema: TSchema, value: unknown, prefix: string, sent?: unknown): FieldProblem[] {
   if (passes(schema, value)) return [];
-  return contractErrors(schema, value, prefix).map((e) => ({ in: 'body', ...e }));
+  return contractErrors(schema, value, prefix).map((e) => {
+    if (sent === undefined || !e.message.endsWith('(found LF)')) return { in: 'body', ...e };
+    const original = at(sent, e.field.slice(prefix.length));
+    return { in: 'body', ...e, message: (typeof original === 'string' && lineProblem(original)) || e.message };
+  });
+}
+
+/** The value at a JSON pointer (RFC 6901), or undefined. */
+function at(value: unknown, pointer: string): unknown {
+  let node = value;
+  for (const token of pointer.split('/').slice(1)) {
+    const key = token.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
 }
 
 function fail(errors: FieldProblem[]): never {
@@ -72,7 +91,7 @@ export function parseInput(
 ): unknown {
   // CR LF is read as LF (multi-line text is stored one way; single-line fields refuse both).
   const input = Value.Default(def.inputSchema, normaliseNewlines(raw));
-  const errors = schemaErrors(def.inputSchema, input, '/input');
+  const errors = schemaErrors(def.inputSchema, input, '/input', raw);
   if (errors.length > 0) fail(errors);
   const checked = def.check(input as never, directory, settings as never);
   const semantic = checked.map((e) => ({ in: 'body', field: `/input${e.field}`, message: e.message }));

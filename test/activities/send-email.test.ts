@@ -33,6 +33,16 @@ function directoryWith(change: (data: Directory['data']) => void): Directory {
   return parseDirectory(data);
 }
 
+/**
+ * A directory changed after it was loaded, past the load-time check (which now refuses a bad address
+ * by the same rule): the sender's own guard still names the person and sends nothing.
+ */
+function directoryChangedAfterLoad(change: (data: Directory['data']) => void): Directory {
+  const loaded = parseDirectory(structuredClone(directory.data));
+  change(loaded.data);
+  return loaded;
+}
+
 beforeAll(async () => {
   directory = await loadExampleDirectory();
   templates = await TemplateCatalog.load();
@@ -228,7 +238,7 @@ describe('retries belong to Temporal', () => {
 
 describe('permanent failures: no retry, a clear reason for the timeline', () => {
   it("400 from SendGrid carries SendGrid's error text (a sender address SendGrid refuses)", async () => {
-    const a = activities({ directory: directoryWith((d) => (d.organisation.emailFrom.email = 'support-desk@localhost')) });
+    const a = activities({ directory: directoryChangedAfterLoad((d) => (d.organisation.emailFrom.email = 'support-desk@localhost')) });
     const failure = await failureOf(runAttempt(a.sendTemplateEmail, email()));
     expectPermanent(failure, "email 'facilitator-no-show': SendGrid answered 400: from.email: The from email does not contain a valid address.");
     expect(failure.details?.[0]).toEqual({ provider: 'sendgrid', status: 400 });
@@ -259,10 +269,13 @@ describe('permanent failures: no retry, a clear reason for the timeline', () => 
   });
 
   it('a cc whose directory address SendGrid would refuse names the person', async () => {
-    const a = activities({ directory: directoryWith((d) => (d.people['portfolio-team-lead']!.email = 'riley@localhost')) });
+    const a = activities({ directory: directoryChangedAfterLoad((d) => (d.people['portfolio-team-lead']!.email = 'riley@localhost')) });
     const failure = await failureOf(runAttempt(a.sendTemplateEmail, email()));
     expectPermanent(failure, "cc 'portfolio-team-lead' has invalid email address 'riley@localhost' in the directory");
     expect(standIns.sendgrid.calls()).toHaveLength(0);
+    // Loaded from a file, the same address is refused at start-up by the same rule.
+    expect(() => directoryWith((d) => (d.people['portfolio-team-lead']!.email = 'riley@localhost'))).toThrow(/people\/portfolio-team-lead\/email/);
+    expect(() => directoryWith((d) => (d.organisation.emailFrom.email = 'support-desk@localhost'))).toThrow(/organisation\/emailFrom\/email/);
   });
 
   it('a cc not in the directory', async () => {

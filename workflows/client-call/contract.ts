@@ -9,7 +9,7 @@
 // workflow as types only.
 import { Type, type Static } from 'typebox';
 import type { EarlierEscalations } from '../../activities/index.js';
-import { defineEvent, DirectoryRef, Instant, Line, Link, Locale, Text, type EventsOf } from '../kit/contract.js';
+import { defineEvent, DirectoryRef, EmailAddress, Instant, Line, Link, Locale, Text, type EventsOf } from '../kit/contract.js';
 import { escalationMessages } from '../kit/messages.js';
 import type { PostedRef } from '../kit/notify.js';
 import type { EscalationState } from '../kit/state.js';
@@ -60,7 +60,7 @@ export const ClientCallInput = Type.Object(
         }),
         accountName: Words(200, "The client's organisation"),
         callerName: Words(200, 'Who called'),
-        email: Type.Optional(Line({ format: 'email', description: "The caller's email address (required when the preferred contact is email)" })),
+        email: Type.Optional(EmailAddress({ description: "The caller's email address (required when the preferred contact is email)" })),
         phone: Type.Optional(Line({ minLength: 3, maxLength: 40, description: "The caller's phone number (required when the preferred contact is phone)" })),
         timeZone: Line({ minLength: 1, description: "The client's IANA time zone (times in their updates), e.g. Europe/Berlin" }),
       },

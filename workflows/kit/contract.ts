@@ -4,10 +4,10 @@
 // workflow bundle).
 import { Type, type Static, type TObject, type TObjectOptions, type TProperties } from 'typebox';
 import { isValidTimeZone } from './calendar.js';
-import { Line, Text } from './schemas/index.js';
+import { EmailAddress, Line, Text } from './schemas/index.js';
 
 // Instants read as the workflow reads them, inside a plausible window; links people may click.
-export { CalendarDate, Instant, Line, Link, Text } from './schemas/index.js';
+export { CalendarDate, EmailAddress, Instant, Line, Link, Text } from './schemas/index.js';
 
 /** A person key in the directory; `x-directory: person` lets forms offer a person picker (the Slack modal's user select). */
 export const DirectoryRef = (description: string) =>
@@ -16,7 +16,7 @@ export const DirectoryRef = (description: string) =>
 export const Contact = Type.Object(
   {
     name: Line({ minLength: 1, maxLength: 200 }),
-    email: Line({ format: 'email' }),
+    email: EmailAddress(),
     phone: Type.Optional(Line({ minLength: 3, maxLength: 40 })),
   },
   { additionalProperties: false },

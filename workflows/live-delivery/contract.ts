@@ -3,7 +3,7 @@
 // state's details, directory keys, email templates and the typed messages. Pure: the API imports it
 // as values, the workflow as types only.
 import { Type, type Static } from 'typebox';
-import { Contact, defineEvent, DirectoryRef, Instant, Line, Link, Locale, Text, type EventsOf } from '../kit/contract.js';
+import { Contact, defineEvent, DirectoryRef, EmailAddress, Instant, Line, Link, Locale, Text, type EventsOf } from '../kit/contract.js';
 import { escalationMessages } from '../kit/messages.js';
 import type { EscalationState } from '../kit/state.js';
 import { LIVE_DELIVERY_DIRECTORY } from './codes.js';
@@ -41,7 +41,7 @@ export const LiveDeliveryInput = Type.Object(
     facilitator: Type.Object(
       {
         name: Line({ minLength: 1, maxLength: 200 }),
-        email: Type.Optional(Line({ format: 'email' })),
+        email: Type.Optional(EmailAddress()),
         phone: Type.Optional(Line({ minLength: 3, maxLength: 40 })),
       },
       { additionalProperties: false },

@@ -4,7 +4,7 @@
 // outcomes, the state's details and the typed messages. Pure: the API imports it as values, the
 // workflow as types only.
 import { Type, type Static } from 'typebox';
-import { defineEvent, DirectoryRef, Instant, Line, Link, Text, type EventsOf } from '../kit/contract.js';
+import { defineEvent, DirectoryRef, EmailAddress, Instant, Line, Link, Text, type EventsOf } from '../kit/contract.js';
 import { escalationMessages, joinMessage } from '../kit/messages.js';
 import type { EscalationState, JoinRequest } from '../kit/state.js';
 import { PLATFORMS, PRODUCT_AREAS, PROBLEM_KEY_MAX, TECH_INCIDENT_DIRECTORY, type Platform, type ProductArea } from './codes.js';
@@ -35,7 +35,7 @@ export const TechIncidentReport = Type.Object(
       description: "The customer's case in the support tool (its ticket or conversation number)",
       examples: ['GRV-10423'],
     }),
-    customerEmail: Line({ format: 'email', maxLength: 254, description: "The customer's e-mail address: each customer counts once" }),
+    customerEmail: EmailAddress({ description: "The customer's e-mail address: each customer counts once" }),
     problem: Text({ minLength: 1, maxLength: 2000, description: 'What exactly is broken, as the customer describes it' }),
     productArea: Type.Enum([...PRODUCT_AREAS], {
       description: 'Where it shows: member area, app, sync, login, content (lessons, steps), checkout (the purchase), other',
