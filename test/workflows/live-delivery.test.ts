@@ -319,8 +319,62 @@ describe('participant no-show', () => {
       expect(final.outcome).toBe('delivered-adapted');
       expectClientEmail('participant-no-show', input);
       expect(templatesSent()).toEqual(['participant-no-show']);
-      expect(final.tasks.find((t) => t.id === 'call-client')?.attempts).toBe(3);
+      // client-unreachable answered the call: nobody was asked again (issue 17 item 5).
+      expect(final.tasks.find((t) => t.id === 'call-client')).toMatchObject({ attempts: 1, status: 'done' });
     });
+  });
+
+  it('issue 17 item 5: client-unreachable answers the first call: its task is done, its post says so, no further attempts, a second report is refused; only the cutoff call follows', async () => {
+    await scenario('participant-no-show', 0, async (h, { start, input }) => {
+      await t.env.sleep(3 * MIN);
+      const answered = await send(h, { type: 'client-unreachable', actor: 'desk-agent' });
+      expect(answered.waitingFor).not.toContain('client-unreachable');
+      await eventually(async () => templatesSent(), (x) => x.includes('participant-no-show'), 'template 2');
+      expect(await rejection(h, { type: 'client-unreachable', actor: 'desk-agent' })).toBe(EVENT_OUT_OF_ORDER);
+      const closed = await eventually(
+        async () => thread().filter((m) => m.text.includes('Phone Dana Client on +1 555 0199')),
+        (calls) => calls.length === 1 && calls[0]!.edited !== undefined,
+        'the first call marked done',
+      );
+      expect(buttonLabels(closed[0]!.blocks)).toEqual([]);
+      expect(contextLines(closed[0]!.blocks)).toEqual([expect.stringMatching(/^:white_check_mark: Done: client-unreachable reported by desk-agent at /)]);
+      const state = await h.query(stateQuery);
+      expect(state.tasks.find((t) => t.id === 'call-client')).toMatchObject({ status: 'done', attempts: 1 });
+      // 20 minutes with nobody asked again (the desk was asked every 5 minutes before).
+      await sleepUntil(start + 30 * MIN);
+      await untilMessage<LiveDeliveryState>(h, 'call-client-cutoff-1');
+      expect(thread().filter((m) => /attempt \d/.test(m.text))).toEqual([]);
+      await send(h, { type: 'client-informed', actor: 'desk-agent' });
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-no-show');
+      expect(final.tasks.find((t) => t.id === 'call-client')).toMatchObject({ status: 'done', attempts: 1 });
+      expect(final.tasks.find((t) => t.id === 'call-client-cutoff')).toMatchObject({ status: 'done', attempts: 1 });
+      const cutoffCall = thread().filter((m) => m.text.includes('nobody joined within 30 minutes') && m.text.includes('Phone Dana Client'));
+      expect(cutoffCall).toHaveLength(1);
+      expect(contextLines(cutoffCall[0]!.blocks)).toEqual([expect.stringMatching(/^:white_check_mark: Done: client-informed reported by desk-agent at /)]);
+      expect(final.timeline.filter((e) => e.kind === 'call-unanswered')).toEqual([]);
+      expect(templatesSent().sort()).toEqual(['no-participants-cutoff', 'participant-no-show']);
+      expectClientEmail('no-participants-cutoff', input);
+    });
+  });
+
+  it('issue 17 item 5: a contact with no phone number: no call task, template 2 at once, and the cutoff notice by email alone', async () => {
+    await scenario('participant-no-show', 0, async (h, { start, input }) => {
+      const asked = await eventually(async () => templatesSent(), (x) => x.includes('participant-no-show'), 'template 2');
+      expect(asked).toEqual(['participant-no-show']);
+      const state = await h.query(stateQuery);
+      expect(state.tasks.map((t) => t.id)).not.toContain('call-client');
+      expect(state.waitingFor).toEqual(['participants-arrived', 'client-reached']);
+      expect(state.timeline.find((e) => e.kind === 'call-skipped')?.detail).toBe('No phone number on file for Dana Client: the client is asked by email');
+      expect(await rejection(h, { type: 'client-unreachable' })).toBe(EVENT_OUT_OF_ORDER);
+      await sleepUntil(start + 30 * MIN);
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-no-show');
+      expect(thread().filter((m) => m.text.includes('Phone Dana Client'))).toEqual([]);
+      expect(final.tasks.filter((t) => t.id.startsWith('call-client'))).toEqual([]);
+      expect(templatesSent().sort()).toEqual(['no-participants-cutoff', 'participant-no-show']);
+      expect(final.details).toMatchObject({ clientInformed: 'email' });
+    }, () => ({ siteContact: { name: 'Dana Client', email: 'dana.client@example.org' } }));
   });
 
   it('the client calls it off on the phone: template 3, cancelled by the client, no ticket', async () => {
@@ -435,6 +489,19 @@ describe('issue 17: the SOP, not more and not less', () => {
    * post is recorded. The call task is opened before the request is posted, so an open task alone
    * does not say the post is at the stand-in yet.
    */
+  /** The thread's outcome, the marked alert and the owner's DM all say `words` (issue 17 item 7), and nothing says otherwise. */
+  const expectOutcomeTexts = (input: LiveDeliveryInput, words: string) => {
+    const [alert, ...replies] = thread();
+    const summary = `"${input.booking.sessionTitle}" (booking ${input.booking.id}): ${words}.`;
+    expect(replies.find((r) => r.text.includes('Resolved:'))?.text).toBe(`:x: Resolved: ${summary}`);
+    expect(alert!.text).toContain(summary);
+    const dm = ownerDm();
+    expect(dm?.kind === 'slack' && dm.text).toContain(`Follow-up on ${input.issueType} for ${summary}`);
+    if (!words.includes('did not go ahead')) {
+      expect([alert!.text, ...replies.map((r) => r.text), dm?.kind === 'slack' ? dm.text : ''].filter((x) => x?.includes('did not go ahead'))).toEqual([]);
+    }
+  };
+
   const untilCallingClient = async (h: Handle) => {
     const state = await untilMessage<LiveDeliveryState>(h, 'call-client-1');
     expect(state.tasks.find((t) => t.id === 'call-client')?.status).toBe('open');
@@ -543,6 +610,7 @@ describe('issue 17: the SOP, not more and not less', () => {
       expect(email.text).toContain("on the side of your organisation's systems");
       expect(email.text).not.toContain('within 15 minutes of the session start time');
       expect(t.standIns.tickets.tickets()).toHaveLength(0);
+      expectOutcomeTexts(input, "the session ended early (technical issue on the client's side)");
     }, (start) => ({ techIssueReportedAt: new Date(start + 20 * MIN).toISOString() }));
   });
 
@@ -559,7 +627,39 @@ describe('issue 17: the SOP, not more and not less', () => {
       expect(email.text).not.toContain('of the session start time');
       const [ticket] = t.standIns.tickets.tickets();
       expect(JSON.stringify(ticket?.body)).toContain('"cause":"provider"');
+      expectOutcomeTexts(input, 'the session failed part-way through (technical issue on our side)');
+      expect(ticket?.body).toMatchObject({ title: `Service recovery: "${input.booking.sessionTitle}" (booking ${input.booking.id}) failed part-way through` });
+      expect(String(ticket?.body.description)).toContain('the session failed part-way through (technical issue on our side)');
+      // The call asking the desk to tell the client says the same.
+      expect(thread().find((m) => m.text.includes('Phone Dana Client'))?.text).toContain('the session failed part-way through because of technical issues');
     }, (start) => ({ techIssueReportedAt: new Date(start + 40 * MIN).toISOString() }));
+  });
+
+  it('item 7: ended early on our side: every text says it ended early (thread, owner DM, ticket title and body), none that it did not go ahead', async () => {
+    await scenario('tech-issue', -20, async (h, { input }) => {
+      await send(h, { type: 'session-ended-early', cause: 'provider', reason: 'the facilitator lost power', actor: 'desk-agent' });
+      await untilCallingClient(h);
+      await send(h, { type: 'client-informed', actor: 'desk-agent' });
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-provider');
+      expectOutcomeTexts(input, 'the session ended early (technical issue on our side)');
+      const [ticket] = t.standIns.tickets.tickets();
+      expect(ticket?.body).toMatchObject({ title: `Service recovery: "${input.booking.sessionTitle}" (booking ${input.booking.id}) ended early` });
+      expect(String(ticket?.body.description)).toContain('the session ended early (technical issue on our side)');
+      expect(thread().find((m) => m.text.includes('Phone Dana Client'))?.text).toContain('the session ended early because of technical issues');
+    }, (start) => ({ techIssueReportedAt: new Date(start + 20 * MIN).toISOString() }));
+  });
+
+  it('item 7: a tech issue at the start that never resolved, cause not recorded: did not go ahead, counted as ours', async () => {
+    await scenario('tech-issue', 0, async (h, { start, input }) => {
+      await sleepUntil(start + 15 * MIN);
+      await untilCallingClient(h);
+      await send(h, { type: 'client-unreachable', actor: 'desk-agent' });
+      await h.result();
+      expectOutcomeTexts(input, 'the session did not go ahead (technical issue, cause not recorded: counted as ours)');
+      const [ticket] = t.standIns.tickets.tickets();
+      expect(ticket?.body).toMatchObject({ title: `Service recovery: "${input.booking.sessionTitle}" (booking ${input.booking.id}) did not go ahead` });
+    });
   });
 
   it("item 10: an escalation opened the day after the session: the subject gives the session's date, not 'Today'", async () => {

@@ -31,6 +31,8 @@ export interface CallTaskOptions {
   maxAttempts?: number | undefined;
   /** True once the call is no longer needed (callee reached, escalation decided). */
   finished: () => boolean;
+  /** The call got its outcome event (not merely no longer needed): the task is done even after the escalation's outcome. */
+  answered?: () => boolean;
   /** How many "no answer" outcomes were reported so far: each ends the current attempt at once. */
   noAnswers?: () => number;
   /**
@@ -60,7 +62,7 @@ export async function callTask(esc: AnyEscalation, opts: CallTaskOptions): Promi
     taskId: i === 0 ? opts.id : `${opts.id}-${i + 1}`,
   }));
   let task: Task | undefined;
-  const closeTask = (status?: 'cancelled') => {
+  const closeTask = (status?: 'cancelled' | 'done') => {
     if (!task) return;
     delete task.nextAttemptAt;
     if (task.status === 'open') {
@@ -92,7 +94,8 @@ export async function callTask(esc: AnyEscalation, opts: CallTaskOptions): Promi
     },
     summary: (rung) => `${rung.request}: ask again`,
   });
-  // Nobody reached (every callee tried, or the cap): the task did not get done.
-  closeTask(result.outcome === 'exhausted' ? 'cancelled' : undefined);
+  // Nobody reached (every callee tried, or the cap): the task did not get done. Answered: it did,
+  // even when the escalation was decided before (e.g. the call telling the client about it).
+  closeTask(result.outcome === 'exhausted' ? 'cancelled' : opts.answered?.() ? 'done' : undefined);
   return result;
 }

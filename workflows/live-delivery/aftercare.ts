@@ -6,21 +6,30 @@ import { summary as activitySummary, tickets } from '../kit/activities.js';
 import { failureReason } from '../kit/failures.js';
 import { postSlack, updateSlack } from '../kit/notify.js';
 import { lines, slack } from '../kit/slack-text.js';
-import type { LiveSession } from './session.js';
+import { sessionFate, type LiveSession } from './session.js';
 
 const outcomeText: Record<string, string> = {
   delivered: 'the session is going ahead',
   'delivered-adapted': 'participants arrived: the facilitator runs an adapted session',
-  'cancelled-provider': 'the session did not go ahead (delivery issue on our side)',
-  'cancelled-client-side': "the session did not go ahead (technical issue on the client's side)",
   'cancelled-client': 'the client called the session off',
   'cancelled-no-show': 'nobody joined within 30 minutes: the session will be rescheduled',
 };
 
-const summaryOf = (s: LiveSession) => {
+/** Whose side it failed on, for a cancellation through a delivery or technical issue. */
+function causeText(s: LiveSession): string {
+  if (s.esc.outcome === 'cancelled-client-side') return "technical issue on the client's side";
+  if (s.input.issueType !== 'tech-issue') return 'delivery issue on our side';
+  return s.details.techCause === null ? 'technical issue, cause not recorded: counted as ours' : 'technical issue on our side';
+}
+
+/** What happened, in words (issue 17 item 7): did not go ahead, ended early or failed part-way; our side or the client's. */
+export function outcomeWords(s: LiveSession): string {
   const outcome = s.esc.outcome ?? 'unknown';
-  return slack`"${s.input.booking.sessionTitle}" (booking ${s.input.booking.id}): ${outcomeText[outcome] ?? outcome}.`;
-};
+  if (outcome === 'cancelled-provider' || outcome === 'cancelled-client-side') return `${sessionFate(s)} (${causeText(s)})`;
+  return outcomeText[outcome] ?? outcome;
+}
+
+const summaryOf = (s: LiveSession) => slack`"${s.input.booking.sessionTitle}" (booking ${s.input.booking.id}): ${outcomeWords(s)}.`;
 
 /** Every step after the outcome, in the order before patch live-delivery-sop-v2. */
 export async function aftercare(s: LiveSession): Promise<void> {
@@ -55,8 +64,8 @@ export async function raiseServiceRecovery(s: LiveSession): Promise<void> {
       const ticket = await tickets.raiseTicket.executeWithOptions(activitySummary(`Service-recovery ticket for booking ${input.booking.id}`), [{
         escalationId: esc.escalationId,
         kind: 'service-recovery',
-        title: `Service recovery: "${input.booking.sessionTitle}" (booking ${input.booking.id}) did not go ahead`,
-        description: `${input.issueType} on ${s.local(input.booking.startTime)}. ${esc.timeline.entries.find((e) => e.kind === 'outcome')?.detail ?? ''}`,
+        title: `Service recovery: "${input.booking.sessionTitle}" (booking ${input.booking.id}) ${sessionFate(s).replace(/^the session /, '')}`,
+        description: `${input.issueType} on ${s.local(input.booking.startTime)}: ${outcomeWords(s)}. ${esc.timeline.entries.find((e) => e.kind === 'outcome')?.detail ?? ''}`,
         data: {
           bookingId: input.booking.id,
           issueType: input.issueType,

@@ -14,6 +14,14 @@ import type { LiveSession } from './session.js';
 export const PARTICIPANT_CUTOFF = minutes(30);
 /** patched() id: at the cutoff the client is phoned first and template 4 follows (issue 17 item 5); before, it was emailed at once. */
 export const PARTICIPANT_CUTOFF_CALL = 'live-delivery-participant-cutoff-call';
+/**
+ * patched() id: client-unreachable answers the first call (call-client): its task is done, its post
+ * says so, nobody is asked again and a second report is refused; a contact with no phone number gets
+ * no call task, template 2 at once (issue 17 item 5: phone first, the email when phoning cannot work).
+ * Before, the call was asked again until the cutoff and the repeated report changed nothing.
+ */
+export const UNREACHABLE_ANSWERS_CALL = 'live-delivery-unreachable-answers-call';
+const STILL_EXPECTED = 'no participants have joined; are they still expected?';
 const NOBODY_BY_CUTOFF = 'nobody joined within 30 minutes; the session will be rescheduled';
 
 export function participantNoShowAlert(s: LiveSession): SlackText {
@@ -40,8 +48,12 @@ export function participantNoShowReacts(s: LiveSession, event: LiveDeliveryEvent
     });
   }
   if (event.type === 'client-unreachable' && s.once('unreachable-email')) {
+    if (s.v2 && patched(UNREACHABLE_ANSWERS_CALL)) {
+      s.unreachableAnswersCall = true;
+      esc.waitingFor = esc.waitingFor.filter((e) => e !== 'client-unreachable');
+    }
     agenda.later(async () => {
-      if (!s.decided) await s.clientEmail('participant-no-show', 'no participants have joined; are they still expected?');
+      if (!s.decided) await s.clientEmail('participant-no-show', STILL_EXPECTED);
     });
   }
 }
@@ -67,12 +79,25 @@ export async function participantNoShow(s: LiveSession, cutoff: PendingDeadline)
         { event: 'client-reached', label: 'Reached: session off', extra: { participants: 'cancel' }, style: 'danger' },
         { event: 'client-unreachable', label: 'No answer: email the client' },
       ],
-      () => s.details.clientReached !== null,
+      () => s.details.clientReached !== null || s.unreachableAnswersCall,
     );
+  // No number to phone: the email asks at once (the seed's fallback), and nobody is asked to call.
+  const noNumber = async () => {
+    if (!s.once('unreachable-email')) return;
+    s.unreachableAnswersCall = true;
+    esc.waitingFor = esc.waitingFor.filter((e) => e !== 'client-unreachable');
+    esc.closeTask('call-client');
+    esc.timeline.add('call-skipped', `No phone number on file for ${input.siteContact.name}: the client is asked by email`);
+    await s.clientEmail('participant-no-show', STILL_EXPECTED);
+  };
+  const callOrEmail = async () => {
+    if (!input.siteContact.phone && s.v2 && patched(UNREACHABLE_ANSWERS_CALL)) await noNumber();
+    else await callClient();
+  };
   // v2: participants are not missing before the start; the call waits for it.
   const calling = s.v2
     ? (async () => {
-        if (await s.untilSessionStart()) await callClient();
+        if (await s.untilSessionStart()) await callOrEmail();
       })()
     : callClient();
   await agenda.run();

@@ -26,6 +26,19 @@ const initialStatus: Record<LiveDeliveryInput['issueType'], LiveDeliveryStatus> 
   'tech-issue': 'troubleshooting',
 };
 
+/**
+ * What happened to a cancelled session, as every text after the outcome says it (issue 17 item 7):
+ * a tech issue that ended the session early (session-ended-early) or failed part-way (reported
+ * mid-session, cutoff passed) did run for a while; every other cancellation never went ahead.
+ */
+export function sessionFate(s: LiveSession): 'the session ended early' | 'the session failed part-way through' | 'the session did not go ahead' {
+  if (s.input.issueType !== 'tech-issue') return 'the session did not go ahead';
+  if (s.endedEarly) return 'the session ended early';
+  const reported = s.input.techIssueReportedAt;
+  if (reported !== undefined && Date.parse(reported) > Date.parse(s.input.booking.startTime)) return 'the session failed part-way through';
+  return 'the session did not go ahead';
+}
+
 /** How often the desk is asked to phone the client about a cancellation before the email goes alone (3 x 5 minutes by default). */
 export const CLIENT_CALL_ATTEMPTS = 3;
 
@@ -38,6 +51,8 @@ export class LiveSession {
   endedEarly = false;
   /** How many client-unreachable events were applied: a call about the outcome waits for one of its own. */
   unreachableReports = 0;
+  /** Participant no-show, patch live-delivery-unreachable-answers-call: the first call was answered by client-unreachable (or there was no number to call). */
+  unreachableAnswersCall = false;
   /** Participant no-show cut off under patch live-delivery-participant-cutoff-call: the client is phoned before template 4. */
   cutoffCall = false;
   private readonly happened = new Set<string>();
@@ -200,6 +215,7 @@ export class LiveSession {
         intervalMs: minutes(input.callRetryMinutes),
         maxAttempts: CLIENT_CALL_ATTEMPTS,
         finished: () => d.clientInformed !== null || unreachable(),
+        answered: () => d.clientInformed !== null || unreachable(),
         ask: (attempt, request) =>
           this.announce(
             `${callId}-${attempt}`,

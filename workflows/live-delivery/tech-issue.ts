@@ -9,12 +9,12 @@ import type { PendingDeadline } from '../kit/state.js';
 import { minutes } from '../kit/time.js';
 import { slack, type SlackText } from '../kit/slack-text.js';
 import { closedByCutoff } from './events.js';
-import type { LiveSession } from './session.js';
+import { sessionFate, type LiveSession } from './session.js';
 
 export const TECH_CUTOFF = minutes(15);
 
 /** Reported after the start: a mid-session failure. */
-const midSession = (s: LiveSession) =>
+export const midSession = (s: LiveSession) =>
   s.input.techIssueReportedAt !== undefined && Date.parse(s.input.techIssueReportedAt) > Date.parse(s.input.booking.startTime);
 
 export function techIssueAlert(s: LiveSession): SlackText {
@@ -64,7 +64,7 @@ export async function afterTechIssue(s: LiveSession): Promise<void> {
   if (esc.outcome !== 'cancelled-provider' && esc.outcome !== 'cancelled-client-side') return;
   if (d.techCause === null) esc.timeline.add('cause-unknown', 'No cause was recorded for the technical issue: it counts as ours (service-recovery ticket)');
   esc.openTask('tell-participants-ending', 'desk', 'Tell participants the session ends and will be rescheduled with the client');
-  await s.informClient('tech-issue-cancelled', 'the session could not be delivered because of technical issues; it will be rescheduled', {
+  await s.informClient('tech-issue-cancelled', `${sessionFate(s)} because of technical issues; it will be rescheduled`, {
     midSession: midSession(s) && !s.endedEarly,
     endedEarly: s.endedEarly,
     clientSide: d.techCause === 'client',

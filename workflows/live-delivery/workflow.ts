@@ -134,6 +134,9 @@ function validate(s: LiveSession, event: LiveDeliveryEvent): void {
       const outcomeCall = s.esc.waitingFor.includes('client-informed');
       if (callingClient && !outcomeCall) outOfOrder('no call to the client is open: the client is phoned once the session is called off');
       if (d.clientReached && !outcomeCall) outOfOrder('the client has already been reached');
+      if (s.unreachableAnswersCall && !outcomeCall) {
+        outOfOrder('the client was already reported unreachable and emailed; the client is phoned again at the cutoff');
+      }
       break;
     }
     default:
