@@ -10,7 +10,7 @@ import type { AccountEscalationDetails } from '../../workflows/account-escalatio
 import { EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
 import { CONTACT_RESTARTS_MAX } from '../../workflows/account-escalation/sop.js';
-import { accountEscalationInput, nextLocal, wall } from '../helpers/account-fixtures.js';
+import { accountEscalationInput, nextLocal, quietLocal, wall } from '../helpers/account-fixtures.js';
 import { accountEscalationTestEnv, DAY, HOUR, MIN, send, settle, slackPosts, slackSteps, state } from '../helpers/account-escalation-env.js';
 import { standInActivities } from '../helpers/stand-ins.js';
 import { uniqueTaskQueue } from '../helpers/temporal.js';
@@ -25,7 +25,7 @@ const tokyo = 'Asia/Tokyo';
 describe('account-escalation: unresponsive customer -> 10 consecutive days of contact attempts', () => {
   it('10 business days without a response (daily email configured to count): recorded as unresponsive, then the resolution decision', async () => {
     await t.withWorker(async (taskQueue) => {
-      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 1, 10)); // Monday 10:00 Chicago
+      await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), chicago, 1, 10)); // Monday 10:00 Chicago
       const start = await t.env.currentTimeMs();
       const handle = await t.start(
         taskQueue,
@@ -89,7 +89,7 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
 
   it('a response on day 7 ends the attempts; days count in the account time zone (Tokyo)', async () => {
     await t.withWorker(async (taskQueue) => {
-      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), tokyo, 1, 8)); // Monday 08:00 in Tokyo
+      await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), tokyo, 1, 8)); // Monday 08:00 in Tokyo
       const input = accountEscalationInput(await t.env.currentTimeMs(), {
         account: { ...accountEscalationInput(0).account, timeZone: tokyo },
       });
@@ -134,7 +134,7 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
 
   it('a day without an attempt starts the 10 consecutive days over and tells the CSM and the TL', async () => {
     await t.withWorker(async (taskQueue) => {
-      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 2, 18)); // Tuesday 18:00: after contact hours
+      await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), chicago, 2, 18)); // Tuesday 18:00: after contact hours
       const handle = await t.start(taskQueue, accountEscalationInput(await t.env.currentTimeMs(), { trigger: 'unresponsive-after-issue' }));
       const id = handle.workflowId;
       await settle(async () => (await get(handle)).deadlines.some((d) => d.name === 'contact-day'));
@@ -159,7 +159,7 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
 
   it("a Monday-to-Friday CSM's Saturday is not a missed contact day: Friday's attempt and Monday's make two days", async () => {
     await t.withWorker(async (taskQueue) => {
-      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 5, 10)); // Friday 10:00 Chicago
+      await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), chicago, 5, 10)); // Friday 10:00 Chicago
       const handle = await t.start(taskQueue, accountEscalationInput(await t.env.currentTimeMs(), { trigger: 'unresponsive-after-issue' }));
       const id = handle.workflowId;
       await settle(async () => (await get(handle)).tasks.some((x) => x.status === 'open' && x.id.startsWith('contact-')));
@@ -191,7 +191,7 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
 
   it('automatic follow-up emails alone are not attempts: they never make the customer unresponsive (the series stops at its cap of missed days)', async () => {
     await t.withWorker(async (taskQueue) => {
-      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 1, 10)); // Monday 10:00 Chicago
+      await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), chicago, 1, 10)); // Monday 10:00 Chicago
       const start = await t.env.currentTimeMs();
       const handle = await t.start(taskQueue, accountEscalationInput(start, { trigger: 'unresponsive-after-issue', followUpEmails: true }));
       const id = handle.workflowId;
@@ -237,7 +237,7 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
       };
       await startWorker();
       try {
-        await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 3, 10)); // Wednesday 10:00 Chicago
+        await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), chicago, 3, 10)); // Wednesday 10:00 Chicago
         const handle = await t.start(taskQueue, accountEscalationInput(await t.env.currentTimeMs(), { trigger: 'unresponsive-after-issue' }));
         await settle(async () => (await get(handle)).tasks.some((x) => x.status === 'open' && x.id.startsWith('contact-')));
         const wednesday = (await get(handle)).details.contact!.currentDay!;

@@ -9,7 +9,7 @@ import { nextWeeklyOccurrence, parseWeeklyTime } from '../../workflows/kit/calen
 import { EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
 import { statusKey } from '../../workflows/kit/search-attributes.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
-import { accountEscalationInput, nextLocal, nextSpringForward, wall } from '../helpers/account-fixtures.js';
+import { accountEscalationInput, nextLocal, quietLocal, nextSpringForward, wall } from '../helpers/account-fixtures.js';
 import { accountEscalationTestEnv, DAY, HOUR, MIN, send, settle, slackPosts, slackSteps, state } from '../helpers/account-escalation-env.js';
 
 const t = accountEscalationTestEnv();
@@ -41,7 +41,7 @@ async function rejection(p: Promise<unknown>): Promise<ApplicationFailure> {
 describe('account-escalation: finance approval', () => {
   it('FMC account: case created, FMC channel with account details; offer denied, then approved, accepted -> closed retained', async () => {
     await t.withWorker(async (taskQueue) => {
-      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), chicago, 1, 10)); // Monday 10:00 in Chicago
+      await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), chicago, 1, 10)); // Monday 10:00 in Chicago
       const input = accountEscalationInput(await t.env.currentTimeMs(), {
         account: { ...accountEscalationInput(0).account, fmc: true, products: ['LMS', 'FMC'], name: 'Example Health Clinics FMC' },
       });
@@ -211,7 +211,7 @@ describe('account-escalation: customer rejects -> renegotiation at the next week
 
   it('Wednesday rejection: TL reminded on Monday 15:00, meeting Tuesday 15:00 Berlin, then a new proposal round', async () => {
     await t.withWorker(async (taskQueue) => {
-      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), berlin, 3, 11)); // Wednesday 11:00 Berlin
+      await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), berlin, 3, 11)); // Wednesday 11:00 Berlin
       const { handle, rejectedAt } = await approveAndReject(taskQueue);
       const s = (await state(handle)) as State;
       const meetingAt = Date.parse(s.details.renegotiation!.meetingAt!);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountEscalationDetails } from '../../workflows/account-escalation/workflow.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
-import { accountEscalationInput, nextLocal } from '../helpers/account-fixtures.js';
+import { accountEscalationInput, nextLocal, quietLocal } from '../helpers/account-fixtures.js';
 import { accountEscalationTestEnv, HOUR, MIN, send, settle, slackPosts, slackSteps, state } from '../helpers/account-escalation-env.js';
 
 const t = accountEscalationTestEnv();
@@ -15,7 +15,7 @@ const get = async (h: Parameters<typeof state>[0]) => (await state(h)) as State;
 describe('account-escalation: explicit complaint -> meeting with the customer and the TL within 24 hours', () => {
   it('met at 23 hours: the CSM has a task, CSM and TL are reminded 4 hours before, nothing is missed', async () => {
     await t.withWorker(async (taskQueue) => {
-      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), 'America/Chicago', 2, 9)); // Tuesday 09:00
+      await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), 'America/Chicago', 2, 9)); // Tuesday 09:00
       const escalatedAt = await t.env.currentTimeMs();
       const handle = await t.start(taskQueue, accountEscalationInput(escalatedAt, { explicit: true, trigger: 'upset' }));
       const id = handle.workflowId;
@@ -57,7 +57,7 @@ describe('account-escalation: explicit complaint -> meeting with the customer an
 
   it('scheduled within 24 hours for three days later: not missed at 24 hours; asked an hour after its time, then held', async () => {
     await t.withWorker(async (taskQueue) => {
-      await t.sleepUntil(nextLocal(await t.env.currentTimeMs(), 'America/Chicago', 1, 9)); // Monday 09:00
+      await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), 'America/Chicago', 1, 9)); // Monday 09:00
       const escalatedAt = await t.env.currentTimeMs();
       const handle = await t.start(taskQueue, accountEscalationInput(escalatedAt, { explicit: true, trigger: 'upset' }));
       const id = handle.workflowId;

@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { eventDigest, eventUpdateId } from '../../src/escalations/service.js';
 import { eventUpdate, IDEMPOTENCY_KEY_REUSED } from '../../workflows/kit/messages.js';
 import type { EscalationEvent, EscalationState, EventResult } from '../../workflows/kit/state.js';
-import { accountEscalationInput, nextLocal, wall } from '../helpers/account-fixtures.js';
+import { accountEscalationInput, nextLocal, quietLocal, nextYearWith, wall } from '../helpers/account-fixtures.js';
 import { accountEscalationTestEnv, DAY, HOUR, send, settle, slackSteps, state } from '../helpers/account-escalation-env.js';
 
 const t = accountEscalationTestEnv();
@@ -19,7 +19,7 @@ const chicago = 'America/Chicago';
 describe('account-escalation: daily escalation notes', () => {
   it('reminds on Friday at 16:00, not on Saturday or Sunday, not on a Monday with a note, again on Tuesday', async () => {
     await t.withWorker(async (taskQueue) => {
-      const friday10 = nextLocal(await t.env.currentTimeMs(), chicago, 5, 10);
+      const friday10 = quietLocal(await t.env.currentTimeMs(), chicago, 5, 10);
       await t.sleepUntil(friday10);
       // The account is in Tokyo; the CSM's business days are Chicago's.
       const input = accountEscalationInput(friday10, {
@@ -73,27 +73,28 @@ describe('account-escalation: daily escalation notes', () => {
     });
   });
 
-  it('public holidays: an escalation from 23 Dec 2026 with a Chicago team gets no note reminder on 25 Dec (Christmas), the next on Monday 28 Dec', async () => {
+  it('public holidays: an escalation from Wednesday 23 Dec with a Chicago team gets no note reminder on 25 Dec (Christmas), the next on Monday 28 Dec', async () => {
     await t.withWorker(async (taskQueue) => {
-      const dec23 = Date.parse('2026-12-23T16:00:00Z'); // Wednesday 10:00 in Chicago
+      const Y = nextYearWith(Date.now(), 12, 23, 3); // a year whose 23 Dec is a Wednesday, still ahead
+      const dec23 = Date.parse(`${Y}-12-23T16:00:00Z`); // Wednesday 10:00 in Chicago
       await t.sleepUntil(dec23);
       const handle = await t.start(taskQueue, accountEscalationInput(await t.env.currentTimeMs())); // the CSM's calendar: us-illinois
       const id = handle.workflowId;
       await settle(async () => (await get(handle)).details.calendars !== undefined);
       let s = await get(handle);
       expect(s.details.calendars!.team).toMatchObject({ calendar: 'us-illinois', region: 'US-IL', timeZone: chicago });
-      expect(s.details.calendars!.team.holidays).toEqual(expect.arrayContaining(['2026-12-25', '2027-01-01']));
+      expect(s.details.calendars!.team.holidays).toEqual(expect.arrayContaining([`${Y}-12-25`, `${Y + 1}-01-01`]));
       expect(s.timeline.find((e) => e.kind === 'calendar' && e.detail.startsWith("The team's"))!.detail).toContain('US-IL');
 
       // Thursday 24 Dec 16:00 is a business day: reminded. Friday 25 Dec is Christmas: not.
-      await t.sleepUntil(Date.parse('2026-12-24T22:00:00Z') + HOUR); // Thursday 17:00 Chicago
-      await settle(() => slackSteps(t.standIns, id).includes('notes-2026-12-24-csm'));
+      await t.sleepUntil(Date.parse(`${Y}-12-24T22:00:00Z`) + HOUR); // Thursday 17:00 Chicago
+      await settle(() => slackSteps(t.standIns, id).includes(`notes-${Y}-12-24-csm`));
       s = await get(handle);
-      expect(wall(Date.parse(s.deadlines.find((d) => d.name === 'notes-reminder')!.at), chicago)).toBe('Mon 2026-12-28 16:00');
-      await t.sleepUntil(Date.parse('2026-12-28T21:00:00Z')); // Monday 15:00 Chicago
+      expect(wall(Date.parse(s.deadlines.find((d) => d.name === 'notes-reminder')!.at), chicago)).toBe(`Mon ${Y}-12-28 16:00`);
+      await t.sleepUntil(Date.parse(`${Y}-12-28T21:00:00Z`)); // Monday 15:00 Chicago
       s = await get(handle);
-      expect(slackSteps(t.standIns, id).filter((st) => st.startsWith('notes-'))).toEqual(['notes-2026-12-23-csm', 'notes-2026-12-24-csm']);
-      expect(s.timeline.filter((e) => e.kind === 'reminder' && e.detail.includes('2026-12-25'))).toEqual([]);
+      expect(slackSteps(t.standIns, id).filter((st) => st.startsWith('notes-'))).toEqual([`notes-${Y}-12-23-csm`, `notes-${Y}-12-24-csm`]);
+      expect(s.timeline.filter((e) => e.kind === 'reminder' && e.detail.includes(`${Y}-12-25`))).toEqual([]);
       await send(handle, { type: 'churned', actor: 'csm' });
       await handle.result();
     });
@@ -106,7 +107,7 @@ describe('account-escalation: a retried note is applied once, also across contin
   // latest keys into the next run, so a retry that reaches the next run is answered, not applied again.
   it('notes until the run continues as new; the last note of the old run sent again: answered from that run, no second CRM note', { timeout: 300_000 }, async () => {
     await t.withWorker(async (taskQueue) => {
-      const monday10 = nextLocal(await t.env.currentTimeMs(), chicago, 1, 10);
+      const monday10 = quietLocal(await t.env.currentTimeMs(), chicago, 1, 10);
       await t.sleepUntil(monday10);
       const handle = await t.start(taskQueue, accountEscalationInput(monday10));
       await settle(async () => (await get(handle)).details.case.number !== null);

@@ -9,6 +9,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { eventUpdate } from '../../workflows/kit/messages.js';
 import { clientCallInput, clientCallTestEnv, emails, HOUR, MIN, send, settle, slackPosts, slackSteps, state } from '../helpers/client-call-env.js';
+import { nextYearWith } from '../helpers/account-fixtures.js';
 
 const t = clientCallTestEnv();
 
@@ -106,7 +107,8 @@ describe('client-call: client updates by the preferred channel', () => {
       await t.env.sleep(5 * MIN);
       await send(h, { type: 'assigned', actor: 'account-manager' });
       await t.env.sleep(5 * MIN);
-      const eta = Date.UTC(2030, 0, 15, 16, 0);
+      // A Tuesday 15 January still ahead (2030, 2036, ...): the label names that weekday and date in any year.
+      const eta = Date.UTC(nextYearWith(callAt, 1, 15, 2), 0, 15, 16, 0);
       const refused = await refusal(h.executeUpdate(eventUpdate, { args: [{ type: 'eta', actor: 'account-manager', eta: new Date(callAt - HOUR).toISOString() }] }));
       expect(refused.type).toBe('EventNotApplicable');
       await send(h, { type: 'eta', actor: 'account-manager', eta: new Date(eta).toISOString() });
