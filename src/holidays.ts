@@ -30,13 +30,34 @@ export const regionLabel = (r: HolidayRegion) => [r.country, r.state, r.region].
  * region from `from` to `to` (inclusive `YYYY-MM-DD` local dates), sorted, each once.
  */
 export function publicHolidayDates(r: HolidayRegion, from: string, to: string): { date: string; name: string }[] {
-  const hd = new Holidays(r.country, ...([r.state, r.region].filter((x): x is string => x !== undefined) as []), { types: ['public'] });
   const out = new Map<string, string>();
   for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
-    for (const h of hd.getHolidays(year)) {
-      const date = h.date.slice(0, 10);
-      if (h.type === 'public' && date >= from && date <= to && !out.has(date)) out.set(date, h.name);
-    }
+    for (const h of publicHolidaysOfYear(r, year)) if (h.date >= from && h.date <= to && !out.has(h.date)) out.set(h.date, h.name);
   }
   return [...out].sort(([a], [b]) => a.localeCompare(b)).map(([date, name]) => ({ date, name }));
+}
+
+// Building a `Holidays` for a region parses its rules, and `getHolidays` computes the year with
+// moment-timezone: about 15 ms of worker CPU per look-up, several per escalation opened (the largest
+// item in a CPU profile of the worker under `npm run bench:capacity`). A region's year is a pure
+// function of the library's rules, which cannot change while the process runs, so it is kept.
+// Bounded: at most YEARS_KEPT region-years (a few KB each).
+const YEARS_KEPT = 2_000;
+const years = new Map<string, readonly { date: string; name: string }[]>();
+
+/** The region's public holidays of `year` as date-holidays lists them, one per date (the first name listed). */
+function publicHolidaysOfYear(r: HolidayRegion, year: number): readonly { date: string; name: string }[] {
+  const key = JSON.stringify([r.country, r.state ?? null, r.region ?? null, year]);
+  let list = years.get(key);
+  if (!list) {
+    const hd = new Holidays(r.country, ...([r.state, r.region].filter((x): x is string => x !== undefined) as []), { types: ['public'] });
+    const byDate = new Map<string, string>();
+    for (const h of hd.getHolidays(year)) {
+      const date = h.date.slice(0, 10);
+      if (h.type === 'public' && !byDate.has(date)) byDate.set(date, h.name);
+    }
+    list = [...byDate].map(([date, name]) => ({ date, name }));
+    if (years.size < YEARS_KEPT) years.set(key, list);
+  }
+  return list;
 }
