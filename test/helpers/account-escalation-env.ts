@@ -59,7 +59,10 @@ export { slackPosts, slackSteps } from './stand-ins.js';
 
 /**
  * How far the worker got with the test's escalations: their summed history length (grows with every
- * step) and whether an activity is running (it adds its events only when it ends).
+ * step) and whether the worker owes one of them something: an activity running (it adds its events
+ * only when it ends) or a workflow task not completed yet (its events are written when it completes,
+ * and an escalation's opening task took over 10 s on a worker starved of CPU; the time-skipping server
+ * leaves describe's `pendingWorkflowTask` empty, so the history's last event tells).
  */
 async function progress(): Promise<{ events: number; busy: boolean }> {
   let events = 0;
@@ -73,10 +76,21 @@ async function progress(): Promise<{ events: number; busy: boolean }> {
   return { events, busy };
 }
 
+/** Whether a workflow task of one of the test's running escalations waits for the worker or is being worked on. */
+async function workflowTaskOutstanding(): Promise<boolean> {
+  for (const handle of running()) {
+    const history = await handle.fetchHistory().catch(() => undefined);
+    const last = history?.events?.at(-1);
+    if (last?.workflowTaskScheduledEventAttributes != null || last?.workflowTaskStartedEventAttributes != null) return true;
+  }
+  return false;
+}
+
 /**
  * Waits (in real time) for the worker to finish what the last event or timer queued. Fails when the
  * condition is still false after `stallMs` without progress (no new history event on any of the
- * test's escalations and no activity running): a machine under load makes the worker slow, not stuck, so the budget counts
+ * test's escalations, no activity running and no workflow task waiting for the worker): a machine
+ * under load makes the worker slow, not stuck, so the budget counts
  * from the last step the worker took, not from the call (a fixed 10 s from the call failed the first
  * finance test whenever the first workflow task alone took 5 s).
  */
@@ -87,7 +101,8 @@ export async function settle(check: () => boolean | Promise<boolean>, stallMs = 
   while (!(await check())) {
     if (++polls % 5 === 0) {
       const now = await progress();
-      if (now.events !== seen || now.busy) {
+      // The history is read only while nothing else moved: it is the one way to see a task in flight.
+      if (now.events !== seen || now.busy || (await workflowTaskOutstanding())) {
         seen = now.events;
         stalledSince = Date.now();
       }
