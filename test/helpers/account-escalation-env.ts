@@ -93,21 +93,27 @@ async function workflowTaskOutstanding(): Promise<boolean> {
  * under load makes the worker slow, not stuck, so the budget counts
  * from the last step the worker took, not from the call (a fixed 10 s from the call failed the first
  * finance test whenever the first workflow task alone took 5 s).
+ *
+ * Progress is read at least once a second and always just before a stall is declared. A check is
+ * usually a query, which the worker answers only after the workflow task in flight (and, with no
+ * workflow cache, after replaying the history): on a starved worker one check took over 10 s while
+ * the opening task ran, and reading progress only every fifth check then called that a stall.
  */
 export async function settle(check: () => boolean | Promise<boolean>, stallMs = 10_000): Promise<void> {
   let seen = (await progress()).events;
   let stalledSince = Date.now();
-  let polls = 0;
+  let readAt = Date.now();
   while (!(await check())) {
-    if (++polls % 5 === 0) {
+    if (Date.now() - readAt >= 1_000 || Date.now() - stalledSince > stallMs) {
       const now = await progress();
       // The history is read only while nothing else moved: it is the one way to see a task in flight.
       if (now.events !== seen || now.busy || (await workflowTaskOutstanding())) {
         seen = now.events;
         stalledSince = Date.now();
       }
+      readAt = Date.now();
+      if (Date.now() - stalledSince > stallMs) throw new Error(`settle: condition not met, and no escalation of the test moved for ${stallMs / 1000} s`);
     }
-    if (Date.now() - stalledSince > stallMs) throw new Error(`settle: condition not met, and no escalation of the test moved for ${stallMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
