@@ -155,8 +155,8 @@ describe('issue input checks beyond the schema', () => {
   });
 
   it('takes the reporter the API sets from the credential (reportedBy), and nothing else unknown', () => {
-    // Checked as of a minute after T0: \`since\` must lie in the last 30 days, and T0 is a fixed date
-    // (run in real time, this failed on \`/since\` from 23 Dec 2026 on).
+    // Checked as of a minute after T0: `since` must lie in the last 30 days, and T0 is a fixed date
+    // (run in real time, this failed on `/since` from 23 Dec 2026 on).
     const errors = (input: Record<string, unknown>) => atInstant(T0 + MIN, () => schemaErrors(def.inputSchema, input));
     expect(errors({ ...gamedayIssueInput(T0), reportedBy: 'tool:help-desk on behalf of client-event-host' })).toEqual([]);
     expect(errors({ ...gamedayIssueInput(T0), reportedBy: '' })).toEqual([expect.objectContaining({ field: '/reportedBy' })]);
