@@ -4,6 +4,11 @@
 // Idempotent per escalation, not only per activity attempt: a channel whose purpose carries
 // `[escalation:<id>]` is reused (a retry, a reset workflow, a second call), never duplicated.
 // A name taken by someone else's channel gets a numeric suffix (`esc-acme-2`, `esc-acme-3`, ...).
+// The first try is always `conversations.create` with the base name: the workspace is listed (every
+// channel, page by page) only when that name is taken, which is also when this escalation's own
+// channel can exist (made under the base name, or suffixed because the base name was taken). One
+// case is not covered: a suffixed channel of ours whose base name was freed since (the other channel
+// renamed or deleted) gets a second channel.
 import { Context } from '@temporalio/activity';
 import { WebAPIPlatformError, type WebClient } from '@slack/web-api';
 import type { Directory } from '../src/directory.js';
@@ -174,16 +179,12 @@ export function slackChannelActivities({ slack, directory }: { slack: WebClient;
         const base = channelBaseName(input.accountName, input.escalationId, input.namePrefix);
         const info = Context.current().info;
 
-        let listing = await listChannels();
+        // The workspace is listed only once a name is taken: conversations.list pages through every
+        // channel (Tier 2, 20+ calls a minute), which an escalation for a new account never needs.
+        let listing: ListedChannel[] | undefined;
         let channel: { id: string; name: string } | undefined;
         let created = false;
         let tagged = false;
-
-        const ours = listing.find((c) => c.purpose?.value?.includes(marker));
-        if (ours?.id && ours.name) {
-          channel = { id: ours.id, name: ours.name };
-          tagged = true;
-        }
 
         for (let n = 1; !channel; n++) {
           if (n > MAX_SUFFIX) throw permanent(`${what}: no free name between ${channelCandidate(base, 1)} and ${channelCandidate(base, MAX_SUFFIX)}`);
@@ -195,6 +196,16 @@ export function slackChannelActivities({ slack, directory }: { slack: WebClient;
             created = true;
           } catch (err) {
             if (slackError(err) !== 'name_taken') throw err;
+            if (!listing) {
+              listing = await listChannels();
+              // This escalation's channel under any name (a retry, a reset workflow, a second call).
+              const ours = listing.find((c) => c.purpose?.value?.includes(marker));
+              if (ours?.id && ours.name) {
+                channel = { id: ours.id, name: ours.name };
+                tagged = true;
+                break;
+              }
+            }
             let existing = listing.find((c) => c.name === name);
             if (!existing) {
               listing = await listChannels(); // created since the first listing?
@@ -219,7 +230,7 @@ export function slackChannelActivities({ slack, directory }: { slack: WebClient;
         if (!tagged) await slack.conversations.setPurpose({ channel: channel.id, purpose: purposeFor(input.accountName, input.escalationId) });
         if (input.topic !== undefined) {
           const topic = truncateMrkdwn(mrkdwnOf(input.topic), TOPIC_MAX);
-          const current = listing.find((c) => c.id === channel.id)?.topic?.value;
+          const current = listing?.find((c) => c.id === channel.id)?.topic?.value;
           if (created || current !== topic) await slack.conversations.setTopic({ channel: channel.id, topic });
         }
         const members = await invite(channel.id, ids, notInvited);

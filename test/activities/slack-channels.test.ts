@@ -164,6 +164,14 @@ describe('createEscalationChannel', () => {
     ]);
   });
 
+  it('a new account: one conversations.create, no listing of the workspace (conversations.list pages through every channel)', async () => {
+    for (let i = 0; i < 250; i++) standIns.slack.addChannel({ name: `team-${i}` });
+    const ch = await runAttempt(acts.createEscalationChannel, input({ accountName: 'Fresh Account Ltd' }));
+    expect(ch).toMatchObject({ name: 'esc-fresh-account-ltd', created: true });
+    expect(standIns.slack.calls('conversations.list')).toHaveLength(0);
+    expect(standIns.slack.calls('conversations.create').map((c) => c.args.name)).toEqual(['esc-fresh-account-ltd']);
+  });
+
   it('two escalations for the same account get two channels', async () => {
     const a = await runAttempt(acts.createEscalationChannel, input());
     const b = await runAttempt(acts.createEscalationChannel, input());
