@@ -2,14 +2,16 @@
 // (which stay plain in-memory code): `restore` fills a fresh workspace from the store; `sync` runs
 // after every API call and writes what the call changed before the stand-in answers.
 //
-// What a call can change, and how sync finds it without the methods reporting it:
-// - channels (created, DMs opened, members, topic, purpose, archived) and users: few, so each one's
-//   JSON is compared with what was last written;
-// - new messages: each channel's messages past the count already written;
-// - edited messages (chat.update, thread replies added to a parent): Slack's API names every message
-//   a call touches by `channel` + `ts` / `thread_ts` / `message_ts` (arguments or answer), so those
-//   messages and their thread parents are compared.
-// `flush` compares everything (at close, or after a test helper changed the workspace directly).
+// What a call can change, and how sync finds it without the methods reporting it: Slack's API names
+// the conversation a call touches (`channel` in its arguments or its answer; a created or opened
+// conversation is in the answer) and the messages (`ts` / `thread_ts` / `message_ts`), so sync
+// compares only that channel (its JSON: members, topic, purpose, archived), its messages past the
+// count already written, the named messages and their thread parents, and any channel the store has
+// not seen yet. The cost of a call does not grow with the workspace: with thousands of escalation
+// channels a full comparison cost 8 ms per call at 1,000 channels and 76 ms at 10,000.
+// Users are few (the directory's people) and compared on every call.
+// A sync without refs, and `flush`, compare everything (after a test helper changed the workspace
+// directly, and at close).
 import type { StandInStore } from './store.js';
 import { tsKey, type ChannelState, type MessageState, type SlackUserInput, type TsClock, type Workspace } from './slack-workspace.js';
 
@@ -67,24 +69,24 @@ export class SlackWorkspaceStore {
     for (const user of ws.users.values()) this.#written.set(user, JSON.stringify(user));
   }
 
-  /** Writes what one call changed (see the module comment), in one transaction. */
+  /** Writes what one call changed (see the module comment), in one transaction; without `refs`, everything. */
   sync(ws: Workspace, refs?: SlackCallRefs): void {
+    if (!refs) return this.flush(ws);
     this.store.transaction(() => {
-      this.#syncChannelsAndUsers(ws);
-      for (const channel of ws.channels.values()) {
-        const written = this.#counts.get(channel.id) ?? 0;
-        for (const msg of channel.messages.slice(written)) this.#putMessage(msg);
-        this.#counts.set(channel.id, channel.messages.length);
+      this.#syncUsers(ws);
+      // Channels the store has not seen (the call's own is among them when it made one).
+      if (this.#counts.size !== ws.channels.size) {
+        for (const channel of ws.channels.values()) if (!this.#counts.has(channel.id)) this.#syncChannel(channel);
       }
-      const channel = refs?.channel === undefined ? undefined : ws.channels.get(refs.channel);
-      if (channel) {
-        for (const ts of refs!.ts) {
-          const msg = ws.findMessage(channel, ts);
-          if (!msg) continue;
-          this.#putMessage(msg);
-          const parent = msg.threadTs === undefined ? undefined : ws.findMessage(channel, msg.threadTs);
-          if (parent) this.#putMessage(parent);
-        }
+      const channel = refs.channel === undefined ? undefined : ws.channels.get(refs.channel) ?? ws.findByName(refs.channel.replace(/^#/, ''));
+      if (!channel) return;
+      this.#syncChannel(channel);
+      for (const ts of refs.ts) {
+        const msg = ws.findMessage(channel, ts);
+        if (!msg) continue;
+        this.#putMessage(msg);
+        const parent = msg.threadTs === undefined ? undefined : ws.findMessage(channel, msg.threadTs);
+        if (parent) this.#putMessage(parent);
       }
     });
   }
@@ -92,10 +94,10 @@ export class SlackWorkspaceStore {
   /** Compares and writes everything. */
   flush(ws: Workspace): void {
     this.store.transaction(() => {
-      this.#syncChannelsAndUsers(ws);
+      this.#syncUsers(ws);
       for (const channel of ws.channels.values()) {
+        this.#syncChannel(channel);
         for (const msg of channel.messages) this.#putMessage(msg);
-        this.#counts.set(channel.id, channel.messages.length);
       }
     });
   }
@@ -107,14 +109,20 @@ export class SlackWorkspaceStore {
     this.#counts.clear();
   }
 
-  #syncChannelsAndUsers(ws: Workspace): void {
-    for (const channel of ws.channels.values()) {
-      const doc = channelDoc(channel);
-      const json = JSON.stringify(doc);
-      if (this.#written.get(channel) === json) continue;
+  /** The channel's own JSON if it changed, and its messages past the count already written. */
+  #syncChannel(channel: ChannelState): void {
+    const doc = channelDoc(channel);
+    const json = JSON.stringify(doc);
+    if (this.#written.get(channel) !== json) {
       this.store.put(CHANNELS, channel.id, doc);
       this.#written.set(channel, json);
     }
+    const written = this.#counts.get(channel.id) ?? 0;
+    for (let i = written; i < channel.messages.length; i++) this.#putMessage(channel.messages[i]!);
+    this.#counts.set(channel.id, channel.messages.length);
+  }
+
+  #syncUsers(ws: Workspace): void {
     for (const user of ws.users.values()) {
       const json = JSON.stringify(user);
       if (this.#written.get(user) === json) continue;

@@ -168,7 +168,7 @@ export async function startSlackStandIn(options: SlackStandInOptions): Promise<S
       if (content.text !== undefined) msg.text = content.text;
       if (content.blocks !== undefined) msg.blocks = content.blocks;
       msg.edited = { user: BOT.userId, ts: ws.nextTs() };
-      persisted?.flush(ws);
+      persisted?.sync(ws, { channel: channel.id, ts: [msg.ts] });
       recordOutbox('chat.update', channel, msg);
     },
     (channel, user, content) => {
