@@ -4,6 +4,7 @@
 // updates (a country adds a holiday); recorded in the history, an escalation in flight replays with
 // the holidays it was given, and the 3 MB of rules stay out of the workflow bundle.
 import Holidays from 'date-holidays';
+import { LRUCache } from 'lru-cache';
 
 export interface HolidayRegion {
   country: string;
@@ -41,9 +42,9 @@ export function publicHolidayDates(r: HolidayRegion, from: string, to: string): 
 // moment-timezone: about 15 ms of worker CPU per look-up, several per escalation opened (the largest
 // item in a CPU profile of the worker under `npm run bench:capacity`). A region's year is a pure
 // function of the library's rules, which cannot change while the process runs, so it is kept.
-// Bounded: at most YEARS_KEPT region-years (a few KB each).
+// Bounded: at most YEARS_KEPT region-years (a few KB each), the least recently used going first.
 const YEARS_KEPT = 2_000;
-const years = new Map<string, readonly { date: string; name: string }[]>();
+const years = new LRUCache<string, readonly { date: string; name: string }[]>({ max: YEARS_KEPT });
 
 /** The region's public holidays of `year` as date-holidays lists them, one per date (the first name listed). */
 function publicHolidaysOfYear(r: HolidayRegion, year: number): readonly { date: string; name: string }[] {
@@ -57,7 +58,7 @@ function publicHolidaysOfYear(r: HolidayRegion, year: number): readonly { date: 
       if (h.type === 'public' && !byDate.has(date)) byDate.set(date, h.name);
     }
     list = [...byDate].map(([date, name]) => ({ date, name }));
-    if (years.size < YEARS_KEPT) years.set(key, list);
+    years.set(key, list);
   }
   return list;
 }

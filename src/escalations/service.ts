@@ -11,6 +11,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type SearchAttributePair } from '@temporalio/common';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow/index.js';
+import { LRUCache } from 'lru-cache';
 import type { AccessFacts } from '../auth/rules.js';
 import { businessTimeKey, nextDeadlineKey, playbookKey, statusKey } from '../../workflows/kit/search-attributes.js';
 import {
@@ -581,19 +582,16 @@ export class EscalationService {
   private clientFor(actor: string | undefined): WorkflowClient {
     const identity = `${actor ?? 'unknown'} (escalation-engine API)`;
     let client = this.clients.get(identity);
-    if (client) {
-      this.clients.delete(identity);
-    } else {
+    if (!client) {
       const { loadedDataConverter: _loaded, ...options } = this.client.workflow.options;
       client = new WorkflowClient({ ...options, identity });
-      if (this.clients.size >= CLIENTS_KEPT) this.clients.delete(this.clients.keys().next().value!);
+      this.clients.set(identity, client);
     }
-    this.clients.set(identity, client);
     return client;
   }
 
-  /** Workflow clients by identity, least recently used first (clientFor). */
-  private readonly clients = new Map<string, WorkflowClient>();
+  /** Workflow clients by identity (clientFor). */
+  private readonly clients = new LRUCache<string, WorkflowClient>({ max: CLIENTS_KEPT });
 
   private async describe(id: string): Promise<WorkflowExecutionDescription> {
     const d = await mapTemporal({ id, call: 'server' }, () =>
