@@ -16,6 +16,9 @@
 //   npm run bench:capacity -- --temporal-address host:7233   an existing cluster (e.g. the PostgreSQL
 //                                                            topology); its own task queue, search
 //                                                            attributes must be registered
+//     --workers 2                                            worker processes (RSS per worker, CPU summed)
+//     --server-match temporal-server,postgres                the cluster's processes by command line, for
+//                                                            its CPU and memory (PSS, summed)
 //
 // The mix is what a support organisation has open at once: mostly account escalations (they live
 // for days to weeks: meeting deadline, contact days, daily-notes reminders, in accounts spread over
@@ -30,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { TRIGGER_KEYS } from '../workflows/account-escalation/codes.js';
 import { loadExampleDirectory } from '../test/helpers/fixtures.js';
 import { accountEscalation, Api, liveDelivery, Raw, type Prepared } from './lib/escalations.js';
-import { cpuPercent, cpuSeconds, machine, MiB, rssBytes, runQueueWaitSeconds } from './lib/proc.js';
+import { machine, MiB, pidsMatching, ProcessGroup, rssBytes } from './lib/proc.js';
 import { startStack, WORKER_NODE_ARGS, type Stack } from './lib/stack.js';
 import { percentile, round, table, type Row } from './lib/stats.js';
 import { timerPrecision } from './sections/timers.js';
@@ -48,6 +51,8 @@ const { values } = parseArgs({
     'close-by-events': { type: 'string', default: '1000' },
     'max-cached-workflows': { type: 'string' },
     'worker-node-options': { type: 'string' },
+    workers: { type: 'string', default: '1' },
+    'server-match': { type: 'string' },
     'temporal-address': { type: 'string' },
     'live-share': { type: 'string', default: '0.1' },
     db: { type: 'string', default: 'file' },
@@ -64,7 +69,9 @@ const liveShare = Number(values['live-share']);
 // absorbs (the API alone accepts starts faster than one worker opens escalations; see npm run bench).
 const maxBacklog = Number(values['max-backlog']);
 const closeByEvents = Number(values['close-by-events']);
-if (!(target > 0 && concurrency > 0 && maxMs > 0 && liveShare >= 0 && liveShare <= 1)) throw new Error('bad arguments');
+const workerCount = Number(values.workers);
+const serverPatterns = (values['server-match'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+if (!(target > 0 && concurrency > 0 && maxMs > 0 && liveShare >= 0 && liveShare <= 1 && Number.isInteger(workerCount) && workerCount > 0)) throw new Error('bad arguments');
 if (values.db !== 'file' && values.db !== 'memory') throw new Error('--db is file or memory');
 
 const t0 = Date.now();
@@ -107,7 +114,11 @@ interface Sample {
   started: number;
   /** Workflow and activity tasks waiting for the worker. */
   backlog: { workflow: number; activity: number };
+  /** The largest worker's RSS (the goal is per worker). */
   workerRssMiB: number;
+  /** Each worker's RSS, when there is more than one. */
+  workersRssMiB?: number[];
+  /** All workers together. */
   workerCpuPct: number;
   /** Time the worker's threads waited for a CPU, % of the interval (summed over threads). */
   workerWaitPct: number;
@@ -128,7 +139,17 @@ const stack: Stack = await startStack({
   log,
   ...(values['max-cached-workflows'] && { workerEnv: { TEMPORAL_MAX_CACHED_WORKFLOWS: values['max-cached-workflows'] } }),
   ...(values['worker-node-options'] !== undefined && { workerNodeArgs: values['worker-node-options'].split(' ').filter(Boolean) }),
+  workers: workerCount,
 });
+const workers = new ProcessGroup(() => stack.workerPids);
+// The Temporal server: the embedded dev server, or a cluster's processes found by command line.
+const server = stack.devServerPid
+  ? new ProcessGroup(() => [stack.devServerPid!])
+  : serverPatterns.length > 0
+    ? new ProcessGroup(() => pidsMatching(serverPatterns))
+    : undefined;
+const serverName = stack.devServerPid ? 'dev server' : server ? `server (${serverPatterns.join(' + ')}, PSS summed)` : 'server';
+const workerName = workerCount > 1 ? `${workerCount} workers` : 'worker';
 const rows: Row[] = [];
 const samples: Sample[] = [];
 const details: Record<string, unknown> = {};
@@ -146,21 +167,23 @@ const closingEvent = (p: Prepared): Record<string, unknown> => {
 let started = 0;
 const errors: string[] = [];
 
-const cpuPrev = { wait: await runQueueWaitSeconds(stack.workerPid), worker: await cpuSeconds(stack.workerPid), server: stack.devServerPid ? await cpuSeconds(stack.devServerPid) : 0, at: performance.now() };
+const cpuPrev = { wait: await workers.runQueueWaitSeconds(), worker: await workers.cpuSeconds(), server: (await server?.cpuSeconds()) ?? 0, at: performance.now() };
 async function sample(): Promise<Sample> {
   const now = performance.now();
   const dt = (now - cpuPrev.at) / 1000;
-  const w = await cpuSeconds(stack.workerPid);
-  const s = stack.devServerPid ? await cpuSeconds(stack.devServerPid) : null;
-  const wait = await runQueueWaitSeconds(stack.workerPid);
+  const w = await workers.cpuSeconds();
+  const s = server ? await server.cpuSeconds() : null;
+  const wait = await workers.runQueueWaitSeconds();
+  const rss = await Promise.all(stack.workerPids.map(async (pid) => round((await rssBytes(pid)) / MiB, 0)));
   const out: Sample = {
     t: Math.round((Date.now() - t0) / 1000),
     started,
     backlog: await stack.backlog().catch(() => ({ workflow: -1, activity: -1 })),
-    workerRssMiB: round((await rssBytes(stack.workerPid)) / MiB, 0),
+    workerRssMiB: Math.max(...rss),
+    ...(rss.length > 1 && { workersRssMiB: rss }),
     workerCpuPct: round(((w - cpuPrev.worker) / dt) * 100, 0),
     workerWaitPct: round(((wait - cpuPrev.wait) / dt) * 100, 0),
-    serverRssMiB: stack.devServerPid ? round((await rssBytes(stack.devServerPid)) / MiB, 0) : null,
+    serverRssMiB: server ? round((await server.memoryBytes()) / MiB, 0) : null,
     serverCpuPct: s === null ? null : round(((s - cpuPrev.server) / dt) * 100, 0),
     load1: round(loadavg()[0]!, 2),
   };
@@ -177,7 +200,7 @@ try {
   log(`load: ${target} escalations (${Math.round(liveShare * 100)}% live-delivery), ${concurrency} callers`);
   const sampler = setInterval(() => {
     void sample().then((s) =>
-      log(`  ${s.started} started, backlog ${s.backlog.workflow}+${s.backlog.activity}, worker ${s.workerRssMiB} MiB ${s.workerCpuPct}% CPU (waited ${s.workerWaitPct}% for one), server ${s.serverRssMiB ?? '-'} MiB ${s.serverCpuPct ?? '-'}% CPU`),
+      log(`  ${s.started} started, backlog ${s.backlog.workflow}+${s.backlog.activity}, ${workerName} ${(s.workersRssMiB ?? [s.workerRssMiB]).join(' + ')} MiB ${s.workerCpuPct}% CPU (waited ${s.workerWaitPct}% for one), server ${s.serverRssMiB ?? '-'} MiB ${s.serverCpuPct ?? '-'}% CPU`),
     );
   }, 15_000);
   let backlogNow = 0;
@@ -185,8 +208,8 @@ try {
   const watcher = setInterval(() => {
     void stack.backlog().then((b) => (backlogNow = b.workflow + b.activity), () => undefined);
   }, 2_000);
-  const workerCpuAtStart = await cpuSeconds(stack.workerPid);
-  const serverCpuAtStart = stack.devServerPid ? await cpuSeconds(stack.devServerPid) : 0;
+  const workerCpuAtStart = await workers.cpuSeconds();
+  const serverCpuAtStart = (await server?.cpuSeconds()) ?? 0;
   const loadStart = performance.now();
   const loadBudget = deadline - Date.now() - 8 * 60_000; // leave time for the measurements after
   const segments: { from: number; ms: number }[] = [];
@@ -256,8 +279,8 @@ try {
     quiet = b.workflow + b.activity === 0 ? quiet + 1 : 0;
   }
   const drained = await sample();
-  const workerCpu = (await cpuSeconds(stack.workerPid)) - workerCpuAtStart;
-  const serverCpu = stack.devServerPid ? (await cpuSeconds(stack.devServerPid)) - serverCpuAtStart : null;
+  const workerCpu = (await workers.cpuSeconds()) - workerCpuAtStart;
+  const serverCpu = server ? (await server.cpuSeconds()) - serverCpuAtStart : null;
   // History events an opened escalation has by now (a sample): the unit the sizing note scales by.
   const sampleIds = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 200)) === 0).slice(0, 200);
   const lengths = await Promise.all(
@@ -280,24 +303,24 @@ try {
   });
   rows.push({
     section,
-    figure: 'CPU per escalation opened (worker / server)',
+    figure: `CPU per escalation opened (${workerName} / server)`,
     unit: 'ms',
     api: round((workerCpu * 1000) / Math.max(1, started), 0),
     raw: serverCpu === null ? null : round((serverCpu * 1000) / Math.max(1, started), 0),
     ratio: null,
-    note: `CPU time from the first start until the worker caught up, divided by the escalations started (opening steps: alert, case, channel, first contact day); 'raw' column = dev server`,
+    note: `CPU time from the first start until the worker caught up, divided by the escalations started (opening steps: alert, case, channel, first contact day); 'raw' column = ${serverName}`,
   });
   const peak = Math.max(...samples.map((x) => x.workerRssMiB));
   rows.push({
     section,
-    figure: 'worker RSS: all in flight (idle before)',
+    figure: `worker RSS${workerCount > 1 ? `, largest of ${workerCount}` : ''}: all in flight (idle before)`,
     unit: 'MiB',
     api: drained.workerRssMiB,
     raw: idle.workerRssMiB,
     ratio: null,
     goal: '<= 1024 MiB',
     met: peak <= 1024,
-    note: `peak ${peak} MiB; ${round(((drained.workerRssMiB - idle.workerRssMiB) * 1024) / Math.max(1, started), 0)} KiB per escalation started; 'raw' column = idle`,
+    note: `peak ${peak} MiB; ${drained.workersRssMiB ? `each: ${drained.workersRssMiB.join(' / ')} MiB (idle ${idle.workersRssMiB?.join(' / ')}); ` : ''}${round(((drained.workerRssMiB - idle.workerRssMiB) * 1024 * workerCount) / Math.max(1, started), 0)} KiB per escalation started; 'raw' column = idle`,
   });
   rows.push({
     section,
@@ -316,17 +339,17 @@ try {
 
   // Rest: nothing started; whatever the worker does now is timers and reminders.
   log('rest: 60 s without new starts');
-  const workerRest = await cpuPercent(stack.workerPid, 60_000);
-  const serverRest = stack.devServerPid ? await cpuPercent(stack.devServerPid, 5_000) : null;
+  const workerRest = await workers.cpuPercent(60_000);
+  const serverRest = server ? await server.cpuPercent(5_000) : null;
   const rested = await sample();
   rows.push({
     section,
-    figure: 'CPU at rest (worker / server), % of a core',
+    figure: `CPU at rest (${workerName} / server), % of a core`,
     unit: '%',
     api: round(workerRest, 0),
     raw: serverRest === null ? null : round(serverRest, 0),
     ratio: null,
-    note: `worker RSS ${rested.workerRssMiB} MiB; ${await open()} running; 'raw' column = dev server`,
+    note: `worker RSS ${(rested.workersRssMiB ?? [rested.workerRssMiB]).join(' / ')} MiB; ${await open()} running; 'raw' column = ${serverName}`,
   });
 
   // Close: the most recently opened escalations (the ones the worker's cache holds) close the way
@@ -414,6 +437,8 @@ const results: BenchResults = {
     // The machine is shared: the 1-minute load average over the run's samples.
     loadAverage: loadSummary(),
     temporalAddress: values['temporal-address'] ?? 'embedded dev server',
+    workers: workerCount,
+    ...(serverPatterns.length > 0 && { serverMatch: serverPatterns }),
     liveShare,
     maxBacklog,
     db: values.db,
@@ -430,7 +455,7 @@ process.stdout.write(
   `\n## escalation-engine capacity, ${results.date.slice(0, 16)}Z, commit ${commit}${values.label ? ` (${values.label})` : ''}\n\n` +
     `Machine: ${m.cores} x ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; load average at the end ${m.load.join(' ')}` +
     `${results.options.loadAverage ? `, during the run (1 min) ${JSON.stringify(results.options.loadAverage)}` : ''}. ` +
-    `Temporal: ${results.options.temporalAddress as string}; worker cache: ${results.options.maxCachedWorkflows as string}` +
+    `Temporal: ${results.options.temporalAddress as string}; workers: ${workerCount}; worker cache: ${results.options.maxCachedWorkflows as string}` +
     `; worker Node flags: ${(results.options.workerNodeArgs as string) || 'none'}. ${results.durationS} s.\n\n` +
     table(rows, previous?.rows) +
     `\n\nWritten to ${out}\n`,

@@ -52,3 +52,61 @@ export async function machine(): Promise<{ cpu: string; cores: number; memoryGiB
 }
 
 export const MiB = 2 ** 20;
+
+/** Proportional set size: shared pages divided among the processes that map them, so PSS adds up across processes (RSS does not). */
+export async function pssBytes(pid: number): Promise<number> {
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+  return Number(/^Pss:\s+(\d+)\s+kB/m.exec(rollup)?.[1] ?? Number.NaN) * 1024;
+}
+
+/** Processes whose command line contains one of `patterns` (e.g. a Temporal server and its PostgreSQL backends). */
+export async function pidsMatching(patterns: string[]): Promise<number[]> {
+  const { readdir } = await import('node:fs/promises');
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (patterns.some((p) => cmdline.replaceAll('\0', ' ').includes(p))) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/**
+ * CPU and memory of a set of processes that may change while it is measured (PostgreSQL backends come
+ * and go): CPU seconds only grow (a process that exited keeps what it was last seen using), memory is
+ * the sum over the processes there now (PSS when there is more than one, RSS for one).
+ */
+export class ProcessGroup {
+  readonly #seen = new Map<number, number>();
+  constructor(private readonly pids: () => Promise<number[]> | number[]) {}
+
+  async cpuSeconds(): Promise<number> {
+    for (const pid of await this.pids()) {
+      const s = await cpuSeconds(pid).catch(() => undefined);
+      if (s !== undefined) this.#seen.set(pid, Math.max(s, this.#seen.get(pid) ?? 0));
+    }
+    let total = 0;
+    for (const s of this.#seen.values()) total += s;
+    return total;
+  }
+
+  async memoryBytes(): Promise<number> {
+    const pids = await this.pids();
+    const sizes = await Promise.all(pids.map((pid) => (pids.length > 1 ? pssBytes(pid) : rssBytes(pid)).catch(() => 0)));
+    return sizes.reduce((a, b) => a + b, 0);
+  }
+
+  async runQueueWaitSeconds(): Promise<number> {
+    let total = 0;
+    for (const pid of await this.pids()) total += await runQueueWaitSeconds(pid);
+    return total;
+  }
+
+  /** Share of one core the group used over `ms` (100 = one full core). */
+  async cpuPercent(ms: number): Promise<number> {
+    const a = await this.cpuSeconds();
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, ms));
+    return (((await this.cpuSeconds()) - a) / ((performance.now() - t0) / 1000)) * 100;
+  }
+}

@@ -25,6 +25,8 @@ export interface StackOptions {
   taskQueue?: string;
   /** Dev server storage: a SQLite file in a temp dir (as `npm start` keeps it) or memory. */
   db?: 'file' | 'memory';
+  /** Worker processes on the task queue (default 1; the production topology runs 2). */
+  workers?: number;
   /** Extra environment for the worker process (e.g. TEMPORAL_MAX_CACHED_WORKFLOWS). */
   workerEnv?: Record<string, string>;
   /**
@@ -46,13 +48,16 @@ export interface Stack {
   temporalAddress: string;
   namespace: string;
   taskQueue: string;
+  /** The first worker's pid. */
   workerPid: number;
+  /** Every worker's pid. */
+  workerPids: number[];
   apiPid: number;
   devServerPid: number | undefined;
   arrivals: Arrivals;
   /** Tasks waiting in the task queue for a worker (Temporal's approximate backlog). */
   backlog(): Promise<{ workflow: number; activity: number }>;
-  /** Restarts the worker process (e.g. with other settings). */
+  /** Restarts the worker processes (e.g. with other settings). */
   restartWorker(env?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
@@ -211,11 +216,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     };
     const workerEnvBase = { ...common, ...standInsEnv };
 
-    // Worker: `npm run worker`, alone in its process so its memory and CPU are its own.
-    let worker: Child | undefined;
-    const startWorker = async (env: Record<string, string> = {}) => {
-      worker = child(tsNode('src/worker-main.ts', { ...workerEnvBase, ...opts.workerEnv, ...env }, opts.workerNodeArgs ?? WORKER_NODE_ARGS), 'worker', log);
-      const w = worker;
+    // Workers: `npm run worker`, each alone in its process so its memory and CPU are its own.
+    let workers: Child[] = [];
+    const startWorker = async (env: Record<string, string> = {}): Promise<Child> => {
+      // Each its own metrics port: several workers, and a topology's own workers, run side by side.
+      const metrics = { WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` };
+      const w = child(tsNode('src/worker-main.ts', { ...workerEnvBase, ...metrics, ...opts.workerEnv, ...env }, opts.workerNodeArgs ?? WORKER_NODE_ARGS), 'worker', log);
       await poll(
         'worker',
         async () => {
@@ -230,9 +236,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         },
         120_000,
       );
+      return w;
     };
-    await startWorker();
-    cleanups.push(() => worker!.stop());
+    const startWorkers = async (env?: Record<string, string>) => {
+      for (let i = 0; i < (opts.workers ?? 1); i++) workers.push(await startWorker(env));
+    };
+    cleanups.push(async () => {
+      for (const w of workers) await w.stop();
+    });
+    await startWorkers();
 
     // API: `npm run api`.
     // With a key of its own (every scope, as an integration's would be) and the per-credential rate
@@ -268,7 +280,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       namespace,
       taskQueue,
       get workerPid() {
-        return worker!.proc.pid!;
+        return workers[0]!.proc.pid!;
+      },
+      get workerPids() {
+        return workers.map((w) => w.proc.pid!);
       },
       apiPid: api.proc.pid!,
       devServerPid,
@@ -282,8 +297,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         return { workflow, activity };
       },
       async restartWorker(env) {
-        await worker!.stop();
-        await startWorker(env);
+        for (const w of workers) await w.stop();
+        workers = [];
+        await startWorkers(env);
       },
       close,
     };
