@@ -218,10 +218,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
     // Workers: `npm run worker`, each alone in its process so its memory and CPU are its own.
     let workers: Child[] = [];
-    const startWorker = async (env: Record<string, string> = {}): Promise<Child> => {
+    const startWorker = async (env: Record<string, string> = {}): Promise<void> => {
       // Each its own metrics port: several workers, and a topology's own workers, run side by side.
       const metrics = { WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` };
       const w = child(tsNode('src/worker-main.ts', { ...workerEnvBase, ...metrics, ...opts.workerEnv, ...env }, opts.workerNodeArgs ?? WORKER_NODE_ARGS), 'worker', log);
+      workers.push(w); // stopped by the cleanup even if it never polls
       await poll(
         'worker',
         async () => {
@@ -236,10 +237,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         },
         120_000,
       );
-      return w;
     };
     const startWorkers = async (env?: Record<string, string>) => {
-      for (let i = 0; i < (opts.workers ?? 1); i++) workers.push(await startWorker(env));
+      for (let i = 0; i < (opts.workers ?? 1); i++) await startWorker(env);
     };
     cleanups.push(async () => {
       for (const w of workers) await w.stop();
