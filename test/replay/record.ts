@@ -180,6 +180,17 @@ const scenarios: Record<string, Scenario> = {
     await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
     return h;
   },
+  // Since patched('live-delivery-ticket-beside-client'): the ticket target is down at the cutoff (four
+  // 503s, about 75 s of retries); the outcome, the alert's mark and the call to the client go ahead
+  // beside them, and the client is reported told while the ticket is still being retried.
+  'live-delivery-ticket-beside-client': async (id) => {
+    standIns.tickets.failNext(503, 4);
+    const startMs = await env.currentTimeMs();
+    const h = await start(id, startMs);
+    await sleepUntil(startMs + at(15));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
+    return h;
+  },
   // A client-side tech issue: cancelled-client-side, no ticket; the client is unreachable.
   'live-delivery-v2-tech-client-side': async (id) => {
     const startMs = await env.currentTimeMs();

@@ -172,6 +172,35 @@ describe('facilitator no-show', () => {
     });
   });
 
+  it("a ticket system that is down does not hold up the client's call: the call is requested at the cutoff, the ticket follows when the system answers", async () => {
+    // Four 503s: the ticket is raised on the fifth attempt, 5 + 10 + 20 + 40 s of retry backoff
+    // after the outcome (ACTIVITY_PROFILES.ticket). Before patch live-delivery-ticket-beside-client
+    // the call to the client waited for it (and for up to an hour while the system stayed down).
+    t.standIns.tickets.failNext(503, 4);
+    await scenario('facilitator-no-show', 0, async (h, { start, input }) => {
+      const final = await h.result();
+      const cutoff = start + 15 * MIN;
+      expect(final.outcome).toBe('cancelled-provider');
+      const call = final.tasks.find((x) => x.id === 'call-client');
+      expect(call, 'call-client task').toBeDefined();
+      expect(Date.parse(call!.openedAt)).toBeGreaterThanOrEqual(cutoff);
+      expect(Date.parse(call!.openedAt)).toBeLessThan(cutoff + 5_000);
+      const raised = final.timeline.find((e) => e.kind === 'ticket-raised');
+      expect(raised, 'ticket-raised').toBeDefined();
+      expect(Date.parse(raised!.at)).toBeGreaterThanOrEqual(cutoff + 75_000);
+      const [ticket] = t.standIns.tickets.tickets();
+      expect(final.details).toMatchObject({ ticketId: ticket!.id });
+      // The thread: the outcome, then the request to phone the client (in that order, one each).
+      const texts = thread().map((m) => m.text);
+      const outcome = texts.findIndex((x) => x.includes('Resolved:'));
+      const phone = texts.findIndex((x) => x.includes(`Phone ${input.siteContact.name}`));
+      expect(outcome).toBeGreaterThanOrEqual(0);
+      expect(phone).toBeGreaterThan(outcome);
+      // The owner's DM waits for both and names the ticket.
+      expect(ownerDm()?.text).toContain(`Service-recovery ticket ${ticket!.id}`);
+    });
+  });
+
   it('issue 16 item 9: the call task posted in the step that cancels loses its buttons; at the outcome no post has live buttons', async () => {
     await scenario('facilitator-no-show', 0, async (h, { start }) => {
       const final = await h.result();

@@ -1,7 +1,8 @@
 // After every outcome: the emergencies thread gets the outcome and the original post is marked
 // (announceOutcome), a provider-caused cancellation raises a service-recovery ticket and the booking
 // owner gets the whole timeline (followUp). Since patch live-delivery-sop-v2 the ticket is raised at
-// once and the client is told (the call, then the email) before the owner's DM, so it includes that.
+// once and the client is told (the call, then the email) before the owner's DM, so it includes that;
+// since patch live-delivery-ticket-beside-client the client's call no longer waits for the ticket.
 import { summary as activitySummary, tickets } from '../kit/activities.js';
 import { failureReason } from '../kit/failures.js';
 import { postSlack, updateSlack } from '../kit/notify.js';
@@ -37,16 +38,25 @@ export async function aftercare(s: LiveSession): Promise<void> {
   await followUp(s);
 }
 
-/** The thread gets the outcome; the alert is marked resolved. */
-export async function announceOutcome(s: LiveSession): Promise<void> {
+/**
+ * The thread gets the outcome; the alert is marked resolved, after the outcome post or, with
+ * `markAlongside` (patch live-delivery-ticket-beside-client), beside it.
+ */
+export async function announceOutcome(s: LiveSession, opts: { markAlongside?: boolean } = {}): Promise<void> {
   const { esc, input } = s;
   const outcome = esc.outcome ?? 'unknown';
   const summary = summaryOf(s);
   const thread = s.details.thread;
-  await s.announce('outcome', slack`${outcome.startsWith('delivered') ? ':white_check_mark:' : ':x:'} Resolved: ${summary}`);
-  if (thread) {
-    await updateSlack(esc, 'mark-resolved', thread.channel, thread.ts, slack`[resolved: ${outcome}] ${input.issueType} for ${summary}`);
+  const post = () => s.announce('outcome', slack`${outcome.startsWith('delivered') ? ':white_check_mark:' : ':x:'} Resolved: ${summary}`);
+  const mark = async () => {
+    if (thread) await updateSlack(esc, 'mark-resolved', thread.channel, thread.ts, slack`[resolved: ${outcome}] ${input.issueType} for ${summary}`);
+  };
+  if (opts.markAlongside) {
+    await Promise.all([post(), mark()]);
+    return;
   }
+  await post();
+  await mark();
 }
 
 /** A service-recovery ticket when the session failed through our side; the owner's DM with the whole timeline. */

@@ -42,7 +42,7 @@ interface Procedure {
   run(s: LiveSession, cutoff: PendingDeadline): Promise<void>;
   /** Queues what an applied event sets going (on the agenda), if anything. */
   react?(s: LiveSession, event: LiveDeliveryEvent): void;
-  /** v2: what follows the outcome and the ticket, before the owner's DM (participants, the client). */
+  /** v2: what follows the outcome (beside the ticket), before the owner's DM (participants, the client). */
   afterOutcome?(s: LiveSession): Promise<void>;
 }
 
@@ -60,6 +60,14 @@ const procedures: Record<LiveDeliveryInput['issueType'], Procedure> = {
 
 /** patched() id: see the header. */
 export const LIVE_DELIVERY_SOP_V2 = 'live-delivery-sop-v2';
+
+/**
+ * patched() id: after the outcome the service-recovery ticket is raised beside the thread's outcome
+ * and the call to the client, not before them. Before it, the client's call waited for the ticket
+ * system: a few hundred ms a deadline, and up to an hour (ACTIVITY_PROFILES.ticket) while the ticket
+ * system is down. The alert is marked resolved beside the outcome post for the same reason.
+ */
+const TICKET_BESIDE_CLIENT = 'live-delivery-ticket-beside-client';
 
 /** patched() id: events are applied after the opening state is in place (issue 17 item 3). */
 const EVENTS_AFTER_OPENING = 'live-delivery-events-after-opening';
@@ -95,7 +103,16 @@ export async function liveDelivery(input: LiveDeliveryInput): Promise<LiveDelive
   if (posted) s.details.thread = posted;
 
   await procedure.run(s, cutoff);
-  if (s.v2) {
+  if (s.v2 && patched(TICKET_BESIDE_CLIENT)) {
+    await Promise.all([
+      (async () => {
+        await announceOutcome(s, { markAlongside: true });
+        await procedure.afterOutcome?.(s);
+      })(),
+      raiseServiceRecovery(s),
+    ]);
+    await ownerFollowUp(s);
+  } else if (s.v2) {
     await announceOutcome(s);
     await raiseServiceRecovery(s);
     await procedure.afterOutcome?.(s);
