@@ -12,7 +12,7 @@ import { generateApiKey, hashApiKey } from '../../src/auth/api-keys.js';
 import { SCOPE_NAMES } from '../../src/auth/scopes.js';
 import { findTemporalBinary, missingBinaryHelp } from '../../src/temporal/binaries.js';
 import { startDevServer } from '../../src/temporal/dev-server.js';
-import { freePort } from '../../src/temporal/free-port.js';
+import { lowFreePort } from '../../src/ops/ports.js';
 import type { ArrivedMessage, StandInsMessage } from './stand-ins-main.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -181,7 +181,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         cleanups.push(() => rm(dir, { recursive: true, force: true }));
         dbFilename = join(dir, 'temporal.sqlite');
       }
-      const dev = await startDevServer({ executable, namespace, port: await freePort(), ...(dbFilename && { dbFilename }) });
+      const dev = await startDevServer({ executable, namespace, port: await lowFreePort(), ...(dbFilename && { dbFilename }) });
       cleanups.push(() => dev.stop());
       temporalAddress = dev.address;
       devServerPid = dev.pid;
@@ -220,7 +220,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     let workers: Child[] = [];
     const startWorker = async (env: Record<string, string> = {}): Promise<void> => {
       // Each its own metrics port: several workers, and a topology's own workers, run side by side.
-      const metrics = { WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` };
+      const metrics = { WORKER_METRICS_ADDRESS: `127.0.0.1:${await lowFreePort()}` };
       const w = child(tsNode('src/worker-main.ts', { ...workerEnvBase, ...metrics, ...opts.workerEnv, ...env }, opts.workerNodeArgs ?? WORKER_NODE_ARGS), 'worker', log);
       workers.push(w); // stopped by the cleanup even if it never polls
       await poll(
@@ -249,7 +249,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // API: `npm run api`.
     // With a key of its own (every scope, as an integration's would be) and the per-credential rate
     // limit out of the way: the bench measures the engine, and one key sends all of its load.
-    const port = await freePort();
+    const port = await lowFreePort();
     const keyDir = await mkdtemp(join(tmpdir(), 'bench-api-keys-'));
     cleanups.push(() => rm(keyDir, { recursive: true, force: true }));
     const apiKey = generateApiKey();

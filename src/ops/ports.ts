@@ -1,7 +1,10 @@
-// Ports for the topology's servers. Not the kernel's free-port pick (listen on 0): that comes from the
-// ephemeral range (32768 and up on Linux), and the Temporal server stores its membership ports in a
-// PostgreSQL smallint column, so they must stay below 32768. Picking below the ephemeral range also
-// keeps clear of the ports outgoing connections use.
+// Ports named up front for servers we start (the topology's, and the dev servers, APIs and metrics
+// endpoints of the tests and the bench). Not the kernel's free-port pick (listen on 0): that comes from
+// the ephemeral range (32768 and up on Linux), where the port can be taken between the pick and the
+// bind: by an outgoing connection, or by `temporal server start-dev` itself, which picks its internal
+// services' ports that way (a restart test's dev server once failed: its worker service was handed the
+// frontend port we had just picked and released). The Temporal server also stores its membership ports
+// in a PostgreSQL smallint column, so they must stay below 32768.
 import { mkdirSync, openSync, closeSync, statSync, utimesSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { freePort } from '../../src/temporal/free-port.js';
+import { lowFreePort } from '../../src/ops/ports.js';
 import { facilitatorNoShow } from '../helpers/fixtures.js';
 import { http } from '../helpers/service.js';
 
@@ -29,7 +29,7 @@ const listening = (port: number) =>
 
 it('one SIGINT to the process group: the API stops, the worker drains, the dev server stops, exit 0', async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'ctrl-c-'));
-  const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  const [apiPort, temporalPort, uiPort] = [await lowFreePort(), await lowFreePort(), await lowFreePort()];
   const child = spawn('npm', ['start', '--silent'], {
     cwd: root,
     detached: true, // its own process group, like a terminal's foreground job

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findTemporalBinary } from '../../src/temporal/binaries.js';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server.js';
-import { freePort } from '../../src/temporal/free-port.js';
+import { lowFreePort } from '../../src/ops/ports.js';
 import { directoryFile, facilitatorNoShow } from '../helpers/fixtures.js';
 import { generateApiKey, hashApiKey } from '../../src/auth/api-keys.js';
 import { http, until, useToken } from '../helpers/service.js';
@@ -111,12 +111,12 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'processes-'));
   const executable = findTemporalBinary('cli');
   if (!executable) throw new Error('no Temporal CLI: run npm run setup');
-  temporal = await startDevServer({ executable, namespace: 'default', port: await freePort() });
-  const port = await freePort();
+  temporal = await startDevServer({ executable, namespace: 'default', port: await lowFreePort() });
+  const port = await lowFreePort();
   apiUrl = `http://127.0.0.1:${port}`;
   standIns = await startStandIns();
   const common = { TEMPORAL_ADDRESS: temporal.address, DIRECTORY_FILE: directoryFile, DATA_DIR: dataDir };
-  workerMetrics = `127.0.0.1:${await freePort()}`;
+  workerMetrics = `127.0.0.1:${await lowFreePort()}`;
   // A SendGrid key the stand-in refuses: every email fails for good, which the worker must count and log.
   worker = run('src/worker-main.ts', [], { ...common, ...ready.env, SENDGRID_API_KEY: 'SG.revoked', WORKER_METRICS_ADDRESS: workerMetrics, LOG_LEVEL: 'info' });
   // The API alone is no embedded default: it needs its keys (and answers Slack through the stand-in).

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
-import { freePort } from '../../src/temporal/free-port.js';
+import { lowFreePort } from '../../src/ops/ports.js';
 import type { SlackOutboxRecord, TicketOutboxRecord } from '../../src/stand-ins/outbox-schema.js';
 import { directoryFile, facilitatorNoShow } from '../helpers/fixtures.js';
 import { http, until, useToken } from '../helpers/service.js';
@@ -26,7 +26,7 @@ async function start(): Promise<RunningService> {
     log: createLogger('warn'),
     dbFilename: join(dataDir, 'temporal.sqlite'),
     uiPort: null,
-    temporalPort: await freePort(),
+    temporalPort: await lowFreePort(),
   });
   // The local key is kept in DATA_DIR: the same one after the restart.
   useToken(started.apiUrl, started.localApiKey!);

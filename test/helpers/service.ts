@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { startService, type RunningService } from '../../src/service.js';
-import { freePort } from '../../src/temporal/free-port.js';
+import { lowFreePort } from '../../src/ops/ports.js';
 import type { EscalationState } from '../../workflows/kit/state.js';
 import { directoryFile } from './fixtures.js';
 
@@ -32,7 +32,7 @@ export async function startTestService(env: Record<string, string> = {}): Promis
     log: createLogger('warn'),
     dbFilename: null,
     uiPort: null,
-    temporalPort: await freePort(),
+    temporalPort: await lowFreePort(),
     localKeyFile: null,
   });
   if (svc.localApiKey) useToken(svc.apiUrl, svc.localApiKey);

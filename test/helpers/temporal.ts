@@ -5,7 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ephemeralExecutable, findTemporalBinary, missingBinaryHelp } from '../../src/temporal/binaries.js';
 import { startDevServer } from '../../src/temporal/dev-server.js';
-import { freePort } from '../../src/temporal/free-port.js';
+import { lowFreePort } from '../../src/ops/ports.js';
 import { searchAttributeTypes } from '../../src/temporal/search-attributes.js';
 import { workflowsPath } from '../../src/worker.js';
 import { cachedWorkflowBundle } from '../../src/temporal/workflow-bundle.js';
@@ -82,7 +82,7 @@ export const uniqueTaskQueue = (name: string) => `${name}-${process.pid}-${++que
 export async function startLocalTemporal(): Promise<{ address: string; client: Client; nativeConnection: NativeConnection; stop(): Promise<void> }> {
   const executable = findTemporalBinary('cli');
   if (!executable) throw new Error(missingBinaryHelp('cli'));
-  const server = await startDevServer({ executable, namespace: 'default', port: await freePort() });
+  const server = await startDevServer({ executable, namespace: 'default', port: await lowFreePort() });
   const connection = await Connection.connect({ address: server.address });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   return {
