@@ -78,6 +78,10 @@ const clone = <T>(v: T): T => structuredClone(v);
 export async function startCaseTargetStandIn(opts: CaseTargetStandInOptions = {}): Promise<CaseTargetStandIn> {
   const store = opts.store ?? new MemoryStore();
   let cases = store.list<StandInCase>(CASES);
+  // Cases by number and by the Idempotency-Key that made them: every note and repeated create finds
+  // its case without a scan of all of them (a capacity run makes one per account escalation).
+  let byNumber = new Map(cases.map((c) => [c.caseNumber, c]));
+  let byKey = new Map(cases.flatMap((c) => (c.idempotencyKey ? [[c.idempotencyKey, c] as const] : [])));
   let log: { route: CaseTargetRoute; status: number; at: string }[] = [];
   const failures = new FailureQueue<CaseTargetFailure>();
 
@@ -90,7 +94,7 @@ export async function startCaseTargetStandIn(opts: CaseTargetStandInOptions = {}
 
       if (req.method === 'GET' && isCases) return sendJson(res, 200, { cases: cases.map(clone) });
       if (req.method === 'GET' && caseMatch) {
-        const found = cases.find((c) => c.caseNumber === decodeURIComponent(caseMatch[1]!));
+        const found = byNumber.get(decodeURIComponent(caseMatch[1]!));
         return found ? sendJson(res, 200, clone(found)) : sendJson(res, 404, { error: 'case not found' });
       }
       const route: CaseTargetRoute | undefined = req.method === 'POST' && isCases ? 'create-case' : req.method === 'POST' && noteMatch ? 'add-note' : undefined;
@@ -123,7 +127,7 @@ export async function startCaseTargetStandIn(opts: CaseTargetStandInOptions = {}
         if (typeof body.escalationId !== 'string' || typeof account?.id !== 'string' || typeof account.name !== 'string') {
           return answer(422, { error: 'escalationId, account.id and account.name are required' });
         }
-        const existing = key ? cases.find((c) => c.idempotencyKey === key) : undefined;
+        const existing = key ? byKey.get(key) : undefined;
         if (existing) return answer(200, { caseNumber: existing.caseNumber, url: caseUrl(existing.caseNumber) });
         const kase: StandInCase = {
           caseNumber: `CASE-${String(nextNumber(store, CASES, opts.firstCaseNumber ?? 1)).padStart(6, '0')}`,
@@ -138,6 +142,8 @@ export async function startCaseTargetStandIn(opts: CaseTargetStandInOptions = {}
         };
         store.put(CASES, kase.caseNumber, kase);
         cases.push(kase);
+        byNumber.set(kase.caseNumber, kase);
+        if (key) byKey.set(key, kase);
         opts.outbox?.append({
           kind: 'case',
           at: kase.receivedAt,
@@ -151,7 +157,7 @@ export async function startCaseTargetStandIn(opts: CaseTargetStandInOptions = {}
         return answer(201, { caseNumber: kase.caseNumber, url: caseUrl(kase.caseNumber) });
       }
 
-      const kase = cases.find((c) => c.caseNumber === decodeURIComponent(noteMatch![1]!));
+      const kase = byNumber.get(decodeURIComponent(noteMatch![1]!));
       if (!kase) return answer(404, { error: `no case ${decodeURIComponent(noteMatch![1]!)}` });
       if (typeof body.text !== 'string' || body.text === '' || typeof body.kind !== 'string') {
         return answer(422, { error: 'kind and text are required' });
@@ -195,7 +201,7 @@ export async function startCaseTargetStandIn(opts: CaseTargetStandInOptions = {}
     url: server.origin,
     cases: () => cases.map(clone),
     case: (caseNumber) => {
-      const found = cases.find((c) => c.caseNumber === caseNumber);
+      const found = byNumber.get(caseNumber);
       return found && clone(found);
     },
     requests: () => [...log],
@@ -204,6 +210,8 @@ export async function startCaseTargetStandIn(opts: CaseTargetStandInOptions = {}
     },
     reset() {
       cases = [];
+      byNumber = new Map();
+      byKey = new Map();
       log = [];
       store.transaction(() => {
         store.clear(CASES);

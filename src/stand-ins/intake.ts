@@ -47,6 +47,8 @@ export interface Intake<R extends IntakeRecord> {
 export function createIntake<R extends IntakeRecord>(opts: IntakeOptions): Intake<R> {
   const store = opts.store ?? new MemoryStore();
   let records = store.list<R>(opts.collection);
+  // A repeated Idempotency-Key is found without a scan of every record (a capacity run makes thousands).
+  let byKey = new Map(records.flatMap((r) => (r.idempotencyKey ? [[r.idempotencyKey, r] as const] : [])));
   let failures: number[] = [];
   return {
     records: () => [...records],
@@ -55,6 +57,7 @@ export function createIntake<R extends IntakeRecord>(opts: IntakeOptions): Intak
     },
     reset() {
       records = [];
+      byKey = new Map();
       failures = [];
       store.transaction(() => {
         store.clear(opts.collection);
@@ -75,7 +78,7 @@ export function createIntake<R extends IntakeRecord>(opts: IntakeOptions): Intak
       const fields = parse(body);
       if (typeof fields === 'string') return sendJson(res, 400, { error: fields });
       const key = req.headers['idempotency-key'] as string | undefined;
-      const existing = key ? records.find((r) => r.idempotencyKey === key) : undefined;
+      const existing = key ? byKey.get(key) : undefined;
       if (existing) return sendJson(res, 200, answer(existing));
       const record = store.transaction(() => {
         const made = {
@@ -88,6 +91,7 @@ export function createIntake<R extends IntakeRecord>(opts: IntakeOptions): Intak
         return made;
       });
       records.push(record);
+      if (key) byKey.set(key, record);
       added?.(record);
       sendJson(res, 201, answer(record));
     },
