@@ -2,6 +2,7 @@
 // list through visibility, and event delivery through the workflow's validated update.
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  QueryNotRegisteredError,
   WithStartWorkflowOperation,
   WorkflowClient,
   WorkflowFailedError,
@@ -22,8 +23,10 @@ import {
   IDEMPOTENCY_KEY_REUSED,
   joinUpdate,
   refusedEventSignal,
+  runStateQuery,
   stateQuery,
   type RefusedAttempt,
+  type RunState,
 } from '../../workflows/kit/messages.js';
 import type { AppliedRequest, EscalationEvent, EscalationState, EventResult, IdempotencyTag, JoinResult } from '../../workflows/kit/state.js';
 import type { Playbook, PlaybookEnvSettings } from '../playbooks.js';
@@ -244,7 +247,7 @@ export class EscalationService {
       const ref = escalationRef(id, def.name, handle.firstExecutionRunId);
       // The escalation exists whatever the worker does: its state is null rather than an error when
       // no worker answers within workerWaitMs.
-      return { created: true, ref, ...(opts.withState && { escalation: await this.view(await this.describe(id), { stateRequired: false }) }) };
+      return { created: true, ref, ...(opts.withState && { escalation: await this.read(id, { stateRequired: false }) }) };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw temporalProblem(err, { id, call: 'server' }) ?? err;
       const existing = await this.describe(id);
@@ -353,7 +356,7 @@ export class EscalationService {
 
   /** The escalation with its state; 503 no-worker when no worker answers the state query in time. */
   async get(id: string): Promise<EscalationView> {
-    return this.view(await this.describe(id), { stateRequired: true });
+    return this.read(id, { stateRequired: true });
   }
 
   async list(filter: { playbook?: string; status?: string; limit: number; where?: ListCondition[] }): Promise<EscalationListItem[]> {
@@ -602,15 +605,50 @@ export class EscalationService {
   }
 
   /**
+   * The escalation `id` names now: describe and the run-state query sent together, so a read takes
+   * the longer of the two calls, not their sum. The query names no run (the describe's answer is
+   * not there yet); when its answer comes from another run than the described one (a
+   * continue-as-new or the id's next run fell between the two), or from a worker without the
+   * run-state query (a rolling deploy), the state is queried again from the described run, as
+   * `view` does alone. Errors: those of `describe` (the query is then cancelled) and of `view`.
+   */
+  private async read(id: string, opts: { stateRequired: boolean }): Promise<EscalationView> {
+    const abort = new AbortController();
+    const runState = this.client.withAbortSignal(abort.signal, () =>
+      this.client.withDeadline(Date.now() + this.workerWaitMs, () => this.client.workflow.getHandle(id).query(runStateQuery)),
+    );
+    // Settled below; when the describe fails it is cancelled and its outcome is not wanted.
+    runState.catch(() => undefined);
+    let d: WorkflowExecutionDescription;
+    try {
+      d = await this.describe(id);
+    } catch (err) {
+      abort.abort();
+      throw err;
+    }
+    return this.view(d, opts, runState);
+  }
+
+  /**
    * The execution facts and the workflow's state. The state query waits at most `workerWaitMs`
    * for a worker: then a read answers 503 no-worker (`stateRequired`); a start gets `state: null`, which the route answers as 202 Accepted.
+   * `sent`: a run-state query already under way (read); used when it answers for the described run.
    */
-  private async view(d: WorkflowExecutionDescription, opts: { stateRequired: boolean }): Promise<EscalationView> {
+  private async view(d: WorkflowExecutionDescription, opts: { stateRequired: boolean }, sent?: Promise<RunState>): Promise<EscalationView> {
     let state: EscalationState | null = null;
     try {
-      state = await this.client.withDeadline(Date.now() + this.workerWaitMs, () =>
-        this.client.workflow.getHandle(d.workflowId, d.runId).query(stateQuery),
-      );
+      const early = await sent?.catch((err: unknown) => {
+        // An old worker has no run-state query: ask the described run below. Anything else (no
+        // worker within the wait, Temporal unavailable) is this read's answer.
+        if (err instanceof QueryNotRegisteredError) return undefined;
+        throw err;
+      });
+      state =
+        early?.runId === d.runId
+          ? early.state
+          : await this.client.withDeadline(Date.now() + this.workerWaitMs, () =>
+              this.client.workflow.getHandle(d.workflowId, d.runId).query(stateQuery),
+            );
     } catch (err) {
       const problem = temporalProblem(err, { id: d.workflowId, call: 'worker', waitedMs: this.workerWaitMs, workflowTaskAttempt: taskAttempt(d) });
       if (opts.stateRequired) throw problem ?? err;

@@ -114,7 +114,7 @@ describe('a participant no-show as the Web UI shows it', () => {
     });
   });
 
-  it('describes the state query, the event update and the event signal (item 6)', async () => {
+  it('describes the state and run-state queries, the event update and the event signal (item 6)', async () => {
     await t.withWorker(async (taskQueue) => {
       const input = liveDeliveryInput('facilitator-no-show', (await t.env.currentTimeMs()) + 60 * MIN);
       const h = await t.start(liveDelivery, { taskQueue, workflowId: `obs-meta-${input.booking.id}`, args: [input] });
@@ -122,6 +122,7 @@ describe('a participant no-show as the Web UI shows it', () => {
       const described = (defs: { name?: string; description?: string }[] | undefined) =>
         Object.fromEntries((defs ?? []).map((d) => [d.name, d.description ?? '']));
       expect(described(definition?.queryDefinitions).state).toMatch(/whole escalation/);
+      expect(described(definition?.queryDefinitions)['run-state']).toMatch(/\{ runId, state \}/);
       expect(described(definition?.updateDefinitions).event).toMatch(/Delivers an event/);
       expect(described(definition?.signalDefinitions)['event-signal']).toMatch(/Fire-and-forget/);
     });

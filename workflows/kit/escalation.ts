@@ -33,6 +33,8 @@ import {
   joinUpdate,
   outOfOrder,
   refusedEventSignal,
+  RUN_STATE_QUERY_DESCRIPTION,
+  runStateQuery,
   STATE_QUERY_DESCRIPTION,
   stateQuery,
 } from './messages.js';
@@ -190,6 +192,7 @@ export class Escalation<Status extends string, Details> {
       this.refreshDetails();
     };
     setHandler(stateQuery, () => this.state(), { description: STATE_QUERY_DESCRIPTION });
+    setHandler(runStateQuery, () => ({ runId: workflowInfo().runId, state: this.state() }), { description: RUN_STATE_QUERY_DESCRIPTION });
     // Synchronous unless the event must wait for a due deadline: an event buffered before the handler
     // was registered is applied inside setHandler, before the workflow's next command (histories rely on it).
     setHandler(

@@ -17,6 +17,18 @@ export const joinUpdate = defineUpdate<JoinResult, [JoinRequest]>('join');
 /** Fire-and-forget variant (e.g. from Slack buttons, where nobody waits for the answer). */
 export const eventSignal = defineSignal<[EscalationEvent]>('event-signal');
 export const stateQuery = defineQuery<EscalationState>('state');
+/**
+ * The state with the run that answered (Temporal's query answer does not say which run did). The API
+ * sends it beside its describe, naming no run, so a read costs one round trip's time, not two; the
+ * run id tells it whether both answers came from the same run (a continue-as-new or the id's next
+ * run can fall between them).
+ */
+export const runStateQuery = defineQuery<RunState>('run-state');
+export interface RunState {
+  /** The run whose state this is (workflowInfo().runId). */
+  runId: string;
+  state: EscalationState;
+}
 
 // What the Web UI's "Queries" / "Updates" / "Signals" pickers and `temporal workflow metadata` show
 // for each handler (the SDK sends them with the workflow's metadata query).
@@ -33,6 +45,8 @@ export const EVENT_SIGNAL_DESCRIPTION =
 export const STATE_QUERY_DESCRIPTION =
   "The whole escalation: the playbook's status, outcome, waitingFor, pending deadlines (ISO instants), tasks, " +
   "messages sent, timeline and the playbook's details.";
+export const RUN_STATE_QUERY_DESCRIPTION =
+  'The state query\'s answer with the id of the run that gave it: { runId, state } (what the API reads beside its describe).';
 /** An event the API refused by a role rule: who tried what, and why. */
 export interface RefusedAttempt {
   /** The event type tried. */
