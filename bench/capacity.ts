@@ -19,6 +19,8 @@
 //     --workers 2                                            worker processes (RSS per worker, CPU summed)
 //     --server-match temporal-server,postgres                the cluster's processes by command line, for
 //                                                            its CPU and memory (PSS, summed)
+//     --worker-log-dir <dir>                                 each worker's output, lines prefixed with
+//                                                            epoch ms (e.g. with --trace-gc in the Node flags)
 //
 // The mix is what a support organisation has open at once: mostly account escalations (they live
 // for days to weeks: meeting deadline, contact days, daily-notes reminders, in accounts spread over
@@ -51,6 +53,7 @@ const { values } = parseArgs({
     'close-by-events': { type: 'string', default: '1000' },
     'max-cached-workflows': { type: 'string' },
     'worker-node-options': { type: 'string' },
+    'worker-log-dir': { type: 'string' },
     workers: { type: 'string', default: '1' },
     'server-match': { type: 'string' },
     'temporal-address': { type: 'string' },
@@ -124,6 +127,8 @@ interface Sample {
   workerWaitPct: number;
   serverRssMiB: number | null;
   serverCpuPct: number | null;
+  /** Runs in each worker's workflow cache (temporal_sticky_cache_size). */
+  cachedRuns: number[];
   /** The machine's 1-minute load average. */
   load1: number;
 }
@@ -140,6 +145,7 @@ const stack: Stack = await startStack({
   ...(values['max-cached-workflows'] && { workerEnv: { TEMPORAL_MAX_CACHED_WORKFLOWS: values['max-cached-workflows'] } }),
   ...(values['worker-node-options'] !== undefined && { workerNodeArgs: values['worker-node-options'].split(' ').filter(Boolean) }),
   workers: workerCount,
+  ...(values['worker-log-dir'] && { workerLogDir: values['worker-log-dir'] }),
 });
 const workers = new ProcessGroup(() => stack.workerPids);
 // The Temporal server: the embedded dev server, or a cluster's processes found by command line.
@@ -185,6 +191,7 @@ async function sample(): Promise<Sample> {
     workerWaitPct: round(((wait - cpuPrev.wait) / dt) * 100, 0),
     serverRssMiB: server ? round((await server.memoryBytes()) / MiB, 0) : null,
     serverCpuPct: s === null ? null : round(((s - cpuPrev.server) / dt) * 100, 0),
+    cachedRuns: await stack.cachedRuns(),
     load1: round(loadavg()[0]!, 2),
   };
   Object.assign(cpuPrev, { wait, worker: w, server: s ?? 0, at: now });
@@ -335,7 +342,7 @@ try {
   // Deadlines while everything is pending.
   const precision = await timerPrecision(stack, directory, { section: `${section}: timer precision, all pending`, log });
   rows.push(...precision.rows);
-  details.precision = { lateness: precision.lateness, breakdown: precision.breakdown };
+  details.precision = { lateness: precision.lateness, breakdown: precision.breakdown, deadlines: precision.deadlines };
 
   // Rest: nothing started; whatever the worker does now is timers and reminders.
   log('rest: 60 s without new starts');
@@ -391,7 +398,7 @@ try {
     api: afterEvents.workerRssMiB,
     raw: before.workerRssMiB,
     ratio: round(afterEvents.workerRssMiB / before.workerRssMiB, 2),
-    note: `${closedByEvent} closed by churned / facilitator-arrived / participants-arrived / tech-resolved in ${round(eventsMs / 1000, 0)} s (the others had closed already); 'raw' column = before`,
+    note: `${closedByEvent} closed by churned / facilitator-arrived / participants-arrived / tech-resolved in ${round(eventsMs / 1000, 0)} s (the others had closed already); runs in the workflow cache ${before.cachedRuns.join(' + ')} before, ${afterEvents.cachedRuns.join(' + ')} after; 'raw' column = before`,
   });
   const closedIds = new Set(closing.map((c) => c.id));
   const rest = ids.filter((id) => !closedIds.has(id));
@@ -407,7 +414,7 @@ try {
     api: closed.workerRssMiB,
     raw: loaded.workerRssMiB,
     ratio: round(closed.workerRssMiB / loaded.workerRssMiB, 2),
-    note: `terminated the other ${rest.length} in ${round(termMs / 1000, 0)} s; 'raw' column = when loading ended`,
+    note: `terminated the other ${rest.length} in ${round(termMs / 1000, 0)} s; ${closed.cachedRuns.join(' + ')} runs still in the workflow cache (a terminated run leaves it only when the cache needs the room); 'raw' column = when loading ended`,
   });
 } finally {
   details.samples = samples;

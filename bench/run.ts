@@ -102,7 +102,7 @@ if (sections.has('latency') || sections.has('timers')) {
       await guarded('timers', async () => {
         const r = await timerPrecision(stack, directory, { log });
         rows.push(...r.rows);
-        details.timers = { lateness: r.lateness, breakdown: r.breakdown };
+        details.timers = { lateness: r.lateness, breakdown: r.breakdown, deadlines: r.deadlines };
       });
     }
   } finally {

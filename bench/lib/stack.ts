@@ -2,6 +2,7 @@
 // .tools, or an existing cluster), the stand-ins, the worker (`npm run worker`) and the API
 // (`npm run api`) each in a process of their own, plus a raw SDK client in the bench process.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,11 @@ export interface StackOptions {
    * (WORKER_NODE_ARGS). NODE_OPTIONS in workerEnv cannot override a flag given here.
    */
   workerNodeArgs?: string[];
+  /**
+   * A directory for each worker's output, `worker-<pid>.log`, every line prefixed with the instant
+   * (epoch ms) the bench read it: e.g. `--trace-gc` lines set beside the deadlines' instants.
+   */
+  workerLogDir?: string;
   /** Extra Node flags for the API process (e.g. `--cpu-prof --cpu-prof-dir=<dir>` to profile it). */
   apiNodeArgs?: string[];
   log?: (line: string) => void;
@@ -57,6 +63,12 @@ export interface Stack {
   arrivals: Arrivals;
   /** Tasks waiting in the task queue for a worker (Temporal's approximate backlog). */
   backlog(): Promise<{ workflow: number; activity: number }>;
+  /**
+   * Each worker's `temporal_sticky_cache_size` (the Core SDK's Prometheus gauge): the runs it holds
+   * in its workflow cache. A closed run leaves the cache at once; a terminated one stays until the
+   * cache needs its room (the worker is not told). -1 where the endpoint did not answer.
+   */
+  cachedRuns(): Promise<number[]>;
   /** Restarts the worker processes (e.g. with other settings). */
   restartWorker(env?: Record<string, string>): Promise<void>;
   close(): Promise<void>;
@@ -135,6 +147,21 @@ function child(proc: ChildProcess, name: string, log: (l: string) => void): Chil
       clearTimeout(timer);
     },
   };
+}
+
+/** Appends the process's output to `file`, each line prefixed with the epoch ms it was read at. */
+function logLines(proc: ChildProcess, file: string): void {
+  const out = createWriteStream(file, { flags: 'a' });
+  let partial = '';
+  const write = (b: Buffer) => {
+    const lines = (partial + b.toString()).split('\n');
+    partial = lines.pop()!;
+    const at = Date.now();
+    for (const line of lines) out.write(`${at} ${line}\n`);
+  };
+  proc.stdout?.on('data', write);
+  proc.stderr?.on('data', write);
+  proc.once('exit', () => out.end(partial ? `${Date.now()} ${partial}\n` : undefined));
 }
 
 /** The worker's V8 heap limit, as package.json's `worker` script and docker-compose.yml start it. */
@@ -218,11 +245,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
     // Workers: `npm run worker`, each alone in its process so its memory and CPU are its own.
     let workers: Child[] = [];
+    const metricsUrls = new Map<Child, string>();
     const startWorker = async (env: Record<string, string> = {}): Promise<void> => {
       // Each its own metrics port: several workers, and a topology's own workers, run side by side.
       const metrics = { WORKER_METRICS_ADDRESS: `127.0.0.1:${await lowFreePort()}` };
       const w = child(tsNode('src/worker-main.ts', { ...workerEnvBase, ...metrics, ...opts.workerEnv, ...env }, opts.workerNodeArgs ?? WORKER_NODE_ARGS), 'worker', log);
       workers.push(w); // stopped by the cleanup even if it never polls
+      if (opts.workerLogDir) logLines(w.proc, join(opts.workerLogDir, `worker-${w.proc.pid}.log`));
+      metricsUrls.set(w, `http://${metrics.WORKER_METRICS_ADDRESS}/metrics`);
       await poll(
         'worker',
         async () => {
@@ -295,6 +325,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         };
         const [workflow, activity] = await Promise.all([count(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW), count(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)]);
         return { workflow, activity };
+      },
+      async cachedRuns() {
+        return Promise.all(
+          workers.map(async (w) => {
+            try {
+              const text = await (await fetch(metricsUrls.get(w)!, { signal: AbortSignal.timeout(5_000) })).text();
+              const line = text.split('\n').find((l) => l.startsWith('temporal_sticky_cache_size{'));
+              return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : -1;
+            } catch {
+              return -1;
+            }
+          }),
+        );
       },
       async restartWorker(env) {
         for (const w of workers) await w.stop();

@@ -139,6 +139,21 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     rows.push(...ratioRows('read', r.a, r.b, { rawLabel: 'describe + query', goals: true }));
   }
 
+  // The API sends its describe and its state query together; the same on the raw SDK shows what the
+  // API itself adds to a read (no goal: the baseline is the row above).
+  opts.log('read, calls together: API GET /escalations/{id} vs raw describe and query sent together');
+  {
+    const count = 1;
+    const r = await interleaved({
+      rounds: n(200),
+      a: () => batch(count, 1, () => api.get(next())),
+      b: () => batch(count, 1, () => raw.getTogether(next())),
+    });
+    sides['read, calls together'] = { api: r.a, raw: r.b };
+    await apiCpu('read, calls together', r.a.calls);
+    rows.push(...ratioRows('read, calls together', r.a, r.b, { rawLabel: 'describe and query together' }));
+  }
+
   opts.log('list: API GET /escalations?playbook=live-delivery&limit=50 vs raw workflow.list');
   {
     const count = 1;

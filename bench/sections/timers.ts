@@ -24,6 +24,8 @@ export interface TimerResult {
    * the thread's outcome post arrived (the first message people see), the call request arrived.
    */
   breakdown: Record<'timerFired' | 'taskDone' | 'activityStarted' | 'outcome' | 'arrived', number | undefined>[];
+  /** Each deadline's instant (epoch ms), to set beside other logs (e.g. the worker's `--trace-gc`). */
+  deadlines: number[];
 }
 
 export async function timerPrecision(
@@ -93,7 +95,7 @@ export async function timerPrecision(
       `timer fired ${medians.timerFired}, workflow task done (message scheduled) ${medians.taskDone}, ` +
       `activity started ${medians.activityStarted}, the outcome post at the stand-in ${medians.outcome}, the call request at the stand-in ${medians.arrived}`,
   });
-  return { lateness, rows, breakdown };
+  return { lateness, rows, breakdown, deadlines: escalations.map((e) => e.deadline) };
 }
 
 /** From the escalation's history: when the cutoff timer fired, when its first message's activity was scheduled and started. */
