@@ -65,7 +65,7 @@ export interface Stack {
   backlog(): Promise<{ workflow: number; activity: number }>;
   /**
    * Each worker's `temporal_sticky_cache_size` (the Core SDK's Prometheus gauge): the runs it holds
-   * in its workflow cache. A closed run leaves the cache at once; a terminated one stays until the
+   * in its workflow cache. A run that completes leaves the cache at once; a terminated one stays until the
    * cache needs its room (the worker is not told). -1 where the endpoint did not answer.
    */
   cachedRuns(): Promise<number[]>;
