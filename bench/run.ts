@@ -88,6 +88,7 @@ if (sections.has('latency') || sections.has('timers')) {
   const stack = await startStack({
     db: values.db,
     log,
+    bareForwarder: sections.has('latency'),
     ...(values['api-cpu-prof'] && { apiNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${values['api-cpu-prof']}`] }),
   });
   try {

@@ -61,6 +61,24 @@ export class Api {
   list = (query: string) => this.request('GET', `/escalations?${query}`);
 }
 
+/**
+ * The bare forwarder (bench/lib/bare-forwarder-main.ts) over HTTP, called the way the Api class calls
+ * the API: the same raw SDK call as the Raw class, one HTTP hop away.
+ */
+export class Bare {
+  constructor(readonly base: string) {}
+
+  private async post(path: string, body: unknown): Promise<unknown> {
+    const res = await fetch(this.base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`bare forwarder POST ${path}: ${res.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text);
+  }
+
+  start = (p: Prepared) => this.post('/start', p);
+  event = (id: string, event: EscalationEvent) => this.post(`/events/${encodeURIComponent(id)}`, event);
+}
+
 /** What a caller of the raw SDK writes to do the same: the same workflow, id and options. */
 export class Raw {
   constructor(

@@ -42,6 +42,8 @@ export interface StackOptions {
   workerLogDir?: string;
   /** Extra Node flags for the API process (e.g. `--cpu-prof --cpu-prof-dir=<dir>` to profile it). */
   apiNodeArgs?: string[];
+  /** Also start the bare forwarder (bench/lib/bare-forwarder-main.ts): the least an HTTP hop costs. */
+  bareForwarder?: boolean;
   log?: (line: string) => void;
 }
 
@@ -59,6 +61,8 @@ export interface Stack {
   /** Every worker's pid. */
   workerPids: number[];
   apiPid: number;
+  /** The bare forwarder, when the options asked for it: a Fastify process forwarding to raw SDK calls. */
+  bare: { url: string; pid: number } | undefined;
   devServerPid: number | undefined;
   arrivals: Arrivals;
   /** Tasks waiting in the task queue for a worker (Temporal's approximate backlog). */
@@ -291,6 +295,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const apiUrl = `http://127.0.0.1:${port}`;
     await poll('api', async () => (await fetch(`${apiUrl}/readyz`)).ok, 120_000);
 
+    let bare: Stack['bare'];
+    if (opts.bareForwarder) {
+      const barePort = await lowFreePort();
+      const proc = child(tsNode('bench/lib/bare-forwarder-main.ts', { ...common, PORT: String(barePort) }), 'bare forwarder', log);
+      cleanups.push(() => proc.stop());
+      bare = { url: `http://127.0.0.1:${barePort}`, pid: proc.proc.pid! };
+      await poll('bare forwarder', async () => (await fetch(`${bare!.url}/ready`)).ok, 120_000);
+    }
+
     // Ctrl-C or a kill ends the run, never leaves its server, worker, API or stand-ins behind.
     const onSignal = (signal: NodeJS.Signals) => {
       log(`${signal}: stopping the stack`);
@@ -316,6 +329,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         return workers.map((w) => w.proc.pid!);
       },
       apiPid: api.proc.pid!,
+      bare,
       devServerPid,
       arrivals,
       async backlog() {

@@ -89,12 +89,26 @@ export async function interleaved(opts: {
   b: (round: number) => Promise<BatchResult>;
   between?: () => Promise<void>;
 }): Promise<{ a: Side; b: Side }> {
-  const out = { a: emptySide(), b: emptySide() };
+  const { a, b } = await interleavedSides({ rounds: opts.rounds, sides: { a: opts.a, b: opts.b }, ...(opts.between && { between: opts.between }) });
+  return { a: a!, b: b! };
+}
+
+/**
+ * The same for any number of sides: each round runs one batch of every side, the order rotated by
+ * one place per round (ABC, BCA, CAB, ...), so each side takes each place equally often.
+ */
+export async function interleavedSides(opts: {
+  rounds: number;
+  sides: Record<string, (round: number) => Promise<BatchResult>>;
+  between?: () => Promise<void>;
+}): Promise<Record<string, Side>> {
+  const names = Object.keys(opts.sides);
+  const out: Record<string, Side> = Object.fromEntries(names.map((k) => [k, emptySide()]));
   for (let r = 0; r < opts.rounds; r++) {
-    const order: ('a' | 'b')[] = r % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
-    for (const side of order) {
-      const res = await opts[side](r);
-      const acc = out[side];
+    for (let i = 0; i < names.length; i++) {
+      const side = names[(r + i) % names.length]!;
+      const res = await opts.sides[side]!(r);
+      const acc = out[side]!;
       acc.latencies.push(...res.latencies);
       acc.wallMs += res.wallMs;
       acc.calls += res.latencies.length + res.errors.length;

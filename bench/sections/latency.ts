@@ -7,10 +7,10 @@ import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporal
 import type { Directory } from '../../src/directory.js';
 import { playbooks } from '../../src/playbooks.js';
 import { eventUpdate } from '../../workflows/kit/messages.js';
-import { Api, liveDelivery, Raw, type Prepared } from '../lib/escalations.js';
+import { Api, Bare, liveDelivery, Raw, type Prepared } from '../lib/escalations.js';
 import { cpuSeconds } from '../lib/proc.js';
 import type { Stack } from '../lib/stack.js';
-import { batch, interleaved, ratioRows, round, summarize, type Row, type Side } from '../lib/stats.js';
+import { batch, interleaved, interleavedSides, ratioRows, round, summarize, type Row, type Side } from '../lib/stats.js';
 
 export interface LatencyOptions {
   /** Scales every batch count (1 = the default sample sizes). */
@@ -51,30 +51,50 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     return res;
   };
 
-  // The API process's CPU per call, section by section (for sizing API instances).
-  let apiCpuMark = await cpuSeconds(stack.apiPid);
+  // The API process's CPU per call, section by section (for sizing API instances), and the bare
+  // forwarder's where it ran beside it.
+  const bare = stack.bare && new Bare(stack.bare.url);
+  const cpuMarks = async () => [await cpuSeconds(stack.apiPid), stack.bare ? await cpuSeconds(stack.bare.pid) : 0] as const;
+  let cpuMark = await cpuMarks();
   const apiCpuMs: Record<string, number> = {};
-  const apiCpu = async (section: string, calls: number) => {
-    const now = await cpuSeconds(stack.apiPid);
-    apiCpuMs[section] = round(((now - apiCpuMark) * 1000) / Math.max(1, calls), 2);
-    apiCpuMark = now;
+  const bareCpuMs: Record<string, number> = {};
+  const apiCpu = async (section: string, calls: number, bareCalls = 0) => {
+    const now = await cpuMarks();
+    apiCpuMs[section] = round(((now[0] - cpuMark[0]) * 1000) / Math.max(1, calls), 2);
+    if (bareCalls) bareCpuMs[section] = round(((now[1] - cpuMark[1]) * 1000) / bareCalls, 2);
+    cpuMark = now;
   };
+  // Beside a goal's API-vs-raw rows: the bare forwarder against the raw SDK (what the HTTP hop alone
+  // costs) and the API against the bare forwarder (what the engine adds to it).
+  const bareRows = (section: string, sides: { api: Side; bare: Side; raw: Side }, rawLabel: string, throughput = false) => [
+    ...ratioRows(`${section}, bare forwarder`, sides.bare, sides.raw, { rawLabel: `${rawLabel}; API column = the bare forwarder, a Fastify process making that call`, throughput }),
+    ...ratioRows(`${section}, API vs bare forwarder`, sides.api, sides.bare, { rawLabel: 'raw SDK column = the bare forwarder', throughput }),
+  ];
 
   // Warm-up: first calls pay for connections, the worker's bundle and V8's JIT.
   opts.log('warm-up');
   await startBatch(n(6), 2, api.start)();
   await startBatch(n(6), 2, raw.start)();
-  apiCpuMark = await cpuSeconds(stack.apiPid);
+  if (bare) await startBatch(n(6), 2, bare.start)();
+  cpuMark = await cpuMarks();
 
   for (const c of [1, 8]) {
     const section = `start c${c}`;
     opts.log(`${section}: API POST /escalations vs raw workflow.start`);
     // One call per batch at c1; at c8 four calls per caller (throughput needs a batch).
     const [count, rounds] = c === 1 ? [1, n(120)] : [32, n(9)];
-    const r = await interleaved({ rounds, a: startBatch(count, c, api.start), b: startBatch(count, c, raw.start) });
-    sides[section] = { api: r.a, raw: r.b };
-    rows.push(...ratioRows(section, r.a, r.b, { throughput: c > 1, rawLabel: 'workflow.start', goals: true }));
-    await apiCpu(section, r.a.calls);
+    const r = await interleavedSides({
+      rounds,
+      sides: { api: startBatch(count, c, api.start), raw: startBatch(count, c, raw.start), ...(bare && { bare: startBatch(count, c, bare.start) }) },
+    });
+    const [a, b, f] = [r.api!, r.raw!, r.bare];
+    sides[section] = { api: a, raw: b };
+    rows.push(...ratioRows(section, a, b, { throughput: c > 1, rawLabel: 'workflow.start', goals: true }));
+    if (f) {
+      sides[`${section}, bare forwarder`] = { api: f, raw: b };
+      rows.push(...bareRows(section, { api: a, bare: f, raw: b }, 'workflow.start', c > 1));
+    }
+    await apiCpu(section, a.calls, f?.calls);
   }
 
   // The designs a start could have, on the raw SDK: what the answer costs beyond workflow.start
@@ -116,14 +136,22 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
   opts.log('event: API POST /escalations/{id}/events vs raw executeUpdate');
   {
     const count = 1;
-    const r = await interleaved({
+    const r = await interleavedSides({
       rounds: n(200),
-      a: () => batch(count, 1, () => api.event(next(), event)),
-      b: () => batch(count, 1, () => raw.event(next(), event)),
+      sides: {
+        api: () => batch(count, 1, () => api.event(next(), event)),
+        raw: () => batch(count, 1, () => raw.event(next(), event)),
+        ...(bare && { bare: () => batch(count, 1, () => bare.event(next(), event)) }),
+      },
     });
-    sides.event = { api: r.a, raw: r.b };
-    await apiCpu('event', r.a.calls);
-    rows.push(...ratioRows('event', r.a, r.b, { rawLabel: 'executeUpdate', goals: true }));
+    const [a, b, f] = [r.api!, r.raw!, r.bare];
+    sides.event = { api: a, raw: b };
+    await apiCpu('event', a.calls, f?.calls);
+    rows.push(...ratioRows('event', a, b, { rawLabel: 'executeUpdate', goals: true }));
+    if (f) {
+      sides['event, bare forwarder'] = { api: f, raw: b };
+      rows.push(...bareRows('event', { api: a, bare: f, raw: b }, 'executeUpdate'));
+    }
   }
 
   opts.log('read: API GET /escalations/{id} vs raw describe + query');
@@ -199,6 +227,17 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     ratio: null,
     note: Object.entries(apiCpuMs).map(([k, v]) => `${k} ${v} ms`).join(', ') + ' (CPU the API process used in each section / the calls it answered)',
   });
+  if (Object.keys(bareCpuMs).length > 0) {
+    rows.push({
+      section: 'bare forwarder CPU',
+      figure: 'ms per call',
+      unit: '',
+      api: null,
+      raw: null,
+      ratio: null,
+      note: Object.entries(bareCpuMs).map(([k, v]) => `${k} ${v} ms`).join(', ') + ' (the same for the bare forwarder: HTTP, JSON and the SDK call, nothing else)',
+    });
+  }
 
   opts.log(`terminating the ${started.size} escalations this section started`);
   await raw.terminate(started);
