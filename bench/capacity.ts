@@ -10,6 +10,7 @@
 //   npm run bench:capacity                                   10,000 on the embedded dev server
 //   npm run bench:capacity -- --in-flight 2000 --max-minutes 10
 //   npm run bench:capacity -- --max-cached-workflows 500     another cache size for the worker
+//   npm run bench:capacity -- --workflow-threads 2            threads running workflow code in each worker
 //   npm run bench:capacity -- --worker-node-options=--max-old-space-size=1024  the worker's Node flags
 //                                                            (default: the heap limit `npm run worker` sets;
 //                                                            --worker-node-options= for none)
@@ -52,6 +53,7 @@ const { values } = parseArgs({
     'max-backlog': { type: 'string', default: '300' },
     'close-by-events': { type: 'string', default: '1000' },
     'max-cached-workflows': { type: 'string' },
+    'workflow-threads': { type: 'string' },
     'worker-node-options': { type: 'string' },
     'worker-log-dir': { type: 'string' },
     workers: { type: 'string', default: '1' },
@@ -142,7 +144,10 @@ const stack: Stack = await startStack({
   temporalAddress: values['temporal-address'],
   db: values.db,
   log,
-  ...(values['max-cached-workflows'] && { workerEnv: { TEMPORAL_MAX_CACHED_WORKFLOWS: values['max-cached-workflows'] } }),
+  workerEnv: {
+    ...(values['max-cached-workflows'] && { TEMPORAL_MAX_CACHED_WORKFLOWS: values['max-cached-workflows'] }),
+    ...(values['workflow-threads'] && { TEMPORAL_WORKFLOW_THREADS: values['workflow-threads'] }),
+  },
   ...(values['worker-node-options'] !== undefined && { workerNodeArgs: values['worker-node-options'].split(' ').filter(Boolean) }),
   workers: workerCount,
   ...(values['worker-log-dir'] && { workerLogDir: values['worker-log-dir'] }),
@@ -440,6 +445,7 @@ const results: BenchResults = {
     concurrency,
     maxMinutes: Number(values['max-minutes']),
     maxCachedWorkflows: values['max-cached-workflows'] ?? 'config default',
+    workflowThreads: values['workflow-threads'] ?? 'SDK default (1)',
     workerNodeArgs: values['worker-node-options'] ?? WORKER_NODE_ARGS.join(' '),
     // The machine is shared: the 1-minute load average over the run's samples.
     loadAverage: loadSummary(),
@@ -462,7 +468,7 @@ process.stdout.write(
   `\n## escalation-engine capacity, ${results.date.slice(0, 16)}Z, commit ${commit}${values.label ? ` (${values.label})` : ''}\n\n` +
     `Machine: ${m.cores} x ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}; load average at the end ${m.load.join(' ')}` +
     `${results.options.loadAverage ? `, during the run (1 min) ${JSON.stringify(results.options.loadAverage)}` : ''}. ` +
-    `Temporal: ${results.options.temporalAddress as string}; workers: ${workerCount}; worker cache: ${results.options.maxCachedWorkflows as string}` +
+    `Temporal: ${results.options.temporalAddress as string}; workers: ${workerCount}; worker cache: ${results.options.maxCachedWorkflows as string}; workflow threads: ${results.options.workflowThreads as string}` +
     `; worker Node flags: ${(results.options.workerNodeArgs as string) || 'none'}. ${results.durationS} s.\n\n` +
     table(rows, previous?.rows) +
     `\n\nWritten to ${out}\n`,

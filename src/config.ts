@@ -3,6 +3,7 @@
 // directory file it names. A missing or malformed value stops start-up with a message naming it.
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { convertEnvText } from './number-text.js';
 import { fieldMessage } from './http/schema-errors.js';
 import { loadDirectory, type Directory } from './directory.js';
 import { checkDirectoryForPlaybooks } from './directory-check.js';
@@ -60,6 +61,10 @@ export const EnvSchema = Type.Object({
   // under 1 GiB RSS with 10,000 escalations in flight (889 MiB measured; 750 reached 1,095 MiB), with
   // the worker's 512 MiB V8 heap limit (package.json, docker-compose.yml). See the README's Performance section.
   TEMPORAL_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, maximum: 100_000, default: 500 }),
+  // Worker: threads that run workflow code (the SDK's workflowThreadPoolSize; unset: its default, 1).
+  // A second thread lets a deadline's workflow task run while another escalation is replayed from
+  // its history; each thread holds its own V8 isolate. See the README's Performance section.
+  TEMPORAL_WORKFLOW_THREADS: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
 
   // Slack and SendGrid: unset credentials mean "use the local stand-ins" on the embedded default.
   SLACK_BOT_TOKEN: Type.Optional(Type.String({ pattern: '^xox[a-z]-' })),
@@ -131,7 +136,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     const value = source[key] ?? defaults[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  const withDefaults = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw));
+  const withDefaults = Value.Default(EnvSchema, convertEnvText(EnvSchema, raw));
   const errors = Value.Errors(EnvSchema, withDefaults);
   if (errors.length > 0) {
     // One line per variable: a choice of values (a union of literals) is said once, with its values.
@@ -182,6 +187,8 @@ export interface Config {
     connection: TemporalConnectConfig['connection'];
     /** TEMPORAL_MAX_CACHED_WORKFLOWS: the worker's workflow cache, in escalations. */
     maxCachedWorkflows: number;
+    /** TEMPORAL_WORKFLOW_THREADS: threads running workflow code in the worker; undefined: the SDK's default (1). */
+    workflowThreads?: number | undefined;
   };
   /** Deprecated settings in use, one line each; the entry points log them as warnings. */
   deprecations: string[];
@@ -254,6 +261,7 @@ export async function loadConfig(source: NodeJS.ProcessEnv = process.env): Promi
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       connection: temporal.connection,
       maxCachedWorkflows: env.TEMPORAL_MAX_CACHED_WORKFLOWS,
+      ...(env.TEMPORAL_WORKFLOW_THREADS !== undefined && { workflowThreads: env.TEMPORAL_WORKFLOW_THREADS }),
     },
     deprecations: temporal.deprecations,
   };

@@ -2,6 +2,7 @@
 // (contract, business key, summary, checks), by name, with its workflow type; their settings from
 // the directory file (checkPlaybookSettings) and from the environment (readPlaybookSettings).
 import { Value } from 'typebox/value';
+import { convertEnvText } from './number-text.js';
 import { schemaErrors } from './http/schema-errors.js';
 import { loadPlaybooks, type Playbook, type PlaybookEnvSettings, type PlaybookSettings } from '../workflows/kit/playbook.js';
 import { registry } from '../workflows/registry.js';
@@ -38,7 +39,7 @@ export function readPlaybookSettings(env: Readonly<Record<string, string | undef
       const value = env[key];
       if (value !== undefined && value !== '') raw[key] = value;
     }
-    const value = Value.Default(def.envSettings, Value.Convert(def.envSettings, raw));
+    const value = Value.Default(def.envSettings, convertEnvText(def.envSettings, raw));
     const errors = schemaErrors(def.envSettings, value);
     for (const e of errors) {
       const variable = e.field.replace(/^\//, '');

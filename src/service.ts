@@ -143,7 +143,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       financeMeeting: config.financeMeeting,
       codec: config.codec,
       publicUrl: env.PUBLIC_URL,
-    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+      maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+      workflowThreads: config.temporal.workflowThreads,
     });
     const running = worker.run();
     cleanups.push(async () => {

@@ -44,6 +44,7 @@ async function main() {
     codec: config.codec,
     publicUrl: env.PUBLIC_URL,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+    workflowThreads: config.temporal.workflowThreads,
   });
   // The SDK shuts the worker down on SIGINT/SIGTERM and lets running activities finish.
   await worker.run();

@@ -69,6 +69,8 @@ export interface CreateWorkerOptions {
   publicUrl?: string | undefined;
   /** Escalations kept in memory between workflow tasks (TEMPORAL_MAX_CACHED_WORKFLOWS); unset: the SDK's default. */
   maxCachedWorkflows?: number | undefined;
+  /** Threads running workflow code (TEMPORAL_WORKFLOW_THREADS); unset: the SDK's default (1, with its reused V8 context). */
+  workflowThreads?: number | undefined;
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
@@ -98,6 +100,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     // The SDK sizes the cache from the heap limit (about 2,300 on a 4 GiB heap), at roughly 0.3-0.5 MB
     // of RSS each: a deliberate size keeps the worker's memory bounded however many are in flight.
     ...(opts.maxCachedWorkflows !== undefined && { maxCachedWorkflows: opts.maxCachedWorkflows }),
+    ...(opts.workflowThreads !== undefined && { workflowThreadPoolSize: opts.workflowThreads }),
   });
 }
 

@@ -4,6 +4,7 @@
 // checks the API runs map back onto the field that caused them (`response_action: errors`).
 import type { InputBlock, KnownBlock, ModalView, PlainTextElement, PlainTextOption } from '@slack/types';
 import type { TSchema } from 'typebox';
+import { isDecimalText } from '../number-text.js';
 import type { FieldProblem } from '../problem.js';
 import { LINE_PATTERN, TEXT_PATTERN } from '../../workflows/kit/schemas/index.js';
 
@@ -341,9 +342,10 @@ export function readForm(fields: readonly ModalField[], values: ViewValues, pers
       case 'number': {
         const text = state.value?.trim();
         if (!text) break;
-        const n = Number(text);
-        if (Number.isFinite(n)) set(field.pointer, n);
-        else errors[field.pointer] = 'must be a number';
+        // Slack's number_input checks this in the client; a submission is checked again here, and
+        // Number() alone would read 0x10 as 16 and 1e3 as 1000.
+        if (isDecimalText(text, field.kind)) set(field.pointer, Number(text));
+        else errors[field.pointer] = field.kind === 'integer' ? 'must be a whole number, in digits' : 'must be a number, in digits';
         break;
       }
       case 'date-time':

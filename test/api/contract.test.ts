@@ -190,6 +190,15 @@ describe('bad input: a clear 4xx naming the field, and nothing started', () => {
     problem(await http(t.svc.apiUrl, 'GET', '/playbooks?x=1'), 400);
   });
 
+  it('a number in the query not written in decimal -> 400 naming it (never read as another number)', async () => {
+    // Ajv alone read 0x10 as 16 and 1e1 as 10.
+    for (const limit of ['0x10', '1e1', '1.5', '%2010', '']) {
+      const p = problem(await http(t.svc.apiUrl, 'GET', `/escalations?limit=${limit}`), 400);
+      expect(fields(p), limit).toEqual(['/limit']);
+    }
+    expect((await http(t.svc.apiUrl, 'GET', '/escalations?limit=010')).status).toBe(200);
+  });
+
   it('an event with a bad instant or link -> 400 naming it', async () => {
     // Validated per playbook before Temporal is asked anything: the escalation need not exist to
     // prove the schema, but it must, to know its playbook.

@@ -26,6 +26,14 @@ describe('Temporal connection settings', () => {
     expect(config.deprecations).toEqual([]);
   });
 
+  it('TEMPORAL_WORKFLOW_THREADS sets the worker\'s workflow threads; unset leaves the SDK\'s default', async () => {
+    expect((await loadConfig(base)).temporal.workflowThreads).toBeUndefined();
+    expect((await loadConfig({ ...base, TEMPORAL_WORKFLOW_THREADS: '2' })).temporal.workflowThreads).toBe(2);
+    for (const bad of ['0', '17', '1.5', 'two']) {
+      await expect(loadConfig({ ...base, TEMPORAL_WORKFLOW_THREADS: bad }), bad).rejects.toThrow(/TEMPORAL_WORKFLOW_THREADS/);
+    }
+  });
+
   it('takes the standard names: an API key implies TLS', async () => {
     const config = await loadConfig({
       ...base,

@@ -94,6 +94,15 @@ describe('forms from schemas', () => {
     expect(read.errors).toEqual({ '/helper': 'this person is not in the escalation directory' });
   });
 
+  it('reads a number only as written in digits: 0x10, 1e3 or 1.5 for a whole number are errors on the block, not other numbers', () => {
+    const { fields } = formFields(Type.Object({ count: Type.Integer(), amount: Type.Number() }));
+    const blocks = fields.map((f) => fieldBlock(f, undefined, () => undefined));
+    const read = (count: string, amount: string) => readForm(fields, stateValues(blocks, { '/count': count, '/amount': amount }) as never, () => undefined);
+    expect(read(' 12 ', '0.5')).toEqual({ value: { count: 12, amount: 0.5 }, errors: {} });
+    expect(read('0x10', '1e3').errors).toEqual({ '/count': 'must be a whole number, in digits', '/amount': 'must be a number, in digits' });
+    expect(read('1.5', '12,50').errors).toEqual({ '/count': 'must be a whole number, in digits', '/amount': 'must be a number, in digits' });
+  });
+
   it("puts the API's field problems on the blocks: a field, several required fields of one object, an object", () => {
     const { fields } = intakeFields(playbooks['live-delivery']!);
     expect(

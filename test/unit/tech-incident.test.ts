@@ -145,6 +145,12 @@ describe('settings and checks', () => {
     expect(readPlaybookSettings({ TECH_INCIDENT_CRITICAL_ABOVE: 'five' }).problems).toEqual([
       { variable: 'TECH_INCIDENT_CRITICAL_ABOVE', message: expect.stringContaining('"five"') },
     ]);
+    // A number not written in digits is refused, never read as another one ('5.9' was 5, '0x10' was 16).
+    for (const written of ['5.9', '0x10', '1e1']) {
+      expect(readPlaybookSettings({ TECH_INCIDENT_CRITICAL_ABOVE: written }).problems, written).toEqual([
+        { variable: 'TECH_INCIDENT_CRITICAL_ABOVE', message: `must be integer (got "${written}")` },
+      ]);
+    }
     expect(readPlaybookSettings({ TECH_INCIDENT_TIME_ZONE: 'Europe/Berln' }).problems).toEqual([
       { variable: 'TECH_INCIDENT_TIME_ZONE', message: "unknown IANA time zone 'Europe/Berln'" },
     ]);
