@@ -8,7 +8,7 @@ import type { Directory } from '../../src/directory.js';
 import { playbooks } from '../../src/playbooks.js';
 import { eventUpdate } from '../../workflows/kit/messages.js';
 import { Api, Bare, liveDelivery, Raw, type Prepared } from '../lib/escalations.js';
-import { cpuSeconds } from '../lib/proc.js';
+import { runSeconds } from '../lib/proc.js';
 import type { Stack } from '../lib/stack.js';
 import { batch, interleaved, interleavedSides, ratioRows, round, summarize, type Row, type Side } from '../lib/stats.js';
 
@@ -26,6 +26,10 @@ export interface LatencyResult {
 }
 
 const MIN = 60_000;
+
+/** Runs `fn`, adding the CPU a process used meanwhile to its section's figure (see latencySections). */
+type Meter = <T>(fn: () => Promise<T>) => Promise<T>;
+const unmetered: Meter = (fn) => fn();
 const event = { type: 'facilitator-no-answer', actor: 'desk-agent' };
 
 export async function latencySections(stack: Stack, directory: Directory, opts: LatencyOptions): Promise<LatencyResult> {
@@ -43,26 +47,38 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     const ok = await stack.arrivals.until(() => ps.every((p) => stack.arrivals.first(p.id, (m) => m.step === 'alert')), 120_000);
     if (!ok) opts.log(`  (worker not idle after 120 s: ${ps.filter((p) => !stack.arrivals.first(p.id)).length} alerts missing)`);
   };
-  const startBatch = (count: number, concurrency: number, how: (p: Prepared) => Promise<unknown>) => async () => {
+  const startBatch = (count: number, concurrency: number, how: (p: Prepared) => Promise<unknown>, meter: Meter = unmetered) => async () => {
     const ps = fresh(count);
     ps.forEach((p) => started.add(p.id));
-    const res = await batch(count, concurrency, (i) => how(ps[i]!));
+    const res = await meter(() => batch(count, concurrency, (i) => how(ps[i]!)));
     await idle(ps);
     return res;
   };
 
   // The API process's CPU per call, section by section (for sizing API instances), and the bare
-  // forwarder's where it ran beside it.
+  // forwarder's where it ran beside it: what each used while its own batches ran, not while the
+  // bench waited between batches or ran the other sides (an idle process still uses some CPU, which
+  // at one call per batch was a third of the figure).
   const bare = stack.bare && new Bare(stack.bare.url);
-  const cpuMarks = async () => [await cpuSeconds(stack.apiPid), stack.bare ? await cpuSeconds(stack.bare.pid) : 0] as const;
-  let cpuMark = await cpuMarks();
+  const cpuUsed = new Map<number, number>(); // pid -> CPU seconds during its batches in this section
+  const metered =
+    (pid: number): Meter =>
+    async (fn) => {
+      const before = await runSeconds(pid);
+      try {
+        return await fn();
+      } finally {
+        cpuUsed.set(pid, (cpuUsed.get(pid) ?? 0) + (await runSeconds(pid)) - before);
+      }
+    };
+  const onApi = metered(stack.apiPid);
+  const onBare = stack.bare ? metered(stack.bare.pid) : unmetered;
   const apiCpuMs: Record<string, number> = {};
   const bareCpuMs: Record<string, number> = {};
-  const apiCpu = async (section: string, calls: number, bareCalls = 0) => {
-    const now = await cpuMarks();
-    apiCpuMs[section] = round(((now[0] - cpuMark[0]) * 1000) / Math.max(1, calls), 2);
-    if (bareCalls) bareCpuMs[section] = round(((now[1] - cpuMark[1]) * 1000) / bareCalls, 2);
-    cpuMark = now;
+  const apiCpu = (section: string, calls: number, bareCalls = 0) => {
+    apiCpuMs[section] = round(((cpuUsed.get(stack.apiPid) ?? 0) * 1000) / Math.max(1, calls), 2);
+    if (bareCalls && stack.bare) bareCpuMs[section] = round(((cpuUsed.get(stack.bare.pid) ?? 0) * 1000) / bareCalls, 2);
+    cpuUsed.clear();
   };
   // Beside a goal's API-vs-raw rows: the bare forwarder against the raw SDK (what the HTTP hop alone
   // costs) and the API against the bare forwarder (what the engine adds to it).
@@ -76,7 +92,6 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
   await startBatch(n(6), 2, api.start)();
   await startBatch(n(6), 2, raw.start)();
   if (bare) await startBatch(n(6), 2, bare.start)();
-  cpuMark = await cpuMarks();
 
   for (const c of [1, 8]) {
     const section = `start c${c}`;
@@ -85,7 +100,11 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     const [count, rounds] = c === 1 ? [1, n(120)] : [32, n(9)];
     const r = await interleavedSides({
       rounds,
-      sides: { api: startBatch(count, c, api.start), raw: startBatch(count, c, raw.start), ...(bare && { bare: startBatch(count, c, bare.start) }) },
+      sides: {
+        api: startBatch(count, c, api.start, onApi),
+        raw: startBatch(count, c, raw.start),
+        ...(bare && { bare: startBatch(count, c, bare.start, onBare) }),
+      },
     });
     const [a, b, f] = [r.api!, r.raw!, r.bare];
     sides[section] = { api: a, raw: b };
@@ -94,7 +113,7 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
       sides[`${section}, bare forwarder`] = { api: f, raw: b };
       rows.push(...bareRows(section, { api: a, bare: f, raw: b }, 'workflow.start', c > 1));
     }
-    await apiCpu(section, a.calls, f?.calls);
+    apiCpu(section, a.calls, f?.calls);
   }
 
   // The designs a start could have, on the raw SDK: what the answer costs beyond workflow.start
@@ -136,7 +155,6 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
   // 50-90 ms once, which with n = 200 would be the p99. Untimed, and the CPU they used is not billed.
   const warmUp = async (...fns: (() => Promise<unknown>)[]) => {
     for (const fn of fns) for (let i = 0; i < 5; i++) await fn();
-    cpuMark = await cpuMarks();
   };
 
   opts.log('event: API POST /escalations/{id}/events vs raw executeUpdate');
@@ -146,14 +164,14 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     const r = await interleavedSides({
       rounds: n(200),
       sides: {
-        api: () => batch(count, 1, () => api.event(next(), event)),
+        api: () => onApi(() => batch(count, 1, () => api.event(next(), event))),
         raw: () => batch(count, 1, () => raw.event(next(), event)),
-        ...(bare && { bare: () => batch(count, 1, () => bare.event(next(), event)) }),
+        ...(bare && { bare: () => onBare(() => batch(count, 1, () => bare.event(next(), event))) }),
       },
     });
     const [a, b, f] = [r.api!, r.raw!, r.bare];
     sides.event = { api: a, raw: b };
-    await apiCpu('event', a.calls, f?.calls);
+    apiCpu('event', a.calls, f?.calls);
     rows.push(...ratioRows('event', a, b, { rawLabel: 'executeUpdate', goals: true }));
     if (f) {
       sides['event, bare forwarder'] = { api: f, raw: b };
@@ -167,11 +185,11 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     const count = 1;
     const r = await interleaved({
       rounds: n(200),
-      a: () => batch(count, 1, () => api.get(next())),
+      a: () => onApi(() => batch(count, 1, () => api.get(next()))),
       b: () => batch(count, 1, () => raw.get(next())),
     });
     sides.read = { api: r.a, raw: r.b };
-    await apiCpu('read', r.a.calls);
+    apiCpu('read', r.a.calls);
     rows.push(...ratioRows('read', r.a, r.b, { rawLabel: 'describe + query', goals: true }));
   }
 
@@ -183,11 +201,11 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     const count = 1;
     const r = await interleaved({
       rounds: n(200),
-      a: () => batch(count, 1, () => api.get(next())),
+      a: () => onApi(() => batch(count, 1, () => api.get(next()))),
       b: () => batch(count, 1, () => raw.getTogether(next())),
     });
     sides['read, calls together'] = { api: r.a, raw: r.b };
-    await apiCpu('read, calls together', r.a.calls);
+    apiCpu('read, calls together', r.a.calls);
     rows.push(...ratioRows('read, calls together', r.a, r.b, { rawLabel: 'describe and query together' }));
   }
 
@@ -198,11 +216,11 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     await warmUp(() => api.list('playbook=live-delivery&limit=50'), () => raw.list(query, 50));
     const r = await interleaved({
       rounds: n(60),
-      a: () => batch(count, 1, () => api.list('playbook=live-delivery&limit=50')),
+      a: () => onApi(() => batch(count, 1, () => api.list('playbook=live-delivery&limit=50'))),
       b: () => batch(count, 1, () => raw.list(query, 50)),
     });
     sides.list = { api: r.a, raw: r.b };
-    await apiCpu('list', r.a.calls);
+    apiCpu('list', r.a.calls);
     rows.push(...ratioRows('list', r.a, r.b, { rawLabel: 'workflow.list (50)' }));
   }
 
@@ -236,7 +254,7 @@ export async function latencySections(stack: Stack, directory: Directory, opts: 
     api: null,
     raw: null,
     ratio: null,
-    note: Object.entries(apiCpuMs).map(([k, v]) => `${k} ${v} ms`).join(', ') + ' (CPU the API process used in each section / the calls it answered)',
+    note: Object.entries(apiCpuMs).map(([k, v]) => `${k} ${v} ms`).join(', ') + ' (CPU the API process used while its batches ran / the calls it answered)',
   });
   if (Object.keys(bareCpuMs).length > 0) {
     rows.push({
