@@ -445,7 +445,7 @@ const results: BenchResults = {
     concurrency,
     maxMinutes: Number(values['max-minutes']),
     maxCachedWorkflows: values['max-cached-workflows'] ?? 'config default',
-    workflowThreads: values['workflow-threads'] ?? 'SDK default (1)',
+    workflowThreads: values['workflow-threads'] ?? 'worker default (2)',
     workerNodeArgs: values['worker-node-options'] ?? WORKER_NODE_ARGS.join(' '),
     // The machine is shared: the 1-minute load average over the run's samples.
     loadAverage: loadSummary(),

@@ -57,13 +57,16 @@ export const EnvSchema = Type.Object({
   TEMPORAL_CLI_PATH: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_TEST_SERVER_PATH: Type.Optional(Type.String({ minLength: 1 })),
   // Worker: how many escalations it keeps in memory between their workflow tasks (the sticky cache).
-  // An escalation out of the cache is replayed from its history at its next task. 500 keeps the worker
-  // under 1 GiB RSS with 10,000 escalations in flight (889 MiB measured; 750 reached 1,095 MiB), with
-  // the worker's 512 MiB V8 heap limit (package.json, docker-compose.yml). See the README's Performance section.
-  TEMPORAL_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, maximum: 100_000, default: 500 }),
-  // Worker: threads that run workflow code (the SDK's workflowThreadPoolSize; unset: its default, 1).
-  // A second thread lets a deadline's workflow task run while another escalation is replayed from
-  // its history; each thread holds its own V8 isolate. See the README's Performance section.
+  // An escalation out of the cache is replayed from its history at its next task. 400 keeps the worker
+  // process (two workflow threads, below) under 1 GiB RSS with 10,000 escalations in flight (903 MiB
+  // measured; 500 reached 1,007 MiB with two threads, 856-894 MiB with one), with the worker's 512 MiB
+  // V8 heap limit (package.json, docker-compose.yml). See the README's Performance section.
+  TEMPORAL_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, maximum: 100_000, default: 400 }),
+  // Worker: threads that run workflow code (the SDK's workflowThreadPoolSize). A second thread lets a
+  // deadline's workflow task run while another escalation is replayed from its history: with 10,000
+  // pending on one worker, deadlines reached the stand-in within 107-217 ms (p99) with two threads
+  // and 267-621 ms with one. Each thread holds its own V8 isolate (about 60 MiB idle). Unset: 2 in
+  // the worker process (src/worker-main.ts), the SDK's 1 in `npm start`'s all-in-one process.
   TEMPORAL_WORKFLOW_THREADS: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
 
   // Slack and SendGrid: unset credentials mean "use the local stand-ins" on the embedded default.
@@ -187,7 +190,7 @@ export interface Config {
     connection: TemporalConnectConfig['connection'];
     /** TEMPORAL_MAX_CACHED_WORKFLOWS: the worker's workflow cache, in escalations. */
     maxCachedWorkflows: number;
-    /** TEMPORAL_WORKFLOW_THREADS: threads running workflow code in the worker; undefined: the SDK's default (1). */
+    /** TEMPORAL_WORKFLOW_THREADS: threads running workflow code in the worker; undefined: the entry point's default. */
     workflowThreads?: number | undefined;
   };
   /** Deprecated settings in use, one line each; the entry points log them as warnings. */

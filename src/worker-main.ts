@@ -7,7 +7,7 @@ import { createLogger } from './logger.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
 import { connectionOptions } from './temporal/connection.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
-import { createWorker } from './worker.js';
+import { createWorker, WORKER_PROCESS_WORKFLOW_THREADS } from './worker.js';
 
 async function main() {
   const config = await loadConfig();
@@ -44,7 +44,7 @@ async function main() {
     codec: config.codec,
     publicUrl: env.PUBLIC_URL,
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-    workflowThreads: config.temporal.workflowThreads,
+    workflowThreads: config.temporal.workflowThreads ?? WORKER_PROCESS_WORKFLOW_THREADS,
   });
   // The SDK shuts the worker down on SIGINT/SIGTERM and lets running activities finish.
   await worker.run();

@@ -22,7 +22,7 @@ const ca = file('ca.pem', 'SERVER CA');
 describe('Temporal connection settings', () => {
   it('nothing set: no address (npm start embeds a dev server), namespace "default", plain connection', async () => {
     const config = await loadConfig(base);
-    expect(config.temporal).toEqual({ address: undefined, namespace: 'default', taskQueue: 'escalations', connection: {}, maxCachedWorkflows: 500 });
+    expect(config.temporal).toEqual({ address: undefined, namespace: 'default', taskQueue: 'escalations', connection: {}, maxCachedWorkflows: 400 });
     expect(config.deprecations).toEqual([]);
   });
 
@@ -46,7 +46,7 @@ describe('Temporal connection settings', () => {
       namespace: 'my-ns.a1b2c',
       taskQueue: 'escalations',
       connection: { apiKey: 'key-123', tls: true },
-      maxCachedWorkflows: 500,
+      maxCachedWorkflows: 400,
     });
   });
 
