@@ -1,5 +1,5 @@
 // Memory and CPU of a process from /proc (Linux): what `ps` shows, sampled without spawning it.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
@@ -17,34 +17,28 @@ export async function cpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
-/**
- * CPU seconds the process's threads have run so far, in nanoseconds from the scheduler (summed over
- * its threads' schedstat): precise enough to meter a few milliseconds, where `cpuSeconds` counts in
- * 10 ms ticks. Threads that have exited are not counted.
- */
-export async function runSeconds(pid: number): Promise<number> {
-  const { readdir } = await import('node:fs/promises');
+/** A field of /proc/<pid>/task/<tid>/schedstat (nanoseconds), summed over the process's threads, in seconds. */
+async function schedstatSeconds(pid: number, field: 0 | 1): Promise<number> {
   let ns = 0;
   for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
     const stat = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').catch(() => '');
-    ns += Number(stat.split(' ')[0] ?? 0);
+    ns += Number(stat.split(' ')[field] ?? 0);
   }
   return ns / 1e9;
 }
 
 /**
+ * CPU seconds the process's threads have run so far, from the scheduler's nanoseconds: precise
+ * enough to meter a few milliseconds, where `cpuSeconds` counts in 10 ms ticks. Threads that have
+ * exited are not counted.
+ */
+export const runSeconds = (pid: number): Promise<number> => schedstatSeconds(pid, 0);
+
+/**
  * Seconds the process's threads spent runnable but waiting for a CPU (the scheduler's run queue),
  * summed over threads: on a shared machine, the CPU a process wanted and did not get.
  */
-export async function runQueueWaitSeconds(pid: number): Promise<number> {
-  const { readdir } = await import('node:fs/promises');
-  let ns = 0;
-  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [])) {
-    const stat = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').catch(() => '');
-    ns += Number(stat.split(' ')[1] ?? 0);
-  }
-  return ns / 1e9;
-}
+export const runQueueWaitSeconds = (pid: number): Promise<number> => schedstatSeconds(pid, 1);
 
 /** Share of one core the process used over `ms` (100 = one full core). */
 export async function cpuPercent(pid: number, ms: number): Promise<number> {
@@ -76,7 +70,6 @@ export async function pssBytes(pid: number): Promise<number> {
 
 /** Processes whose command line contains one of `patterns` (e.g. a Temporal server and its PostgreSQL backends). */
 export async function pidsMatching(patterns: string[]): Promise<number[]> {
-  const { readdir } = await import('node:fs/promises');
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
