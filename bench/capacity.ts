@@ -36,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { TRIGGER_KEYS } from '../workflows/account-escalation/codes.js';
 import { loadExampleDirectory } from '../test/helpers/fixtures.js';
 import { accountEscalation, Api, liveDelivery, Raw, type Prepared } from './lib/escalations.js';
+import { http } from './lib/http.js';
 import { machine, MiB, pidsMatching, ProcessGroup, rssBytes } from './lib/proc.js';
 import { startStack, WORKER_NODE_ARGS, type Stack } from './lib/stack.js';
 import { percentile, round, table, type Row } from './lib/stats.js';
@@ -377,13 +378,8 @@ try {
     Array.from({ length: concurrency }, async () => {
       for (let i = nextClose++; i < closing.length; i = nextClose++) {
         const { id, event } = closing[i]!;
-        const r = await fetch(`${stack.apiUrl}/escalations/${encodeURIComponent(id)}/events`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify(event),
-        });
-        await r.arrayBuffer();
-        if (r.ok) closedByEvent += 1; // 409: it had closed already (a passed cutoff)
+        const r = await http('POST', `${stack.apiUrl}/escalations/${encodeURIComponent(id)}/events`, event, { authorization: `Bearer ${stack.apiKey}` });
+        if (r.status === 200) closedByEvent += 1; // 409: it had closed already (a passed cutoff)
       }
     }),
   );

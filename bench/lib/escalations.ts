@@ -11,6 +11,7 @@ import { businessTimeKey, playbookKey, statusKey } from '../../workflows/kit/sea
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import { accountEscalationInput } from '../../test/helpers/account-fixtures.js';
 import { liveDeliveryInput } from '../../test/helpers/fixtures.js';
+import { http } from './http.js';
 
 export interface Prepared {
   playbook: string;
@@ -44,15 +45,10 @@ export class Api {
     private readonly apiKey: string,
   ) {}
 
-  async request(method: string, path: string, body?: unknown, expect: number[] = [200, 201]): Promise<unknown> {
-    const res = await fetch(this.base + path, {
-      method,
-      headers: { authorization: `Bearer ${this.apiKey}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 300)}`);
-    return text ? JSON.parse(text) : undefined;
+  async request(method: 'GET' | 'POST', path: string, body?: unknown, expect: number[] = [200, 201]): Promise<unknown> {
+    const res = await http(method, this.base + path, body, { authorization: `Bearer ${this.apiKey}` });
+    if (!expect.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${res.text.slice(0, 300)}`);
+    return res.text ? JSON.parse(res.text) : undefined;
   }
 
   start = (p: Prepared) => this.request('POST', '/escalations', { playbook: p.playbook, input: p.raw });
@@ -69,10 +65,9 @@ export class Bare {
   constructor(readonly base: string) {}
 
   private async post(path: string, body: unknown): Promise<unknown> {
-    const res = await fetch(this.base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`bare forwarder POST ${path}: ${res.status} ${text.slice(0, 300)}`);
-    return JSON.parse(text);
+    const res = await http('POST', this.base + path, body);
+    if (res.status < 200 || res.status > 299) throw new Error(`bare forwarder POST ${path}: ${res.status} ${res.text.slice(0, 300)}`);
+    return JSON.parse(res.text);
   }
 
   start = (p: Prepared) => this.post('/start', p);
