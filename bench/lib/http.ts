@@ -12,13 +12,12 @@ export interface HttpAnswer {
 }
 
 /** One HTTP call; `body` is sent as JSON. Resolves with the status and the body's text (any status). */
-export async function http(method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs?: number): Promise<HttpAnswer> {
+export async function http(method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
   const res = await request(url, {
     method,
     dispatcher: agent,
     headers: { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) },
     ...(body !== undefined && { body: JSON.stringify(body) }),
-    ...(timeoutMs !== undefined && { headersTimeout: timeoutMs, bodyTimeout: timeoutMs }),
   });
   return { status: res.statusCode, text: await res.body.text() };
 }
