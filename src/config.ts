@@ -58,15 +58,16 @@ export const EnvSchema = Type.Object({
   TEMPORAL_TEST_SERVER_PATH: Type.Optional(Type.String({ minLength: 1 })),
   // Worker: how many escalations it keeps in memory between their workflow tasks (the sticky cache).
   // An escalation out of the cache is replayed from its history at its next task. 400 keeps the worker
-  // process (two workflow threads, below) under 1 GiB RSS with 10,000 escalations in flight (903 MiB
-  // measured; 500 reached 1,007 MiB with two threads, 856-894 MiB with one), with the worker's 512 MiB
+  // process (two workflow threads, below) under 1 GiB RSS with 10,000 escalations in flight (903-935 MiB
+  // in three runs; 500 reached 1,007 MiB with two threads, 856-894 MiB with one), with the worker's 512 MiB
   // V8 heap limit (package.json, docker-compose.yml). See the README's Performance section.
   TEMPORAL_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 0, maximum: 100_000, default: 400 }),
   // Worker: threads that run workflow code (the SDK's workflowThreadPoolSize). A second thread lets a
   // deadline's workflow task run while another escalation is replayed from its history: with 10,000
-  // pending on one worker, deadlines reached the stand-in within 107-217 ms (p99) with two threads
-  // and 267-621 ms with one. Each thread holds its own V8 isolate (about 60 MiB idle). Unset: 2 in
-  // the worker process (src/worker-main.ts), the SDK's 1 in `npm start`'s all-in-one process.
+  // pending on one worker, the slowest of 20 deadlines reached the stand-in in 107-280 ms with two
+  // threads (four runs) and 267-621 ms with one (three). Each thread holds its own V8 isolate (about
+  // 60 MiB idle). Unset: 2 in the worker process (src/worker-main.ts), the SDK's 1 in `npm start`'s
+  // all-in-one process.
   TEMPORAL_WORKFLOW_THREADS: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
 
   // Slack and SendGrid: unset credentials mean "use the local stand-ins" on the embedded default.

@@ -76,8 +76,8 @@ export interface CreateWorkerOptions {
 /**
  * Workflow threads of a worker process of its own (`npm run worker`, docker-compose.yml, the
  * topology) when TEMPORAL_WORKFLOW_THREADS is unset: two, so a deadline's workflow task need not wait
- * while another escalation is replayed from its history (README, Performance: p99 107-217 ms from a
- * deadline to its message with 10,000 pending on one worker, 267-621 ms with one thread).
+ * while another escalation is replayed from its history (README, Performance: p99 107-280 ms from a
+ * deadline to its message with 10,000 pending on one worker in four runs, 267-621 ms with one thread).
  */
 export const WORKER_PROCESS_WORKFLOW_THREADS = 2;
 

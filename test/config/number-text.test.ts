@@ -1,8 +1,7 @@
-// Settings are text in the environment; a number must mean what was written (src/env-text.ts).
+// Settings are text in the environment; a number must mean what was written (src/number-text.ts).
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from '../../src/config.js';
+import { ConfigError, EnvSchema, parseEnv } from '../../src/config.js';
 import { convertEnvText } from '../../src/number-text.js';
-import { EnvSchema } from '../../src/config.js';
 
 describe('numbers in environment variables', () => {
   it('takes decimal text, with spaces around or a sign', () => {
