@@ -73,3 +73,14 @@ export async function triggerOfPost(
   }
   throw new Error(`nothing set off the post '${step}'`);
 }
+
+/**
+ * The workflow task that scheduled the Slack post of `step` (its WorkflowTaskCompleted event id):
+ * two posts with the same one went out together, neither waiting for the other's activity.
+ */
+export async function taskOfPost(handle: WorkflowHandle, step: string): Promise<number> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const post = events.find((e) => e.activityTaskScheduledEventAttributes && summaryOf(e)?.startsWith(`Slack '${step}'`));
+  if (!post) throw new Error(`no Slack post '${step}' in the history of ${handle.workflowId}`);
+  return Number(post.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId);
+}

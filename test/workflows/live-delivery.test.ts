@@ -6,10 +6,12 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import type { LiveDeliveryEvent, LiveDeliveryInput, LiveDeliveryState } from '../../workflows/live-delivery/contract.js';
 import { liveDelivery } from '../../workflows/live-delivery/workflow.js';
+import { CLIENT_CALL_ATTEMPTS } from '../../workflows/live-delivery/session.js';
 import { eventUpdate, stateQuery, EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER } from '../../workflows/kit/messages.js';
 import type { EmailOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { buttonLabels, buttonPostsNow, contextLines, latestOutboxVersions } from '../helpers/button-posts.js';
 import { liveDeliveryInput } from '../helpers/fixtures.js';
+import { taskOfPost } from '../helpers/history.js';
 import { eventually, untilMessage } from '../helpers/wait.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
 
@@ -57,6 +59,14 @@ const emails = () => t.standIns.outbox.list({ kind: 'email' }) as EmailOutboxRec
 const templatesSent = () => emails().map((e) => e.custom_args.template);
 const thread = () => t.standIns.slack.messages(CHANNEL);
 const ownerDm = () => t.standIns.outbox.list({ kind: 'slack' }).find((r) => r.kind === 'slack' && r.channel.name.startsWith('@'));
+
+/**
+ * Patch live-delivery-client-call-beside-outcome (issue 18): the request to phone the client (Slack
+ * step `callStep`) is scheduled in the workflow task that posts the outcome, not one activity later.
+ */
+async function expectCallBesideOutcome(h: Handle, callStep: string) {
+  expect(await taskOfPost(h, callStep), `the task that scheduled '${callStep}'`).toBe(await taskOfPost(h, 'outcome'));
+}
 
 const CHICAGO = 'America/Chicago';
 const chicagoDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: CHICAGO, dateStyle: 'short' }).format(ms);
@@ -190,12 +200,12 @@ describe('facilitator no-show', () => {
       expect(Date.parse(raised!.at)).toBeGreaterThanOrEqual(cutoff + 75_000);
       const [ticket] = t.standIns.tickets.tickets();
       expect(final.details).toMatchObject({ ticketId: ticket!.id });
-      // The thread: the outcome, then the request to phone the client (in that order, one each).
+      // The thread: the outcome once; the request to phone the client, asked CLIENT_CALL_ATTEMPTS
+      // times (nobody reports the call here), the first in the cutoff's own workflow task.
       const texts = thread().map((m) => m.text);
-      const outcome = texts.findIndex((x) => x.includes('Resolved:'));
-      const phone = texts.findIndex((x) => x.includes(`Phone ${input.siteContact.name}`));
-      expect(outcome).toBeGreaterThanOrEqual(0);
-      expect(phone).toBeGreaterThan(outcome);
+      expect(texts.filter((x) => x.includes('Resolved:'))).toHaveLength(1);
+      expect(texts.filter((x) => x.includes(`Phone ${input.siteContact.name}`))).toHaveLength(CLIENT_CALL_ATTEMPTS);
+      await expectCallBesideOutcome(h, 'call-client-1');
       // The owner's DM waits for both and names the ticket.
       expect(ownerDm()?.text).toContain(`Service-recovery ticket ${ticket!.id}`);
     });
@@ -318,6 +328,7 @@ describe('participant no-show', () => {
       // Phoned first: nothing is emailed while the call is open.
       expect(emails()).toHaveLength(0);
       expect(thread().filter((m) => m.text.includes('Phone Dana Client on +1 555 0199') && m.text.includes('nobody joined within 30 minutes'))).toHaveLength(1);
+      await expectCallBesideOutcome(h, 'call-client-cutoff-1');
       // The client was reached earlier: this call's outcome is still accepted.
       await send(h, { type: 'client-informed', actor: 'desk-agent' });
       const final = await h.result();
@@ -694,6 +705,7 @@ describe('issue 17: the SOP, not more and not less', () => {
       expect(ticket?.body).toMatchObject({ title: `Service recovery: "${input.booking.sessionTitle}" (booking ${input.booking.id}) ended early` });
       expect(String(ticket?.body.description)).toContain('the session ended early (technical issue on our side)');
       expect(thread().find((m) => m.text.includes('Phone Dana Client'))?.text).toContain('the session ended early because of technical issues');
+      await expectCallBesideOutcome(h, 'call-client-1');
     }, (start) => ({ techIssueReportedAt: new Date(start + 20 * MIN).toISOString() }));
   });
 

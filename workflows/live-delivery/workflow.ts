@@ -70,6 +70,16 @@ export const LIVE_DELIVERY_SOP_V2 = 'live-delivery-sop-v2';
  */
 const TICKET_BESIDE_CLIENT = 'live-delivery-ticket-beside-client';
 
+/**
+ * patched() id (issue 18, deadlines on time under load): after a cancellation the request to phone
+ * the client is posted beside the thread's outcome, in the workflow task the deadline's timer fired
+ * in. Before it, the call waited for the outcome post's activity and one more workflow task: 40-60 ms
+ * on the 10,000-in-flight capacity run, up to 160 ms (bench/results/capacity-2026-12-01T03-*). The
+ * two posts now reach Slack together, in either order; each reads on its own (the request says
+ * what to tell the client).
+ */
+const CLIENT_CALL_BESIDE_OUTCOME = 'live-delivery-client-call-beside-outcome';
+
 /** patched() id: events are applied after the opening state is in place (issue 17 item 3). */
 const EVENTS_AFTER_OPENING = 'live-delivery-events-after-opening';
 
@@ -105,13 +115,13 @@ export async function liveDelivery(input: LiveDeliveryInput): Promise<LiveDelive
 
   await procedure.run(s, cutoff);
   if (s.v2 && patched(TICKET_BESIDE_CLIENT)) {
-    await Promise.all([
-      (async () => {
-        await announceOutcome(s, { markAlongside: true });
-        await procedure.afterOutcome?.(s);
-      })(),
-      raiseServiceRecovery(s),
-    ]);
+    const clientAfterOutcome = patched(CLIENT_CALL_BESIDE_OUTCOME)
+      ? Promise.all([announceOutcome(s, { markAlongside: true }), procedure.afterOutcome?.(s)])
+      : (async () => {
+          await announceOutcome(s, { markAlongside: true });
+          await procedure.afterOutcome?.(s);
+        })();
+    await Promise.all([clientAfterOutcome, raiseServiceRecovery(s)]);
     await ownerFollowUp(s);
   } else if (s.v2) {
     await announceOutcome(s);
