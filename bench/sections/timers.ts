@@ -20,10 +20,11 @@ export interface TimerResult {
   lateness: (number | null)[];
   rows: Row[];
   /**
-   * Per deadline, ms after it: the timer fired, its first message was scheduled, its activity started,
-   * the thread's outcome post arrived (the first message people see), the call request arrived.
+   * Per deadline, ms after it: the timer fired, the worker picked up the workflow task it caused,
+   * that task completed (its first message scheduled), the message's activity started, the thread's
+   * outcome post arrived (the first message people see), the call request arrived.
    */
-  breakdown: Record<'timerFired' | 'taskDone' | 'activityStarted' | 'outcome' | 'arrived', number | undefined>[];
+  breakdown: Record<'timerFired' | 'taskStarted' | 'taskDone' | 'activityStarted' | 'outcome' | 'arrived', number | undefined>[];
   /** Each deadline's instant (epoch ms), to set beside other logs (e.g. the worker's `--trace-gc`). */
   deadlines: number[];
 }
@@ -80,7 +81,7 @@ export async function timerPrecision(
     ...(figure === 'p99' && section.includes('capacity') && { goal: '<= 250 ms', met: missing === 0 && (v as number) <= 250 }),
     ...(i === 0 && { note: `${got.length} of ${count} deadlines${missing ? `, ${missing} never arrived` : ''}; the server fires, the worker runs the activity, the stand-in receives` }),
   }));
-  const parts = ['timerFired', 'taskDone', 'activityStarted', 'outcome', 'arrived'] as const;
+  const parts = ['timerFired', 'taskStarted', 'taskDone', 'activityStarted', 'outcome', 'arrived'] as const;
   const medians = Object.fromEntries(
     parts.map((k) => [k, round(percentile(breakdown.flatMap((b) => (b?.[k] === undefined ? [] : [b[k]])), 50))]),
   ) as Record<(typeof parts)[number], number>;
@@ -92,13 +93,16 @@ export async function timerPrecision(
     raw: null,
     ratio: null,
     note:
-      `timer fired ${medians.timerFired}, workflow task done (message scheduled) ${medians.taskDone}, ` +
+      `timer fired ${medians.timerFired}, workflow task picked up ${medians.taskStarted}, done (message scheduled) ${medians.taskDone}, ` +
       `activity started ${medians.activityStarted}, the outcome post at the stand-in ${medians.outcome}, the call request at the stand-in ${medians.arrived}`,
   });
   return { lateness, rows, breakdown, deadlines: escalations.map((e) => e.deadline) };
 }
 
-/** From the escalation's history: when the cutoff timer fired, when its first message's activity was scheduled and started. */
+/**
+ * From the escalation's history: when the cutoff timer fired, when the worker picked up the task that
+ * followed (WorkflowTaskStarted), when the first message's activity was scheduled and started.
+ */
 async function where(stack: Stack, id: string, deadline: number, outcomeAt: number | undefined, arrivedAt: number | undefined) {
   const events: IHistoryEvent[] = (await stack.client.workflow.getHandle(id).fetchHistory()).events ?? [];
   const ms = (e: IHistoryEvent | undefined) => (e?.eventTime ? tsMs(e.eventTime) - deadline : undefined);
@@ -107,8 +111,12 @@ async function where(stack: Stack, id: string, deadline: number, outcomeAt: numb
     (e) => Number(e.eventId) > Number(fired?.eventId ?? Infinity) && MESSAGE_ACTIVITIES.has(e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''),
   );
   const started = events.find((e) => String(e.activityTaskStartedEventAttributes?.scheduledEventId ?? '') === String(scheduled?.eventId ?? '-'));
+  const completedId = String(scheduled?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId ?? '-');
+  const completed = events.find((e) => String(e.eventId) === completedId);
+  const taskStarted = events.find((e) => String(e.eventId) === String(completed?.workflowTaskCompletedEventAttributes?.startedEventId ?? '-'));
   return {
     timerFired: ms(fired),
+    taskStarted: ms(taskStarted),
     taskDone: ms(scheduled),
     activityStarted: ms(started),
     outcome: outcomeAt === undefined ? undefined : outcomeAt - deadline,

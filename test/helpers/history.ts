@@ -75,12 +75,36 @@ export async function triggerOfPost(
 }
 
 /**
- * The workflow task that scheduled the Slack post of `step` (its WorkflowTaskCompleted event id):
- * two posts with the same one went out together, neither waiting for the other's activity.
+ * The workflow task that scheduled the Slack post of `step` (the event id the server gives for it:
+ * WorkflowTaskCompleted, or WorkflowTaskStarted on the time-skipping server): two posts with the
+ * same one went out together, neither waiting for the other's activity.
  */
 export async function taskOfPost(handle: WorkflowHandle, step: string): Promise<number> {
   const events = (await handle.fetchHistory()).events ?? [];
   const post = events.find((e) => e.activityTaskScheduledEventAttributes && summaryOf(e)?.startsWith(`Slack '${step}'`));
   if (!post) throw new Error(`no Slack post '${step}' in the history of ${handle.workflowId}`);
   return Number(post.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId);
+}
+
+/**
+ * What woke the workflow for the task that scheduled Slack post `step`: the summaries of the timers
+ * that fired and how many activities completed in its batch (the events since the task before it).
+ * A post that waited for another activity shows it here.
+ */
+export async function wokenFor(handle: WorkflowHandle, step: string): Promise<{ timers: string[]; activitiesCompleted: number }> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const post = events.find((e) => e.activityTaskScheduledEventAttributes && summaryOf(e)?.startsWith(`Slack '${step}'`));
+  if (!post) throw new Error(`no Slack post '${step}' in the history of ${handle.workflowId}`);
+  const index = (id: unknown) => events.findIndex((e) => String(e.eventId) === String(id));
+  // The dev server names the task's WorkflowTaskCompleted event; the time-skipping server its WorkflowTaskStarted.
+  const ref = index(post.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId);
+  const started = events[ref]!.workflowTaskStartedEventAttributes ? ref : index(events[ref]!.workflowTaskCompletedEventAttributes!.startedEventId);
+  let from = started;
+  while (from > 0 && !events[from - 1]!.workflowTaskCompletedEventAttributes) from--;
+  const batch = events.slice(from, started);
+  const timerSummary = (id: unknown) => summaryOf(events.find((e) => e.timerStartedEventAttributes?.timerId === id)!) ?? '';
+  return {
+    timers: batch.filter((e) => e.timerFiredEventAttributes).map((e) => timerSummary(e.timerFiredEventAttributes!.timerId)),
+    activitiesCompleted: batch.filter((e) => e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes).length,
+  };
 }

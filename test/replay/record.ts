@@ -191,17 +191,18 @@ const scenarios: Record<string, Scenario> = {
     await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
     return h;
   },
-  // Since patched('live-delivery-client-call-beside-outcome'): the request to phone the client goes
-  // out in the workflow task that posts the outcome, at each of the three cancellations: the
-  // facilitator's cutoff, nobody by start + 30, and a session that ended early on our side.
-  'live-delivery-call-beside-outcome-facilitator': async (id) => {
+  // Since patched('live-delivery-aftercare-in-outcome-task'): the outcome, the request to phone the
+  // client and the ticket go out in the workflow task that decided the outcome, the ended call tasks
+  // closing their posts beside them, at each of the three cancellations: the facilitator's cutoff,
+  // nobody by start + 30, and a session that ended early on our side.
+  'live-delivery-aftercare-in-outcome-task-facilitator': async (id) => {
     const startMs = await env.currentTimeMs();
     const h = await start(id, startMs);
     await sleepUntil(startMs + at(15));
     await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
     return h;
   },
-  'live-delivery-call-beside-outcome-participants': async (id) => {
+  'live-delivery-aftercare-in-outcome-task-participants': async (id) => {
     const startMs = await env.currentTimeMs();
     const h = await start(id, startMs, 'participant-no-show');
     await env.sleep(at(3));
@@ -210,7 +211,7 @@ const scenarios: Record<string, Scenario> = {
     await h.executeUpdate(eventUpdate, { args: [{ type: 'client-unreachable', actor: 'desk-agent' }] });
     return h;
   },
-  'live-delivery-call-beside-outcome-ended-early': async (id) => {
+  'live-delivery-aftercare-in-outcome-task-ended-early': async (id) => {
     const h = await start(id, await env.currentTimeMs(), 'tech-issue');
     await env.sleep(at(1));
     await h.executeUpdate(eventUpdate, { args: [{ type: 'session-ended-early', cause: 'provider', reason: 'the facilitator lost power', actor: 'desk-agent' }] });

@@ -11,7 +11,7 @@ import { eventUpdate, stateQuery, EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER } fro
 import type { EmailOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { buttonLabels, buttonPostsNow, contextLines, latestOutboxVersions } from '../helpers/button-posts.js';
 import { liveDeliveryInput } from '../helpers/fixtures.js';
-import { taskOfPost } from '../helpers/history.js';
+import { taskOfPost, wokenFor } from '../helpers/history.js';
 import { eventually, untilMessage } from '../helpers/wait.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
 
@@ -61,10 +61,17 @@ const thread = () => t.standIns.slack.messages(CHANNEL);
 const ownerDm = () => t.standIns.outbox.list({ kind: 'slack' }).find((r) => r.kind === 'slack' && r.channel.name.startsWith('@'));
 
 /**
- * Patch live-delivery-client-call-beside-outcome (issue 18): the request to phone the client (Slack
- * step `callStep`) is scheduled in the workflow task that posts the outcome, not one activity later.
+ * Patch live-delivery-aftercare-in-outcome-task (issue 18): the request to phone the client (Slack
+ * step `callStep`) goes out in the workflow task that posts the outcome; at a cutoff (its timer's
+ * summary `cutoff`) that is the task the timer woke, waiting for no activity (the call task that
+ * ended closes its posts beside it).
  */
-async function expectCallBesideOutcome(h: Handle, callStep: string) {
+async function expectAftercareInOutcomeTask(h: Handle, callStep: string, cutoff?: string) {
+  if (cutoff) {
+    const woken = await wokenFor(h, 'outcome');
+    expect(woken.timers).toContain(cutoff);
+    expect(woken.activitiesCompleted, 'activities the outcome post waited for').toBe(0);
+  }
   expect(await taskOfPost(h, callStep), `the task that scheduled '${callStep}'`).toBe(await taskOfPost(h, 'outcome'));
 }
 
@@ -205,7 +212,7 @@ describe('facilitator no-show', () => {
       const texts = thread().map((m) => m.text);
       expect(texts.filter((x) => x.includes('Resolved:'))).toHaveLength(1);
       expect(texts.filter((x) => x.includes(`Phone ${input.siteContact.name}`))).toHaveLength(CLIENT_CALL_ATTEMPTS);
-      await expectCallBesideOutcome(h, 'call-client-1');
+      await expectAftercareInOutcomeTask(h, 'call-client-1', 'Facilitator online by session start + 15 minutes');
       // The owner's DM waits for both and names the ticket.
       expect(ownerDm()?.text).toContain(`Service-recovery ticket ${ticket!.id}`);
     });
@@ -328,7 +335,7 @@ describe('participant no-show', () => {
       // Phoned first: nothing is emailed while the call is open.
       expect(emails()).toHaveLength(0);
       expect(thread().filter((m) => m.text.includes('Phone Dana Client on +1 555 0199') && m.text.includes('nobody joined within 30 minutes'))).toHaveLength(1);
-      await expectCallBesideOutcome(h, 'call-client-cutoff-1');
+      await expectAftercareInOutcomeTask(h, 'call-client-cutoff-1', 'Participants by session start + 30 minutes');
       // The client was reached earlier: this call's outcome is still accepted.
       await send(h, { type: 'client-informed', actor: 'desk-agent' });
       const final = await h.result();
@@ -705,7 +712,7 @@ describe('issue 17: the SOP, not more and not less', () => {
       expect(ticket?.body).toMatchObject({ title: `Service recovery: "${input.booking.sessionTitle}" (booking ${input.booking.id}) ended early` });
       expect(String(ticket?.body.description)).toContain('the session ended early (technical issue on our side)');
       expect(thread().find((m) => m.text.includes('Phone Dana Client'))?.text).toContain('the session ended early because of technical issues');
-      await expectCallBesideOutcome(h, 'call-client-1');
+      await expectAftercareInOutcomeTask(h, 'call-client-1');
     }, (start) => ({ techIssueReportedAt: new Date(start + 20 * MIN).toISOString() }));
   });
 

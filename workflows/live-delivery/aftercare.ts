@@ -3,7 +3,7 @@
 // owner gets the whole timeline (followUp). Since patch live-delivery-sop-v2 the ticket is raised at
 // once and the client is told (the call, then the email) before the owner's DM, so it includes that;
 // since patch live-delivery-ticket-beside-client the client's call no longer waits for the ticket,
-// and since live-delivery-client-call-beside-outcome not for the outcome post either.
+// and since live-delivery-aftercare-in-outcome-task not for the outcome post either.
 import { summary as activitySummary, tickets } from '../kit/activities.js';
 import { failureReason } from '../kit/failures.js';
 import { postSlack, updateSlack } from '../kit/notify.js';

@@ -122,8 +122,7 @@ export async function facilitatorNoShow(s: LiveSession, cutoff: PendingDeadline)
       })()
     : callFacilitator();
   await agenda.run();
-  await calling;
-  await s.settle();
+  await s.windDown(() => calling, () => s.settle());
 }
 
 /** v2, once cancelled: participants are told, and the client is phoned, then emailed template 1. */

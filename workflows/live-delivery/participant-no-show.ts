@@ -104,7 +104,7 @@ export async function participantNoShow(s: LiveSession, cutoff: PendingDeadline)
   if (esc.outcome === 'cancelled-client') {
     await s.clientEmail('session-cancelled-after-call', 'confirming the call: the session is not going ahead');
   }
-  await calling;
+  await s.windDown(() => calling);
 }
 
 /** Patched cutoff (nobody joined): the client is phoned about it, then template 4 (record or fallback). */

@@ -3,6 +3,7 @@
 // requests, and the SOP's rule for telling the client (seed 000: "always aim to phone the client
 // ... the email templates should be used when the client is uncontactable on the phone, or for
 // follow-up documenting the discussion had on the phone").
+import { patched } from '@temporalio/workflow';
 import { conditionOrTimeout } from '../kit/timers.js';
 import type { SlackButton, TemplateFlagName } from '../../activities/index.js';
 import { Agenda } from '../kit/agenda.js';
@@ -39,6 +40,17 @@ export function sessionFate(s: LiveSession): 'the session ended early' | 'the se
   return 'the session did not go ahead';
 }
 
+/**
+ * patched() id (issue 18: deadlines on time under load): at the outcome the aftercare's first
+ * messages (the thread's outcome, the alert's mark, the request to phone the client, the ticket) go
+ * out in the workflow task that decided it, and the call tasks and reminders that ended close their
+ * posts beside them. Before it the outcome post waited for those posts to be closed, and the call
+ * request for the outcome post: two activities and two workflow tasks after a cutoff, about 60 ms on
+ * an idle machine and up to 200 ms with 10,000 escalations in flight (bench/results/capacity-2026-12-01T03-*).
+ * The outcome and the call request now reach Slack together, in either order; each reads on its own.
+ */
+export const AFTERCARE_IN_OUTCOME_TASK = 'live-delivery-aftercare-in-outcome-task';
+
 /** How often the desk is asked to phone the client about a cancellation before the email goes alone (3 x 5 minutes by default). */
 export const CLIENT_CALL_ATTEMPTS = 3;
 
@@ -58,6 +70,8 @@ export class LiveSession {
   private readonly happened = new Set<string>();
   /** Work started on the side (e.g. decision reminders), awaited before the escalation ends. */
   private readonly sideWork: Promise<unknown>[] = [];
+  /** Call tasks and reminders still closing their posts at the outcome (patch AFTERCARE_IN_OUTCOME_TASK). */
+  private readonly windingDown: Promise<unknown>[] = [];
 
   /**
    * @param v2 patch live-delivery-sop-v2 is in force: calls wait for the session start, a reached
@@ -123,6 +137,28 @@ export class LiveSession {
 
   async settle(): Promise<void> {
     await Promise.all(this.sideWork);
+  }
+
+  /** v2 escalations that reach their outcome under patch AFTERCARE_IN_OUTCOME_TASK. Ask only at the outcome. */
+  get aftercareInOutcomeTask(): boolean {
+    return this.v2 && patched(AFTERCARE_IN_OUTCOME_TASK);
+  }
+
+  /**
+   * At the outcome, what still has to end (call tasks and reminders closing their posts): under
+   * patch AFTERCARE_IN_OUTCOME_TASK it ends beside the aftercare (`woundDown` awaits it); before
+   * it, each in turn before the aftercare began.
+   */
+  async windDown(...work: (() => Promise<unknown>)[]): Promise<void> {
+    if (this.aftercareInOutcomeTask) {
+      this.windingDown.push(...work.map((w) => w()));
+      return;
+    }
+    for (const w of work) await w();
+  }
+
+  async woundDown(): Promise<void> {
+    await Promise.all(this.windingDown);
   }
 
   get details(): LiveDeliveryDetails {

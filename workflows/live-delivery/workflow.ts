@@ -70,16 +70,6 @@ export const LIVE_DELIVERY_SOP_V2 = 'live-delivery-sop-v2';
  */
 const TICKET_BESIDE_CLIENT = 'live-delivery-ticket-beside-client';
 
-/**
- * patched() id (issue 18, deadlines on time under load): after a cancellation the request to phone
- * the client is posted beside the thread's outcome, in the workflow task the deadline's timer fired
- * in. Before it, the call waited for the outcome post's activity and one more workflow task: 40-60 ms
- * on the 10,000-in-flight capacity run, up to 160 ms (bench/results/capacity-2026-12-01T03-*). The
- * two posts now reach Slack together, in either order; each reads on its own (the request says
- * what to tell the client).
- */
-const CLIENT_CALL_BESIDE_OUTCOME = 'live-delivery-client-call-beside-outcome';
-
 /** patched() id: events are applied after the opening state is in place (issue 17 item 3). */
 const EVENTS_AFTER_OPENING = 'live-delivery-events-after-opening';
 
@@ -115,13 +105,14 @@ export async function liveDelivery(input: LiveDeliveryInput): Promise<LiveDelive
 
   await procedure.run(s, cutoff);
   if (s.v2 && patched(TICKET_BESIDE_CLIENT)) {
-    const clientAfterOutcome = patched(CLIENT_CALL_BESIDE_OUTCOME)
+    // Patch AFTERCARE_IN_OUTCOME_TASK (session.ts): the client's call no longer waits for the outcome post.
+    const client = s.aftercareInOutcomeTask
       ? Promise.all([announceOutcome(s, { markAlongside: true }), procedure.afterOutcome?.(s)])
       : (async () => {
           await announceOutcome(s, { markAlongside: true });
           await procedure.afterOutcome?.(s);
         })();
-    await Promise.all([clientAfterOutcome, raiseServiceRecovery(s)]);
+    await Promise.all([client, raiseServiceRecovery(s), s.woundDown()]);
     await ownerFollowUp(s);
   } else if (s.v2) {
     await announceOutcome(s);
@@ -131,6 +122,7 @@ export async function liveDelivery(input: LiveDeliveryInput): Promise<LiveDelive
   } else {
     await aftercare(s);
   }
+  await s.woundDown(); // awaited above under TICKET_BESIDE_CLIENT; nothing winds down without AFTERCARE_IN_OUTCOME_TASK
   // Every post whose buttons still work says how the escalation ended (issue 16 item 9).
   await closeRemainingPosts(esc);
   return esc.state();
