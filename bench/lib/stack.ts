@@ -3,7 +3,7 @@
 // (`npm run api`) each in a process of their own, plus a raw SDK client in the bench process.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -255,7 +255,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       const metrics = { WORKER_METRICS_ADDRESS: `127.0.0.1:${await lowFreePort()}` };
       const w = child(tsNode('src/worker-main.ts', { ...workerEnvBase, ...metrics, ...opts.workerEnv, ...env }, opts.workerNodeArgs ?? WORKER_NODE_ARGS), 'worker', log);
       workers.push(w); // stopped by the cleanup even if it never polls
-      if (opts.workerLogDir) logLines(w.proc, join(opts.workerLogDir, `worker-${w.proc.pid}.log`));
+      if (opts.workerLogDir) {
+        await mkdir(opts.workerLogDir, { recursive: true }); // a missing directory would end the bench at the first line
+        logLines(w.proc, join(opts.workerLogDir, `worker-${w.proc.pid}.log`));
+      }
       metricsUrls.set(w, `http://${metrics.WORKER_METRICS_ADDRESS}/metrics`);
       await poll(
         'worker',
