@@ -15,6 +15,14 @@ export function summaryOf(e: HistoryEvent): string | undefined {
   return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as string) : undefined;
 }
 
+/** The history and the index of the ActivityTaskScheduled event of Slack post `step` (by the summary the kit gives it). */
+async function scheduledPost(handle: WorkflowHandle, step: string): Promise<{ events: HistoryEvent[]; post: number }> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const post = events.findIndex((e) => e.activityTaskScheduledEventAttributes && summaryOf(e)?.startsWith(`Slack '${step}'`));
+  if (post < 0) throw new Error(`no Slack post '${step}' in the history of ${handle.workflowId}`);
+  return { events, post };
+}
+
 /** A timer of the history. */
 export interface HistoryTimer {
   summary: string | undefined;
@@ -55,9 +63,7 @@ export async function triggerOfPost(
   handle: WorkflowHandle,
   step: string,
 ): Promise<{ timer: HistoryTimer; timers: HistoryTimer[] } | { update: string; acceptedAtMs: number }> {
-  const events = (await handle.fetchHistory()).events ?? [];
-  const post = events.findIndex((e) => e.activityTaskScheduledEventAttributes && summaryOf(e)?.startsWith(`Slack '${step}'`));
-  if (post < 0) throw new Error(`no Slack post '${step}' in the history of ${handle.workflowId}`);
+  const { events, post } = await scheduledPost(handle, step);
   for (let i = post; i >= 0; i--) {
     const e = events[i]!;
     const fired = e.timerFiredEventAttributes;
@@ -80,10 +86,8 @@ export async function triggerOfPost(
  * same one went out together, neither waiting for the other's activity.
  */
 export async function taskOfPost(handle: WorkflowHandle, step: string): Promise<number> {
-  const events = (await handle.fetchHistory()).events ?? [];
-  const post = events.find((e) => e.activityTaskScheduledEventAttributes && summaryOf(e)?.startsWith(`Slack '${step}'`));
-  if (!post) throw new Error(`no Slack post '${step}' in the history of ${handle.workflowId}`);
-  return Number(post.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId);
+  const { events, post } = await scheduledPost(handle, step);
+  return Number(events[post]!.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId);
 }
 
 /**
@@ -92,12 +96,10 @@ export async function taskOfPost(handle: WorkflowHandle, step: string): Promise<
  * A post that waited for another activity shows it here.
  */
 export async function wokenFor(handle: WorkflowHandle, step: string): Promise<{ timers: string[]; activitiesCompleted: number }> {
-  const events = (await handle.fetchHistory()).events ?? [];
-  const post = events.find((e) => e.activityTaskScheduledEventAttributes && summaryOf(e)?.startsWith(`Slack '${step}'`));
-  if (!post) throw new Error(`no Slack post '${step}' in the history of ${handle.workflowId}`);
+  const { events, post } = await scheduledPost(handle, step);
   const index = (id: unknown) => events.findIndex((e) => String(e.eventId) === String(id));
   // The dev server names the task's WorkflowTaskCompleted event; the time-skipping server its WorkflowTaskStarted.
-  const ref = index(post.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId);
+  const ref = index(events[post]!.activityTaskScheduledEventAttributes!.workflowTaskCompletedEventId);
   const started = events[ref]!.workflowTaskStartedEventAttributes ? ref : index(events[ref]!.workflowTaskCompletedEventAttributes!.startedEventId);
   let from = started;
   while (from > 0 && !events[from - 1]!.workflowTaskCompletedEventAttributes) from--;
