@@ -110,3 +110,27 @@ export async function wokenFor(handle: WorkflowHandle, step: string): Promise<{ 
     activitiesCompleted: batch.filter((e) => e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes).length,
   };
 }
+
+/**
+ * For each timer that fired, by its summary: the index (0, 1, ...) of the workflow activation that
+ * gave it to the workflow, counting the completed workflow tasks. Two timers in one activation
+ * resolve before any of the workflow's code runs after either; two in different activations do not.
+ * The time-skipping server hands each due timer to a pool of threads, so two timers a few
+ * milliseconds apart may be recorded, and delivered, in either order.
+ */
+export async function activationOfTimers(handle: WorkflowHandle): Promise<Map<string, number>> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  // A task's outcome is the next of these after its WorkflowTaskStarted (the time-skipping server
+  // leaves WorkflowTaskCompleted's startedEventId unset): a task that failed or timed out is run again.
+  const outcome = (i: number) =>
+    events.slice(i + 1).find((e) => e.workflowTaskCompletedEventAttributes || e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes);
+  const activations = events.flatMap((e, i) => (e.workflowTaskStartedEventAttributes && outcome(i)?.workflowTaskCompletedEventAttributes ? [i] : []));
+  const summaryOfTimer = (id: unknown) => summaryOf(events.find((e) => e.timerStartedEventAttributes?.timerId === id)!) ?? String(id);
+  const seen = new Map<string, number>();
+  for (const [i, e] of events.entries()) {
+    const fired = e.timerFiredEventAttributes;
+    const activation = activations.findIndex((started) => started > i);
+    if (fired && activation >= 0) seen.set(summaryOfTimer(fired.timerId), activation);
+  }
+  return seen;
+}

@@ -171,7 +171,9 @@ async function climb<R extends Rung>(esc: AnyEscalation, o: LadderOptions<R>, re
       if (sent.length > 0) requests.current = sent;
       const noAnswers = o.unanswered?.() ?? 0;
       const ended = () => done() || (o.unanswered?.() ?? 0) > noAnswers;
-      if ((await conditionOrTimeout(ended, timeoutMs, { summary: o.summary(rung, attempt) })) && done()) return result(rung);
+      await conditionOrTimeout(ended, timeoutMs, { summary: o.summary(rung, attempt) });
+      // An answer in the activation that fired the timeout counts too (its timer's job may run first).
+      if (done()) return result(rung);
       const next = attempt < limit && attempts < cap ? 'again' : attempts < cap ? nextRung(o.rungs, index) : null;
       if (o.onUnanswered) o.onUnanswered(rung, attempt, next);
       else esc.timeline.add('ladder-unanswered', unansweredText(rung, attempt, next), 'engine', { ladder: o.id, attempt });
