@@ -22,10 +22,11 @@ const HOUR = 60 * MIN;
 const LEADS = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89];
 /**
  * The ladder's probes also get acknowledgements after the timeout (negative leads): a moment after,
- * acknowledged when one activation holds both, exhausted when not; a minute after, exhausted (the
- * server's clock moves at its real pace while the timeout's workflow task is outstanding).
+ * acknowledged when one activation holds both, exhausted when not; half a minute after, exhausted
+ * (the server's clock moves at its real pace while the timeout's workflow task is outstanding), and
+ * still well before the probe's last timer, a minute after the ladder ended.
  */
-const ACK_LEADS = [...LEADS, -1, -MIN];
+const ACK_LEADS = [...LEADS, -1, -MIN / 2];
 const t = workflowTestEnv({ name: 'kit-near-timers', bundle: bundleProbeWorkflows });
 
 /** The result, or a failure naming the workflow when it does not close (its task completion refused). */
