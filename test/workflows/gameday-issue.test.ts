@@ -11,7 +11,7 @@ import type { SlackOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { EVENT_OUT_OF_ORDER, eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import type { GamedayEventSettings, GamedayIssueEvent, GamedayIssueInput, GamedayIssueState } from '../../workflows/gameday-issue/contract.js';
 import { gamedayIssue } from '../../workflows/gameday-issue/workflow.js';
-import { triggerOfPost, type HistoryTimer } from '../helpers/history.js';
+import { timersNamed, triggerOfPost, type HistoryTimer } from '../helpers/history.js';
 import { channelPosts, DAY, EVENT, EVENT_CHANNEL, gamedayEvent, gamedayIssueInput, HOUR, MIN, SLACK, withGamedayEvents } from '../helpers/gameday.js';
 import { standInActivities, type StandIns } from '../helpers/stand-ins.js';
 import { uniqueTaskQueue, updateAdmitted } from '../helpers/temporal.js';
@@ -89,9 +89,16 @@ const postedAt = (st: GamedayIssueState, step: string) =>
 async function expectSentAfter(h: Handle, step: string, fromMs: number): Promise<HistoryTimer> {
   const trigger = await triggerOfPost(h, step);
   expect(trigger, `what set off '${step}'`).toHaveProperty('timer');
+  const { timer: last, timers } = trigger as { timer: HistoryTimer; timers: HistoryTimer[] };
+  const ladder = `${/tier-\d/.exec(step)![0]} acknowledgement: `;
   // The ladder's wait fired in the activation that posted it (the deadline's own timer, due at the
-  // same instant, may have come in the same batch).
-  const timer = (trigger as { timers: HistoryTimer[] }).timers.find((t) => /^tier-\d acknowledgement: /.test(t.summary ?? ''));
+  // same instant, may have come in the same batch). The lead's post waits for the directory first:
+  // the deadline's timer, due a few ms before the ladder's, may come in between, after it (the
+  // time-skipping server fires near timers in either order, the real one by their instants).
+  let timer = timers.find((x) => x.summary?.startsWith(ladder));
+  if (!timer && step.endsWith('-lead') && last.summary?.startsWith('Acknowledgement by ')) {
+    timer = (await timersNamed(h, ladder)).findLast((x) => x.firedAtMs !== null && x.firedAtMs <= last.firedAtMs!);
+  }
   expect(timer, `the ladder's timer before '${step}'`).toBeDefined();
   if (!timer) throw new Error('unreachable');
   expect(timer.armedAtMs).toBe(fromMs);
