@@ -134,3 +134,13 @@ export async function activationOfTimers(handle: WorkflowHandle): Promise<Map<st
   }
   return seen;
 }
+
+/** The patch ids the workflow recorded (`patched()` markers), in order. */
+export async function patchesOf(handle: WorkflowHandle): Promise<string[]> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  return events.flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    const data = marker?.markerName === 'core_patch' ? marker.details?.['patch-data']?.payloads?.[0]?.data : undefined;
+    return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { id: string }).id] : [];
+  });
+}

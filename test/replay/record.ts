@@ -219,6 +219,22 @@ const scenarios: Record<string, Scenario> = {
     await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
     return h;
   },
+  // Since patched('kit-ladder-after-due-deadlines'): a worker down across the facilitator's cutoff and
+  // the call task's next request gets both timers in one workflow task; the cutoff fires first and
+  // nobody is asked a fourth time. No workflow cache: the restarted worker polls the normal queue.
+  'live-delivery-ladder-after-due-cutoff': async (id) => {
+    const queue = 'record-worker-down-at-cutoff';
+    const startMs = await env.currentTimeMs();
+    const h = await env.client.workflow.start(liveDelivery, { taskQueue: queue, workflowId: id, args: [liveDeliveryInput('facilitator-no-show', startMs)] });
+    const run = async (fn: () => Promise<void>) =>
+      (await Worker.create({ connection: env.nativeConnection, taskQueue: queue, workflowBundle: bundle, activities, maxCachedWorkflows: 0 })).runUntil(fn);
+    await run(() => sleepUntil(startMs + 15 * MIN - 10_000));
+    await sleepUntil(startMs + 15 * MIN + 5_000);
+    await run(async () => {
+      await h.result();
+    });
+    return h;
+  },
   // A client-side tech issue: cancelled-client-side, no ticket; the client is unreachable.
   'live-delivery-v2-tech-client-side': async (id) => {
     const startMs = await env.currentTimeMs();

@@ -11,7 +11,8 @@ import { eventUpdate, stateQuery, EVENT_NOT_APPLICABLE, EVENT_OUT_OF_ORDER } fro
 import type { EmailOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { buttonLabels, buttonPostsNow, contextLines, latestOutboxVersions } from '../helpers/button-posts.js';
 import { liveDeliveryInput } from '../helpers/fixtures.js';
-import { taskOfPost, wokenFor } from '../helpers/history.js';
+import { activationOfTimers, patchesOf, taskOfPost, wokenFor } from '../helpers/history.js';
+import { uniqueTaskQueue } from '../helpers/temporal.js';
 import { eventually, untilMessage } from '../helpers/wait.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
 
@@ -239,6 +240,45 @@ describe('facilitator no-show', () => {
       expect(latestOutboxVersions(t.standIns).filter((r) => buttonLabels(r.blocks).length > 0)).toEqual([]);
       expect(final.timeline.filter((e) => e.kind === 'step-failed')).toEqual([]);
       expect(Date.parse(final.timeline.find((e) => e.kind === 'outcome')!.at)).toBeGreaterThanOrEqual(start + 15 * MIN);
+    });
+  });
+
+  // Two timers in one workflow task: with the worker down across the cutoff and the call task's next
+  // request (due a moment after it, its wait counting from the previous post), both reach the
+  // workflow together when it is back. The cutoff, the earlier instant, comes first, as the server's
+  // order says: the session is cancelled and nobody is asked to phone the facilitator a fourth time
+  // (patch kit-ladder-after-due-deadlines; before it, the fourth request went out and was closed at once).
+  it('a worker down across the cutoff and the next call request: the cutoff decides first, no fourth request', async () => {
+    await t.withWorker(async () => {
+      const taskQueue = uniqueTaskQueue('live-delivery');
+      const worker = t.restartableWorker(taskQueue);
+      await worker.start();
+      try {
+        const start = await t.env.currentTimeMs();
+        const input = liveDeliveryInput('facilitator-no-show', start);
+        const h = await t.start(liveDelivery, { taskQueue, workflowId: `ld-${input.booking.id}`, args: [input] });
+        const calls = () => thread().filter((m) => m.text.includes('Phone Alex Facilitator'));
+        await sleepUntil(start + 15 * MIN - 10_000);
+        await eventually(async () => calls().length, (n) => n === 3, 'the third request to phone the facilitator');
+        await worker.stop();
+        // The cutoff's pending task holds the server's clock to its real pace: 5 s covers the request's timer.
+        await sleepUntil(start + 15 * MIN + 5_000);
+        await worker.start();
+        const final = await h.result();
+        expect(final.outcome).toBe('cancelled-provider');
+        expect(calls()).toHaveLength(3);
+        expect(final.timeline.filter((e) => e.kind === 'call-unanswered' && e.detail.includes('Phone Alex Facilitator')).map((e) => e.detail)).toEqual([
+          expect.stringContaining('(attempt 1); asking again'),
+          expect.stringContaining('(attempt 2); asking again'),
+        ]);
+        // Both timers came in one activation (what the test is about), and the patch was asked.
+        const activation = await activationOfTimers(h);
+        const ask = [...activation.keys()].find((k) => k.startsWith('Phone Alex Facilitator') && k.endsWith(': ask again'));
+        expect(activation.get('Facilitator online by session start + 15 minutes')).toBe(activation.get(ask!));
+        expect(await patchesOf(h)).toContain('kit-ladder-after-due-deadlines');
+      } finally {
+        await worker.stop();
+      }
     });
   });
 

@@ -78,6 +78,8 @@ export class Agenda implements DeadlineFirer {
   private timerPerDeadline: boolean | undefined;
   private dueTimersFire: boolean | undefined;
   private finished = false;
+  /** In `waitForNextRound`: running no handler and no queued work. */
+  private waiting = false;
 
   constructor(
     private readonly esc: AnyEscalation,
@@ -89,6 +91,14 @@ export class Agenda implements DeadlineFirer {
   /** Until `run` returns, every deadline that comes due is fired (events after a due deadline wait for it). */
   firesDeadlines(): boolean {
     return !this.finished;
+  }
+
+  handles(name: string): boolean {
+    return this.handlers.has(name);
+  }
+
+  idle(): boolean {
+    return this.waiting;
   }
 
   /** What happens when the deadline `name` comes (a deadline without a handler just passes). */
@@ -164,18 +174,23 @@ export class Agenda implements DeadlineFirer {
     this.timerPerDeadline ??= patched(AGENDA_TIMER_PER_DEADLINE);
     this.esc.refreshDetails(); // waitingFor and the playbook's facts change without a hook
     const woken = () => this.work.length > 0 || this.esc.outcome !== null || this.changes !== seen;
-    if (this.timerPerDeadline) {
-      const fired = this.fired;
-      this.syncTimers();
-      await condition(() => woken() || this.fired !== fired);
-      return;
-    }
-    // Before the patch: one timer (named after the deadline for the Web UI), restarted every round.
-    const next = this.esc.deadlines.list()[0];
-    if (next) {
-      await conditionOrTimeout(woken, Math.max(1, Date.parse(next.at) - Date.now()), { summary: next.description });
-    } else {
-      await condition(woken);
+    this.waiting = true;
+    try {
+      if (this.timerPerDeadline) {
+        const fired = this.fired;
+        this.syncTimers();
+        await condition(() => woken() || this.fired !== fired);
+        return;
+      }
+      // Before the patch: one timer (named after the deadline for the Web UI), restarted every round.
+      const next = this.esc.deadlines.list()[0];
+      if (next) {
+        await conditionOrTimeout(woken, Math.max(1, Date.parse(next.at) - Date.now()), { summary: next.description });
+      } else {
+        await condition(woken);
+      }
+    } finally {
+      this.waiting = false;
     }
   }
 

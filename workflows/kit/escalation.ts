@@ -70,6 +70,13 @@ export const CARRIED_KEYS = 250;
  * first. Only consulted when such a deadline exists, so histories without that race replay as they are.
  */
 export const EVENTS_AFTER_DUE_DEADLINES = 'kit-events-after-due-deadlines';
+/**
+ * patched() id: a ladder whose timeout came in one activation with a deadline due by its instant
+ * (a worker down across both) lets the agenda fire that deadline before it asks again; before, it
+ * asked first (e.g. a fourth request to phone the facilitator, in the task that cancelled the
+ * session). Only consulted when such a deadline exists, so other histories replay as they are.
+ */
+export const LADDER_AFTER_DUE_DEADLINES = 'kit-ladder-after-due-deadlines';
 
 /**
  * patched() id: an event stamped with `receivedAt` is judged (deadlines, business dates) at that
@@ -82,6 +89,10 @@ export const EVENTS_JUDGED_AT_RECEIPT = 'kit-events-judged-at-receipt';
 export interface DeadlineFirer {
   /** True while deadlines that come due will be fired (the agenda has not finished). */
   firesDeadlines(): boolean;
+  /** True when coming deadline `name` runs a handler (not just passes). */
+  handles(name: string): boolean;
+  /** True while it waits for its next round: no handler or queued work of it is running (none is waiting on the caller). */
+  idle(): boolean;
 }
 
 /**
@@ -381,6 +392,21 @@ export class Escalation<Status extends string, Details> {
     const due = this.deadlines.overdue(at);
     if (due.length === 0 || !this.firer?.firesDeadlines() || !patched(EVENTS_AFTER_DUE_DEADLINES)) return undefined;
     return due;
+  }
+
+  /**
+   * For a ladder about to act on its timeout at `atMs` (epoch ms): until the agenda fired the
+   * deadlines with a handler that are due by then and still pending. Pending means both timers came
+   * in one activation (a worker down across both instants); the real server fires the earlier one
+   * first. Only while the agenda is idle: a ladder inside its handler would wait on itself. Patch
+   * LADDER_AFTER_DUE_DEADLINES, asked only when there is such a deadline.
+   */
+  async deadlinesDueBy(atMs: number): Promise<void> {
+    const firer = this.firer;
+    if (!firer?.firesDeadlines() || !firer.idle()) return;
+    const due = this.deadlines.overdue(atMs).filter((d) => firer.handles(d.name));
+    if (due.length === 0 || !patched(LADDER_AFTER_DUE_DEADLINES)) return;
+    await this.untilFired(due);
   }
 
   private async untilFired(due: PendingDeadline[]): Promise<void> {
