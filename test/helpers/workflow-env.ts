@@ -60,6 +60,12 @@ export interface WorkflowTestEnv {
    * (every later `env.sleep` of the file crawled at real time).
    */
   withWorker<T>(fn: (taskQueue: string) => Promise<T>, opts?: WorkerOptions): Promise<T>;
+  /**
+   * A worker on `taskQueue` that the test stops and starts again (a worker down across a deadline),
+   * beside the running `withWorker`'s. No workflow cache: a sticky queue would keep the restarted
+   * worker waiting for the stopped one's. `directory`: as `withWorker`'s. Stop it before the test ends.
+   */
+  restartableWorker(taskQueue: string, opts?: Pick<WorkerOptions, 'directory'>): { start(): Promise<void>; stop(): Promise<void> };
   /** What the running `withWorker` will terminate: the workflows the test started, oldest first. */
   running(): readonly WorkflowHandle[];
   /** Starts a workflow (as `env.client.workflow.start`) and terminates it when the running `withWorker` ends. */
@@ -114,6 +120,21 @@ export function workflowTestEnv(opts: WorkflowTestEnvOptions): WorkflowTestEnv {
         for (const handle of started.splice(0)) await handle.terminate('test finished').catch(() => undefined);
       }
     });
+  };
+
+  t.restartableWorker = (taskQueue, { directory = t.directory } = {}) => {
+    let running: { worker: Worker; done: Promise<void> } | undefined;
+    return {
+      start: async () => {
+        const worker = await Worker.create({ connection: t.env.nativeConnection, taskQueue, workflowBundle: t.bundle, activities: standInActivities(t.standIns, directory, t.templates), maxCachedWorkflows: 0 });
+        running = { worker, done: worker.run() };
+      },
+      stop: async () => {
+        running?.worker.shutdown();
+        await running?.done;
+        running = undefined;
+      },
+    };
   };
 
   t.running = () => started;

@@ -225,16 +225,7 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
   it('an attempt received at 23:59:55 that a worker down over midnight applies at 00:00:06 counts for the earlier day', async () => {
     await t.withWorker(async () => {
       const taskQueue = uniqueTaskQueue('account-escalation');
-      let running: { worker: Worker; done: Promise<void> } | undefined;
-      const startWorker = async () => {
-        const worker = await Worker.create({ connection: t.env.nativeConnection, taskQueue, workflowBundle: t.bundle, activities: standInActivities(t.standIns, t.directory, t.templates), maxCachedWorkflows: 0 });
-        running = { worker, done: worker.run() };
-      };
-      const stopWorker = async () => {
-        running?.worker.shutdown();
-        await running?.done;
-        running = undefined;
-      };
+      const { start: startWorker, stop: stopWorker } = t.restartableWorker(taskQueue);
       await startWorker();
       try {
         await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), chicago, 3, 10)); // Wednesday 10:00 Chicago

@@ -177,16 +177,7 @@ describe('client-call: the team is asked who takes the call', () => {
   it('assigned received 5 s before take-by, applied 6 s after it (worker down): taken in time, no manager asked', async () => {
     await t.withWorker(async () => {
       const taskQueue = uniqueTaskQueue('client-call');
-      let running: { worker: Worker; done: Promise<void> } | undefined;
-      const startWorker = async () => {
-        const worker = await Worker.create({ connection: t.env.nativeConnection, taskQueue, workflowBundle: t.bundle, activities: standInActivities(t.standIns, t.directory, t.templates), maxCachedWorkflows: 0 });
-        running = { worker, done: worker.run() };
-      };
-      const stopWorker = async () => {
-        running?.worker.shutdown();
-        await running?.done;
-        running = undefined;
-      };
+      const { start: startWorker, stop: stopWorker } = t.restartableWorker(taskQueue);
       await startWorker();
       try {
         const callAt = await t.env.currentTimeMs();
