@@ -219,10 +219,10 @@ const scenarios: Record<string, Scenario> = {
     await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
     return h;
   },
-  // Since patched('kit-ladder-after-due-deadlines'): a worker down across the facilitator's cutoff and
+  // Since patched('kit-due-deadlines-first'): a worker down across the facilitator's cutoff and
   // the call task's next request gets both timers in one workflow task; the cutoff fires first and
   // nobody is asked a fourth time. No workflow cache: the restarted worker polls the normal queue.
-  'live-delivery-ladder-after-due-cutoff': async (id) => {
+  'live-delivery-due-deadlines-first': async (id) => {
     const queue = 'record-worker-down-at-cutoff';
     const startMs = await env.currentTimeMs();
     const h = await env.client.workflow.start(liveDelivery, { taskQueue: queue, workflowId: id, args: [liveDeliveryInput('facilitator-no-show', startMs)] });

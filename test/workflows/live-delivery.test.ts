@@ -247,7 +247,7 @@ describe('facilitator no-show', () => {
   // request (due a moment after it, its wait counting from the previous post), both reach the
   // workflow together when it is back. The cutoff, the earlier instant, comes first, as the server's
   // order says: the session is cancelled and nobody is asked to phone the facilitator a fourth time
-  // (patch kit-ladder-after-due-deadlines; before it, the fourth request went out and was closed at once).
+  // (patch kit-due-deadlines-first; before it, the fourth request went out and was closed at once).
   it('a worker down across the cutoff and the next call request: the cutoff decides first, no fourth request', async () => {
     await t.withWorker(async () => {
       const taskQueue = uniqueTaskQueue('live-delivery');
@@ -275,7 +275,7 @@ describe('facilitator no-show', () => {
         const activation = await activationOfTimers(h);
         const ask = [...activation.keys()].find((k) => k.startsWith('Phone Alex Facilitator') && k.endsWith(': ask again'));
         expect(activation.get('Facilitator online by session start + 15 minutes')).toBe(activation.get(ask!));
-        expect(await patchesOf(h)).toContain('kit-ladder-after-due-deadlines');
+        expect(await patchesOf(h)).toContain('kit-due-deadlines-first');
       } finally {
         await worker.stop();
       }

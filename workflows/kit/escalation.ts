@@ -71,12 +71,14 @@ export const CARRIED_KEYS = 250;
  */
 export const EVENTS_AFTER_DUE_DEADLINES = 'kit-events-after-due-deadlines';
 /**
- * patched() id: a ladder whose timeout came in one activation with a deadline due by its instant
- * (a worker down across both) lets the agenda fire that deadline before it asks again; before, it
- * asked first (e.g. a fourth request to phone the facilitator, in the task that cancelled the
- * session). Only consulted when such a deadline exists, so other histories replay as they are.
+ * patched() id: code that acts when a timer of its own fires (a ladder asking again, live-delivery's
+ * calls at the session start) first lets the agenda fire the deadlines with a handler that are due
+ * by then and not fired yet: they came in the same workflow task (a worker down across both, or late
+ * to it). Before, it acted first: e.g. a fourth request to phone the facilitator in the task that
+ * cancelled the session, an @group reminder after a gameday event's end had stopped the reminders.
+ * Only consulted when such a deadline exists, so other histories replay as they are.
  */
-export const LADDER_AFTER_DUE_DEADLINES = 'kit-ladder-after-due-deadlines';
+export const DUE_DEADLINES_FIRST = 'kit-due-deadlines-first';
 
 /**
  * patched() id: an event stamped with `receivedAt` is judged (deadlines, business dates) at that
@@ -395,17 +397,17 @@ export class Escalation<Status extends string, Details> {
   }
 
   /**
-   * For a ladder about to act on its timeout at `atMs` (epoch ms): until the agenda fired the
-   * deadlines with a handler that are due by then and still pending. Pending means both timers came
-   * in one activation (a worker down across both instants); the real server fires the earlier one
-   * first. Only while the agenda is idle: a ladder inside its handler would wait on itself. Patch
-   * LADDER_AFTER_DUE_DEADLINES, asked only when there is such a deadline.
+   * For code about to act on a timer of its own that fired: until the agenda fired the deadlines
+   * with a handler that are due now and still pending (so the instant order holds, and a cutoff
+   * that has passed decides before anyone is asked again). Only while the agenda is idle: code that
+   * runs inside its handler or queued work would wait on itself. Patch DUE_DEADLINES_FIRST, asked
+   * only when there is such a deadline.
    */
-  async deadlinesDueBy(atMs: number): Promise<void> {
+  async dueDeadlinesFirst(): Promise<void> {
     const firer = this.firer;
     if (!firer?.firesDeadlines() || !firer.idle()) return;
-    const due = this.deadlines.overdue(atMs).filter((d) => firer.handles(d.name));
-    if (due.length === 0 || !patched(LADDER_AFTER_DUE_DEADLINES)) return;
+    const due = this.deadlines.overdue(Date.now()).filter((d) => firer.handles(d.name));
+    if (due.length === 0 || !patched(DUE_DEADLINES_FIRST)) return;
     await this.untilFired(due);
   }
 

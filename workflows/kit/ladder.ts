@@ -22,10 +22,10 @@
 // outcome, no longer needed, or no answer). Supersession runs beside the next attempt's timer, so a
 // slow Slack never delays the ladder.
 //
-// A deadline due by a timeout's instant comes first (patch LADDER_AFTER_DUE_DEADLINES in
-// kit/escalation.ts): when both timers reach the workflow in one activation (a worker that was down
-// across both), the ladder lets the agenda fire that deadline before it asks again, as the order of
-// the two instants says; a cutoff that decides the outcome means nobody is asked again.
+// A deadline that is due when a timeout fires comes first (patch DUE_DEADLINES_FIRST in
+// kit/escalation.ts): when both timers reach the workflow in one task (a worker that was down across
+// both), the ladder lets the agenda fire that deadline before it asks again; a cutoff that decides
+// the outcome, or an event's end that stops reminders, means nobody is asked again.
 import { patched } from '@temporalio/workflow';
 import { lookups, summary } from './activities.js';
 import type { AnyEscalation } from './escalation.js';
@@ -176,8 +176,7 @@ async function climb<R extends Rung>(esc: AnyEscalation, o: LadderOptions<R>, re
       if (sent.length > 0) requests.current = sent;
       const noAnswers = o.unanswered?.() ?? 0;
       const ended = () => done() || (o.unanswered?.() ?? 0) > noAnswers;
-      const timeoutAt = Date.now() + timeoutMs;
-      if (!(await conditionOrTimeout(ended, timeoutMs, { summary: o.summary(rung, attempt) }))) await esc.deadlinesDueBy(timeoutAt);
+      if (!(await conditionOrTimeout(ended, timeoutMs, { summary: o.summary(rung, attempt) }))) await esc.dueDeadlinesFirst();
       // An answer in the activation that fired the timeout counts too (its timer's job may run first).
       if (done()) return result(rung);
       const next = attempt < limit && attempts < cap ? 'again' : attempts < cap ? nextRung(o.rungs, index) : null;
