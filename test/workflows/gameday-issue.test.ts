@@ -394,8 +394,8 @@ describe('the event window', () => {
 describe('a deadline that has passed wins over a late event', () => {
   // Two timers in one workflow task: with the worker down across the event's end and the ladder's
   // first timeout (5 minutes from the issue post, a moment after the end), both reach the workflow
-  // together. The end, the earlier instant, comes first: reminders stop, and nobody's group is
-  // mentioned after the thread said so (patch kit-due-deadlines-first).
+  // together. The end, passed by then, comes first: reminders stop, and nobody's group is mentioned
+  // after the thread said so (patch kit-due-deadlines-first).
   it("the event ends a moment before the first reminder while no worker runs: carried over, no @group reminder after it", async () => {
     const now = await env.currentTimeMs();
     const directory = withGamedayEvents(example, { [EVENT]: gamedayEvent(now - 5 * HOUR, now + 5 * MIN) });

@@ -245,9 +245,9 @@ describe('facilitator no-show', () => {
 
   // Two timers in one workflow task: with the worker down across the cutoff and the call task's next
   // request (due a moment after it, its wait counting from the previous post), both reach the
-  // workflow together when it is back. The cutoff, the earlier instant, comes first, as the server's
-  // order says: the session is cancelled and nobody is asked to phone the facilitator a fourth time
-  // (patch kit-due-deadlines-first; before it, the fourth request went out and was closed at once).
+  // workflow together when it is back. The cutoff, passed by then, decides first: the session is
+  // cancelled and nobody is asked to phone the facilitator a fourth time (patch
+  // kit-due-deadlines-first; before it, the fourth request went out and was closed at once).
   it('a worker down across the cutoff and the next call request: the cutoff decides first, no fourth request', async () => {
     await t.withWorker(async () => {
       const taskQueue = uniqueTaskQueue('live-delivery');

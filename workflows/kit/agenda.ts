@@ -142,7 +142,7 @@ export class Agenda implements DeadlineFirer {
       const can = this.options.continueAsNew;
       if (can && historyIsLong(can.maxEvents, can.maxBytes)) {
         // An event waiting for a due deadline needs the loop to fire it first: go round instead of waiting on it.
-        await condition(() => allHandlersFinished() || esc.eventsWaitingForDeadlines);
+        await condition(() => allHandlersFinished() || esc.waitingForDueDeadlines);
         if (this.work.length === 0 && esc.outcome === null && this.changes === seen && allHandlersFinished()) return can.next();
         continue;
       }

@@ -73,10 +73,11 @@ export const EVENTS_AFTER_DUE_DEADLINES = 'kit-events-after-due-deadlines';
 /**
  * patched() id: code that acts when a timer of its own fires (a ladder asking again, live-delivery's
  * calls at the session start) first lets the agenda fire the deadlines with a handler that are due
- * by then and not fired yet: they came in the same workflow task (a worker down across both, or late
- * to it). Before, it acted first: e.g. a fourth request to phone the facilitator in the task that
- * cancelled the session, an @group reminder after a gameday event's end had stopped the reminders.
- * Only consulted when such a deadline exists, so other histories replay as they are.
+ * at that workflow task's time and not fired yet (a worker that was down or late got both at once):
+ * what has already passed decides first, even a deadline a little after the timer's own instant.
+ * Before, it acted first: e.g. a fourth request to phone the facilitator in the task that cancelled
+ * the session, an @group reminder after a gameday event's end had stopped the reminders. Only
+ * consulted when such a deadline exists, so other histories replay as they are.
  */
 export const DUE_DEADLINES_FIRST = 'kit-due-deadlines-first';
 
@@ -144,7 +145,7 @@ export class Escalation<Status extends string, Details> {
   waitingFor: string[] = [];
   /** Events still accepted after the outcome (e.g. the result of a call telling the client). */
   private followUps: readonly string[] = [];
-  /** Events waiting for a due deadline to fire before they are applied. */
+  /** Events (and code acting on its own timer) waiting for a due deadline to fire before they go on. */
   private waitingForDeadlines = 0;
   private firer: DeadlineFirer | null = null;
   /** The instant the event being validated or applied is judged at (ms), while it is. */
@@ -397,18 +398,19 @@ export class Escalation<Status extends string, Details> {
   }
 
   /**
-   * For code about to act on a timer of its own that fired: until the agenda fired the deadlines
-   * with a handler that are due now and still pending (so the instant order holds, and a cutoff
-   * that has passed decides before anyone is asked again). Only while the agenda is idle: code that
-   * runs inside its handler or queued work would wait on itself. Patch DUE_DEADLINES_FIRST, asked
-   * only when there is such a deadline.
+   * For code about to act on a timer of its own that fired: a promise that resolves once the agenda
+   * fired the deadlines with a handler that are due at this workflow task's time and still pending,
+   * so a cutoff that has passed decides before anyone is asked again; undefined when there are none
+   * (awaited only then: histories from before the patch keep their microtask order). Only while the
+   * agenda is idle: code inside its handler or queued work would wait on itself. Patch
+   * DUE_DEADLINES_FIRST, asked only when there is such a deadline.
    */
-  async dueDeadlinesFirst(): Promise<void> {
+  dueDeadlinesFirst(): Promise<void> | undefined {
     const firer = this.firer;
-    if (!firer?.firesDeadlines() || !firer.idle()) return;
+    if (!firer?.firesDeadlines() || !firer.idle()) return undefined;
     const due = this.deadlines.overdue(Date.now()).filter((d) => firer.handles(d.name));
-    if (due.length === 0 || !patched(DUE_DEADLINES_FIRST)) return;
-    await this.untilFired(due);
+    if (due.length === 0 || !patched(DUE_DEADLINES_FIRST)) return undefined;
+    return this.untilFired(due);
   }
 
   private async untilFired(due: PendingDeadline[]): Promise<void> {
@@ -425,8 +427,8 @@ export class Escalation<Status extends string, Details> {
     this.firer = firer;
   }
 
-  /** True while an event waits for a due deadline to fire (the agenda must not continue as new meanwhile). */
-  get eventsWaitingForDeadlines(): boolean {
+  /** True while an event, or code acting on its own timer, waits for a due deadline to fire (the agenda must not continue as new meanwhile). */
+  get waitingForDueDeadlines(): boolean {
     return this.waitingForDeadlines > 0;
   }
 

@@ -23,9 +23,9 @@
 // slow Slack never delays the ladder.
 //
 // A deadline that is due when a timeout fires comes first (patch DUE_DEADLINES_FIRST in
-// kit/escalation.ts): when both timers reach the workflow in one task (a worker that was down across
-// both), the ladder lets the agenda fire that deadline before it asks again; a cutoff that decides
-// the outcome, or an event's end that stops reminders, means nobody is asked again.
+// kit/escalation.ts): when both reach the workflow in one task (a worker that was down or late), the
+// ladder lets the agenda fire that deadline before it asks again; a cutoff that decides the outcome,
+// or an event's end that stops reminders, means nobody is asked again.
 import { patched } from '@temporalio/workflow';
 import { lookups, summary } from './activities.js';
 import type { AnyEscalation } from './escalation.js';
@@ -176,8 +176,11 @@ async function climb<R extends Rung>(esc: AnyEscalation, o: LadderOptions<R>, re
       if (sent.length > 0) requests.current = sent;
       const noAnswers = o.unanswered?.() ?? 0;
       const ended = () => done() || (o.unanswered?.() ?? 0) > noAnswers;
-      if (!(await conditionOrTimeout(ended, timeoutMs, { summary: o.summary(rung, attempt) }))) await esc.dueDeadlinesFirst();
-      // An answer in the activation that fired the timeout counts too (its timer's job may run first).
+      const answered = await conditionOrTimeout(ended, timeoutMs, { summary: o.summary(rung, attempt) });
+      const firing = answered ? undefined : esc.dueDeadlinesFirst();
+      if (firing) await firing;
+      // An answer in the task that fired the timeout counts too (its timer's job may run first), and so
+      // does a stop that a deadline due by then decided.
       if (done()) return result(rung);
       const next = attempt < limit && attempts < cap ? 'again' : attempts < cap ? nextRung(o.rungs, index) : null;
       if (o.onUnanswered) o.onUnanswered(rung, attempt, next);

@@ -192,8 +192,10 @@ export class LiveSession {
     const start = Date.parse(this.input.booking.startTime);
     if (!this.v2 || start <= Date.now()) return !this.decided;
     this.esc.timeline.add('waiting-for-start', `The session starts ${this.local(start)}: the calls begin then (a no-show cannot precede the start)`);
+    const decided = await conditionOrTimeout(() => this.decided, start - Date.now(), { summary: 'Session start: the calls begin' });
     // A worker down across the start and a cutoff: the cutoff decides before any call is asked for.
-    if (!(await conditionOrTimeout(() => this.decided, start - Date.now(), { summary: 'Session start: the calls begin' }))) await this.esc.dueDeadlinesFirst();
+    const firing = decided ? undefined : this.esc.dueDeadlinesFirst();
+    if (firing) await firing;
     return !this.decided;
   }
 
