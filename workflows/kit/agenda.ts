@@ -45,6 +45,12 @@ import { conditionOrTimeout, mayCancelTimer } from './timers.js';
 export const AGENDA_TIMER_PER_DEADLINE = 'agenda-timer-per-deadline';
 /** patched() id: a deadline's timer whose instant has come is left to fire when the deadline is cleared or moves (never cancelled). */
 export const AGENDA_DUE_TIMERS_FIRE = 'agenda-due-timers-fire';
+/**
+ * patched() id: at a continue-as-new moment, once the due deadlines an event (or a ladder) waits for
+ * have fired, the loop waits for it to go on; before, it went round at once, again and again in
+ * microtasks, so the waiter never went on and the worker's thread failed (asked only in that state).
+ */
+export const AGENDA_LETS_WAITERS_GO = 'agenda-lets-waiters-go';
 
 /** A deadline's timer: armed for `at`, cancelled through its scope. */
 interface ArmedTimer {
@@ -141,6 +147,11 @@ export class Agenda implements DeadlineFirer {
       if (this.changes !== seen) continue;
       const can = this.options.continueAsNew;
       if (can && historyIsLong(can.maxEvents, can.maxBytes)) {
+        // Fired already: the waiters go on at the next check of conditions (each waits only for deadlines that were due).
+        if (esc.waitingForDueDeadlines && esc.deadlines.overdue(Date.now()).length === 0 && patched(AGENDA_LETS_WAITERS_GO)) {
+          await condition(() => !esc.waitingForDueDeadlines);
+          continue;
+        }
         // An event waiting for a due deadline needs the loop to fire it first: go round instead of waiting on it.
         await condition(() => allHandlersFinished() || esc.waitingForDueDeadlines);
         if (this.work.length === 0 && esc.outcome === null && this.changes === seen && allHandlersFinished()) return can.next();

@@ -1,7 +1,7 @@
 // Small workflows that run the kit's ladder, call task, deadlines and join update on their own (the
 // playbooks use them the same way: tech-incident's phone ladder and reports, client-call's
 // managers), for the kit's tests.
-import { condition, sleep } from '@temporalio/workflow';
+import { condition, continueAsNew, sleep } from '@temporalio/workflow';
 import { Agenda } from '../../../workflows/kit/agenda.js';
 import { callTask, type Callee } from '../../../workflows/kit/call-task.js';
 import { Escalation } from '../../../workflows/kit/escalation.js';
@@ -189,5 +189,31 @@ export async function nearTimeoutAckProbe(timeoutMs: number, leadMs: number): Pr
   // "unhandled command" for the fired timer instead, and retried).
   await sleep(minutes(1), { summary: 'after the acknowledgement' });
   esc.decide('done', 'done', 'probe finished');
+  return esc.state();
+}
+
+/**
+ * An agenda that continues as new once its history has `maxEvents` events, a deadline `afterMs` from
+ * the start whose handler awaits nothing, and "note" events (none closed by the deadline). A note that
+ * arrives after the deadline's instant, before the agenda fired it, waits for it; the next run has no
+ * event limit.
+ */
+export async function continueAsNewWaiterProbe(afterMs: number, maxEvents: number): Promise<EscalationState> {
+  const esc = new Escalation<'running' | 'done', { ticked: boolean; notes: number }>('kit-probe', 'running', { ticked: false, notes: 0 });
+  const agenda = new Agenda(esc, {
+    continueAsNew: { maxEvents, maxBytes: Number.POSITIVE_INFINITY, next: () => continueAsNew<typeof continueAsNewWaiterProbe>(afterMs, Number.MAX_SAFE_INTEGER) },
+  });
+  esc.handleEvents<{ type: 'note'; actor?: string }>({
+    validate: () => undefined,
+    apply: () => {
+      esc.details.notes++;
+      agenda.changed();
+    },
+  });
+  esc.deadlines.add('tick', Date.now(), afterMs, 'Tick (its handler awaits nothing)');
+  agenda.on('tick', async () => {
+    esc.details.ticked = true;
+  });
+  await agenda.run();
   return esc.state();
 }
