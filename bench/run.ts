@@ -77,9 +77,12 @@ const guarded = async (name: string, fn: () => Promise<void>) => {
   try {
     await fn();
   } catch (err) {
-    log(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    // An SDK error says what failed in its cause (e.g. the update's ApplicationFailure): print the chain.
+    const causes: string[] = [];
+    for (let e: unknown = err instanceof Error ? err.cause : undefined; e instanceof Error; e = e.cause) causes.push(`${e.name}: ${e.message}`);
+    log(`${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}${causes.map((c) => `\n  caused by ${c}`).join('')}`);
     failed.push(name);
-    rows.push({ section: name, figure: 'FAILED', unit: '', api: null, raw: null, ratio: null, note: String(err instanceof Error ? err.message : err).slice(0, 200) });
+    rows.push({ section: name, figure: 'FAILED', unit: '', api: null, raw: null, ratio: null, note: [String(err instanceof Error ? err.message : err), ...causes].join('; ').slice(0, 300) });
   }
 };
 

@@ -10,7 +10,7 @@ import { TemplateCatalog } from '../../activities/email/templates.js';
 import type { Directory } from '../../src/directory.js';
 import { MAX_RUN_EVENTS } from '../../workflows/account-escalation/sop.js';
 import { isBusinessDay } from '../../workflows/kit/calendar.js';
-import { eventUpdate } from '../../workflows/kit/messages.js';
+import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import type { EscalationEvent } from '../../workflows/kit/state.js';
 import { accountEscalationInput, nextLocal } from '../../test/helpers/account-fixtures.js';
 import { liveDeliveryInput } from '../../test/helpers/fixtures.js';
@@ -144,26 +144,33 @@ export const scenarios: Scenario[] = [
         account: { ...accountEscalationInput(0).account, fmc: true, name: 'Example Long Path Clinics' },
       });
       const handle = await raw.start(prepare('account-escalation', input, directory, start));
-      const plan: Record<number, EscalationEvent[]> = {
-        0: [{ type: 'meeting-held', actor: 'csm', summary: 'Customer, TL and CSM met' }],
-        10: [{ type: 'resolution-proposed', actor: 'csm', offer: 'Round 1: 30% off for 6 months' }],
-        11: [{ type: 'finance-denied', actor: 'accounting-analyst', reason: 'Above the discount limit' }],
-        12: [{ type: 'resolution-proposed', actor: 'csm', offer: 'Round 2: 15% off for 6 months' }],
+      // Day 0: the meeting. Then the contact series runs its 10 contact days (business days, so about
+      // two weeks of calendar days; the state says when it is over); the offer rounds follow it, on
+      // days counted from the first day the series no longer runs.
+      const afterContact: Record<number, EscalationEvent[]> = {
+        0: [{ type: 'resolution-proposed', actor: 'csm', offer: 'Round 1: 30% off for 6 months' }],
+        1: [{ type: 'finance-denied', actor: 'accounting-analyst', reason: 'Above the discount limit' }],
+        2: [{ type: 'resolution-proposed', actor: 'csm', offer: 'Round 2: 15% off for 6 months' }],
+        3: [{ type: 'finance-approved', actor: 'accounting-analyst' }],
+        4: [{ type: 'customer-rejected', actor: 'csm', reason: 'Wants more' }],
+        12: [{ type: 'resolution-proposed', actor: 'cs-team-lead', offer: 'Round 3: 20% off for 6 months' }],
         13: [{ type: 'finance-approved', actor: 'accounting-analyst' }],
-        14: [{ type: 'customer-rejected', actor: 'csm', reason: 'Wants more' }],
-        22: [{ type: 'resolution-proposed', actor: 'cs-team-lead', offer: 'Round 3: 20% off for 6 months' }],
-        23: [{ type: 'finance-approved', actor: 'accounting-analyst' }],
-        24: [{ type: 'customer-accepted', actor: 'csm' }],
+        14: [{ type: 'customer-accepted', actor: 'csm' }],
       };
       let outcome = '';
-      for (let day = 0; day <= 24 && !outcome; day++) {
+      let contactOver: number | undefined;
+      for (let day = 0; day <= 60 && !outcome; day++) {
         const at = start + day * DAY + 2 * HOUR; // 11:30 local, clear of the engine's timers
         await sleepUntil(env, at);
-        // The CSM records a contact attempt on each of the 10 days (the customer never answers).
-        const events: EscalationEvent[] = day < 10 ? [{ type: 'contact-attempted', actor: 'csm', channel: 'phone' }] : [];
+        const contact = ((await handle.query(stateQuery)) as { details: { contact?: { state: string } | null } }).details.contact;
+        const running = contact?.state === 'running';
+        if (day > 0 && !running) contactOver ??= day;
+        // The CSM records a contact attempt every day of the series (the customer never answers).
+        const events: EscalationEvent[] = running ? [{ type: 'contact-attempted', actor: 'csm', channel: 'phone' }] : [];
         // A note on most business days; every fifth is forgotten, so the 16:00 reminder fires.
         if (isBusinessDay(at, tz) && day % 5 !== 3) events.push({ type: 'note', actor: 'csm', text: `Day ${day}: followed up with the customer.` });
-        events.push(...(plan[day] ?? []));
+        if (day === 0) events.push({ type: 'meeting-held', actor: 'csm', summary: 'Customer, TL and CSM met' });
+        if (contactOver !== undefined) events.push(...(afterContact[day - contactOver] ?? []));
         for (const e of events) {
           const s = (await send(handle, e)) as { open?: boolean; outcome?: string | null; status?: string };
           if (s && s.open === false) outcome = String(s.outcome ?? s.status);
