@@ -43,6 +43,12 @@ export interface WorkerOptions {
   taskQueue?: string;
 }
 
+/** A worker the test stops (a worker down across a deadline) and starts again. */
+export interface RestartableWorker {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 export interface WorkflowTestEnv {
   /** The time-skipping server (the current test's, with `serverPer: 'test'`). */
   env: TestWorkflowEnvironment;
@@ -65,7 +71,12 @@ export interface WorkflowTestEnv {
    * beside the running `withWorker`'s. No workflow cache: a sticky queue would keep the restarted
    * worker waiting for the stopped one's. `directory`: as `withWorker`'s. Stop it before the test ends.
    */
-  restartableWorker(taskQueue: string, opts?: Pick<WorkerOptions, 'directory'>): { start(): Promise<void>; stop(): Promise<void> };
+  restartableWorker(taskQueue: string, opts?: Pick<WorkerOptions, 'directory'>): RestartableWorker;
+  /**
+   * Runs `fn` with a started `restartableWorker` on a fresh task queue, inside `withWorker` (what the
+   * test started is terminated when `fn` ends); the restartable worker is stopped first, pass or fail.
+   */
+  withRestartableWorker<T>(fn: (taskQueue: string, worker: RestartableWorker) => Promise<T>, opts?: Pick<WorkerOptions, 'directory'>): Promise<T>;
   /** What the running `withWorker` will terminate: the workflows the test started, oldest first. */
   running(): readonly WorkflowHandle[];
   /** Starts a workflow (as `env.client.workflow.start`) and terminates it when the running `withWorker` ends. */
@@ -136,6 +147,18 @@ export function workflowTestEnv(opts: WorkflowTestEnvOptions): WorkflowTestEnv {
       },
     };
   };
+
+  t.withRestartableWorker = (fn, workerOpts) =>
+    t.withWorker(async () => {
+      const taskQueue = uniqueTaskQueue(`${opts.name}-restartable`);
+      const worker = t.restartableWorker(taskQueue, workerOpts);
+      await worker.start();
+      try {
+        return await fn(taskQueue, worker);
+      } finally {
+        await worker.stop();
+      }
+    });
 
   t.running = () => started;
 

@@ -13,7 +13,6 @@ import { CONTACT_RESTARTS_MAX } from '../../workflows/account-escalation/sop.js'
 import { accountEscalationInput, nextLocal, quietLocal, wall } from '../helpers/account-fixtures.js';
 import { accountEscalationTestEnv, DAY, HOUR, MIN, send, settle, slackPosts, slackSteps, state } from '../helpers/account-escalation-env.js';
 import { standInActivities } from '../helpers/stand-ins.js';
-import { uniqueTaskQueue } from '../helpers/temporal.js';
 import { eventUpdate } from '../../workflows/kit/messages.js';
 
 const t = accountEscalationTestEnv();
@@ -223,40 +222,33 @@ describe('account-escalation: unresponsive customer -> 10 consecutive days of co
   // sticky queue the time-skipping server would keep the restarted worker waiting for the stopped
   // one's (its schedule-to-start timeout never comes while nothing skips time).
   it('an attempt received at 23:59:55 that a worker down over midnight applies at 00:00:06 counts for the earlier day', async () => {
-    await t.withWorker(async () => {
-      const taskQueue = uniqueTaskQueue('account-escalation');
-      const { start: startWorker, stop: stopWorker } = t.restartableWorker(taskQueue);
+    await t.withRestartableWorker(async (taskQueue, { start: startWorker, stop: stopWorker }) => {
+      await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), chicago, 3, 10)); // Wednesday 10:00 Chicago
+      const handle = await t.start(taskQueue, accountEscalationInput(await t.env.currentTimeMs(), { trigger: 'unresponsive-after-issue' }));
+      await settle(async () => (await get(handle)).tasks.some((x) => x.status === 'open' && x.id.startsWith('contact-')));
+      const wednesday = (await get(handle)).details.contact!.currentDay!;
+      const midnight = nextLocal(await t.env.currentTimeMs(), chicago, 4, 0); // Thursday 00:00 Chicago
+      await t.sleepUntil(midnight - 10_000);
+      await stopWorker();
+      const receivedAt = new Date(midnight - 5_000).toISOString();
+      expect(wall(Date.parse(receivedAt), chicago)).toMatch(/^Wed .* 23:59$/);
+      await t.sleepUntil(midnight + 6_000);
+      const applied = handle.executeUpdate(eventUpdate, { args: [{ type: 'contact-attempted', actor: 'csm', channel: 'phone', receivedAt }] });
       await startWorker();
-      try {
-        await t.sleepUntil(quietLocal(await t.env.currentTimeMs(), chicago, 3, 10)); // Wednesday 10:00 Chicago
-        const handle = await t.start(taskQueue, accountEscalationInput(await t.env.currentTimeMs(), { trigger: 'unresponsive-after-issue' }));
-        await settle(async () => (await get(handle)).tasks.some((x) => x.status === 'open' && x.id.startsWith('contact-')));
-        const wednesday = (await get(handle)).details.contact!.currentDay!;
-        const midnight = nextLocal(await t.env.currentTimeMs(), chicago, 4, 0); // Thursday 00:00 Chicago
-        await t.sleepUntil(midnight - 10_000);
-        await stopWorker();
-        const receivedAt = new Date(midnight - 5_000).toISOString();
-        expect(wall(Date.parse(receivedAt), chicago)).toMatch(/^Wed .* 23:59$/);
-        await t.sleepUntil(midnight + 6_000);
-        const applied = handle.executeUpdate(eventUpdate, { args: [{ type: 'contact-attempted', actor: 'csm', channel: 'phone', receivedAt }] });
-        await startWorker();
-        await applied;
-        await settle(async () => (await get(handle)).deadlines.some((d) => d.name === 'contact-day' && Date.parse(d.at) > midnight));
-        const s = await get(handle);
-        // Applied by the workflow after midnight, counted for Wednesday.
-        expect(Date.parse(s.timeline.find((e) => e.kind === 'event:contact-attempted')!.at)).toBeGreaterThanOrEqual(midnight);
-        expect(s.details.contact).toMatchObject({ state: 'running', daysDone: 1, missedDays: [] });
-        expect(s.details.contact!.attemptedDays).toEqual([wednesday]);
-        expect(s.timeline.find((e) => e.kind === 'contact-attempt')!.data).toEqual({ day: wednesday, channel: 'phone' });
-        expect(s.timeline.filter((e) => e.kind === 'contact-day-missed')).toEqual([]);
-        // Wednesday counted: the next contact day is Thursday's.
-        const thursday = (await get(handle)).deadlines.find((d) => d.name === 'contact-day')!;
-        expect(wall(Date.parse(thursday.at), chicago)).toMatch(/^Thu .* 09:00$/);
-        await send(handle, { type: 'churned', actor: 'csm' });
-        await handle.result();
-      } finally {
-        await stopWorker();
-      }
+      await applied;
+      await settle(async () => (await get(handle)).deadlines.some((d) => d.name === 'contact-day' && Date.parse(d.at) > midnight));
+      const s = await get(handle);
+      // Applied by the workflow after midnight, counted for Wednesday.
+      expect(Date.parse(s.timeline.find((e) => e.kind === 'event:contact-attempted')!.at)).toBeGreaterThanOrEqual(midnight);
+      expect(s.details.contact).toMatchObject({ state: 'running', daysDone: 1, missedDays: [] });
+      expect(s.details.contact!.attemptedDays).toEqual([wednesday]);
+      expect(s.timeline.find((e) => e.kind === 'contact-attempt')!.data).toEqual({ day: wednesday, channel: 'phone' });
+      expect(s.timeline.filter((e) => e.kind === 'contact-day-missed')).toEqual([]);
+      // Wednesday counted: the next contact day is Thursday's.
+      const thursday = (await get(handle)).deadlines.find((d) => d.name === 'contact-day')!;
+      expect(wall(Date.parse(thursday.at), chicago)).toMatch(/^Thu .* 09:00$/);
+      await send(handle, { type: 'churned', actor: 'csm' });
+      await handle.result();
     });
   });
 });

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { eventUpdate } from '../../workflows/kit/messages.js';
 import { standInActivities } from '../helpers/stand-ins.js';
-import { uniqueTaskQueue } from '../helpers/temporal.js';
 import { assigneeKey, clientKey, severityKey } from '../../workflows/kit/search-attributes.js';
 import { localDateKey } from '../../workflows/kit/calendar.js';
 import { timersNamed } from '../helpers/history.js';
@@ -175,33 +174,26 @@ describe('client-call: the team is asked who takes the call', () => {
   // no manager is asked (the same task holds the take-by timer). No workflow cache: see
   // account-escalation-contact.test.ts (a sticky queue keeps the restarted worker waiting).
   it('assigned received 5 s before take-by, applied 6 s after it (worker down): taken in time, no manager asked', async () => {
-    await t.withWorker(async () => {
-      const taskQueue = uniqueTaskQueue('client-call');
-      const { start: startWorker, stop: stopWorker } = t.restartableWorker(taskQueue);
+    await t.withRestartableWorker(async (taskQueue, { start: startWorker, stop: stopWorker }) => {
+      const callAt = await t.env.currentTimeMs();
+      const h = await t.start(taskQueue, clientCallInput(callAt));
+      const id = h.workflowId;
+      await settle(() => slackSteps(t.standIns, id).includes('team-post'));
+      const takeBy = Date.parse((await state(h)).deadlines.find((d) => d.name === 'take-by')!.at);
+      expect(takeBy - callAt).toBe(15 * MIN);
+      await t.sleepUntil(takeBy - 10_000);
+      await stopWorker();
+      await t.sleepUntil(takeBy + 6_000);
+      const receivedAt = new Date(takeBy - 5_000).toISOString();
+      const applied = h.executeUpdate(eventUpdate, { args: [{ type: 'assigned', actor: 'account-specialist', receivedAt }] });
       await startWorker();
-      try {
-        const callAt = await t.env.currentTimeMs();
-        const h = await t.start(taskQueue, clientCallInput(callAt));
-        const id = h.workflowId;
-        await settle(() => slackSteps(t.standIns, id).includes('team-post'));
-        const takeBy = Date.parse((await state(h)).deadlines.find((d) => d.name === 'take-by')!.at);
-        expect(takeBy - callAt).toBe(15 * MIN);
-        await t.sleepUntil(takeBy - 10_000);
-        await stopWorker();
-        await t.sleepUntil(takeBy + 6_000);
-        const receivedAt = new Date(takeBy - 5_000).toISOString();
-        const applied = h.executeUpdate(eventUpdate, { args: [{ type: 'assigned', actor: 'account-specialist', receivedAt }] });
-        await startWorker();
-        await applied;
-        const s = await state(h);
-        expect(s.details).toMatchObject({ assignee: 'account-specialist', takenInTime: true, assignedAt: receivedAt });
-        expect(s.timeline.find((e) => e.kind === 'assigned')?.detail).not.toContain('after the take-by deadline');
-        expect(s.timeline.some((e) => e.data?.deadline === 'take-by')).toBe(false);
-        await settle(() => slackSteps(t.standIns, id).includes('brief-1-account-specialist'));
-        expect(managerDms(id)).toEqual([]);
-      } finally {
-        await stopWorker();
-      }
+      await applied;
+      const s = await state(h);
+      expect(s.details).toMatchObject({ assignee: 'account-specialist', takenInTime: true, assignedAt: receivedAt });
+      expect(s.timeline.find((e) => e.kind === 'assigned')?.detail).not.toContain('after the take-by deadline');
+      expect(s.timeline.some((e) => e.data?.deadline === 'take-by')).toBe(false);
+      await settle(() => slackSteps(t.standIns, id).includes('brief-1-account-specialist'));
+      expect(managerDms(id)).toEqual([]);
     });
   });
 });

@@ -399,32 +399,25 @@ describe('a deadline that has passed wins over a late event', () => {
   it("the event ends a moment before the first reminder while no worker runs: carried over, no @group reminder after it", async () => {
     const now = await env.currentTimeMs();
     const directory = withGamedayEvents(example, { [EVENT]: gamedayEvent(now - 5 * HOUR, now + 5 * MIN) });
-    const taskQueue = uniqueTaskQueue('gameday');
-    const worker = t.restartableWorker(taskQueue, { directory });
     const input = gamedayIssueInput(now - 2 * MIN);
-    await t.withWorker(async () => {
+    await t.withRestartableWorker(async (taskQueue, worker) => {
+      const h = await t.start(gamedayIssue, { taskQueue, workflowId: `gameday-issue:${input.event}-${input.reference}`, args: [input] });
+      t.track(`gameday-summary:${EVENT}`);
+      await untilMessage(h, 'issue');
+      await at(now, 5 * MIN - 10_000);
+      await worker.stop();
+      // The end's pending task holds the server's clock to its real pace: 5 s covers the ladder's timer.
+      await at(now, 5 * MIN + 5_000);
       await worker.start();
-      try {
-        const h = await t.start(gamedayIssue, { taskQueue, workflowId: `gameday-issue:${input.event}-${input.reference}`, args: [input] });
-        t.track(`gameday-summary:${EVENT}`);
-        await untilMessage(h, 'issue');
-        await at(now, 5 * MIN - 10_000);
-        await worker.stop();
-        // The end's pending task holds the server's clock to its real pace: 5 s covers the ladder's timer.
-        await at(now, 5 * MIN + 5_000);
-        await worker.start();
-        const st = await untilMessage<GamedayIssueState>(h, 'event-ended');
-        expect(st.status).toBe('carried-over');
-        expect(postedAt(st, 'reminder-tier-2-group')).toEqual([]);
-        expect(posts().filter((p) => p.escalationId === h.workflowId && p.mentions.userGroups.length > 0)).toEqual([]);
-        const activation = await activationOfTimers(h);
-        const ladder = [...activation.keys()].find((k) => k.startsWith('tier-2 acknowledgement: '));
-        expect(activation.get(ladder!)).toBe(activation.get([...activation.keys()].find((k) => k.endsWith('ends: an issue still open goes on the follow-up list, reminders stop'))!));
-        expect(await patchesOf(h)).toContain('kit-due-deadlines-first');
-      } finally {
-        await worker.stop();
-      }
-    });
+      const st = await untilMessage<GamedayIssueState>(h, 'event-ended');
+      expect(st.status).toBe('carried-over');
+      expect(postedAt(st, 'reminder-tier-2-group')).toEqual([]);
+      expect(posts().filter((p) => p.escalationId === h.workflowId && p.mentions.userGroups.length > 0)).toEqual([]);
+      const activation = await activationOfTimers(h);
+      const ladder = [...activation.keys()].find((k) => k.startsWith('tier-2 acknowledgement: '));
+      expect(activation.get(ladder!)).toBe(activation.get([...activation.keys()].find((k) => k.endsWith('ends: an issue still open goes on the follow-up list, reminders stop'))!));
+      expect(await patchesOf(h)).toContain('kit-due-deadlines-first');
+    }, { directory });
   });
 
   it("a resolution arriving after the follow-up deadline's instant, while no worker ran, is refused naming it; the engine's follow-up stands", async () => {
