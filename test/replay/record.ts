@@ -235,6 +235,16 @@ const scenarios: Record<string, Scenario> = {
     });
     return h;
   },
+  // Since patched('kit-due-deadlines-before-first-request'): a participant no-show opened 31 minutes
+  // after the session's start; the passed cutoff decides before anyone is asked whether participants
+  // are still expected, and the client is phoned about the cancellation only.
+  'live-delivery-opened-after-cutoff': async (id) => {
+    const startMs = await env.currentTimeMs();
+    const h = await start(id, startMs - 31 * MIN, 'participant-no-show');
+    await env.sleep(at(1));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
+    return h;
+  },
   // A client-side tech issue: cancelled-client-side, no ticket; the client is unreachable.
   'live-delivery-v2-tech-client-side': async (id) => {
     const startMs = await env.currentTimeMs();

@@ -7,9 +7,10 @@ import type { Directory } from '../../src/directory.js';
 import { localDateKey } from '../../workflows/kit/calendar.js';
 import { eventUpdate, stateQuery } from '../../workflows/kit/messages.js';
 import type { EscalationState, TimelineEntry } from '../../workflows/kit/state.js';
+import { patchesOf } from '../helpers/history.js';
 import { bundleProbeWorkflows } from '../helpers/temporal.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
-import { callLadderProbe, notifyLadderProbe } from './kit/probe-workflows.js';
+import { callLadderProbe, notifyLadderProbe, passedDeadlineLadderProbe } from './kit/probe-workflows.js';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -137,6 +138,30 @@ describe('notify ladder: people in order, each with 15 minutes to acknowledge', 
       const final = (await h.result()) as ProbeState;
       expect(final.details.result).toEqual({ outcome: 'exhausted', attempts: 2, rung: 'portfolio-team-lead', skipped: [] });
       expect(final.timeline.filter((e) => e.kind === 'ladder-unanswered').at(-1)?.detail).toBe('No acknowledgement from portfolio-team-lead (attempt 1); no one left to try');
+    });
+  });
+});
+
+describe('a ladder started after a deadline with a handler has passed (patch kit-due-deadlines-before-first-request)', () => {
+  it('beside the agenda, in the first workflow task: the deadline decides first and nobody is asked', async () => {
+    await withWorker(t.directory, async (taskQueue) => {
+      const h = await t.start(passedDeadlineLadderProbe, { taskQueue, workflowId: `kit-ladder-passed-beside-${Date.now()}`, args: ['beside'] });
+      const final = (await h.result()) as ProbeState;
+      expect(final.outcome).toBe('done');
+      expect(final.details.result).toEqual({ outcome: 'stopped', attempts: 0, rung: null, skipped: [] });
+      expect(final.messages).toEqual([]);
+      expect(await patchesOf(h)).toContain('kit-due-deadlines-before-first-request');
+    });
+  });
+
+  it("inside the deadline's own handler: it does not wait for the agenda it runs in; it asks, and the handler decides after it", async () => {
+    await withWorker(t.directory, async (taskQueue) => {
+      const h = await t.start(passedDeadlineLadderProbe, { taskQueue, workflowId: `kit-ladder-passed-inside-${Date.now()}`, args: ['inside'] });
+      const final = (await h.result()) as ProbeState;
+      expect(final.outcome).toBe('done');
+      expect(final.details.result).toEqual({ outcome: 'exhausted', attempts: 1, rung: 'the desk', skipped: [] });
+      expect(final.messages.map((m) => m.to)).toEqual(['dm:desk-agent']);
+      expect(await patchesOf(h)).not.toContain('kit-due-deadlines-before-first-request');
     });
   });
 });

@@ -12,7 +12,6 @@ import type { EmailOutboxRecord } from '../../src/stand-ins/outbox.js';
 import { buttonLabels, buttonPostsNow, contextLines, latestOutboxVersions } from '../helpers/button-posts.js';
 import { liveDeliveryInput } from '../helpers/fixtures.js';
 import { activationOfTimers, patchesOf, taskOfPost, wokenFor } from '../helpers/history.js';
-import { uniqueTaskQueue } from '../helpers/temporal.js';
 import { eventually, untilMessage } from '../helpers/wait.js';
 import { workflowTestEnv } from '../helpers/workflow-env.js';
 
@@ -249,36 +248,29 @@ describe('facilitator no-show', () => {
   // cancelled and nobody is asked to phone the facilitator a fourth time (patch
   // kit-due-deadlines-first; before it, the fourth request went out and was closed at once).
   it('a worker down across the cutoff and the next call request: the cutoff decides first, no fourth request', async () => {
-    await t.withWorker(async () => {
-      const taskQueue = uniqueTaskQueue('live-delivery');
-      const worker = t.restartableWorker(taskQueue);
+    await t.withRestartableWorker(async (taskQueue, worker) => {
+      const start = await t.env.currentTimeMs();
+      const input = liveDeliveryInput('facilitator-no-show', start);
+      const h = await t.start(liveDelivery, { taskQueue, workflowId: `ld-${input.booking.id}`, args: [input] });
+      const calls = () => thread().filter((m) => m.text.includes('Phone Alex Facilitator'));
+      await sleepUntil(start + 15 * MIN - 10_000);
+      await eventually(async () => calls().length, (n) => n === 3, 'the third request to phone the facilitator');
+      await worker.stop();
+      // The cutoff's pending task holds the server's clock to its real pace: 5 s covers the request's timer.
+      await sleepUntil(start + 15 * MIN + 5_000);
       await worker.start();
-      try {
-        const start = await t.env.currentTimeMs();
-        const input = liveDeliveryInput('facilitator-no-show', start);
-        const h = await t.start(liveDelivery, { taskQueue, workflowId: `ld-${input.booking.id}`, args: [input] });
-        const calls = () => thread().filter((m) => m.text.includes('Phone Alex Facilitator'));
-        await sleepUntil(start + 15 * MIN - 10_000);
-        await eventually(async () => calls().length, (n) => n === 3, 'the third request to phone the facilitator');
-        await worker.stop();
-        // The cutoff's pending task holds the server's clock to its real pace: 5 s covers the request's timer.
-        await sleepUntil(start + 15 * MIN + 5_000);
-        await worker.start();
-        const final = await h.result();
-        expect(final.outcome).toBe('cancelled-provider');
-        expect(calls()).toHaveLength(3);
-        expect(final.timeline.filter((e) => e.kind === 'call-unanswered' && e.detail.includes('Phone Alex Facilitator')).map((e) => e.detail)).toEqual([
-          expect.stringContaining('(attempt 1); asking again'),
-          expect.stringContaining('(attempt 2); asking again'),
-        ]);
-        // Both timers came in one activation (what the test is about), and the patch was asked.
-        const activation = await activationOfTimers(h);
-        const ask = [...activation.keys()].find((k) => k.startsWith('Phone Alex Facilitator') && k.endsWith(': ask again'));
-        expect(activation.get('Facilitator online by session start + 15 minutes')).toBe(activation.get(ask!));
-        expect(await patchesOf(h)).toContain('kit-due-deadlines-first');
-      } finally {
-        await worker.stop();
-      }
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-provider');
+      expect(calls()).toHaveLength(3);
+      expect(final.timeline.filter((e) => e.kind === 'call-unanswered' && e.detail.includes('Phone Alex Facilitator')).map((e) => e.detail)).toEqual([
+        expect.stringContaining('(attempt 1); asking again'),
+        expect.stringContaining('(attempt 2); asking again'),
+      ]);
+      // Both timers came in one activation (what the test is about), and the patch was asked.
+      const activation = await activationOfTimers(h);
+      const ask = [...activation.keys()].find((k) => k.startsWith('Phone Alex Facilitator') && k.endsWith(': ask again'));
+      expect(activation.get('Facilitator online by session start + 15 minutes')).toBe(activation.get(ask!));
+      expect(await patchesOf(h)).toContain('kit-due-deadlines-first');
     });
   });
 
@@ -298,13 +290,20 @@ describe('facilitator no-show', () => {
     });
   });
 
-  it('a session that started 16 minutes before the escalation cuts off at once', async () => {
+  it('a session that started 16 minutes before the escalation cuts off at once, and nobody is asked to phone the facilitator', async () => {
     await scenario('facilitator-no-show', -16, async (h, { start }) => {
       const final = await h.result();
       expect(final.outcome).toBe('cancelled-provider');
       const passed = final.timeline.find((e) => e.kind === 'deadline-passed')!;
       expect(Date.parse(passed.at) - (start + 16 * MIN)).toBeLessThan(MIN);
       expect(templatesSent()).toEqual(['facilitator-no-show']);
+      // The passed cutoff decided before any call task asked (patch kit-due-deadlines-before-first-request);
+      // the client is still phoned about the cancellation.
+      expect(thread().filter((m) => m.text.includes('Phone Alex Facilitator'))).toEqual([]);
+      expect(final.tasks.map((task) => task.id)).not.toContain('call-facilitator');
+      expect(final.timeline.filter((e) => e.kind === 'call-unanswered' && e.detail.includes('Alex Facilitator'))).toEqual([]);
+      expect(thread().filter((m) => m.text.includes('Phone Dana Client'))).not.toEqual([]);
+      expect(await patchesOf(h)).toContain('kit-due-deadlines-before-first-request');
     });
   });
 
@@ -479,6 +478,36 @@ describe('participant no-show', () => {
       expect(final.tasks.filter((t) => t.id.startsWith('call-client'))).toEqual([]);
       expect(templatesSent().sort()).toEqual(['no-participants-cutoff', 'participant-no-show']);
       expect(final.details).toMatchObject({ clientInformed: 'email' });
+    }, () => ({ siteContact: { name: 'Dana Client', email: 'dana.client@example.org' } }));
+  });
+
+  it('a session that started 31 minutes before the escalation: the cutoff decides at once; the client is phoned about the cancellation only', async () => {
+    await scenario('participant-no-show', -31, async (h, { start }) => {
+      const calling = await untilMessage<LiveDeliveryState>(h, 'call-client-cutoff-1');
+      expect(calling.outcome).toBe('cancelled-no-show');
+      expect(Date.parse(calling.timeline.find((e) => e.kind === 'deadline-passed')!.at) - (start + 31 * MIN)).toBeLessThan(MIN);
+      await send(h, { type: 'client-informed', actor: 'desk-agent' });
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-no-show');
+      // Nobody was asked whether participants are still expected: only the call about the cancellation.
+      const calls = thread().filter((m) => m.text.includes('Phone Dana Client'));
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.text).toContain('nobody joined within 30 minutes');
+      expect(final.tasks.map((task) => task.id)).not.toContain('call-client');
+      expect(templatesSent()).toEqual(['no-participants-cutoff']);
+      expect(await patchesOf(h)).toContain('kit-due-deadlines-before-first-request');
+    });
+  });
+
+  it('a session that started 31 minutes before the escalation, no phone number: only the cutoff notice is emailed, not "are participants still expected?"', async () => {
+    await scenario('participant-no-show', -31, async (h) => {
+      const final = await h.result();
+      expect(final.outcome).toBe('cancelled-no-show');
+      expect(templatesSent()).toEqual(['no-participants-cutoff']);
+      expect(final.timeline.filter((e) => e.kind === 'call-skipped' && e.detail.includes('asked by email'))).toEqual([]);
+      expect(thread().filter((m) => m.text.includes('Phone Dana Client'))).toEqual([]);
+      expect(final.details).toMatchObject({ clientInformed: 'email' });
+      expect(await patchesOf(h)).toContain('kit-due-deadlines-before-first-request');
     }, () => ({ siteContact: { name: 'Dana Client', email: 'dana.client@example.org' } }));
   });
 

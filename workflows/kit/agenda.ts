@@ -84,6 +84,10 @@ export class Agenda implements DeadlineFirer {
   private timerPerDeadline: boolean | undefined;
   private dueTimersFire: boolean | undefined;
   private finished = false;
+  /** `run` has been called. */
+  private started = false;
+  /** Handlers, queued jobs and `afterDrain` under way (code inside one of them must not wait for the agenda). */
+  private busy = 0;
   /** In `waitForNextRound`: running no handler and no queued work. */
   private waiting = false;
 
@@ -107,6 +111,11 @@ export class Agenda implements DeadlineFirer {
     return this.waiting;
   }
 
+  /** Running (`run` called, not returned) with none of its handlers, queued jobs or `afterDrain` under way. */
+  free(): boolean {
+    return this.started && !this.finished && this.busy === 0;
+  }
+
   /** What happens when the deadline `name` comes (a deadline without a handler just passes). */
   on(name: string, handler: () => Promise<void>): this {
     this.handlers.set(name, handler);
@@ -127,6 +136,7 @@ export class Agenda implements DeadlineFirer {
 
   /** Runs until the escalation has its outcome (then runs the work that queued), or continues as new. */
   async run(): Promise<void> {
+    this.started = true;
     try {
       await this.loop();
     } finally {
@@ -163,9 +173,25 @@ export class Agenda implements DeadlineFirer {
     if (this.timerPerDeadline) this.syncTimers();
   }
 
+  // `busy` is counted around each await with try/finally, not through a wrapper function: a wrapper
+  // would add microtasks, and the order of commands in recorded histories depends on them.
   private async drain(): Promise<void> {
-    for (let job = this.work.shift(); job; job = this.work.shift()) await job();
-    if (this.options.afterDrain) await this.options.afterDrain();
+    for (let job = this.work.shift(); job; job = this.work.shift()) {
+      this.busy++;
+      try {
+        await job();
+      } finally {
+        this.busy--;
+      }
+    }
+    if (this.options.afterDrain) {
+      this.busy++;
+      try {
+        await this.options.afterDrain();
+      } finally {
+        this.busy--;
+      }
+    }
   }
 
   /** Fires every deadline that is due, earliest first (a handler may clear or add deadlines). */
@@ -174,7 +200,14 @@ export class Agenda implements DeadlineFirer {
     for (let due = esc.deadlines.list()[0]; due && Date.parse(due.at) <= Date.now(); due = esc.deadlines.list()[0]) {
       esc.deadlines.fire(due.name);
       const handler = this.handlers.get(due.name);
-      if (handler) await handler();
+      if (handler) {
+        this.busy++;
+        try {
+          await handler();
+        } finally {
+          this.busy--;
+        }
+      }
       this.options.afterDue?.();
       if (esc.outcome !== null) return;
     }

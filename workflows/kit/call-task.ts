@@ -52,6 +52,9 @@ interface CallRung extends Rung {
 const callRequest = (callee: Callee) => `Phone ${callee.name}${callee.phone ? ` on ${callee.phone}` : ' (no number on file)'}`;
 
 export async function callTask(esc: AnyEscalation, opts: CallTaskOptions): Promise<LadderResult<CallRung>> {
+  // A deadline that has passed decides before the first callee's task opens (kit/ladder.ts).
+  const firing = esc.dueDeadlinesBeforeFirstRequest();
+  if (firing) await firing;
   const rungs: CallRung[] = opts.callees.map((callee, i) => ({
     target: callee.name,
     person: callee.person,
@@ -70,8 +73,10 @@ export async function callTask(esc: AnyEscalation, opts: CallTaskOptions): Promi
       task.closedAt = nowIso();
     }
   };
-  // The first callee's task is open before anything is sent (the first read sees it), unless the directory may skip them.
-  if (rungs[0] && rungs[0].person === undefined) task = esc.openTask(rungs[0].taskId, opts.assignee, rungs[0].request);
+  // The first callee's task is open before anything is sent (the first read sees it), unless the
+  // directory may skip them or a deadline that had passed made the call moot.
+  const moot = firing !== undefined && opts.finished();
+  if (!moot && rungs[0] && rungs[0].person === undefined) task = esc.openTask(rungs[0].taskId, opts.assignee, rungs[0].request);
   const result = await runLadder(esc, {
     id: opts.id,
     rungs,

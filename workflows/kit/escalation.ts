@@ -82,6 +82,17 @@ export const EVENTS_AFTER_DUE_DEADLINES = 'kit-events-after-due-deadlines';
 export const DUE_DEADLINES_FIRST = 'kit-due-deadlines-first';
 
 /**
+ * patched() id: a ladder or call task about to send its first request (and live-delivery's e-mail
+ * asking a client with no phone number) first lets the agenda fire the deadlines with a handler that
+ * have already passed, also in the escalation's first workflow task, before the agenda's first round.
+ * Before, an escalation opened (or first run by a worker) after its cutoff asked first: e.g. a request
+ * to phone the facilitator of a session the cutoff cancelled in the same task, closed at once; a
+ * client e-mailed "are participants still expected?" just before the e-mail saying the session is
+ * off. Only consulted when such a deadline has passed, so other histories replay as they are.
+ */
+export const DUE_DEADLINES_BEFORE_FIRST_REQUEST = 'kit-due-deadlines-before-first-request';
+
+/**
  * patched() id: an event stamped with `receivedAt` is judged (deadlines, business dates) at that
  * instant instead of the workflow's time. Consulted only for stamped events, so the recorded
  * histories (no stamp) replay as they are, and one recorded by a worker that ignored the stamp too.
@@ -96,6 +107,8 @@ export interface DeadlineFirer {
   handles(name: string): boolean;
   /** True while it waits for its next round: no handler or queued work of it is running (none is waiting on the caller). */
   idle(): boolean;
+  /** True while it runs and none of its handlers or queued work is under way, also before its first round fired anything. */
+  free(): boolean;
 }
 
 /**
@@ -408,9 +421,30 @@ export class Escalation<Status extends string, Details> {
   dueDeadlinesFirst(): Promise<void> | undefined {
     const firer = this.firer;
     if (!firer?.firesDeadlines() || !firer.idle()) return undefined;
-    const due = this.deadlines.overdue(Date.now()).filter((d) => firer.handles(d.name));
+    const due = this.handledDeadlinesDue(firer);
     if (due.length === 0 || !patched(DUE_DEADLINES_FIRST)) return undefined;
     return this.untilFired(due);
+  }
+
+  /**
+   * For code about to send a first request to someone (a ladder's or call task's first attempt): like
+   * `dueDeadlinesFirst`, a promise that resolves once the agenda fired the deadlines with a handler
+   * that are due at this workflow task's time, so an escalation opened after its cutoff (or first run
+   * by a worker after it) asks nobody about what the cutoff decides; undefined when none is due. Also
+   * before the agenda's first round fired anything, as long as it runs and none of its handlers or
+   * queued work is under way (one of them may be the caller). Patch DUE_DEADLINES_BEFORE_FIRST_REQUEST,
+   * asked only when such a deadline is due.
+   */
+  dueDeadlinesBeforeFirstRequest(): Promise<void> | undefined {
+    const firer = this.firer;
+    if (!firer?.firesDeadlines() || !firer.free()) return undefined;
+    const due = this.handledDeadlinesDue(firer);
+    if (due.length === 0 || !patched(DUE_DEADLINES_BEFORE_FIRST_REQUEST)) return undefined;
+    return this.untilFired(due);
+  }
+
+  private handledDeadlinesDue(firer: DeadlineFirer): PendingDeadline[] {
+    return this.deadlines.overdue(Date.now()).filter((d) => firer.handles(d.name));
   }
 
   private async untilFired(due: PendingDeadline[]): Promise<void> {

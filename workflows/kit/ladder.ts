@@ -25,7 +25,9 @@
 // A deadline that is due when a timeout fires comes first (patch DUE_DEADLINES_FIRST in
 // kit/escalation.ts): when both reach the workflow in one task (a worker that was down or late), the
 // ladder lets the agenda fire that deadline before it asks again; a cutoff that decides the outcome,
-// or an event's end that stops reminders, means nobody is asked again.
+// or an event's end that stops reminders, means nobody is asked again. The same holds before the
+// first request (patch DUE_DEADLINES_BEFORE_FIRST_REQUEST): a ladder started after a deadline has
+// passed, e.g. in an escalation opened after its cutoff, asks nobody before the deadline decided.
 import { patched } from '@temporalio/workflow';
 import { lookups, summary } from './activities.js';
 import type { AnyEscalation } from './escalation.js';
@@ -103,6 +105,8 @@ export interface LadderResult<R extends Rung> {
 
 /** Runs the ladder to its acknowledgement, its stop, or its last rung's last attempt. */
 export async function runLadder<R extends Rung>(esc: AnyEscalation, o: LadderOptions<R>): Promise<LadderResult<R>> {
+  const firing = esc.dueDeadlinesBeforeFirstRequest();
+  if (firing) await firing;
   const requests: LadderRequests = { current: [], closing: [] };
   const decidedBefore = esc.outcome !== null;
   const result = await climb(esc, o, requests);

@@ -83,6 +83,12 @@ export async function participantNoShow(s: LiveSession, cutoff: PendingDeadline)
     );
   // No number to phone: the email asks at once (the seed's fallback), and nobody is asked to call.
   const noNumber = async () => {
+    // Opened after the cutoff: it decides first, and nobody is asked whether participants are still expected.
+    const firing = esc.dueDeadlinesBeforeFirstRequest();
+    if (firing) {
+      await firing;
+      if (s.decided) return;
+    }
     if (!s.once('unreachable-email')) return;
     s.unreachableAnswersCall = true;
     esc.waitingFor = esc.waitingFor.filter((e) => e !== 'client-unreachable');

@@ -217,3 +217,34 @@ export async function continueAsNewWaiterProbe(afterMs: number, maxEvents: numbe
   await agenda.run();
   return esc.state();
 }
+
+/**
+ * A deadline that passed a second before the probe opened, whose handler decides; a ladder (one rung,
+ * no directory person, so its first request would go out at once) asking the desk by DM. `beside`: the
+ * ladder starts beside the agenda in the first workflow task, as live-delivery's call tasks do;
+ * `inside`: the deadline's handler runs it (it must not wait for the agenda it runs in) and decides
+ * once it ended (one attempt of one minute).
+ */
+export async function passedDeadlineLadderProbe(where: 'beside' | 'inside'): Promise<EscalationState> {
+  const esc = probe();
+  const agenda = new Agenda(esc);
+  esc.deadlines.add('cutoff', Date.now() - 1_000, 0, 'Cutoff (passed when the probe opened)');
+  const ladder = () =>
+    runLadder(esc, {
+      id: 'ask-desk',
+      rungs: [{ target: 'the desk', timeoutMs: minutes(1) }],
+      acknowledged: () => esc.details.acknowledged,
+      stopped: () => esc.outcome !== null,
+      notify: (_rung, attempt) => postSlack(esc, { step: `ask-desk-${attempt}`, target: { dm: 'desk-agent' }, text: slack`Please act before the cutoff` }),
+      summary: () => 'The desk acts',
+    });
+  agenda.on('cutoff', async () => {
+    if (where === 'inside') esc.details.result = summarise(await ladder());
+    esc.decide('done', 'done', 'the cutoff passed');
+  });
+  // Started after agenda.run() was called, as a call task behind an `await` is.
+  const beside = where === 'beside' ? Promise.resolve().then(ladder) : undefined;
+  await agenda.run();
+  if (beside) esc.details.result = summarise(await beside);
+  return esc.state();
+}
