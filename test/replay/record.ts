@@ -245,6 +245,16 @@ const scenarios: Record<string, Scenario> = {
     await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
     return h;
   },
+  // The same, recorded by the code before that patch (commit 70605d3, in a git worktree): the client
+  // was asked whether participants were still expected, the request closed at once by the passed
+  // cutoff. The patch must keep replaying it as it was. Recorded today it would take the patched path.
+  'live-delivery-opened-after-cutoff-before-patch': async (id) => {
+    const startMs = await env.currentTimeMs();
+    const h = await start(id, startMs - 31 * MIN, 'participant-no-show');
+    await env.sleep(at(1));
+    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
+    return h;
+  },
   // A client-side tech issue: cancelled-client-side, no ticket; the client is unreachable.
   'live-delivery-v2-tech-client-side': async (id) => {
     const startMs = await env.currentTimeMs();

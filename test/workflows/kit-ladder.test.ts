@@ -154,9 +154,14 @@ describe('a ladder started after a deadline with a handler has passed (patch kit
     });
   });
 
-  it("inside the deadline's own handler: it does not wait for the agenda it runs in; it asks, and the handler decides after it", async () => {
+  // Both would wait for ever if the ladder waited: for a deadline that fires after the handler it runs
+  // in, or for an agenda that runs only after it. Each asks once, is not answered, and the probe ends.
+  it.each([
+    ['inside a deadline handler, with another passed deadline queued behind it', 'inside'],
+    ['awaited before the agenda runs', 'before-run'],
+  ] as const)('%s: it does not wait for the agenda; it asks at once', async (_name, where) => {
     await withWorker(t.directory, async (taskQueue) => {
-      const h = await t.start(passedDeadlineLadderProbe, { taskQueue, workflowId: `kit-ladder-passed-inside-${Date.now()}`, args: ['inside'] });
+      const h = await t.start(passedDeadlineLadderProbe, { taskQueue, workflowId: `kit-ladder-passed-${where}-${Date.now()}`, args: [where] });
       const final = (await h.result()) as ProbeState;
       expect(final.outcome).toBe('done');
       expect(final.details.result).toEqual({ outcome: 'exhausted', attempts: 1, rung: 'the desk', skipped: [] });

@@ -74,7 +74,8 @@ export async function callTask(esc: AnyEscalation, opts: CallTaskOptions): Promi
     }
   };
   // The first callee's task is open before anything is sent (the first read sees it), unless the
-  // directory may skip them or a deadline that had passed made the call moot.
+  // directory may skip them or the call was over (e.g. decided by a passed deadline) by the time the
+  // wait for that deadline ended.
   const moot = firing !== undefined && opts.finished();
   if (!moot && rungs[0] && rungs[0].person === undefined) task = esc.openTask(rungs[0].taskId, opts.assignee, rungs[0].request);
   const result = await runLadder(esc, {

@@ -84,7 +84,7 @@ export const DUE_DEADLINES_FIRST = 'kit-due-deadlines-first';
 /**
  * patched() id: a ladder or call task about to send its first request (and live-delivery's e-mail
  * asking a client with no phone number) first lets the agenda fire the deadlines with a handler that
- * have already passed, also in the escalation's first workflow task, before the agenda's first round.
+ * have already passed, also before the agenda's first round (an escalation opened after its cutoff).
  * Before, an escalation opened (or first run by a worker) after its cutoff asked first: e.g. a request
  * to phone the facilitator of a session the cutoff cancelled in the same task, closed at once; a
  * client e-mailed "are participants still expected?" just before the e-mail saying the session is
@@ -429,11 +429,13 @@ export class Escalation<Status extends string, Details> {
   /**
    * For code about to send a first request to someone (a ladder's or call task's first attempt): like
    * `dueDeadlinesFirst`, a promise that resolves once the agenda fired the deadlines with a handler
-   * that are due at this workflow task's time, so an escalation opened after its cutoff (or first run
-   * by a worker after it) asks nobody about what the cutoff decides; undefined when none is due. Also
-   * before the agenda's first round fired anything, as long as it runs and none of its handlers or
-   * queued work is under way (one of them may be the caller). Patch DUE_DEADLINES_BEFORE_FIRST_REQUEST,
-   * asked only when such a deadline is due.
+   * that are due at this workflow task's time, i.e. started their handlers: a handler that decides
+   * does so before its first await (every one does), so an escalation opened after its cutoff (or
+   * first run by a worker after it) asks nobody about what the cutoff decided. Undefined when none is
+   * due. Also before the agenda's first round, as long as it runs (`run` was called: code awaited
+   * before that would wait for ever) and none of its handlers or queued work is under way (one of them
+   * may be the caller, and the deadline would fire only after it). Patch
+   * DUE_DEADLINES_BEFORE_FIRST_REQUEST, asked only when such a deadline is due.
    */
   dueDeadlinesBeforeFirstRequest(): Promise<void> | undefined {
     const firer = this.firer;

@@ -219,16 +219,20 @@ export async function continueAsNewWaiterProbe(afterMs: number, maxEvents: numbe
 }
 
 /**
- * A deadline that passed a second before the probe opened, whose handler decides; a ladder (one rung,
- * no directory person, so its first request would go out at once) asking the desk by DM. `beside`: the
- * ladder starts beside the agenda in the first workflow task, as live-delivery's call tasks do;
- * `inside`: the deadline's handler runs it (it must not wait for the agenda it runs in) and decides
- * once it ended (one attempt of one minute).
+ * Deadlines that passed before the probe opened, each with a handler: `cutoff` (a second before; its
+ * handler decides) and `second` (half a second before; its handler notes the time). A ladder (one
+ * rung of one minute, no directory person, so its first request goes out at once) asks the desk by DM:
+ * - `beside`: it starts beside the agenda in the first workflow task, as live-delivery's call tasks do;
+ *   the passed cutoff must decide first, and nobody is asked;
+ * - `inside`: `cutoff`'s handler runs it and decides once it ended; `second` has passed but fires only
+ *   after that handler: a ladder that waited for it would wait for ever;
+ * - `before-run`: the workflow awaits it before the agenda runs at all; waiting would never end.
  */
-export async function passedDeadlineLadderProbe(where: 'beside' | 'inside'): Promise<EscalationState> {
+export async function passedDeadlineLadderProbe(where: 'beside' | 'inside' | 'before-run'): Promise<EscalationState> {
   const esc = probe();
   const agenda = new Agenda(esc);
   esc.deadlines.add('cutoff', Date.now() - 1_000, 0, 'Cutoff (passed when the probe opened)');
+  esc.deadlines.add('second', Date.now() - 500, 0, 'A second deadline (passed when the probe opened)');
   const ladder = () =>
     runLadder(esc, {
       id: 'ask-desk',
@@ -242,6 +246,10 @@ export async function passedDeadlineLadderProbe(where: 'beside' | 'inside'): Pro
     if (where === 'inside') esc.details.result = summarise(await ladder());
     esc.decide('done', 'done', 'the cutoff passed');
   });
+  agenda.on('second', async () => {
+    esc.timeline.add('deadline-passed', 'The second deadline passed');
+  });
+  if (where === 'before-run') esc.details.result = summarise(await ladder());
   // Started after agenda.run() was called, as a call task behind an `await` is.
   const beside = where === 'beside' ? Promise.resolve().then(ladder) : undefined;
   await agenda.run();
