@@ -57,4 +57,13 @@ describe('cachedWorkflowBundle', () => {
     const again = await cachedWorkflowBundle({ workflowsPath: workflowsPath(), cacheDir, logger: quiet });
     expect(again.code).toBe(a.code);
   });
+
+  it('a workflow file that does not compile fails with the bundler\'s error (built in a child process)', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'index.ts'), 'export async function broken(: string) {}\n');
+    const err = await cachedWorkflowBundle({ workflowsPath: join(dir, 'index.ts'), cacheDir: await tempDir() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toContain(`Bundling the workflows (${join(dir, 'index.ts')}) failed`);
+    expect((err as Error).message).toContain('Unexpected token'); // swc's error, from the child's stderr
+  });
 });
