@@ -48,6 +48,14 @@ const start = async (id: string, startMs: number, issueType: LiveDeliveryInput['
   env.client.workflow.start(liveDelivery, { taskQueue: 'record', workflowId: id, args: [liveDeliveryInput(issueType, startMs, overrides)] });
 // Live-delivery events at mm:30, clear of the call-task and cutoff timers.
 const at = (min: number) => (min * 60 + 30) * 1000;
+/** A participant no-show opened 31 minutes after the session's start; the client is told of the cancellation. */
+async function openedAfterCutoff(id: string): Promise<WorkflowHandle> {
+  const startMs = await env.currentTimeMs();
+  const h = await start(id, startMs - 31 * MIN, 'participant-no-show');
+  await env.sleep(at(1));
+  await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
+  return h;
+}
 
 const scenarios: Record<string, Scenario> = {
   'live-delivery-facilitator-arrived': async (id) => {
@@ -238,23 +246,11 @@ const scenarios: Record<string, Scenario> = {
   // Since patched('kit-due-deadlines-before-first-request'): a participant no-show opened 31 minutes
   // after the session's start; the passed cutoff decides before anyone is asked whether participants
   // are still expected, and the client is phoned about the cancellation only.
-  'live-delivery-opened-after-cutoff': async (id) => {
-    const startMs = await env.currentTimeMs();
-    const h = await start(id, startMs - 31 * MIN, 'participant-no-show');
-    await env.sleep(at(1));
-    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
-    return h;
-  },
+  'live-delivery-opened-after-cutoff': (id) => openedAfterCutoff(id),
   // The same, recorded by the code before that patch (commit 70605d3, in a git worktree): the client
   // was asked whether participants were still expected, the request closed at once by the passed
   // cutoff. The patch must keep replaying it as it was. Recorded today it would take the patched path.
-  'live-delivery-opened-after-cutoff-before-patch': async (id) => {
-    const startMs = await env.currentTimeMs();
-    const h = await start(id, startMs - 31 * MIN, 'participant-no-show');
-    await env.sleep(at(1));
-    await h.executeUpdate(eventUpdate, { args: [{ type: 'client-informed', actor: 'desk-agent' }] });
-    return h;
-  },
+  'live-delivery-opened-after-cutoff-before-patch': (id) => openedAfterCutoff(id),
   // A client-side tech issue: cancelled-client-side, no ticket; the client is unreachable.
   'live-delivery-v2-tech-client-side': async (id) => {
     const startMs = await env.currentTimeMs();

@@ -419,11 +419,7 @@ export class Escalation<Status extends string, Details> {
    * DUE_DEADLINES_FIRST, asked only when there is such a deadline.
    */
   dueDeadlinesFirst(): Promise<void> | undefined {
-    const firer = this.firer;
-    if (!firer?.firesDeadlines() || !firer.idle()) return undefined;
-    const due = this.handledDeadlinesDue(firer);
-    if (due.length === 0 || !patched(DUE_DEADLINES_FIRST)) return undefined;
-    return this.untilFired(due);
+    return this.handledDeadlinesFirst((firer) => firer.idle(), DUE_DEADLINES_FIRST);
   }
 
   /**
@@ -438,15 +434,16 @@ export class Escalation<Status extends string, Details> {
    * DUE_DEADLINES_BEFORE_FIRST_REQUEST, asked only when such a deadline is due.
    */
   dueDeadlinesBeforeFirstRequest(): Promise<void> | undefined {
-    const firer = this.firer;
-    if (!firer?.firesDeadlines() || !firer.free()) return undefined;
-    const due = this.handledDeadlinesDue(firer);
-    if (due.length === 0 || !patched(DUE_DEADLINES_BEFORE_FIRST_REQUEST)) return undefined;
-    return this.untilFired(due);
+    return this.handledDeadlinesFirst((firer) => firer.free(), DUE_DEADLINES_BEFORE_FIRST_REQUEST);
   }
 
-  private handledDeadlinesDue(firer: DeadlineFirer): PendingDeadline[] {
-    return this.deadlines.overdue(Date.now()).filter((d) => firer.handles(d.name));
+  /** The wait of the two above: when the agenda `mayWait` and a handled deadline is due; `patch` asked only then. */
+  private handledDeadlinesFirst(mayWait: (firer: DeadlineFirer) => boolean, patch: string): Promise<void> | undefined {
+    const firer = this.firer;
+    if (!firer?.firesDeadlines() || !mayWait(firer)) return undefined;
+    const due = this.deadlines.overdue(Date.now()).filter((d) => firer.handles(d.name));
+    if (due.length === 0 || !patched(patch)) return undefined;
+    return this.untilFired(due);
   }
 
   private async untilFired(due: PendingDeadline[]): Promise<void> {
